@@ -1,1 +1,18 @@
+//! The supervision platform's server: GraphQL over axum, sea-orm underneath.
 
+pub mod access;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod crud;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod period;
+pub mod schemes;
+pub mod session;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod validate;

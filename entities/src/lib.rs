@@ -1,1 +1,24 @@
+//! sea-orm entities of the data model (docs/data-model.md): one module per table,
+//! named in the singular; `prelude` re-exports the entity types.
 
+pub mod prelude;
+
+pub mod agency;
+pub mod attendance;
+pub mod change;
+pub mod complaint;
+pub mod contract;
+pub mod fault;
+pub mod information_system;
+pub mod outage;
+pub mod region;
+pub mod security_accident;
+pub mod security_risk;
+pub mod service_task;
+pub mod survey_response;
+pub mod training;
+pub mod unticketed_delivery;
+pub mod user;
+pub mod vendor;
+pub mod violation;
+pub mod work_order;

@@ -1,1 +1,20 @@
+//! Schema migrations of the data model (docs/data-model.md), identical on SQLite
+//! and PostgreSQL.
 
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261123_000001_reference_data;
+mod m20261123_000002_facts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_reference_data::Migration),
+            Box::new(m20261123_000002_facts::Migration),
+        ]
+    }
+}

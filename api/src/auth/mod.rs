@@ -1,0 +1,7 @@
+//! Who is calling: passwords, tokens, and the `Actor` handed to every resolver.
+
+pub mod actor;
+pub mod password;
+pub mod token;
+
+pub use actor::{Actor, Role, RoleKind};

@@ -1,0 +1,147 @@
+//! All configuration, read once from the environment and validated at start.
+//! A bad value stops the server with an error naming the variable, so a typo
+//! never runs silently with a default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// A secret that never shows up in logs or `Debug` output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Error, PartialEq)]
+#[error("{variable}: {reason}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub reason: String,
+}
+
+/// Where the first administrator comes from.
+#[derive(Clone, Debug)]
+pub struct AdminSeed {
+    pub username: String,
+    pub password: Option<Secret>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// sea-orm connection URL; SQLite (embedded) or PostgreSQL.
+    pub database_url: String,
+    pub listen_addr: SocketAddr,
+    /// `None` means: make a random one for this process (tokens die with it).
+    pub jwt_secret: Option<Secret>,
+    pub token_ttl_minutes: i64,
+    pub admin: AdminSeed,
+    pub demo_data: bool,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/govcloud.db?mode=rwc";
+const MIN_SECRET_BYTES: usize = 32;
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads through `lookup` so tests can pass a map instead of the process env.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(bad("DATABASE_URL", "must start with sqlite: or postgres://"));
+        }
+        let listen_addr = get("LISTEN_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
+            .parse()
+            .map_err(|_| bad("LISTEN_ADDR", "must be host:port, e.g. 127.0.0.1:8080"))?;
+        let jwt_secret = match get("JWT_SECRET") {
+            Some(s) if s.len() < MIN_SECRET_BYTES => {
+                return Err(bad("JWT_SECRET", &format!("must be at least {MIN_SECRET_BYTES} bytes long")));
+            }
+            other => other.map(Secret::new),
+        };
+        let token_ttl_minutes = match get("TOKEN_TTL_MINUTES") {
+            None => 8 * 60,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|m| (1..=7 * 24 * 60).contains(m))
+                .ok_or_else(|| bad("TOKEN_TTL_MINUTES", "must be a whole number of minutes from 1 to 10080"))?,
+        };
+        let admin = AdminSeed {
+            username: get("ADMIN_USERNAME").unwrap_or_else(|| "admin".to_owned()),
+            password: get("ADMIN_PASSWORD").map(Secret::new),
+        };
+        let demo_data = match get("DEMO_DATA").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(_) => return Err(bad("DEMO_DATA", "must be 1 or 0")),
+        };
+        Ok(Self { database_url, listen_addr, jwt_secret, token_ttl_minutes, admin, demo_data })
+    }
+
+    /// The directory an SQLite URL points into, so it can be created before connecting.
+    pub fn sqlite_dir(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let path = rest.trim_start_matches("//").split('?').next()?;
+        if path.is_empty() || path == ":memory:" {
+            return None;
+        }
+        PathBuf::from(path).parent().map(PathBuf::from).filter(|p| !p.as_os_str().is_empty())
+    }
+}
+
+fn bad(variable: &'static str, reason: &str) -> ConfigError {
+    ConfigError { variable, reason: reason.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_embedded_sqlite_on_localhost() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.listen_addr.to_string(), "127.0.0.1:8080");
+        assert!(c.jwt_secret.is_none());
+        assert_eq!(c.sqlite_dir(), Some(PathBuf::from("./data")));
+    }
+
+    #[test]
+    fn each_bad_variable_is_named() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("LISTEN_ADDR", "nowhere"),
+            ("JWT_SECRET", "too-short"),
+            ("TOKEN_TTL_MINUTES", "0"),
+            ("DEMO_DATA", "yes please"),
+        ] {
+            let err = config(&[(var, value)]).expect_err(var);
+            assert_eq!(err.variable, var);
+        }
+    }
+}

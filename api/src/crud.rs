@@ -1,0 +1,273 @@
+//! The generic create / read / update / delete / list over any resource, with the
+//! access policy applied in one place so no resolver can forget it.
+//!
+//! A resource says how to find its scope (region, vendor, agency) and its time
+//! column; a writable resource says how to build and patch a row from its inputs
+//! and how to check the row before it is saved. Each mutation is one transaction:
+//! a refused row leaves nothing behind.
+
+use std::future::Future;
+
+use async_graphql::{Context, ID, InputObject, InputType};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+use crate::access::{self, ListScope, Policy, Scope};
+use crate::auth::Actor;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::period::Period;
+use crate::state::AppState;
+
+/// The column a period filter applies to.
+#[derive(Clone, Copy)]
+pub enum TimeColumn<C> {
+    None,
+    Instant(C),
+    Date(C),
+    /// A `YYYY-MM` text column.
+    MonthText(C),
+    /// An integer service-year column.
+    ServiceYear(C),
+}
+
+pub trait Resource: Send + Sync + 'static {
+    type Entity: EntityTrait<Model = Self::Model, ActiveModel = Self::ActiveModel, Column = Self::Column>;
+    type Model: ModelTrait<Entity = Self::Entity>
+        + FromQueryResult
+        + IntoActiveModel<Self::ActiveModel>
+        + Clone
+        + Send
+        + Sync;
+    type ActiveModel: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send + Sync + 'static;
+    type Column: ColumnTrait + Copy + Send + Sync;
+
+    /// The GraphQL type name, used in messages.
+    const NAME: &'static str;
+    const POLICY: Policy;
+    const ID: Self::Column;
+    const REGION: Option<Self::Column>;
+    const VENDOR: Option<Self::Column>;
+    const AGENCY: Option<Self::Column>;
+    const TIME: TimeColumn<Self::Column>;
+
+    fn id(m: &Self::Model) -> i64;
+    fn scope(m: &Self::Model) -> Scope;
+}
+
+pub trait Writable: Resource {
+    type Create: InputType;
+    type Update: InputType;
+
+    /// A new row (id 0) from the create input; field-level checks only.
+    fn build(input: Self::Create, actor: &Actor, now: DateTime<Utc>) -> AppResult<Self::Model>;
+    /// Applies an update input to a row; field-level checks only.
+    fn patch(row: &mut Self::Model, input: Self::Update) -> AppResult<()>;
+    /// Checks the whole row against the database before it is saved (references
+    /// exist and agree, cross-field rules); may fill in derived columns.
+    fn check<'a>(
+        txn: &'a DatabaseTransaction,
+        row: &'a mut Self::Model,
+    ) -> impl Future<Output = AppResult<()>> + Send + 'a;
+}
+
+/// The signed-in caller and the shared state, or `UNAUTHENTICATED`.
+pub fn env<'c>(ctx: &'c Context<'_>) -> AppResult<(&'c AppState, &'c Actor)> {
+    let actor = ctx.data_opt::<Actor>().ok_or(AppError::Unauthenticated)?;
+    let state = ctx.data::<AppState>().map_err(|e| AppError::Internal(e.message.into()))?;
+    Ok((state, actor))
+}
+
+pub fn parse_id(field: &str, id: &ID) -> AppResult<i64> {
+    id.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| AppError::bad(field, format!("\"{}\" is not a valid id", id.as_str())))
+}
+
+pub fn parse_opt_id(field: &str, id: &Option<ID>) -> AppResult<Option<i64>> {
+    id.as_ref().map(|v| parse_id(field, v)).transpose()
+}
+
+async fn find<R: Resource>(conn: &impl ConnectionTrait, id: i64) -> AppResult<Option<R::Model>> {
+    Ok(R::Entity::find().filter(R::ID.eq(id)).one(conn).await?)
+}
+
+/// One row the actor may read. Rows outside its reach are `NOT_FOUND`, exactly
+/// like missing ones, so ids do not reveal other vendors' data.
+pub async fn get<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppResult<R::Model> {
+    match find::<R>(&state.db, id).await? {
+        Some(row) if access::can_read(actor, &R::POLICY, R::scope(&row)) => Ok(row),
+        _ => Err(AppError::not_found(format!("{} {id}", R::NAME))),
+    }
+}
+
+/// A referenced row must exist (it is not a question of access: the reference
+/// is checked inside the writer's transaction).
+pub async fn require<R: Resource>(txn: &DatabaseTransaction, field: &str, id: i64) -> AppResult<R::Model> {
+    find::<R>(txn, id)
+        .await?
+        .ok_or_else(|| AppError::bad(field, format!("no {} with id {id}", R::NAME)))
+}
+
+#[derive(InputObject, Default, Clone)]
+pub struct ListFilter {
+    pub region_id: Option<ID>,
+    pub vendor_id: Option<ID>,
+    pub agency_id: Option<ID>,
+    /// A month `YYYY-MM` or a year `YYYY` (Asia/Shanghai), on the record's own date.
+    pub period: Option<String>,
+}
+
+pub struct Page<M> {
+    pub items: Vec<M>,
+    pub total: u64,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+pub const MAX_LIMIT: u64 = 500;
+pub const DEFAULT_LIMIT: u64 = 50;
+
+pub async fn list<R: Resource>(
+    state: &AppState,
+    actor: &Actor,
+    filter: ListFilter,
+    offset: Option<i64>,
+    limit: Option<i64>,
+) -> AppResult<Page<R::Model>> {
+    let offset = match offset {
+        None => 0,
+        Some(o) if o >= 0 => o as u64,
+        Some(_) => return Err(AppError::bad("offset", "must not be negative")),
+    };
+    let limit = match limit {
+        None => DEFAULT_LIMIT,
+        Some(l) if (1..=MAX_LIMIT as i64).contains(&l) => l as u64,
+        Some(_) => return Err(AppError::bad("limit", format!("must be from 1 to {MAX_LIMIT}"))),
+    };
+    let query = scoped::<R>(actor)?;
+    let query = filtered::<R>(query, &filter)?;
+    let total = query.clone().count(&state.db).await?;
+    let items = query.order_by_asc(R::ID).offset(offset).limit(limit).all(&state.db).await?;
+    Ok(Page { items, total, offset, limit })
+}
+
+fn scoped<R: Resource>(actor: &Actor) -> AppResult<Select<R::Entity>> {
+    let query = R::Entity::find();
+    let narrow = |column: Option<R::Column>, id: i64| match column {
+        Some(c) => Ok(R::Entity::find().filter(c.eq(id))),
+        None => Err(AppError::forbidden(format!("{} is not listed for your role", R::NAME))),
+    };
+    match access::list_scope(actor, &R::POLICY) {
+        ListScope::All => Ok(query),
+        ListScope::Region(id) => narrow(R::REGION, id),
+        ListScope::Vendor(id) => narrow(R::VENDOR, id),
+        ListScope::Agency(id) => narrow(R::AGENCY, id),
+        ListScope::Denied => Err(AppError::forbidden(format!("your role may not read {}", R::NAME))),
+    }
+}
+
+fn filtered<R: Resource>(mut query: Select<R::Entity>, filter: &ListFilter) -> AppResult<Select<R::Entity>> {
+    for (field, column, value) in [
+        ("filter.regionId", R::REGION, &filter.region_id),
+        ("filter.vendorId", R::VENDOR, &filter.vendor_id),
+        ("filter.agencyId", R::AGENCY, &filter.agency_id),
+    ] {
+        let Some(id) = parse_opt_id(field, value)? else { continue };
+        let column = column.ok_or_else(|| AppError::bad(field, format!("{} cannot be filtered by it", R::NAME)))?;
+        query = query.filter(column.eq(id));
+    }
+    let Some(text) = &filter.period else { return Ok(query) };
+    let period = Period::parse(text).map_err(|reason| AppError::bad("filter.period", reason))?;
+    Ok(match R::TIME {
+        TimeColumn::None => return Err(AppError::bad("filter.period", format!("{} has no date to filter on", R::NAME))),
+        TimeColumn::Instant(c) => {
+            let (from, to) = period.utc_bounds();
+            query.filter(c.gte(from)).filter(c.lt(to))
+        }
+        TimeColumn::Date(c) => {
+            let (from, to) = period.date_bounds();
+            query.filter(c.gte(from)).filter(c.lt(to))
+        }
+        TimeColumn::MonthText(c) => match period {
+            Period::Month { .. } => query.filter(c.eq(period.to_string())),
+            Period::Year(y) => query.filter(c.starts_with(format!("{y:04}-"))),
+        },
+        TimeColumn::ServiceYear(c) => match period {
+            Period::Year(y) => query.filter(c.eq(y)),
+            Period::Month { .. } => return Err(AppError::bad("filter.period", "a service year is a year: YYYY")),
+        },
+    })
+}
+
+pub async fn create<R: Writable>(state: &AppState, actor: &Actor, input: R::Create) -> AppResult<R::Model> {
+    let mut row = R::build(input, actor, Utc::now())?;
+    if !access::can_create(actor, &R::POLICY, R::scope(&row)) {
+        return Err(AppError::forbidden(format!("you may not create this {}", R::NAME)));
+    }
+    let txn = db::write_txn(&state.db).await?;
+    R::check(&txn, &mut row).await?;
+    let mut active = row.into_active_model().reset_all();
+    active.not_set(R::ID);
+    let saved = active.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn update<R: Writable>(state: &AppState, actor: &Actor, id: i64, input: R::Update) -> AppResult<R::Model> {
+    let txn = db::write_txn(&state.db).await?;
+    let mut row = modifiable::<R>(&txn, actor, id).await?;
+    R::patch(&mut row, input)?;
+    // The patched row must still be the actor's to write (no moving a fact into
+    // another region).
+    if !access::can_modify(actor, &R::POLICY, R::scope(&row)) {
+        return Err(AppError::forbidden(format!("you may not move this {} out of your reach", R::NAME)));
+    }
+    R::check(&txn, &mut row).await?;
+    let saved = row.into_active_model().reset_all().update(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
+    let txn = db::write_txn(&state.db).await?;
+    modifiable::<R>(&txn, actor, id).await?;
+    R::Entity::delete_many().filter(R::ID.eq(id)).exec(&txn).await.map_err(|e| match AppError::from(e) {
+        AppError::BadInput { .. } => AppError::bad("id", format!("{} {id} is still referenced by other records", R::NAME)),
+        other => other,
+    })?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Loads a row for update or delete: unreadable → NOT_FOUND, readable but not
+/// writable → FORBIDDEN.
+async fn modifiable<R: Resource>(txn: &DatabaseTransaction, actor: &Actor, id: i64) -> AppResult<R::Model> {
+    let row = find::<R>(txn, id).await?;
+    match row {
+        Some(row) if access::can_modify(actor, &R::POLICY, R::scope(&row)) => Ok(row),
+        Some(row) if access::can_read(actor, &R::POLICY, R::scope(&row)) => {
+            Err(AppError::forbidden(format!("you may not change {} {id}", R::NAME)))
+        }
+        _ => Err(AppError::not_found(format!("{} {id}", R::NAME))),
+    }
+}
+
+/// Cross-field order checks shared by the fact resources.
+pub fn ensure_not_before(field: &str, later: DateTime<Utc>, other_field: &str, earlier: DateTime<Utc>) -> AppResult<()> {
+    if later < earlier {
+        return Err(AppError::bad(field, format!("must not be before {other_field}")));
+    }
+    Ok(())
+}
+
+pub fn ensure_date_not_before(field: &str, later: NaiveDate, other_field: &str, earlier: NaiveDate) -> AppResult<()> {
+    if later < earlier {
+        return Err(AppError::bad(field, format!("must not be before {other_field}")));
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! The one error type of the API and its single mapping to GraphQL errors.
+//!
+//! Use `BadInput` for anything the client can fix (it names the field), `NotFound`
+//! also for rows outside the caller's reach (so ids of other vendors' data do not
+//! leak their existence), `Forbidden` for operations the caller's role may never
+//! do, `Internal` for everything else: it is logged and never shown.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("{field}: {reason}")]
+    BadInput { field: String, reason: String },
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("invalid username or password")]
+    BadCredentials,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn bad(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::BadInput { field: field.into(), reason: reason.into() }
+    }
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+    pub fn forbidden(what: impl Into<String>) -> Self {
+        Self::Forbidden(what.into())
+    }
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Box::new(e))
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::Unauthenticated | Self::BadCredentials => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => Self::bad(unique_field(&detail), "already exists"),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                Self::bad("id", "still referenced by other records, or refers to a missing one")
+            }
+            _ => Self::Internal(Box::new(e)),
+        }
+    }
+}
+
+/// Best effort to name the column of a unique violation from the driver's text
+/// ("UNIQUE constraint failed: users.username" / "Key (username)=(x) already exists").
+fn unique_field(detail: &str) -> String {
+    if let Some(rest) = detail.split("Key (").nth(1) {
+        return rest.split(')').next().unwrap_or("value").to_owned();
+    }
+    if let Some(rest) = detail.split("failed: ").nth(1) {
+        return rest
+            .split(", ")
+            .map(|c| c.rsplit('.').next().unwrap_or(c).trim().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    "value".to_owned()
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        if let Self::Internal(source) = self {
+            tracing::error!(error = %source, "internal error");
+        }
+        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| ext.set("code", self.code()))
+    }
+}
+
+/// Resolvers return `async_graphql::Result`; this turns our error into it once.
+pub trait GqlResult<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for AppResult<T> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.extend())
+    }
+}

@@ -1,0 +1,90 @@
+//! Agencies (使用单位): the government bodies whose systems run on the cloud.
+
+use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::DatabaseTransaction;
+
+use super::nested::{self, id};
+use super::regions::{Region, Regions};
+use super::systems::{InformationSystem, InformationSystems};
+use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
+use crate::auth::Actor;
+use crate::crud::{self, ListFilter, TimeColumn, Writable};
+use crate::error::AppResult;
+use crate::period::local;
+use crate::validate;
+
+resource!(Agencies => agency, name: "Agency",
+    policy: Policy { everyone_reads: false, supervisor: SupervisorAccess::Region, vendor_reads_own: false, agency: AgencyAccess::ReadOwn },
+    region: Some(entities::agency::Column::RegionId), vendor: None, agency: Some(entities::agency::Column::Id),
+    time: TimeColumn::None,
+    scope: |m| Scope { region: Some(m.region_id), vendor: None, agency: Some(m.id) });
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Agency {
+    pub id: ID,
+    pub region_id: ID,
+    pub name: String,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<entities::agency::Model> for Agency {
+    fn from(m: entities::agency::Model) -> Self {
+        Self { id: id(m.id), region_id: id(m.region_id), name: m.name, created_at: local(m.created_at) }
+    }
+}
+
+#[ComplexObject]
+impl Agency {
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        nested::one::<Regions, Region>(ctx, &self.region_id).await
+    }
+    async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
+        nested::many::<InformationSystems, InformationSystem>(ctx, ListFilter { agency_id: Some(self.id.clone()), ..Default::default() }).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateAgencyInput {
+    pub region_id: ID,
+    pub name: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateAgencyInput {
+    pub name: Option<String>,
+}
+
+impl Writable for Agencies {
+    type Create = CreateAgencyInput;
+    type Update = UpdateAgencyInput;
+
+    fn build(input: CreateAgencyInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::agency::Model> {
+        Ok(entities::agency::Model {
+            id: 0,
+            region_id: crud::parse_id("input.regionId", &input.region_id)?,
+            name: validate::text("input.name", input.name, 100)?,
+            created_at: now,
+        })
+    }
+
+    fn patch(row: &mut entities::agency::Model, input: UpdateAgencyInput) -> AppResult<()> {
+        if let Some(v) = input.name {
+            row.name = validate::text("input.name", v, 100)?;
+        }
+        Ok(())
+    }
+
+    fn check<'a>(
+        txn: &'a DatabaseTransaction,
+        row: &'a mut entities::agency::Model,
+    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move { crud::require::<Regions>(txn, "input.regionId", row.region_id).await.map(drop) }
+    }
+}
+
+crud_api!(resource: Agencies, object: Agency, page: AgencyPage,
+    create_input: CreateAgencyInput, update_input: UpdateAgencyInput,
+    query: AgencyQuery { agency, agencies },
+    mutation: AgencyMutation { create_agency, update_agency, delete_agency });

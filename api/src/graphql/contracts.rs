@@ -1,0 +1,122 @@
+//! Contracts: one vendor serving one region for one service year, with the
+//! year's settlement amount (the base of the penalty) and the monthly fee.
+
+use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use rust_decimal::Decimal;
+use sea_orm::DatabaseTransaction;
+
+use super::nested::{self, id};
+use super::regions::{Region, Regions};
+use super::vendors::{Vendor, Vendors};
+use crate::access::{Policy, Scope};
+use crate::auth::Actor;
+use crate::crud::{self, TimeColumn, Writable};
+use crate::error::AppResult;
+use crate::period::local;
+use crate::validate;
+
+resource!(Contracts => contract, name: "Contract", policy: Policy::FACT,
+    region: Some(entities::contract::Column::RegionId), vendor: Some(entities::contract::Column::VendorId),
+    agency: None, time: TimeColumn::ServiceYear(entities::contract::Column::ServiceYear),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Contract {
+    pub id: ID,
+    pub vendor_id: ID,
+    pub region_id: ID,
+    pub service_year: i32,
+    /// 当年结算金额, in yuan.
+    pub settlement_amount: Decimal,
+    pub monthly_fee: Decimal,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<entities::contract::Model> for Contract {
+    fn from(m: entities::contract::Model) -> Self {
+        Self {
+            id: id(m.id),
+            vendor_id: id(m.vendor_id),
+            region_id: id(m.region_id),
+            service_year: m.service_year,
+            // SQLite hands decimals back through f64: restore the fen scale.
+            settlement_amount: m.settlement_amount.round_dp(2),
+            monthly_fee: m.monthly_fee.round_dp(2),
+            created_at: local(m.created_at),
+        }
+    }
+}
+
+#[ComplexObject]
+impl Contract {
+    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Vendor> {
+        nested::one::<Vendors, Vendor>(ctx, &self.vendor_id).await
+    }
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        nested::one::<Regions, Region>(ctx, &self.region_id).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateContractInput {
+    pub vendor_id: ID,
+    pub region_id: ID,
+    pub service_year: i32,
+    pub settlement_amount: Decimal,
+    pub monthly_fee: Decimal,
+}
+
+#[derive(InputObject)]
+pub struct UpdateContractInput {
+    pub service_year: Option<i32>,
+    pub settlement_amount: Option<Decimal>,
+    pub monthly_fee: Option<Decimal>,
+}
+
+impl Writable for Contracts {
+    type Create = CreateContractInput;
+    type Update = UpdateContractInput;
+
+    fn build(input: CreateContractInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::contract::Model> {
+        Ok(entities::contract::Model {
+            id: 0,
+            vendor_id: crud::parse_id("input.vendorId", &input.vendor_id)?,
+            region_id: crud::parse_id("input.regionId", &input.region_id)?,
+            service_year: validate::in_range("input.serviceYear", input.service_year, 2000, 2100)?,
+            settlement_amount: validate::money("input.settlementAmount", input.settlement_amount)?,
+            monthly_fee: validate::money("input.monthlyFee", input.monthly_fee)?,
+            created_at: now,
+        })
+    }
+
+    fn patch(row: &mut entities::contract::Model, input: UpdateContractInput) -> AppResult<()> {
+        if let Some(v) = input.service_year {
+            row.service_year = validate::in_range("input.serviceYear", v, 2000, 2100)?;
+        }
+        if let Some(v) = input.settlement_amount {
+            row.settlement_amount = validate::money("input.settlementAmount", v)?;
+        }
+        if let Some(v) = input.monthly_fee {
+            row.monthly_fee = validate::money("input.monthlyFee", v)?;
+        }
+        Ok(())
+    }
+
+    fn check<'a>(
+        txn: &'a DatabaseTransaction,
+        row: &'a mut entities::contract::Model,
+    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move {
+            crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
+            crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
+            Ok(())
+        }
+    }
+}
+
+crud_api!(resource: Contracts, object: Contract, page: ContractPage,
+    create_input: CreateContractInput, update_input: UpdateContractInput,
+    query: ContractQuery { contract, contracts },
+    mutation: ContractMutation { create_contract, update_contract, delete_contract });

@@ -1,0 +1,88 @@
+//! The facts supervision teams record, one module per kind. Every fact belongs to
+//! a region and a vendor and records who recorded it and when; event facts also
+//! carry `confirmed` and `vendorLiable`, since only confirmed, vendor-liable
+//! facts count in an assessment and a dispute may flip either.
+
+use async_graphql::ID;
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::DatabaseTransaction;
+
+use super::agencies::Agencies;
+use super::regions::Regions;
+use super::vendors::Vendors;
+use crate::crud;
+use crate::error::{AppError, AppResult};
+
+pub mod attendances;
+pub mod changes;
+pub mod complaints;
+pub mod faults;
+pub mod outages;
+pub mod security_accidents;
+pub mod security_risks;
+pub mod service_tasks;
+pub mod survey_responses;
+pub mod trainings;
+pub mod unticketed_deliveries;
+pub mod violations;
+pub mod work_orders;
+
+/// The region and vendor ids of a create input.
+pub fn owner(region_id: &ID, vendor_id: &ID) -> AppResult<(i64, i64)> {
+    Ok((crud::parse_id("input.regionId", region_id)?, crud::parse_id("input.vendorId", vendor_id)?))
+}
+
+/// The region and vendor exist; an agency, if any, is of that region.
+pub async fn check_owner(txn: &DatabaseTransaction, region_id: i64, vendor_id: i64, agency_id: Option<i64>) -> AppResult<()> {
+    crud::require::<Regions>(txn, "input.regionId", region_id).await?;
+    crud::require::<Vendors>(txn, "input.vendorId", vendor_id).await?;
+    if let Some(agency_id) = agency_id {
+        let agency = crud::require::<Agencies>(txn, "input.agencyId", agency_id).await?;
+        if agency.region_id != region_id {
+            return Err(AppError::bad("input.agencyId", "the agency belongs to another region"));
+        }
+    }
+    Ok(())
+}
+
+pub fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+    t.with_timezone(&Utc)
+}
+
+pub fn opt_utc(t: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
+    t.map(utc)
+}
+
+/// An optional instant after a required one: `later` must not be before `earlier`.
+pub fn ensure_after(field: &str, later: Option<DateTime<Utc>>, other_field: &str, earlier: DateTime<Utc>) -> AppResult<()> {
+    match later {
+        Some(l) => crud::ensure_not_before(field, l, other_field, earlier),
+        None => Ok(()),
+    }
+}
+
+/// Applies a nullable update field.
+pub fn set_nullable<T>(slot: &mut Option<T>, value: async_graphql::MaybeUndefined<T>) {
+    match value {
+        async_graphql::MaybeUndefined::Undefined => {}
+        async_graphql::MaybeUndefined::Null => *slot = None,
+        async_graphql::MaybeUndefined::Value(v) => *slot = Some(v),
+    }
+}
+
+/// The nested `region` and `vendor` every fact has, plus the fact's own links.
+macro_rules! fact_links {
+    ($obj:ident { $($extra:tt)* }) => {
+        #[async_graphql::ComplexObject]
+        impl $obj {
+            async fn region(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<$crate::graphql::regions::Region> {
+                $crate::graphql::nested::one::<$crate::graphql::regions::Regions, _>(ctx, &self.region_id).await
+            }
+            async fn vendor(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<$crate::graphql::vendors::Vendor> {
+                $crate::graphql::nested::one::<$crate::graphql::vendors::Vendors, _>(ctx, &self.vendor_id).await
+            }
+            $($extra)*
+        }
+    };
+}
+pub(crate) use fact_links;

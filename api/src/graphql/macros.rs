@@ -1,0 +1,159 @@
+//! The shapes every resource repeats, written once.
+
+/// A GraphQL enum stored as upper-case text.
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+            /// Rows are only written through the API, so stored text is always a
+            /// known variant; anything else would be a corrupted row.
+            pub fn from_db(text: &str) -> Self {
+                match text {
+                    $($text => Self::$variant,)+
+                    other => {
+                        tracing::error!(value = other, "unknown {} in the database", stringify!($name));
+                        db_enum!(@first $($variant)+)
+                    }
+                }
+            }
+        }
+    };
+    (@first $first:ident $($rest:ident)*) => { Self::$first };
+}
+
+/// The query (one by id, a page) and the mutations (create, update, delete) of a
+/// resource, all going through `crate::crud`, which applies the access policy.
+macro_rules! crud_api {
+    (
+        resource: $res:ty, object: $obj:ident, page: $page:ident,
+        create_input: $create_in:ty, update_input: $update_in:ty,
+        query: $query:ident { $get:ident, $list:ident },
+        mutation: $mutation:ident { $create:ident, $update:ident, $delete:ident } $(,)?
+    ) => {
+        crud_api!(@read resource: $res, object: $obj, page: $page, query: $query { $get, $list });
+
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            async fn $create(&self, ctx: &async_graphql::Context<'_>, input: $create_in) -> async_graphql::Result<$obj> {
+                use $crate::error::GqlResult;
+                async {
+                    let (state, actor) = $crate::crud::env(ctx)?;
+                    $crate::crud::create::<$res>(state, actor, input).await.map(<$obj>::from)
+                }
+                .await
+                .gql()
+            }
+
+            async fn $update(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                id: async_graphql::ID,
+                input: $update_in,
+            ) -> async_graphql::Result<$obj> {
+                use $crate::error::GqlResult;
+                async {
+                    let (state, actor) = $crate::crud::env(ctx)?;
+                    let id = $crate::crud::parse_id("id", &id)?;
+                    $crate::crud::update::<$res>(state, actor, id, input).await.map(<$obj>::from)
+                }
+                .await
+                .gql()
+            }
+
+            /// Returns the id of the deleted record.
+            async fn $delete(&self, ctx: &async_graphql::Context<'_>, id: async_graphql::ID) -> async_graphql::Result<async_graphql::ID> {
+                use $crate::error::GqlResult;
+                async {
+                    let (state, actor) = $crate::crud::env(ctx)?;
+                    let raw = $crate::crud::parse_id("id", &id)?;
+                    $crate::crud::delete::<$res>(state, actor, raw).await.map(|()| id)
+                }
+                .await
+                .gql()
+            }
+        }
+    };
+    (@read resource: $res:ty, object: $obj:ident, page: $page:ident, query: $query:ident { $get:ident, $list:ident }) => {
+        /// One page of a list, with the total count of matching records.
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $page {
+            pub items: Vec<$obj>,
+            pub total: u64,
+            pub offset: u64,
+            pub limit: u64,
+        }
+
+        impl From<$crate::crud::Page<<$res as $crate::crud::Resource>::Model>> for $page {
+            fn from(p: $crate::crud::Page<<$res as $crate::crud::Resource>::Model>) -> Self {
+                Self { items: p.items.into_iter().map(<$obj>::from).collect(), total: p.total, offset: p.offset, limit: p.limit }
+            }
+        }
+
+        #[derive(Default)]
+        pub struct $query;
+
+        #[async_graphql::Object]
+        impl $query {
+            async fn $get(&self, ctx: &async_graphql::Context<'_>, id: async_graphql::ID) -> async_graphql::Result<$obj> {
+                $crate::graphql::nested::one::<$res, $obj>(ctx, &id).await
+            }
+
+            async fn $list(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                filter: Option<$crate::crud::ListFilter>,
+                offset: Option<i64>,
+                limit: Option<i64>,
+            ) -> async_graphql::Result<$page> {
+                use $crate::error::GqlResult;
+                async {
+                    let (state, actor) = $crate::crud::env(ctx)?;
+                    $crate::crud::list::<$res>(state, actor, filter.unwrap_or_default(), offset, limit).await.map(<$page>::from)
+                }
+                .await
+                .gql()
+            }
+        }
+    };
+}
+
+/// The sea-orm glue of a resource: its entity, policy, scope and time columns.
+macro_rules! resource {
+    (
+        $marker:ident => $module:ident, name: $name:literal, policy: $policy:expr,
+        region: $region:expr, vendor: $vendor:expr, agency: $agency:expr, time: $time:expr,
+        scope: |$m:ident| $scope:expr $(,)?
+    ) => {
+        pub struct $marker;
+
+        impl $crate::crud::Resource for $marker {
+            type Entity = entities::$module::Entity;
+            type Model = entities::$module::Model;
+            type ActiveModel = entities::$module::ActiveModel;
+            type Column = entities::$module::Column;
+            const NAME: &'static str = $name;
+            const POLICY: $crate::access::Policy = $policy;
+            const ID: Self::Column = entities::$module::Column::Id;
+            const REGION: Option<Self::Column> = $region;
+            const VENDOR: Option<Self::Column> = $vendor;
+            const AGENCY: Option<Self::Column> = $agency;
+            const TIME: $crate::crud::TimeColumn<Self::Column> = $time;
+
+            fn id(m: &Self::Model) -> i64 {
+                m.id
+            }
+            fn scope($m: &Self::Model) -> $crate::access::Scope {
+                $scope
+            }
+        }
+    };
+}

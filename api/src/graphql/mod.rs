@@ -1,0 +1,90 @@
+//! The GraphQL schema: one module per domain area, merged into one query and one
+//! mutation root.
+
+#[macro_use]
+mod macros;
+
+pub mod agencies;
+pub mod contracts;
+pub mod facts;
+pub mod nested;
+pub mod regions;
+pub mod session;
+pub mod systems;
+pub mod users;
+pub mod vendors;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::state::AppState;
+use facts::*;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    session::SessionQuery,
+    regions::RegionQuery,
+    vendors::VendorQuery,
+    contracts::ContractQuery,
+    agencies::AgencyQuery,
+    systems::InformationSystemQuery,
+    users::UserQuery,
+    work_orders::WorkOrderQuery,
+    unticketed_deliveries::UnticketedDeliveryQuery,
+    service_tasks::ServiceTaskQuery,
+    attendances::AttendanceQuery,
+    complaints::ComplaintQuery,
+    outages::OutageQuery,
+    faults::FaultQuery,
+    changes::ChangeQuery,
+    violations::ViolationQuery,
+    trainings::TrainingQuery,
+    security_risks::SecurityRiskQuery,
+    security_accidents::SecurityAccidentQuery,
+    survey_responses::SurveyResponseQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    session::SessionMutation,
+    regions::RegionMutation,
+    vendors::VendorMutation,
+    contracts::ContractMutation,
+    agencies::AgencyMutation,
+    systems::InformationSystemMutation,
+    users::UserMutation,
+    work_orders::WorkOrderMutation,
+    unticketed_deliveries::UnticketedDeliveryMutation,
+    service_tasks::ServiceTaskMutation,
+    attendances::AttendanceMutation,
+    complaints::ComplaintMutation,
+    outages::OutageMutation,
+    faults::FaultMutation,
+    changes::ChangeMutation,
+    violations::ViolationMutation,
+    trainings::TrainingMutation,
+    security_risks::SecurityRiskMutation,
+    security_accidents::SecurityAccidentMutation,
+    survey_responses::SurveyResponseMutation,
+);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Depth and complexity limits keep one request from walking the whole database
+/// through nested lists.
+pub const MAX_DEPTH: usize = 12;
+pub const MAX_COMPLEXITY: usize = 5_000;
+
+pub fn build(state: Option<AppState>) -> AppSchema {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY);
+    match state {
+        Some(s) => builder.data(s).finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The SDL the server serves; `schema.graphql` must equal it (checked by a test).
+pub fn sdl() -> String {
+    build(None).sdl()
+}

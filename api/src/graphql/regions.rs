@@ -1,0 +1,140 @@
+//! Regions: a municipality and its districts, each with its scoring scheme and
+//! the first month of its service year. Reference data every signed-in user may
+//! read; only administrators change it.
+
+use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::DatabaseTransaction;
+
+use super::agencies::{Agencies, Agency};
+use super::contracts::{Contract, Contracts};
+use super::nested::{self, id};
+use crate::access::{Policy, Scope};
+use crate::auth::Actor;
+use crate::crud::{self, ListFilter, TimeColumn, Writable};
+use crate::error::{AppError, AppResult};
+use crate::period::local;
+use crate::validate;
+
+resource!(Regions => region, name: "Region",
+    policy: Policy { everyone_reads: true, ..Policy::ADMIN_ONLY },
+    region: Some(entities::region::Column::Id), vendor: None, agency: None, time: TimeColumn::None,
+    scope: |m| Scope { region: Some(m.id), ..Scope::default() });
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Region {
+    pub id: ID,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<ID>,
+    /// The scoring scheme the region's vendors are assessed by, e.g. `sh-municipal`.
+    pub scheme_code: String,
+    /// 1 = the service year is the calendar year; 7 = July to June.
+    pub service_year_start_month: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<entities::region::Model> for Region {
+    fn from(m: entities::region::Model) -> Self {
+        Self {
+            id: id(m.id),
+            code: m.code,
+            name: m.name,
+            parent_id: m.parent_id.map(id),
+            scheme_code: m.scheme_code,
+            service_year_start_month: m.service_year_start_month,
+            created_at: local(m.created_at),
+        }
+    }
+}
+
+#[ComplexObject]
+impl Region {
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        nested::optional::<Regions, Region>(ctx, &self.parent_id).await
+    }
+    async fn agencies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Agency>> {
+        nested::many::<Agencies, Agency>(ctx, ListFilter { region_id: Some(self.id.clone()), ..Default::default() }).await
+    }
+    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
+        nested::many::<Contracts, Contract>(ctx, ListFilter { region_id: Some(self.id.clone()), ..Default::default() }).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateRegionInput {
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<ID>,
+    pub scheme_code: String,
+    #[graphql(default = 1)]
+    pub service_year_start_month: i32,
+}
+
+#[derive(InputObject)]
+pub struct UpdateRegionInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub parent_id: MaybeUndefined<ID>,
+    pub scheme_code: Option<String>,
+    pub service_year_start_month: Option<i32>,
+}
+
+impl Writable for Regions {
+    type Create = CreateRegionInput;
+    type Update = UpdateRegionInput;
+
+    fn build(input: CreateRegionInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::region::Model> {
+        Ok(entities::region::Model {
+            id: 0,
+            code: validate::text("input.code", input.code, 40)?,
+            name: validate::text("input.name", input.name, 100)?,
+            parent_id: crud::parse_opt_id("input.parentId", &input.parent_id)?,
+            scheme_code: validate::text("input.schemeCode", input.scheme_code, 60)?,
+            service_year_start_month: validate::in_range("input.serviceYearStartMonth", input.service_year_start_month, 1, 12)?,
+            created_at: now,
+        })
+    }
+
+    fn patch(row: &mut entities::region::Model, input: UpdateRegionInput) -> AppResult<()> {
+        if let Some(v) = input.code {
+            row.code = validate::text("input.code", v, 40)?;
+        }
+        if let Some(v) = input.name {
+            row.name = validate::text("input.name", v, 100)?;
+        }
+        match input.parent_id {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => row.parent_id = None,
+            MaybeUndefined::Value(v) => row.parent_id = Some(crud::parse_id("input.parentId", &v)?),
+        }
+        if let Some(v) = input.scheme_code {
+            row.scheme_code = validate::text("input.schemeCode", v, 60)?;
+        }
+        if let Some(v) = input.service_year_start_month {
+            row.service_year_start_month = validate::in_range("input.serviceYearStartMonth", v, 1, 12)?;
+        }
+        Ok(())
+    }
+
+    fn check<'a>(
+        txn: &'a DatabaseTransaction,
+        row: &'a mut entities::region::Model,
+    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move {
+            if let Some(parent) = row.parent_id {
+                if parent == row.id {
+                    return Err(AppError::bad("input.parentId", "a region cannot be its own parent"));
+                }
+                crud::require::<Regions>(txn, "input.parentId", parent).await?;
+            }
+            crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await
+        }
+    }
+}
+
+crud_api!(resource: Regions, object: Region, page: RegionPage,
+    create_input: CreateRegionInput, update_input: UpdateRegionInput,
+    query: RegionQuery { region, regions },
+    mutation: RegionMutation { create_region, update_region, delete_region });

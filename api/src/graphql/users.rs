@@ -1,0 +1,153 @@
+//! User accounts, managed by administrators. Every user can read itself (`me`).
+
+use async_graphql::{ID, InputObject, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::DatabaseTransaction;
+
+use super::agencies::Agencies;
+use super::nested::id;
+use super::regions::Regions;
+use super::vendors::Vendors;
+use crate::access::{Policy, Scope};
+use crate::auth::{Actor, RoleKind, password};
+use crate::crud::{self, TimeColumn, Writable};
+use crate::error::{AppError, AppResult};
+use crate::period::local;
+use crate::validate;
+
+resource!(Users => user, name: "User", policy: Policy::ADMIN_ONLY,
+    region: Some(entities::user::Column::RegionId), vendor: Some(entities::user::Column::VendorId),
+    agency: Some(entities::user::Column::AgencyId), time: TimeColumn::None,
+    scope: |m| Scope { region: m.region_id, vendor: m.vendor_id, agency: m.agency_id });
+
+#[derive(SimpleObject)]
+pub struct User {
+    pub id: ID,
+    pub username: String,
+    pub role: RoleKind,
+    /// The region of a SUPERVISOR.
+    pub region_id: Option<ID>,
+    /// The vendor of a VENDOR user.
+    pub vendor_id: Option<ID>,
+    /// The agency of an AGENCY user.
+    pub agency_id: Option<ID>,
+    pub disabled: bool,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<entities::user::Model> for User {
+    fn from(m: entities::user::Model) -> Self {
+        Self {
+            id: id(m.id),
+            username: m.username,
+            role: RoleKind::parse(&m.role).unwrap_or(RoleKind::Agency),
+            region_id: m.region_id.map(id),
+            vendor_id: m.vendor_id.map(id),
+            agency_id: m.agency_id.map(id),
+            disabled: m.disabled,
+            created_at: local(m.created_at),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub username: String,
+    pub password: String,
+    pub role: RoleKind,
+    pub region_id: Option<ID>,
+    pub vendor_id: Option<ID>,
+    pub agency_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    /// A new password (the user's tokens stop working).
+    pub password: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+fn username(value: String) -> AppResult<String> {
+    let v = validate::text("input.username", value, 60)?;
+    if !v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+        return Err(AppError::bad("input.username", "may contain only letters, digits and . _ - @"));
+    }
+    Ok(v)
+}
+
+/// A role is bound to exactly the one thing it needs, and nothing else.
+fn binding(input: &CreateUserInput) -> AppResult<(Option<i64>, Option<i64>, Option<i64>)> {
+    let region = crud::parse_opt_id("input.regionId", &input.region_id)?;
+    let vendor = crud::parse_opt_id("input.vendorId", &input.vendor_id)?;
+    let agency = crud::parse_opt_id("input.agencyId", &input.agency_id)?;
+    let (needed, given) = match input.role {
+        RoleKind::Admin => (None, [region, vendor, agency].iter().flatten().count()),
+        RoleKind::Supervisor => (Some(("input.regionId", region)), [vendor, agency].iter().flatten().count()),
+        RoleKind::Vendor => (Some(("input.vendorId", vendor)), [region, agency].iter().flatten().count()),
+        RoleKind::Agency => (Some(("input.agencyId", agency)), [region, vendor].iter().flatten().count()),
+    };
+    if let Some((field, None)) = needed {
+        return Err(AppError::bad(field, format!("required for role {}", input.role.as_str())));
+    }
+    if given > 0 {
+        return Err(AppError::bad("input.role", format!("role {} takes only its own binding", input.role.as_str())));
+    }
+    Ok((region, vendor, agency))
+}
+
+impl Writable for Users {
+    type Create = CreateUserInput;
+    type Update = UpdateUserInput;
+
+    fn build(input: CreateUserInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::user::Model> {
+        let (region_id, vendor_id, agency_id) = binding(&input)?;
+        password::check_policy("input.password", &input.password)?;
+        Ok(entities::user::Model {
+            id: 0,
+            username: username(input.username)?,
+            password_hash: password::hash(&input.password)?,
+            role: input.role.as_str().to_owned(),
+            region_id,
+            vendor_id,
+            agency_id,
+            disabled: false,
+            created_at: now,
+            password_changed_at: now,
+        })
+    }
+
+    fn patch(row: &mut entities::user::Model, input: UpdateUserInput) -> AppResult<()> {
+        if let Some(p) = input.password {
+            password::check_policy("input.password", &p)?;
+            row.password_hash = password::hash(&p)?;
+            row.password_changed_at = Utc::now();
+        }
+        if let Some(d) = input.disabled {
+            row.disabled = d;
+        }
+        Ok(())
+    }
+
+    fn check<'a>(
+        txn: &'a DatabaseTransaction,
+        row: &'a mut entities::user::Model,
+    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move {
+            if let Some(r) = row.region_id {
+                crud::require::<Regions>(txn, "input.regionId", r).await?;
+            }
+            if let Some(v) = row.vendor_id {
+                crud::require::<Vendors>(txn, "input.vendorId", v).await?;
+            }
+            if let Some(a) = row.agency_id {
+                crud::require::<Agencies>(txn, "input.agencyId", a).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+crud_api!(resource: Users, object: User, page: UserPage,
+    create_input: CreateUserInput, update_input: UpdateUserInput,
+    query: UserQuery { user, users },
+    mutation: UserMutation { create_user, update_user, delete_user });

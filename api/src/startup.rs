@@ -1,0 +1,110 @@
+//! Building and running the application: database, schema, HTTP routes.
+//! `Application::build` binds first, so tests can use port 0 and ask for the port.
+
+use std::sync::Arc;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::token::TokenKeys;
+use crate::config::{Config, Secret};
+use crate::graphql::{self, AppSchema};
+use crate::state::AppState;
+use crate::{bootstrap, db, session};
+
+/// Requests larger than this are refused before they are parsed.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+struct Http {
+    schema: AppSchema,
+    state: AppState,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("start-up data: {0}")]
+    Bootstrap(#[from] crate::error::AppError),
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = db::connect(&config).await?;
+        let secret = config.jwt_secret.clone().unwrap_or_else(|| {
+            tracing::warn!("JWT_SECRET is not set: using a random secret; tokens end with this process");
+            random_secret()
+        });
+        let state = AppState { db, keys: TokenKeys::new(&secret, config.token_ttl_minutes) };
+        bootstrap::ensure_admin(&state.db, &config.admin).await?;
+        if config.demo_data {
+            crate::demo::load(&state.db).await?;
+        }
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
+        let http = Http { schema: graphql::build(Some(state.clone())), state: state.clone() };
+        let router = Router::new()
+            .route("/graphql", get(graphiql).post(graphql_handler))
+            .route("/schema.graphql", get(schema_sdl))
+            .route("/healthz", get(|| async { "ok" }))
+            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+            .layer(TraceLayer::new_for_http())
+            .with_state(Arc::new(http));
+        Ok(Self { listener, router, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL at /graphql");
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+fn random_secret() -> Secret {
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+async fn schema_sdl(State(http): State<Arc<Http>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], http.schema.sdl())
+}
+
+async fn graphql_handler(State(http): State<Arc<Http>>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+    let mut request = req.into_inner();
+    if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
+        request = request.data(actor);
+    }
+    let mut response = http.schema.execute(request).await;
+    session::label_client_errors(&mut response);
+    response.into()
+}

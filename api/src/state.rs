@@ -1,0 +1,13 @@
+//! What every request handler and resolver shares.
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::token::TokenKeys;
+
+#[derive(Clone)]
+pub struct AppState {
+    /// The pool; every mutation runs in one transaction from it (`db::write_txn`).
+    pub db: DatabaseConnection,
+    /// Signs and checks JWTs with the configured (or per-start random) secret.
+    pub keys: TokenKeys,
+}

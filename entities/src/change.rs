@@ -1,0 +1,68 @@
+//! `changes`: a change to the cloud platform.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "changes")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub region_id: i64,
+    pub vendor_id: i64,
+    pub title: String,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub planned_at: DateTimeUtc,
+    pub executed_at: Option<DateTimeUtc>,
+    pub emergency: bool,
+    pub outcome: String,
+    pub confirmed: bool,
+    pub vendor_liable: bool,
+    pub recorded_by: i64,
+    pub recorded_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::region::Entity",
+        from = "Column::RegionId",
+        to = "super::region::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Region,
+    #[sea_orm(
+        belongs_to = "super::vendor::Entity",
+        from = "Column::VendorId",
+        to = "super::vendor::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Vendor,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::RecordedBy",
+        to = "super::user::Column::Id",
+        on_delete = "Restrict"
+    )]
+    RecordedBy,
+}
+
+impl Related<super::region::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Region.def()
+    }
+}
+
+impl Related<super::vendor::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Vendor.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RecordedBy.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

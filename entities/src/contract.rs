@@ -1,0 +1,51 @@
+//! `contracts`: a vendor's contract with a region for one service year.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "contracts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub vendor_id: i64,
+    pub region_id: i64,
+    pub service_year: i32,
+    #[sea_orm(column_type = "Decimal(Some((18, 2)))")]
+    pub settlement_amount: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((18, 2)))")]
+    pub monthly_fee: Decimal,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::vendor::Entity",
+        from = "Column::VendorId",
+        to = "super::vendor::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Vendor,
+    #[sea_orm(
+        belongs_to = "super::region::Entity",
+        from = "Column::RegionId",
+        to = "super::region::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Region,
+}
+
+impl Related<super::vendor::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Vendor.def()
+    }
+}
+
+impl Related<super::region::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Region.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
