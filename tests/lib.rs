@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The end-to-end harness: each test starts the real server on port 0 with its
 //! own, freshly migrated database, and talks to it over HTTP.
 //!
@@ -63,6 +64,7 @@ pub async fn spawn_app() -> TestApp {
             let admin = Database::connect(&server)
                 .await
                 .unwrap_or_else(|e| panic!("TEST_DATABASE_URL {server} is not reachable: {e}"));
+            drop_stale_databases(&admin, stamp).await;
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
             let base = server.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
             (format!("{base}/{name}"), Some((server, name)))
@@ -82,6 +84,25 @@ pub async fn spawn_app() -> TestApp {
         demo_data: false,
     };
     spawn_with(config, cleanup).await
+}
+
+/// Databases of earlier runs whose test panicked before `finish` (older than an
+/// hour, so a concurrent run's databases are left alone).
+async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection, now: u64) {
+    use sea_orm::{DbBackend, Statement};
+    let Ok(rows) = admin
+        .query_all_raw(Statement::from_string(DbBackend::Postgres, "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_%'"))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        let stamp: Option<u64> = name.split('_').nth(1).and_then(|s| s.parse().ok());
+        if stamp.is_some_and(|s| s + 3600 < now) {
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
 }
 
 /// Starts the server with a given configuration (e.g. `demo_data`).

@@ -265,16 +265,17 @@ impl Loader<'_> {
         if seq.chance(50) {
             let system = own_systems[seq.next(own_systems.len() as u64) as usize];
             let occurred = at(day(2026, month, 10 + seq.next(10) as u32), 14, 5);
-            insert::<Faults>(self.txn, entities::fault::Model {
+            let mut fault = entities::fault::Model {
                 id: 0, region_id, vendor_id: vendor, title: "存储性能下降导致业务卡顿".into(),
                 affected_system_ids: json!([system.0]),
                 impact: "DEGRADED".into(), occurred_at: occurred,
                 reported_at: Some(occurred + Duration::minutes(5 + seq.next(150) as i64)),
                 recovered_at: Some(occurred + Duration::minutes(20 + seq.next(400) as i64)),
-                misreported: false, level: None, grading_row: None, level_override: None, level_override_reason: None,
+                misreported: false, level: 0, grading_row: 0, level_override: None, level_override_reason: None,
                 confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
-            .await?;
+            };
+            crate::grading::grade_fault(self.txn, &mut fault, self.now).await?;
+            insert::<Faults>(self.txn, fault).await?;
         }
         for n in 0..2 {
             let planned = at(day(2026, month, 12 + 8 * n), 22, 0);

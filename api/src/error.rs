@@ -64,20 +64,37 @@ impl From<DbErr> for AppError {
     }
 }
 
-/// Best effort to name the column of a unique violation from the driver's text
-/// ("UNIQUE constraint failed: users.username" / "Key (username)=(x) already exists").
+/// Names the input fields of a unique violation. SQLite says "UNIQUE constraint
+/// failed: users.username"; PostgreSQL names the index, which the migrations
+/// call `uq_<table>__<column>__<column>`.
 fn unique_field(detail: &str) -> String {
-    if let Some(rest) = detail.split("Key (").nth(1) {
-        return rest.split(')').next().unwrap_or("value").to_owned();
+    let columns: Vec<&str> = if let Some(rest) = detail.split("failed: ").nth(1) {
+        rest.split(", ").map(|c| c.rsplit('.').next().unwrap_or(c).trim()).collect()
+    } else if let Some(name) = detail.split('"').find(|part| part.starts_with("uq_")) {
+        name.split("__").skip(1).collect()
+    } else {
+        Vec::new()
+    };
+    if columns.is_empty() {
+        return "input".to_owned();
     }
-    if let Some(rest) = detail.split("failed: ").nth(1) {
-        return rest
-            .split(", ")
-            .map(|c| c.rsplit('.').next().unwrap_or(c).trim().to_owned())
-            .collect::<Vec<_>>()
-            .join(", ");
+    columns.iter().map(|c| format!("input.{}", camel_case(c))).collect::<Vec<_>>().join(", ")
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for ch in snake.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
     }
-    "value".to_owned()
+    out
 }
 
 impl ErrorExtensions for AppError {
@@ -97,5 +114,19 @@ pub trait GqlResult<T> {
 impl<T> GqlResult<T> for AppResult<T> {
     fn gql(self) -> async_graphql::Result<T> {
         self.map_err(|e| e.extend())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_violations_name_the_input_fields_on_both_databases() {
+        assert_eq!(unique_field("UNIQUE constraint failed: users.username"), "input.username");
+        assert_eq!(
+            unique_field(r#"duplicate key value violates unique constraint "uq_contracts__vendor_id__region_id__service_year""#),
+            "input.vendorId, input.regionId, input.serviceYear"
+        );
     }
 }

@@ -1,13 +1,16 @@
+#![recursion_limit = "256"]
 //! The supervision platform's server: GraphQL over axum, sea-orm underneath.
 
 pub mod access;
 pub mod auth;
+pub mod client_errors;
 pub mod bootstrap;
 pub mod config;
 pub mod crud;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod grading;
 pub mod graphql;
 pub mod period;
 pub mod schemes;

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 use api::config::Config;
 use api::startup::Application;
 

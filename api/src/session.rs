@@ -21,24 +21,10 @@ pub async fn actor_from_headers(state: &AppState, headers: &HeaderMap) -> Option
         }
     };
     // A disabled user, or a token issued before the last password change, is out.
-    if user.disabled || claims.pwd != user.password_changed_at.timestamp() {
+    if user.disabled || claims.pwd != user.password_changed_at.timestamp_millis() {
         return None;
     }
     let role = Role::from_user(&user).ok()?;
     Some(Actor { user_id: user.id, role })
 }
 
-/// Errors raised before any resolver ran (a malformed date, a wrong type, an
-/// unknown field, a query over the limits) come without a code; they are all the
-/// client's to fix, so they get `BAD_USER_INPUT`.
-pub fn label_client_errors(response: &mut async_graphql::Response) {
-    for error in &mut response.errors {
-        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
-        if !has_code {
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "BAD_USER_INPUT");
-        }
-    }
-}

@@ -18,7 +18,7 @@ use crate::auth::token::TokenKeys;
 use crate::config::{Config, Secret};
 use crate::graphql::{self, AppSchema};
 use crate::state::AppState;
-use crate::{bootstrap, db, session};
+use crate::{bootstrap, client_errors, db, session};
 
 /// Requests larger than this are refused before they are parsed.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -104,7 +104,8 @@ async fn graphql_handler(State(http): State<Arc<Http>>, headers: HeaderMap, req:
     if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
         request = request.data(actor);
     }
+    let variables = request.variables.clone().into_value().into_json().unwrap_or_default();
     let mut response = http.schema.execute(request).await;
-    session::label_client_errors(&mut response);
+    client_errors::label(&mut response, &variables);
     response.into()
 }

@@ -19,7 +19,7 @@ pub enum Relation {
         belongs_to = "super::region::Entity",
         from = "Column::RegionId",
         to = "super::region::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Region,
 }

@@ -18,8 +18,10 @@ pub struct Model {
     pub reported_at: Option<DateTimeUtc>,
     pub recovered_at: Option<DateTimeUtc>,
     pub misreported: bool,
+    /// The level from the grading table, set whenever the fault is saved.
     pub level: i32,
-    pub grading_row: String,
+    /// The row of the grading table that gave `level` (1–27).
+    pub grading_row: i32,
     pub level_override: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub level_override_reason: Option<String>,
@@ -35,21 +37,21 @@ pub enum Relation {
         belongs_to = "super::region::Entity",
         from = "Column::RegionId",
         to = "super::region::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Region,
     #[sea_orm(
         belongs_to = "super::vendor::Entity",
         from = "Column::VendorId",
         to = "super::vendor::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Vendor,
     #[sea_orm(
         belongs_to = "super::user::Entity",
         from = "Column::RecordedBy",
         to = "super::user::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     RecordedBy,
 }

@@ -23,7 +23,7 @@ pub enum Relation {
         belongs_to = "Entity",
         from = "Column::ParentId",
         to = "Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Parent,
 }

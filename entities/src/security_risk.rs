@@ -28,21 +28,21 @@ pub enum Relation {
         belongs_to = "super::region::Entity",
         from = "Column::RegionId",
         to = "super::region::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Region,
     #[sea_orm(
         belongs_to = "super::vendor::Entity",
         from = "Column::VendorId",
         to = "super::vendor::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Vendor,
     #[sea_orm(
         belongs_to = "super::user::Entity",
         from = "Column::RecordedBy",
         to = "super::user::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     RecordedBy,
 }

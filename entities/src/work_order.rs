@@ -28,35 +28,35 @@ pub enum Relation {
         belongs_to = "super::region::Entity",
         from = "Column::RegionId",
         to = "super::region::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Region,
     #[sea_orm(
         belongs_to = "super::vendor::Entity",
         from = "Column::VendorId",
         to = "super::vendor::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Vendor,
     #[sea_orm(
         belongs_to = "super::agency::Entity",
         from = "Column::AgencyId",
         to = "super::agency::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     Agency,
     #[sea_orm(
         belongs_to = "super::information_system::Entity",
         from = "Column::SystemId",
         to = "super::information_system::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     System,
     #[sea_orm(
         belongs_to = "super::user::Entity",
         from = "Column::RecordedBy",
         to = "super::user::Column::Id",
-        on_delete = "Restrict"
+        on_delete = "NoAction"
     )]
     RecordedBy,
 }

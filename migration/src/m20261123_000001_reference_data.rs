@@ -17,7 +17,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Regions::Table)
                     .col(big_pk_auto(Regions::Id))
-                    .col(string_uniq(Regions::Code))
+                    .col(string(Regions::Code))
                     .col(string(Regions::Name))
                     .col(big_integer_null(Regions::ParentId))
                     .col(string(Regions::SchemeCode))
@@ -33,7 +33,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Vendors::Table)
                     .col(big_pk_auto(Vendors::Id))
-                    .col(string_uniq(Vendors::Code))
+                    .col(string(Vendors::Code))
                     .col(string(Vendors::Name))
                     .col(json(Vendors::ContactEmails))
                     .col(timestamp_with_time_zone(Vendors::CreatedAt))
@@ -154,7 +154,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Users::Table)
                     .col(big_pk_auto(Users::Id))
-                    .col(string_uniq(Users::Username))
+                    .col(string(Users::Username))
                     .col(string(Users::PasswordHash))
                     .col(string(Users::Role))
                     .col(big_integer_null(Users::RegionId))
@@ -178,6 +178,10 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index(Users::Table, Users::RegionId))
             .await?;
+        // Named unique indexes (not column constraints) so a violation names its column.
+        manager.create_index(unique_index(Regions::Table, Regions::Code)).await?;
+        manager.create_index(unique_index(Vendors::Table, Vendors::Code)).await?;
+        manager.create_index(unique_index(Users::Table, Users::Username)).await?;
         Ok(())
     }
 

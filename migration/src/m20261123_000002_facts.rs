@@ -174,7 +174,7 @@ impl MigrationTrait for Migration {
             .col(timestamp_with_time_zone_null(Faults::RecoveredAt))
             .col(boolean(Faults::Misreported).default(false))
             .col(integer(Faults::Level))
-            .col(string(Faults::GradingRow))
+            .col(integer(Faults::GradingRow))
             .col(integer_null(Faults::LevelOverride))
             .col(text_null(Faults::LevelOverrideReason));
         fact_tail(&mut table, Faults::Table, EVENT);

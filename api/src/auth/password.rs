@@ -1,16 +1,16 @@
 //! Password hashing with argon2 (PHC strings in the database) and the password policy.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 
 use crate::error::{AppError, AppResult};
 
 pub const MIN_LENGTH: usize = 10;
 
 pub fn hash(password: &str) -> AppResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
+    // A fresh random salt is drawn from the OS for every hash.
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| AppError::Internal(e.to_string().into()))
 }

@@ -14,7 +14,8 @@ pub struct Claims {
     pub sub: String,
     pub exp: i64,
     pub iat: i64,
-    /// `password_changed_at` of the user when the token was issued (unix seconds).
+    /// `password_changed_at` of the user when the token was issued (unix
+    /// milliseconds: a password changed within the same second still counts).
     pub pwd: i64,
 }
 
@@ -40,7 +41,7 @@ impl TokenKeys {
             sub: user_id.to_string(),
             exp: expires.timestamp(),
             iat: now.timestamp(),
-            pwd: password_changed_at.timestamp(),
+            pwd: password_changed_at.timestamp_millis(),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AppError::Internal(e.to_string().into()))?;

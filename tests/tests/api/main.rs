@@ -1,8 +1,10 @@
 //! End-to-end tests against the real server (see `e2e::spawn_app`).
 
 #![allow(clippy::unwrap_used)]
+#![recursion_limit = "256"]
 
 mod access;
+mod demo;
 mod login;
 mod refusals;
 mod schema;

@@ -1,0 +1,122 @@
+//! On-site staff attendance (驻场人员出勤), one record per vendor, region and month.
+//! B1 scores actual hours / required hours; a month without a record scores in
+//! full with a warning.
+
+use async_graphql::{ID, InputObject, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use rust_decimal::Decimal;
+use sea_orm::DatabaseTransaction;
+
+use super::{check_owner, fact_links, owner};
+use crate::access::{Policy, Scope};
+use crate::auth::Actor;
+use crate::crud::{TimeColumn, Writable};
+use crate::error::{AppError, AppResult};
+use crate::graphql::nested::id;
+use crate::period::local;
+use crate::validate;
+use entities::attendance::{Column, Model};
+
+resource!(Attendances => attendance, name: "Attendance", policy: Policy::FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
+    time: TimeColumn::MonthText(Column::Period),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Attendance {
+    pub id: ID,
+    pub region_id: ID,
+    pub vendor_id: ID,
+    /// The month, `YYYY-MM`.
+    pub period: String,
+    /// Hours all on-site staff were required to be present in the month.
+    pub required_hours: Decimal,
+    pub actual_hours: Decimal,
+    pub recorded_by_id: ID,
+    pub recorded_at: DateTime<FixedOffset>,
+}
+
+impl From<Model> for Attendance {
+    fn from(m: Model) -> Self {
+        Self {
+            id: id(m.id),
+            region_id: id(m.region_id),
+            vendor_id: id(m.vendor_id),
+            period: m.period,
+            // SQLite hands decimals back through f64: restore the scale.
+            required_hours: m.required_hours.round_dp(2),
+            actual_hours: m.actual_hours.round_dp(2),
+            recorded_by_id: id(m.recorded_by),
+            recorded_at: local(m.recorded_at),
+        }
+    }
+}
+
+fact_links!(Attendance {});
+
+#[derive(InputObject)]
+pub struct CreateAttendanceInput {
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub period: String,
+    pub required_hours: Decimal,
+    pub actual_hours: Decimal,
+}
+
+#[derive(InputObject)]
+pub struct UpdateAttendanceInput {
+    pub period: Option<String>,
+    pub required_hours: Option<Decimal>,
+    pub actual_hours: Option<Decimal>,
+}
+
+/// Required hours are the denominator of the rate: more than zero.
+fn required_hours(value: Decimal) -> AppResult<Decimal> {
+    let value = validate::hours("input.requiredHours", value)?;
+    if value.is_zero() {
+        return Err(AppError::bad("input.requiredHours", "must be greater than 0"));
+    }
+    Ok(value)
+}
+
+impl Writable for Attendances {
+    type Create = CreateAttendanceInput;
+    type Update = UpdateAttendanceInput;
+
+    fn build(input: CreateAttendanceInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+        let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
+        Ok(Model {
+            id: 0,
+            region_id,
+            vendor_id,
+            period: validate::month("input.period", input.period)?,
+            required_hours: required_hours(input.required_hours)?,
+            actual_hours: validate::hours("input.actualHours", input.actual_hours)?,
+            recorded_by: actor.user_id,
+            recorded_at: now,
+        })
+    }
+
+    fn patch(row: &mut Model, input: UpdateAttendanceInput) -> AppResult<()> {
+        if let Some(v) = input.period {
+            row.period = validate::month("input.period", v)?;
+        }
+        if let Some(v) = input.required_hours {
+            row.required_hours = required_hours(v)?;
+        }
+        if let Some(v) = input.actual_hours {
+            row.actual_hours = validate::hours("input.actualHours", v)?;
+        }
+        Ok(())
+    }
+
+    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move { check_owner(txn, row.region_id, row.vendor_id, None).await }
+    }
+}
+
+crud_api!(resource: Attendances, object: Attendance, page: AttendancePage,
+    create_input: CreateAttendanceInput, update_input: UpdateAttendanceInput,
+    query: AttendanceQuery { attendance, attendances },
+    mutation: AttendanceMutation { create_attendance, update_attendance, delete_attendance });

@@ -1,0 +1,278 @@
+//! Faults affecting information systems (故障). E1 deducts each confirmed fault by
+//! its level, E2 each one recovered later than its level allows, E3 each one
+//! reported later than its level allows, E4 each misreported or concealed one.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+
+use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
+use crate::access::{Policy, Scope};
+use crate::auth::Actor;
+use crate::crud::{self, Resource, TimeColumn, Writable};
+use crate::error::{AppError, AppResult};
+use crate::graphql::nested::{self, id};
+use crate::graphql::systems::{InformationSystem, InformationSystems};
+use crate::period::local;
+use crate::validate;
+use entities::fault::{Column, Model};
+
+resource!(Faults => fault, name: "Fault", policy: Policy::FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
+    time: TimeColumn::Instant(Column::OccurredAt),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+db_enum!(
+    /// What the fault did to the affected systems: made them unusable (无法使用) or
+    /// degraded them (影响使用).
+    FaultImpact { Unusable => "UNUSABLE", Degraded => "DEGRADED" }
+);
+
+/// The most systems one fault may name.
+const MAX_AFFECTED_SYSTEMS: usize = 10_000;
+
+/// A grading column as shown: null while the fault is not graded, i.e. while the
+/// column holds its default (0, or null if the column is nullable).
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Fault {
+    pub id: ID,
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub title: String,
+    pub affected_system_ids: Vec<ID>,
+    pub impact: FaultImpact,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub reported_at: Option<DateTime<FixedOffset>>,
+    pub recovered_at: Option<DateTime<FixedOffset>>,
+    /// Misreported or concealed (E4).
+    pub misreported: bool,
+    /// The graded level, 1 (most severe) to 6, from the six-level table; graded
+    /// again whenever the fault is saved.
+    pub level: i32,
+    /// The row (1–27) of the grading table that gave the level.
+    pub grading_row: i32,
+    /// A supervisor's level, which wins over the graded one.
+    pub level_override: Option<i32>,
+    pub level_override_reason: Option<String>,
+    /// The level that counts: the override if set, else the graded level.
+    pub effective_level: i32,
+    pub confirmed: bool,
+    pub vendor_liable: bool,
+    pub recorded_by_id: ID,
+    pub recorded_at: DateTime<FixedOffset>,
+}
+
+impl From<Model> for Fault {
+    fn from(m: Model) -> Self {
+        let system_ids: Vec<i64> = serde_json::from_value(m.affected_system_ids).unwrap_or_default();
+        Self {
+            id: id(m.id),
+            region_id: id(m.region_id),
+            vendor_id: id(m.vendor_id),
+            title: m.title,
+            affected_system_ids: system_ids.into_iter().map(id).collect(),
+            impact: FaultImpact::from_db(&m.impact),
+            occurred_at: local(m.occurred_at),
+            reported_at: m.reported_at.map(local),
+            recovered_at: m.recovered_at.map(local),
+            misreported: m.misreported,
+            level: m.level,
+            grading_row: m.grading_row,
+            level_override: m.level_override,
+            level_override_reason: m.level_override_reason,
+            effective_level: m.level_override.unwrap_or(m.level),
+            confirmed: m.confirmed,
+            vendor_liable: m.vendor_liable,
+            recorded_by_id: id(m.recorded_by),
+            recorded_at: local(m.recorded_at),
+        }
+    }
+}
+
+fact_links!(Fault {
+    /// Each affected system, through the same access checks as a top-level query.
+    async fn affected_systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
+        let mut systems = Vec::with_capacity(self.affected_system_ids.len());
+        for system_id in &self.affected_system_ids {
+            systems.push(nested::one::<InformationSystems, InformationSystem>(ctx, system_id).await?);
+        }
+        Ok(systems)
+    }
+});
+
+#[derive(InputObject)]
+pub struct CreateFaultInput {
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub title: String,
+    pub affected_system_ids: Vec<ID>,
+    pub impact: FaultImpact,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub reported_at: Option<DateTime<FixedOffset>>,
+    pub recovered_at: Option<DateTime<FixedOffset>>,
+    #[graphql(default)]
+    pub misreported: bool,
+    pub confirmed: bool,
+    pub vendor_liable: bool,
+}
+
+#[derive(InputObject)]
+pub struct UpdateFaultInput {
+    pub title: Option<String>,
+    pub affected_system_ids: Option<Vec<ID>>,
+    pub impact: Option<FaultImpact>,
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    pub reported_at: MaybeUndefined<DateTime<FixedOffset>>,
+    pub recovered_at: MaybeUndefined<DateTime<FixedOffset>>,
+    pub misreported: Option<bool>,
+    pub confirmed: Option<bool>,
+    pub vendor_liable: Option<bool>,
+    /// A supervisor's level (1–6) that wins over the graded one; give a reason.
+    /// `null` removes the override (and its reason).
+    pub level_override: MaybeUndefined<i32>,
+    pub level_override_reason: Option<String>,
+}
+
+/// The affected system ids as stored (a JSON array of numbers): at least one, at
+/// most `MAX_AFFECTED_SYSTEMS`, each valid and named once.
+fn system_ids(list: Vec<ID>) -> AppResult<serde_json::Value> {
+    if list.is_empty() {
+        return Err(AppError::bad("input.affectedSystemIds", "must name at least one system"));
+    }
+    if list.len() > MAX_AFFECTED_SYSTEMS {
+        return Err(AppError::bad("input.affectedSystemIds", format!("must name at most {MAX_AFFECTED_SYSTEMS} systems")));
+    }
+    let mut first_at: HashMap<i64, usize> = HashMap::with_capacity(list.len());
+    let mut ids = Vec::with_capacity(list.len());
+    for (i, raw) in list.iter().enumerate() {
+        let field = format!("input.affectedSystemIds[{i}]");
+        let system_id = crud::parse_id(&field, raw)?;
+        if let Some(first) = first_at.insert(system_id, i) {
+            return Err(AppError::bad(field, format!("system {system_id} is already named at affectedSystemIds[{first}]")));
+        }
+        ids.push(system_id);
+    }
+    Ok(serde_json::Value::from(ids))
+}
+
+/// A supervisor may set a level over the graded one, with a reason that is kept.
+fn override_level(row: &mut Model, level: MaybeUndefined<i32>, reason: Option<String>) -> AppResult<()> {
+    match level {
+        MaybeUndefined::Undefined if reason.is_some() => {
+            return Err(AppError::bad("input.levelOverrideReason", "goes with levelOverride"));
+        }
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => {
+            row.level_override = None;
+            row.level_override_reason = None;
+        }
+        MaybeUndefined::Value(level) => {
+            let reason = reason.ok_or_else(|| AppError::bad("input.levelOverrideReason", "required with levelOverride"))?;
+            row.level_override = Some(validate::in_range("input.levelOverride", level, 1, 6)?);
+            row.level_override_reason = Some(validate::text("input.levelOverrideReason", reason, 2000)?);
+        }
+    }
+    Ok(())
+}
+
+/// Every affected system exists and is hosted by the fault's vendor in the
+/// fault's region (the vendor's platform, which the grading counts). One query per
+/// chunk of ids rather than one per id (a fault may name thousands); the
+/// messages are those of `crud::require`.
+async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> AppResult<()> {
+    use entities::information_system as system;
+    let ids: Vec<i64> = serde_json::from_value(row.affected_system_ids.clone()).map_err(AppError::internal)?;
+    let mut owner_of: HashMap<i64, (i64, i64)> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let found: Vec<(i64, i64, i64)> = system::Entity::find()
+            .select_only()
+            .column(system::Column::Id)
+            .column(system::Column::RegionId)
+            .column(system::Column::VendorId)
+            .filter(system::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        owner_of.extend(found.into_iter().map(|(id, region, vendor)| (id, (region, vendor))));
+    }
+    for (i, system_id) in ids.iter().enumerate() {
+        let field = format!("input.affectedSystemIds[{i}]");
+        match owner_of.get(system_id) {
+            None => return Err(AppError::bad(field, format!("no {} with id {system_id}", InformationSystems::NAME))),
+            Some(&(region_id, vendor_id)) if region_id != row.region_id || vendor_id != row.vendor_id => {
+                return Err(AppError::bad(field, "the system is not hosted by this vendor in this region"));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+impl Writable for Faults {
+    type Create = CreateFaultInput;
+    type Update = UpdateFaultInput;
+
+    fn build(input: CreateFaultInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+        let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
+        Ok(Model {
+            id: 0,
+            region_id,
+            vendor_id,
+            title: validate::text("input.title", input.title, 200)?,
+            affected_system_ids: system_ids(input.affected_system_ids)?,
+            impact: input.impact.as_str().to_owned(),
+            occurred_at: utc(input.occurred_at),
+            reported_at: opt_utc(input.reported_at),
+            recovered_at: opt_utc(input.recovered_at),
+            misreported: input.misreported,
+            // Filled in by the grading in `check`.
+            level: 0,
+            grading_row: 0,
+            level_override: None,
+            level_override_reason: None,
+            confirmed: input.confirmed,
+            vendor_liable: input.vendor_liable,
+            recorded_by: actor.user_id,
+            recorded_at: now,
+        })
+    }
+
+    fn patch(row: &mut Model, input: UpdateFaultInput) -> AppResult<()> {
+        if let Some(v) = input.title {
+            row.title = validate::text("input.title", v, 200)?;
+        }
+        if let Some(v) = input.affected_system_ids {
+            row.affected_system_ids = system_ids(v)?;
+        }
+        if let Some(v) = input.impact {
+            row.impact = v.as_str().to_owned();
+        }
+        if let Some(v) = input.occurred_at {
+            row.occurred_at = utc(v);
+        }
+        set_nullable(&mut row.reported_at, input.reported_at.map_value(utc));
+        set_nullable(&mut row.recovered_at, input.recovered_at.map_value(utc));
+        row.misreported = input.misreported.unwrap_or(row.misreported);
+        row.confirmed = input.confirmed.unwrap_or(row.confirmed);
+        row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
+        override_level(row, input.level_override, input.level_override_reason)
+    }
+
+    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move {
+            check_owner(txn, row.region_id, row.vendor_id, None).await?;
+            ensure_after("input.reportedAt", row.reported_at, "occurredAt", row.occurred_at)?;
+            ensure_after("input.recoveredAt", row.recovered_at, "occurredAt", row.occurred_at)?;
+            check_systems(txn, row).await?;
+            crate::grading::grade_fault(txn, row, Utc::now()).await.map(drop)
+        }
+    }
+}
+
+crud_api!(resource: Faults, object: Fault, page: FaultPage,
+    create_input: CreateFaultInput, update_input: UpdateFaultInput,
+    query: FaultQuery { fault, faults },
+    mutation: FaultMutation { create_fault, update_fault, delete_fault });

@@ -1,0 +1,119 @@
+//! Resources delivered without a work order (无工单交付). A4 deducts each one, and
+//! each one not yet rectified.
+
+use async_graphql::{ID, InputObject, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::DatabaseTransaction;
+
+use super::{check_owner, fact_links, owner, utc};
+use crate::access::{Policy, Scope};
+use crate::auth::Actor;
+use crate::crud::{TimeColumn, Writable};
+use crate::error::AppResult;
+use crate::graphql::nested::id;
+use crate::period::local;
+use crate::validate;
+use entities::unticketed_delivery::{Column, Model};
+
+resource!(UnticketedDeliveries => unticketed_delivery, name: "UnticketedDelivery", policy: Policy::FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
+    time: TimeColumn::Instant(Column::OccurredAt),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct UnticketedDelivery {
+    pub id: ID,
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub description: String,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub rectified: bool,
+    pub confirmed: bool,
+    pub vendor_liable: bool,
+    pub recorded_by_id: ID,
+    pub recorded_at: DateTime<FixedOffset>,
+}
+
+impl From<Model> for UnticketedDelivery {
+    fn from(m: Model) -> Self {
+        Self {
+            id: id(m.id),
+            region_id: id(m.region_id),
+            vendor_id: id(m.vendor_id),
+            description: m.description,
+            occurred_at: local(m.occurred_at),
+            rectified: m.rectified,
+            confirmed: m.confirmed,
+            vendor_liable: m.vendor_liable,
+            recorded_by_id: id(m.recorded_by),
+            recorded_at: local(m.recorded_at),
+        }
+    }
+}
+
+fact_links!(UnticketedDelivery {});
+
+#[derive(InputObject)]
+pub struct CreateUnticketedDeliveryInput {
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub description: String,
+    pub occurred_at: DateTime<FixedOffset>,
+    #[graphql(default)]
+    pub rectified: bool,
+    pub confirmed: bool,
+    pub vendor_liable: bool,
+}
+
+#[derive(InputObject)]
+pub struct UpdateUnticketedDeliveryInput {
+    pub description: Option<String>,
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    pub rectified: Option<bool>,
+    pub confirmed: Option<bool>,
+    pub vendor_liable: Option<bool>,
+}
+
+impl Writable for UnticketedDeliveries {
+    type Create = CreateUnticketedDeliveryInput;
+    type Update = UpdateUnticketedDeliveryInput;
+
+    fn build(input: CreateUnticketedDeliveryInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+        let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
+        Ok(Model {
+            id: 0,
+            region_id,
+            vendor_id,
+            description: validate::text("input.description", input.description, 2000)?,
+            occurred_at: utc(input.occurred_at),
+            rectified: input.rectified,
+            confirmed: input.confirmed,
+            vendor_liable: input.vendor_liable,
+            recorded_by: actor.user_id,
+            recorded_at: now,
+        })
+    }
+
+    fn patch(row: &mut Model, input: UpdateUnticketedDeliveryInput) -> AppResult<()> {
+        if let Some(v) = input.description {
+            row.description = validate::text("input.description", v, 2000)?;
+        }
+        if let Some(v) = input.occurred_at {
+            row.occurred_at = utc(v);
+        }
+        row.rectified = input.rectified.unwrap_or(row.rectified);
+        row.confirmed = input.confirmed.unwrap_or(row.confirmed);
+        row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
+        Ok(())
+    }
+
+    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
+        async move { check_owner(txn, row.region_id, row.vendor_id, None).await }
+    }
+}
+
+crud_api!(resource: UnticketedDeliveries, object: UnticketedDelivery, page: UnticketedDeliveryPage,
+    create_input: CreateUnticketedDeliveryInput, update_input: UpdateUnticketedDeliveryInput,
+    query: UnticketedDeliveryQuery { unticketed_delivery, unticketed_deliveries },
+    mutation: UnticketedDeliveryMutation { create_unticketed_delivery, update_unticketed_delivery, delete_unticketed_delivery });

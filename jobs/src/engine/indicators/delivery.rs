@@ -1,0 +1,440 @@
+//! Service delivery (A): work orders on time (A1), provisioned as approved (A2),
+//! tasks on schedule (A3), no delivery without a work order (A4).
+
+use crate::engine::counting::{
+    DeliveryCount, late_after_day, late_after_instant, provisioned_in, unticketed_delivery_counts,
+    work_order_may_fall_due_in,
+};
+use crate::engine::facts::{Fact, attributable};
+use crate::engine::period::{local_day, local_time};
+use crate::engine::result::Findings;
+use crate::scheme::{PerEvent, WorkOrderDeadline};
+
+use super::Context;
+
+/// A1: each work order not completed by the end of the `working_days`-th working
+/// day after the day of its approval (spec Decision), counted in the period that
+/// deadline day falls in. A deadline the calendar cannot compute (its year is not
+/// loaded) is a warning and the order is not assessed: a guessed deadline could
+/// be wrong either way.
+pub fn on_time(rule: &WorkOrderDeadline, ctx: &Context<'_>) -> Findings {
+    let mut findings = Findings::default();
+    let orders =
+        attributable(&ctx.facts.work_orders).filter(|o| work_order_may_fall_due_in(o, ctx.period));
+    for order in orders {
+        let approved_on = local_day(order.approved_at);
+        let deadline = match ctx
+            .calendar
+            .work_order_deadline(approved_on, rule.working_days)
+        {
+            Ok(deadline) => deadline,
+            Err(e) => {
+                findings.warn(format!(
+                    "work order {} (approved {approved_on}) not assessed: {e}",
+                    order.id
+                ));
+                continue;
+            }
+        };
+        if !ctx.period.contains_day(deadline) || !late_after_day(order.completed_at, deadline) {
+            continue;
+        }
+        let status = match order.completed_at {
+            Some(done) => format!("completed {}", local_day(done)),
+            None => "not completed".to_owned(),
+        };
+        findings.deduct(
+            rule.deduction,
+            format!(
+                "work order {} {status}, deadline {deadline} ({} working days after {approved_on})",
+                order.id, rule.working_days
+            ),
+            vec![order.fact_ref()],
+        );
+    }
+    findings
+}
+
+/// A2: each work order provisioned differently from its approval, counted in the
+/// month it was provisioned (completed) — see [`provisioned_in`].
+pub fn provisioning(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
+    let mut findings = Findings::default();
+    let deviations = attributable(&ctx.facts.work_orders)
+        .filter(|o| o.provisioned_differently && provisioned_in(o, ctx.period));
+    for order in deviations {
+        let completed = order.completed_at.map(local_day);
+        findings.deduct(
+            rule.deduction,
+            format!(
+                "work order {} provisioned differently from its approval (completed {})",
+                order.id,
+                completed.map_or_else(String::new, |d| d.to_string())
+            ),
+            vec![order.fact_ref()],
+        );
+    }
+    findings
+}
+
+/// A3: each task not finished by its planned instant (vendor fully or mainly
+/// liable), counted in the period of the planned instant; one still open is late.
+pub fn tasks(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
+    let mut findings = Findings::default();
+    let late = attributable(&ctx.facts.service_tasks).filter(|t| {
+        ctx.period.contains(t.planned_at) && late_after_instant(t.finished_at, t.planned_at)
+    });
+    for task in late {
+        let status = match task.finished_at {
+            Some(done) => format!("finished {}", local_time(done)),
+            None => "not finished".to_owned(),
+        };
+        findings.deduct(
+            rule.deduction,
+            format!(
+                "service task {} {status}, planned by {}",
+                task.id,
+                local_time(task.planned_at)
+            ),
+            vec![task.fact_ref()],
+        );
+    }
+    findings
+}
+
+/// A4: each delivery without a work order in the period, and each earlier one
+/// still not rectified (see [`unticketed_delivery_counts`]).
+pub fn unticketed(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
+    let mut findings = Findings::default();
+    for delivery in attributable(&ctx.facts.unticketed_deliveries) {
+        let Some(why) = unticketed_delivery_counts(delivery, ctx.period) else {
+            continue;
+        };
+        let when = local_time(delivery.occurred_at);
+        let reason = match why {
+            DeliveryCount::Occurred => {
+                format!(
+                    "resource delivered without a work order on {when} (delivery {})",
+                    delivery.id
+                )
+            }
+            DeliveryCount::NotRectified => format!(
+                "resource delivered without a work order on {when} still not rectified (delivery {})",
+                delivery.id
+            ),
+        };
+        findings.deduct(rule.deduction, reason, vec![delivery.fact_ref()]);
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use crate::engine::facts::VendorFacts;
+    use crate::engine::testing::*;
+    use crate::scheme::IndicatorCode::{A1, A2, A3, A4};
+
+    fn orders(orders: Vec<crate::engine::facts::WorkOrder>) -> VendorFacts {
+        VendorFacts {
+            work_orders: orders,
+            ..VendorFacts::default()
+        }
+    }
+
+    // --- A1 ---------------------------------------------------------------
+
+    #[test]
+    fn a1_spec_example_across_national_day_is_on_time() {
+        // Approved 2025-09-30; 1–8 Oct are holidays; 9 and 10 Oct are the 1st and 2nd
+        // working days, so completion on 10 Oct is on time: A1 keeps its 10.
+        let facts = orders(vec![work_order(
+            1,
+            "2025-09-30 16:00",
+            Some("2025-10-10 17:00"),
+        )]);
+        let r = score(A1, &facts, in_month(2025, 10));
+        assert_eq!(r.score, dec!(10));
+        assert!(r.deductions.is_empty());
+    }
+
+    #[test]
+    fn a1_one_late_work_order_loses_half_a_point() {
+        // Approved 2025-09-30: working days 9, 10, 11 (Sat, make-up), 13, 14 Oct →
+        // deadline 14 Oct. Completed 16 Oct: late, −0.5 → 9.5.
+        let facts = orders(vec![work_order(
+            17,
+            "2025-09-30 10:00",
+            Some("2025-10-16 09:00"),
+        )]);
+        let r = score(A1, &facts, in_month(2025, 10));
+        assert_eq!(r.score, dec!(9.5));
+        assert_eq!(
+            r.deductions[0].reason,
+            "work order 17 completed 2025-10-16, deadline 2025-10-14 (5 working days after 2025-09-30)"
+        );
+    }
+
+    #[test]
+    fn a1_several_late_orders_add_up() {
+        // Approved Mon 2025-11-03 → deadline Mon 2025-11-10 (4,5,6,7,10 Nov).
+        // Three late: 3 × 0.5 = 1.5 → 8.5; the fourth completed on the 10th is on time.
+        let facts = orders(vec![
+            work_order(1, "2025-11-03 09:00", Some("2025-11-11 09:00")),
+            work_order(2, "2025-11-03 09:00", Some("2025-11-20 09:00")),
+            work_order(3, "2025-11-03 09:00", None),
+            work_order(4, "2025-11-03 09:00", Some("2025-11-10 23:59")),
+        ]);
+        let r = score(A1, &facts, in_month(2025, 11));
+        assert_eq!(points(&r), [dec!(0.5); 3]);
+        assert_eq!(r.score, dec!(8.5));
+    }
+
+    #[test]
+    fn a1_caps_at_zero() {
+        // 21 late orders: 21 × 0.5 = 10.5 > 10 → 0, 0.5 capped.
+        let facts = orders(
+            (1..=21)
+                .map(|id| work_order(id, "2025-11-03 09:00", None))
+                .collect(),
+        );
+        let r = score(A1, &facts, in_month(2025, 11));
+        assert_eq!(
+            (r.score, r.deducted, r.capped),
+            (dec!(0), dec!(10.5), dec!(0.5))
+        );
+    }
+
+    #[test]
+    fn a1_late_order_counts_in_the_month_its_deadline_passed() {
+        // Approved Thu 2025-10-23 → 24, 27, 28, 29, 30 Oct: deadline 30 Oct.
+        // Completed 3 Nov: late, charged in October (−0.5), not in November.
+        let facts = orders(vec![work_order(
+            1,
+            "2025-10-23 09:00",
+            Some("2025-11-03 09:00"),
+        )]);
+        assert_eq!(score(A1, &facts, in_month(2025, 10)).score, dec!(9.5));
+        assert_eq!(score(A1, &facts, in_month(2025, 11)).score, dec!(10));
+    }
+
+    #[test]
+    fn a1_an_order_open_at_the_deadline_months_end_counts_late() {
+        // Approved Mon 2025-10-27 → 28, 29, 30, 31 Oct, 3 Nov: deadline 3 Nov.
+        // Still open: charged in November (its deadline month), −0.5 → 9.5.
+        let facts = orders(vec![work_order(1, "2025-10-27 09:00", None)]);
+        assert_eq!(score(A1, &facts, in_month(2025, 10)).score, dec!(10));
+        let r = score(A1, &facts, in_month(2025, 11));
+        assert_eq!(r.score, dec!(9.5));
+        assert!(r.deductions[0].reason.contains("not completed"));
+    }
+
+    #[test]
+    fn a1_approval_time_is_read_in_shanghai() {
+        // 2025-10-09 01:00 Shanghai (= 8 Oct 17:00 UTC) is approval day 9 Oct:
+        // 10, 11 (make-up), 13, 14, 15 Oct → deadline 15 Oct; completion on 15 Oct is
+        // on time. Read in UTC (8 Oct), the deadline would be 14 Oct and it would be late.
+        let facts = orders(vec![work_order(
+            1,
+            "2025-10-09 01:00",
+            Some("2025-10-15 20:00"),
+        )]);
+        assert_eq!(score(A1, &facts, in_month(2025, 10)).score, dec!(10));
+    }
+
+    #[test]
+    fn a1_a_year_without_calendar_is_a_warning_not_a_pass() {
+        // 2027 is not built in: no deadline, no deduction, and a warning that says so.
+        let facts = orders(vec![work_order(5, "2027-03-01 09:00", None)]);
+        let r = score(A1, &facts, in_month(2027, 3));
+        assert_eq!(r.score, dec!(10));
+        assert_eq!(r.warnings.len(), 1);
+        assert!(
+            r.warnings[0].starts_with("work order 5 (approved 2027-03-01) not assessed"),
+            "{}",
+            r.warnings[0]
+        );
+    }
+
+    #[test]
+    fn a1_non_liable_or_unconfirmed_orders_are_exempt() {
+        let mut not_liable = work_order(1, "2025-11-03 09:00", None);
+        not_liable.vendor_liable = false;
+        let mut unconfirmed = work_order(2, "2025-11-03 09:00", None);
+        unconfirmed.confirmed = false;
+        let r = score(
+            A1,
+            &orders(vec![not_liable, unconfirmed]),
+            in_month(2025, 11),
+        );
+        assert_eq!(r.score, dec!(10));
+    }
+
+    // --- A2 ---------------------------------------------------------------
+
+    fn deviating(id: i64, completed: &str) -> crate::engine::facts::WorkOrder {
+        let mut order = work_order(id, "2025-10-20 09:00", Some(completed));
+        order.provisioned_differently = true;
+        order
+    }
+
+    #[test]
+    fn a2_one_deviation_loses_0_3() {
+        // 5 − 0.3 = 4.7.
+        let r = score(
+            A2,
+            &orders(vec![deviating(1, "2025-10-21 09:00")]),
+            in_month(2025, 10),
+        );
+        assert_eq!(r.score, dec!(4.7));
+    }
+
+    #[test]
+    fn a2_several_deviations_count_in_the_month_provisioned() {
+        // Two provisioned in October (−0.6 → 4.4); one approved in October but
+        // provisioned in November does not count in October.
+        let facts = orders(vec![
+            deviating(1, "2025-10-21 09:00"),
+            deviating(2, "2025-10-22 09:00"),
+            deviating(3, "2025-11-03 09:00"),
+        ]);
+        assert_eq!(score(A2, &facts, in_month(2025, 10)).score, dec!(4.4));
+        assert_eq!(score(A2, &facts, in_month(2025, 11)).score, dec!(4.7));
+    }
+
+    #[test]
+    fn a2_caps_at_zero() {
+        // 17 × 0.3 = 5.1 > 5 → 0.
+        let facts = orders(
+            (1..=17)
+                .map(|id| deviating(id, "2025-10-21 09:00"))
+                .collect(),
+        );
+        let r = score(A2, &facts, in_month(2025, 10));
+        assert_eq!((r.score, r.capped), (dec!(0), dec!(0.1)));
+    }
+
+    #[test]
+    fn a2_non_liable_deviation_is_exempt() {
+        let mut order = deviating(1, "2025-10-21 09:00");
+        order.vendor_liable = false;
+        assert_eq!(
+            score(A2, &orders(vec![order]), in_month(2025, 10)).score,
+            dec!(5)
+        );
+    }
+
+    // --- A3 ---------------------------------------------------------------
+
+    fn tasks(tasks: Vec<crate::engine::facts::ServiceTask>) -> VendorFacts {
+        VendorFacts {
+            service_tasks: tasks,
+            ..VendorFacts::default()
+        }
+    }
+
+    #[test]
+    fn a3_one_late_task_loses_one_point() {
+        // Planned 10 Oct 18:00, finished 12 Oct: −1 → 4.
+        let facts = tasks(vec![task(1, "2025-10-10 18:00", Some("2025-10-12 10:00"))]);
+        let r = score(A3, &facts, in_month(2025, 10));
+        assert_eq!(r.score, dec!(4));
+        assert_eq!(
+            r.deductions[0].reason,
+            "service task 1 finished 2025-10-12 10:00, planned by 2025-10-10 18:00"
+        );
+    }
+
+    #[test]
+    fn a3_several_late_tasks_and_one_open_at_month_end() {
+        // Two finished late, one still open (late): 3 × 1 → 2; one on time.
+        let facts = tasks(vec![
+            task(1, "2025-10-10 18:00", Some("2025-10-12 10:00")),
+            task(2, "2025-10-20 18:00", Some("2025-11-02 10:00")),
+            task(3, "2025-10-31 18:00", None),
+            task(4, "2025-10-15 18:00", Some("2025-10-15 18:00")),
+        ]);
+        assert_eq!(score(A3, &facts, in_month(2025, 10)).score, dec!(2));
+        // Task 2 finished in November but counts once, in October.
+        assert_eq!(score(A3, &facts, in_month(2025, 11)).score, dec!(5));
+    }
+
+    #[test]
+    fn a3_caps_at_zero() {
+        // 6 × 1 = 6 > 5 → 0.
+        let facts = tasks(
+            (1..=6)
+                .map(|id| task(id, "2025-10-10 18:00", None))
+                .collect(),
+        );
+        assert_eq!(score(A3, &facts, in_month(2025, 10)).score, dec!(0));
+    }
+
+    #[test]
+    fn a3_task_not_mainly_vendor_liable_is_exempt() {
+        let mut t = task(1, "2025-10-10 18:00", None);
+        t.vendor_liable = false;
+        assert_eq!(
+            score(A3, &tasks(vec![t]), in_month(2025, 10)).score,
+            dec!(5)
+        );
+    }
+
+    // --- A4 ---------------------------------------------------------------
+
+    fn deliveries(d: Vec<crate::engine::facts::UnticketedDelivery>) -> VendorFacts {
+        VendorFacts {
+            unticketed_deliveries: d,
+            ..VendorFacts::default()
+        }
+    }
+
+    #[test]
+    fn a4_one_delivery_without_work_order_loses_one_point() {
+        // −1 → 4, even if it was rectified in the month.
+        let facts = deliveries(vec![delivery(1, "2025-10-03 10:00", true)]);
+        assert_eq!(score(A4, &facts, in_month(2025, 10)).score, dec!(4));
+    }
+
+    #[test]
+    fn a4_an_unrectified_delivery_counts_again_each_month() {
+        // September's delivery, still not rectified, costs 1 in October too; plus two
+        // October deliveries: 3 × 1 → 2.
+        let facts = deliveries(vec![
+            delivery(1, "2025-09-20 10:00", false),
+            delivery(2, "2025-10-03 10:00", false),
+            delivery(3, "2025-10-04 10:00", true),
+        ]);
+        let r = score(A4, &facts, in_month(2025, 10));
+        assert_eq!(r.score, dec!(2));
+        assert!(r.deductions[0].reason.contains("still not rectified"));
+    }
+
+    #[test]
+    fn a4_a_rectified_earlier_delivery_no_longer_counts() {
+        let facts = deliveries(vec![delivery(1, "2025-09-20 10:00", true)]);
+        assert_eq!(score(A4, &facts, in_month(2025, 10)).score, dec!(5));
+    }
+
+    #[test]
+    fn a4_caps_at_zero() {
+        // 7 × 1 = 7 > 5 → 0, 2 capped.
+        let facts = deliveries(
+            (1..=7)
+                .map(|id| delivery(id, "2025-10-03 10:00", true))
+                .collect(),
+        );
+        let r = score(A4, &facts, in_month(2025, 10));
+        assert_eq!((r.score, r.capped), (dec!(0), dec!(2)));
+    }
+
+    #[test]
+    fn a4_unconfirmed_delivery_is_exempt() {
+        let mut d = delivery(1, "2025-10-03 10:00", false);
+        d.confirmed = false;
+        assert_eq!(
+            score(A4, &deliveries(vec![d]), in_month(2025, 10)).score,
+            dec!(5)
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! `DEMO_DATA=1` loads a demo region that the lists show, once.
+
+use e2e::{spawn_app, spawn_with};
+use serde_json::json;
+
+#[tokio::test]
+async fn demo_data_is_listed_and_loaded_once() {
+    // Start once without demo data to get a database, then again on the same
+    // database with it, twice: the second load must not duplicate anything.
+    let plain = spawn_app().await;
+    let url = plain.database_url.clone();
+    let config = |demo| api::config::Config {
+        database_url: url.clone(),
+        listen_addr: "127.0.0.1:0".parse().unwrap(),
+        jwt_secret: None,
+        token_ttl_minutes: 60,
+        admin: api::config::AdminSeed { username: e2e::ADMIN_USERNAME.into(), password: None },
+        demo_data: demo,
+    };
+    let first = spawn_with(config(true), None).await;
+    let _second = spawn_with(config(true), None).await;
+
+    let admin = first.admin().await;
+    let totals = first.must(&admin, "{ vendors { total } agencies { total } informationSystems { total } regions { total } }", json!({})).await;
+    // api::demo: three vendors, twelve agencies, fifty systems, two regions.
+    assert_eq!(totals, json!({"vendors": {"total": 3}, "agencies": {"total": 12}, "informationSystems": {"total": 50}, "regions": {"total": 2}}));
+
+    let vendor = first.login("demo-vendor", "Demo-vendor-2026").await;
+    let own = first.must(&vendor, "{ me { vendorId } workOrders(limit: 500) { total items { vendorId } } faults { items { level gradingRow } } }", json!({})).await;
+    let me = &own["me"]["vendorId"];
+    assert!(own["workOrders"]["total"].as_i64().unwrap() >= 24, "8 or more work orders a month for three months");
+    assert!(own["workOrders"]["items"].as_array().unwrap().iter().all(|w| &w["vendorId"] == me));
+    for fault in own["faults"]["items"].as_array().unwrap() {
+        assert!((1..=6).contains(&fault["level"].as_i64().unwrap()), "demo faults are graded");
+    }
+    let supervisor = first.login("demo-supervisor", "Demo-supervisor-2026").await;
+    let month = first.must(&supervisor, "{ attendances(filter: { period: \"2026-09\" }) { total } }", json!({})).await;
+    // One attendance record per vendor in September in the municipal region.
+    assert_eq!(month["attendances"]["total"], 3);
+    plain.finish().await;
+}
