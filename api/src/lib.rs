@@ -2,9 +2,11 @@
 //! The supervision platform's server: GraphQL over axum, sea-orm underneath.
 
 pub mod access;
+pub mod assessment;
 pub mod auth;
 pub mod client_errors;
 pub mod bootstrap;
+pub mod calendar;
 pub mod config;
 pub mod crud;
 pub mod db;

@@ -1,16 +1,73 @@
-//! Which scoring schemes a region may name.
+//! Scoring schemes: the engine's built-in versions plus the versions an
+//! administrator adds through the API (stored as JSON documents). A new version
+//! is a new row; nothing is ever edited, so a result can always name its rules.
 
-use sea_orm::DatabaseTransaction;
+use chrono::Utc;
+use jobs::scheme::Scheme;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 
+use crate::auth::Actor;
+use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
-/// The scheme codes built into the engine.
-pub const BUILTIN: [&str; 2] = ["sh-municipal", "sh-songjiang"];
-
-pub async fn require_known(_txn: &DatabaseTransaction, field: &str, code: &str) -> AppResult<()> {
-    if BUILTIN.contains(&code) {
-        Ok(())
-    } else {
-        Err(AppError::bad(field, format!("unknown scheme \"{code}\"; known: {}", BUILTIN.join(", "))))
+/// Every version: built-in first, then stored, each ordered by code and version.
+pub async fn all(conn: &impl ConnectionTrait) -> AppResult<Vec<Scheme>> {
+    let mut schemes = Scheme::builtin();
+    let stored = entities::scheme::Entity::find()
+        .order_by_asc(entities::scheme::Column::Code)
+        .order_by_asc(entities::scheme::Column::Version)
+        .all(conn)
+        .await?;
+    for row in stored {
+        schemes.push(parse_stored(&row)?);
     }
+    schemes.sort_by(|a, b| (a.code.as_str(), a.version).cmp(&(b.code.as_str(), b.version)));
+    Ok(schemes)
+}
+
+fn parse_stored(row: &entities::scheme::Model) -> AppResult<Scheme> {
+    Scheme::from_json(&row.document)
+        .map_err(|e| AppError::Internal(format!("stored scheme {} v{} no longer parses: {e}", row.code, row.version).into()))
+}
+
+/// A given version, or the latest version of a code.
+pub async fn find(conn: &impl ConnectionTrait, code: &str, version: Option<u32>) -> AppResult<Option<Scheme>> {
+    Ok(all(conn)
+        .await?
+        .into_iter()
+        .filter(|s| s.code == code && version.is_none_or(|v| s.version == v))
+        .max_by_key(|s| s.version))
+}
+
+pub async fn require_known(conn: &impl ConnectionTrait, field: &str, code: &str) -> AppResult<Scheme> {
+    find(conn, code, None).await?.ok_or_else(|| AppError::bad(field, format!("unknown scheme \"{code}\"")))
+}
+
+/// Adds a scheme version from its JSON document (administrators only).
+pub async fn create(state: &AppState, actor: &Actor, document: &str) -> AppResult<Scheme> {
+    actor.require_admin()?;
+    let scheme = Scheme::from_json(document).map_err(|e| AppError::bad("document", e.to_string()))?;
+    let txn = db::write_txn(&state.db).await?;
+    if let Some(latest) = find(&txn, &scheme.code, None).await? {
+        if latest.version >= scheme.version {
+            return Err(AppError::bad(
+                "document.version",
+                format!("{} v{} exists already; a new version must be above it", latest.code, latest.version),
+            ));
+        }
+    }
+    let canonical = scheme.to_json().map_err(|e| AppError::Internal(e.to_string().into()))?;
+    entities::scheme::ActiveModel {
+        code: Set(scheme.code.clone()),
+        version: Set(scheme.version as i32),
+        document: Set(canonical),
+        created_by: Set(actor.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(scheme)
 }

@@ -4,6 +4,7 @@
 pub mod prelude;
 
 pub mod agency;
+pub mod calendar_year;
 pub mod attendance;
 pub mod change;
 pub mod complaint;
@@ -12,6 +13,7 @@ pub mod fault;
 pub mod information_system;
 pub mod outage;
 pub mod region;
+pub mod scheme;
 pub mod security_accident;
 pub mod security_risk;
 pub mod service_task;

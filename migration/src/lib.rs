@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod common;
 mod m20261123_000001_reference_data;
 mod m20261123_000002_facts;
+mod m20261123_000003_schemes_calendar;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_reference_data::Migration),
             Box::new(m20261123_000002_facts::Migration),
+            Box::new(m20261123_000003_schemes_calendar::Migration),
         ]
     }
 }

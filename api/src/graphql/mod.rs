@@ -5,10 +5,12 @@
 mod macros;
 
 pub mod agencies;
+pub mod assessment;
 pub mod contracts;
 pub mod facts;
 pub mod nested;
 pub mod regions;
+pub mod rules;
 pub mod session;
 pub mod systems;
 pub mod users;
@@ -22,6 +24,8 @@ use facts::*;
 #[derive(MergedObject, Default)]
 pub struct Query(
     session::SessionQuery,
+    assessment::AssessmentQuery,
+    rules::RulesQuery,
     regions::RegionQuery,
     vendors::VendorQuery,
     contracts::ContractQuery,
@@ -46,6 +50,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     session::SessionMutation,
+    rules::RulesMutation,
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,

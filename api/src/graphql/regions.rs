@@ -129,7 +129,14 @@ impl Writable for Regions {
                 }
                 crud::require::<Regions>(txn, "input.parentId", parent).await?;
             }
-            crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await
+            let scheme = crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await?;
+            if scheme.service_year_first_month != row.service_year_start_month as u32 {
+                return Err(AppError::bad(
+                    "input.serviceYearStartMonth",
+                    format!("scheme {} runs its service year from month {}", scheme.code, scheme.service_year_first_month),
+                ));
+            }
+            Ok(())
         }
     }
 }

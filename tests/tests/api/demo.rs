@@ -37,5 +37,17 @@ async fn demo_data_is_listed_and_loaded_once() {
     let month = first.must(&supervisor, "{ attendances(filter: { period: \"2026-09\" }) { total } }", json!({})).await;
     // One attendance record per vendor in September in the municipal region.
     assert_eq!(month["attendances"]["total"], 3);
+
+    // The previews return the full breakdown for the demo data: 14 monthly
+    // indicators (A1–G1), and a 2026 result with the months ended so far blended in.
+    let region = first.must(&supervisor, "{ me { regionId } }", json!({})).await["me"]["regionId"].clone();
+    let vars = json!({"v": me, "r": region});
+    let q = "query($v: ID!, $r: ID!) {
+        previewMonthlyScore(vendorId: $v, regionId: $r, period: \"2026-09\") { total indicators { code score deductions { points reason } } }
+        previewAnnualScore(vendorId: $v, regionId: $r, serviceYear: 2026) { total monthlyTotals { period } annual { indicators { code } } } }";
+    let preview = first.must(&vendor, q, vars).await;
+    assert_eq!(preview["previewMonthlyScore"]["indicators"].as_array().unwrap().len(), 14);
+    assert_eq!(preview["previewAnnualScore"]["annual"]["indicators"].as_array().unwrap().len(), 4);
+    assert!(!preview["previewAnnualScore"]["monthlyTotals"].as_array().unwrap().is_empty());
     plain.finish().await;
 }

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 mod access;
+mod assessment;
 mod demo;
 mod login;
 mod refusals;

@@ -1,0 +1,50 @@
+//! The working-day calendar the engine counts A1 deadlines with: the built-in
+//! published years plus the years an administrator loads (a loaded year replaces
+//! a built-in one of the same number).
+
+use chrono::Utc;
+use jobs::calendar::{WorkCalendar, YearCalendar};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::auth::Actor;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub async fn load(conn: &impl ConnectionTrait) -> AppResult<WorkCalendar> {
+    let mut calendar = WorkCalendar::builtin();
+    for row in entities::calendar_year::Entity::find().all(conn).await? {
+        let year: YearCalendar = serde_json::from_str(&row.document)
+            .map_err(|e| AppError::Internal(format!("stored calendar {} does not parse: {e}", row.year).into()))?;
+        calendar
+            .with_year(year)
+            .map_err(|e| AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year).into()))?;
+    }
+    Ok(calendar)
+}
+
+/// Loads (or replaces) one year (administrators only).
+pub async fn store_year(state: &AppState, actor: &Actor, year: YearCalendar) -> AppResult<YearCalendar> {
+    actor.require_admin()?;
+    if !(2000..=2100).contains(&year.year) {
+        return Err(AppError::bad("input.year", "must be from 2000 to 2100"));
+    }
+    year.validate().map_err(|e| AppError::bad("input", e.to_string()))?;
+    let document = serde_json::to_string(&year).map_err(AppError::internal)?;
+    let txn = db::write_txn(&state.db).await?;
+    entities::calendar_year::Entity::delete_many()
+        .filter(entities::calendar_year::Column::Year.eq(year.year))
+        .exec(&txn)
+        .await?;
+    entities::calendar_year::ActiveModel {
+        year: Set(year.year),
+        document: Set(document),
+        loaded_by: Set(actor.user_id),
+        loaded_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(year)
+}
