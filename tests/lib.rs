@@ -37,11 +37,18 @@ impl Answer {
     }
     /// The data, failing the test with the errors if there are any.
     pub fn ok(&self) -> &Value {
-        assert!(self.0.get("errors").is_none_or(Value::is_null), "unexpected errors: {}", self.0["errors"]);
+        assert!(
+            self.0.get("errors").is_none_or(Value::is_null),
+            "unexpected errors: {}",
+            self.0["errors"]
+        );
         &self.0["data"]
     }
     pub fn error_codes(&self) -> Vec<String> {
-        self.errors().iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect()
+        self.errors()
+            .iter()
+            .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned())
+            .collect()
     }
     pub fn errors(&self) -> Vec<Value> {
         self.0["errors"].as_array().cloned().unwrap_or_default()
@@ -51,13 +58,19 @@ impl Answer {
         let errors = self.errors();
         assert!(!errors.is_empty(), "expected an error, got {}", self.0);
         let e = &errors[0];
-        (e["extensions"]["code"].as_str().unwrap_or("").to_owned(), e["message"].as_str().unwrap_or("").to_owned())
+        (
+            e["extensions"]["code"].as_str().unwrap_or("").to_owned(),
+            e["message"].as_str().unwrap_or("").to_owned(),
+        )
     }
 }
 
 pub async fn spawn_app() -> TestApp {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let (database_url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => {
             let name = format!("e2e_{stamp}_{}_{n}", std::process::id());
@@ -65,13 +78,21 @@ pub async fn spawn_app() -> TestApp {
                 .await
                 .unwrap_or_else(|e| panic!("TEST_DATABASE_URL {server} is not reachable: {e}"));
             drop_stale_databases(&admin, stamp).await;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             let base = server.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
             (format!("{base}/{name}"), Some((server, name)))
         }
-        Ok(other) if !other.is_empty() => panic!("TEST_DATABASE_URL must be a postgres:// URL, got {other}"),
+        Ok(other) if !other.is_empty() => {
+            panic!("TEST_DATABASE_URL must be a postgres:// URL, got {other}")
+        }
         _ => {
-            let path = std::env::temp_dir().join(format!("govcloud-e2e-{}-{stamp}-{n}.db", std::process::id()));
+            let path = std::env::temp_dir().join(format!(
+                "govcloud-e2e-{}-{stamp}-{n}.db",
+                std::process::id()
+            ));
             (format!("sqlite://{}?mode=rwc", path.display()), None)
         }
     };
@@ -80,7 +101,10 @@ pub async fn spawn_app() -> TestApp {
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         jwt_secret: Some(Secret::new("e2e-secret-e2e-secret-e2e-secret-0123")),
         token_ttl_minutes: 60,
-        admin: AdminSeed { username: ADMIN_USERNAME.into(), password: Some(Secret::new(ADMIN_PASSWORD)) },
+        admin: AdminSeed {
+            username: ADMIN_USERNAME.into(),
+            password: Some(Secret::new(ADMIN_PASSWORD)),
+        },
         demo_data: false,
     };
     spawn_with(config, cleanup).await
@@ -91,16 +115,23 @@ pub async fn spawn_app() -> TestApp {
 async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection, now: u64) {
     use sea_orm::{DbBackend, Statement};
     let Ok(rows) = admin
-        .query_all_raw(Statement::from_string(DbBackend::Postgres, "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_%'"))
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_%'",
+        ))
         .await
     else {
         return;
     };
     for row in rows {
-        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
         let stamp: Option<u64> = name.split('_').nth(1).and_then(|s| s.parse().ok());
         if stamp.is_some_and(|s| s + 3600 < now) {
-            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
         }
     }
 }
@@ -111,12 +142,20 @@ pub async fn spawn_with(config: Config, cleanup: Option<(String, String)>) -> Te
     let app = Application::build(config).await.expect("the server starts");
     let port = app.port();
     tokio::spawn(app.run());
-    TestApp { base: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new(), database_url, cleanup }
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        database_url,
+        cleanup,
+    }
 }
 
 impl TestApp {
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
-        let mut req = self.client.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -128,7 +167,10 @@ impl TestApp {
         let a = self
             .gql(None, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", json!({ "u": username, "p": password }))
             .await;
-        a.ok()["login"]["token"].as_str().expect("a token").to_owned()
+        a.ok()["login"]["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned()
     }
 
     pub async fn admin(&self) -> String {
@@ -142,15 +184,20 @@ impl TestApp {
 
     /// Drops the PostgreSQL database of this test (SQLite files are left in the temp dir).
     pub async fn finish(mut self) {
-        if let Some((server, name)) = self.cleanup.take() {
-            if let Ok(admin) = Database::connect(&server).await {
-                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-            }
+        if let Some((server, name)) = self.cleanup.take()
+            && let Ok(admin) = Database::connect(&server).await
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
         }
     }
 }
 
 /// The id field of a mutation's result.
 pub fn id_of(v: &Value, field: &str) -> String {
-    v[field]["id"].as_str().unwrap_or_else(|| panic!("no id in {field}: {v}")).to_owned()
+    v[field]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {field}: {v}"))
+        .to_owned()
 }

@@ -47,7 +47,10 @@ impl Policy {
         agency: AgencyAccess::None,
     };
     /// Facts an agency files itself (complaints, survey responses).
-    pub const AGENCY_FILED_FACT: Policy = Policy { agency: AgencyAccess::ReadAndCreateOwn, ..Self::FACT };
+    pub const AGENCY_FILED_FACT: Policy = Policy {
+        agency: AgencyAccess::ReadAndCreateOwn,
+        ..Self::FACT
+    };
     pub const ADMIN_ONLY: Policy = Policy {
         everyone_reads: false,
         supervisor: SupervisorAccess::None,
@@ -79,7 +82,9 @@ pub fn can_read(actor: &Actor, policy: &Policy, scope: Scope) -> bool {
             SupervisorAccess::Region => scope.region == Some(region_id),
         },
         Role::Vendor { vendor_id } => policy.vendor_reads_own && scope.vendor == Some(vendor_id),
-        Role::Agency { agency_id } => policy.agency != AgencyAccess::None && scope.agency == Some(agency_id),
+        Role::Agency { agency_id } => {
+            policy.agency != AgencyAccess::None && scope.agency == Some(agency_id)
+        }
     }
 }
 
@@ -115,7 +120,9 @@ pub fn list_scope(actor: &Actor, policy: &Policy) -> ListScope {
             SupervisorAccess::Region => ListScope::Region(region_id),
         },
         Role::Vendor { vendor_id } if policy.vendor_reads_own => ListScope::Vendor(vendor_id),
-        Role::Agency { agency_id } if policy.agency != AgencyAccess::None => ListScope::Agency(agency_id),
+        Role::Agency { agency_id } if policy.agency != AgencyAccess::None => {
+            ListScope::Agency(agency_id)
+        }
         Role::Vendor { .. } | Role::Agency { .. } => ListScope::Denied,
     }
 }
@@ -127,8 +134,16 @@ mod tests {
     fn actor(role: Role) -> Actor {
         Actor { user_id: 1, role }
     }
-    const MINE: Scope = Scope { region: Some(1), vendor: Some(10), agency: Some(100) };
-    const THEIRS: Scope = Scope { region: Some(2), vendor: Some(20), agency: Some(200) };
+    const MINE: Scope = Scope {
+        region: Some(1),
+        vendor: Some(10),
+        agency: Some(100),
+    };
+    const THEIRS: Scope = Scope {
+        region: Some(2),
+        vendor: Some(20),
+        agency: Some(200),
+    };
 
     #[test]
     fn a_vendor_reads_its_own_facts_only_and_writes_none() {

@@ -1,7 +1,10 @@
 //! Start-up data: the first administrator.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
 
 use crate::auth::{RoleKind, password};
 use crate::config::AdminSeed;
@@ -17,7 +20,9 @@ pub async fn ensure_admin(db: &DatabaseConnection, seed: &AdminSeed) -> AppResul
         return Ok(());
     }
     let Some(secret) = &seed.password else {
-        tracing::warn!("no administrator exists and ADMIN_PASSWORD is not set: nobody can sign in as admin");
+        tracing::warn!(
+            "no administrator exists and ADMIN_PASSWORD is not set: nobody can sign in as admin"
+        );
         return Ok(());
     };
     password::check_policy("ADMIN_PASSWORD", secret.expose())?;

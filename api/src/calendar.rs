@@ -14,22 +14,28 @@ use crate::state::AppState;
 pub async fn load(conn: &impl ConnectionTrait) -> AppResult<WorkCalendar> {
     let mut calendar = WorkCalendar::builtin();
     for row in entities::calendar_year::Entity::find().all(conn).await? {
-        let year: YearCalendar = serde_json::from_str(&row.document)
-            .map_err(|e| AppError::Internal(format!("stored calendar {} does not parse: {e}", row.year).into()))?;
-        calendar
-            .with_year(year)
-            .map_err(|e| AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year).into()))?;
+        let year: YearCalendar = serde_json::from_str(&row.document).map_err(|e| {
+            AppError::Internal(format!("stored calendar {} does not parse: {e}", row.year).into())
+        })?;
+        calendar.with_year(year).map_err(|e| {
+            AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year).into())
+        })?;
     }
     Ok(calendar)
 }
 
 /// Loads (or replaces) one year (administrators only).
-pub async fn store_year(state: &AppState, actor: &Actor, year: YearCalendar) -> AppResult<YearCalendar> {
+pub async fn store_year(
+    state: &AppState,
+    actor: &Actor,
+    year: YearCalendar,
+) -> AppResult<YearCalendar> {
     actor.require_admin()?;
     if !(2000..=2100).contains(&year.year) {
         return Err(AppError::bad("input.year", "must be from 2000 to 2100"));
     }
-    year.validate().map_err(|e| AppError::bad("input", e.to_string()))?;
+    year.validate()
+        .map_err(|e| AppError::bad("input", e.to_string()))?;
     let document = serde_json::to_string(&year).map_err(AppError::internal)?;
     let txn = db::write_txn(&state.db).await?;
     entities::calendar_year::Entity::delete_many()

@@ -9,21 +9,33 @@ use serde_json::Value;
 
 pub fn label(response: &mut async_graphql::Response, variables: &Value) {
     for error in &mut response.errors {
-        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
         if has_code {
             continue;
         }
         if let Some((path, value)) = bad_date_in(&error.message, variables) {
-            error.message = format!("{path}: \"{value}\" is not a valid date or date-time ({})", error.message);
+            error.message = format!(
+                "{path}: \"{value}\" is not a valid date or date-time ({})",
+                error.message
+            );
         }
-        error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "BAD_USER_INPUT");
     }
 }
 
 /// For a date or date-time parse failure, the first variable that looks like a
 /// date and does not parse as one.
 fn bad_date_in(message: &str, variables: &Value) -> Option<(String, String)> {
-    let kind = message.strip_prefix("Failed to parse \"")?.split('"').next()?;
+    let kind = message
+        .strip_prefix("Failed to parse \"")?
+        .split('"')
+        .next()?;
     let fails: fn(&str) -> bool = match kind {
         "DateTime" => |s| DateTime::parse_from_rfc3339(s).is_err(),
         "NaiveDate" => |s| s.parse::<NaiveDate>().is_err(),
@@ -31,7 +43,9 @@ fn bad_date_in(message: &str, variables: &Value) -> Option<(String, String)> {
     };
     let mut found = None;
     walk(variables, String::new(), &mut |path, text| {
-        let looks_like_date = text.len() >= 5 && text[..4].bytes().all(|b| b.is_ascii_digit()) && text.as_bytes()[4] == b'-';
+        let looks_like_date = text.len() >= 5
+            && text[..4].bytes().all(|b| b.is_ascii_digit())
+            && text.as_bytes()[4] == b'-';
         if found.is_none() && looks_like_date && fails(text) {
             found = Some((path.to_owned(), text.to_owned()));
         }
@@ -44,7 +58,11 @@ fn walk(value: &Value, path: String, visit: &mut impl FnMut(&str, &str)) {
         Value::String(s) => visit(&path, s),
         Value::Object(map) => {
             for (k, v) in map {
-                let next = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let next = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 walk(v, next, visit);
             }
         }
@@ -66,11 +84,17 @@ mod tests {
     fn a_bad_date_is_named_by_its_variable_path() {
         let vars = json!({"i": {"title": "2025 plan", "approvedAt": "2025-13-45", "completedAt": "2025-03-02T09:00:00+08:00"}});
         let found = bad_date_in("Failed to parse \"DateTime\": input is out of range", &vars);
-        assert_eq!(found, Some(("i.approvedAt".to_owned(), "2025-13-45".to_owned())));
+        assert_eq!(
+            found,
+            Some(("i.approvedAt".to_owned(), "2025-13-45".to_owned()))
+        );
     }
 
     #[test]
     fn other_parse_failures_are_left_as_they_are() {
-        assert_eq!(bad_date_in("Failed to parse \"Decimal\": invalid", &json!({"a": "x"})), None);
+        assert_eq!(
+            bad_date_in("Failed to parse \"Decimal\": invalid", &json!({"a": "x"})),
+            None
+        );
     }
 }

@@ -64,8 +64,14 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(bad("DATABASE_URL", "must start with sqlite: or postgres://"));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
         }
         let listen_addr = get("LISTEN_ADDR")
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
@@ -73,7 +79,10 @@ impl Config {
             .map_err(|_| bad("LISTEN_ADDR", "must be host:port, e.g. 127.0.0.1:8080"))?;
         let jwt_secret = match get("JWT_SECRET") {
             Some(s) if s.len() < MIN_SECRET_BYTES => {
-                return Err(bad("JWT_SECRET", &format!("must be at least {MIN_SECRET_BYTES} bytes long")));
+                return Err(bad(
+                    "JWT_SECRET",
+                    &format!("must be at least {MIN_SECRET_BYTES} bytes long"),
+                ));
             }
             other => other.map(Secret::new),
         };
@@ -83,7 +92,12 @@ impl Config {
                 .parse::<i64>()
                 .ok()
                 .filter(|m| (1..=7 * 24 * 60).contains(m))
-                .ok_or_else(|| bad("TOKEN_TTL_MINUTES", "must be a whole number of minutes from 1 to 10080"))?,
+                .ok_or_else(|| {
+                    bad(
+                        "TOKEN_TTL_MINUTES",
+                        "must be a whole number of minutes from 1 to 10080",
+                    )
+                })?,
         };
         let admin = AdminSeed {
             username: get("ADMIN_USERNAME").unwrap_or_else(|| "admin".to_owned()),
@@ -94,7 +108,14 @@ impl Config {
             Some("1") | Some("true") => true,
             Some(_) => return Err(bad("DEMO_DATA", "must be 1 or 0")),
         };
-        Ok(Self { database_url, listen_addr, jwt_secret, token_ttl_minutes, admin, demo_data })
+        Ok(Self {
+            database_url,
+            listen_addr,
+            jwt_secret,
+            token_ttl_minutes,
+            admin,
+            demo_data,
+        })
     }
 
     /// The directory an SQLite URL points into, so it can be created before connecting.
@@ -104,12 +125,18 @@ impl Config {
         if path.is_empty() || path == ":memory:" {
             return None;
         }
-        PathBuf::from(path).parent().map(PathBuf::from).filter(|p| !p.as_os_str().is_empty())
+        PathBuf::from(path)
+            .parent()
+            .map(PathBuf::from)
+            .filter(|p| !p.as_os_str().is_empty())
     }
 }
 
 fn bad(variable: &'static str, reason: &str) -> ConfigError {
-    ConfigError { variable, reason: reason.to_owned() }
+    ConfigError {
+        variable,
+        reason: reason.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -118,7 +145,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 

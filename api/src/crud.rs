@@ -11,8 +11,9 @@ use std::future::Future;
 use async_graphql::{Context, ID, InputObject, InputType};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, FromQueryResult, IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 
 use crate::access::{self, ListScope, Policy, Scope};
@@ -42,7 +43,11 @@ pub trait Resource: Send + Sync + 'static {
         + Clone
         + Send
         + Sync;
-    type ActiveModel: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send + Sync + 'static;
+    type ActiveModel: ActiveModelTrait<Entity = Self::Entity>
+        + ActiveModelBehavior
+        + Send
+        + Sync
+        + 'static;
     type Column: ColumnTrait + Copy + Send + Sync;
 
     /// The GraphQL type name, used in messages.
@@ -77,7 +82,9 @@ pub trait Writable: Resource {
 /// The signed-in caller and the shared state, or `UNAUTHENTICATED`.
 pub fn env<'c>(ctx: &'c Context<'_>) -> AppResult<(&'c AppState, &'c Actor)> {
     let actor = ctx.data_opt::<Actor>().ok_or(AppError::Unauthenticated)?;
-    let state = ctx.data::<AppState>().map_err(|e| AppError::Internal(e.message.into()))?;
+    let state = ctx
+        .data::<AppState>()
+        .map_err(|e| AppError::Internal(e.message.into()))?;
     Ok((state, actor))
 }
 
@@ -107,7 +114,11 @@ pub async fn get<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppRe
 
 /// A referenced row must exist (it is not a question of access: the reference
 /// is checked inside the writer's transaction).
-pub async fn require<R: Resource>(txn: &DatabaseTransaction, field: &str, id: i64) -> AppResult<R::Model> {
+pub async fn require<R: Resource>(
+    txn: &DatabaseTransaction,
+    field: &str,
+    id: i64,
+) -> AppResult<R::Model> {
     find::<R>(txn, id)
         .await?
         .ok_or_else(|| AppError::bad(field, format!("no {} with id {id}", R::NAME)))
@@ -147,44 +158,78 @@ pub async fn list<R: Resource>(
     let limit = match limit {
         None => DEFAULT_LIMIT,
         Some(l) if (1..=MAX_LIMIT as i64).contains(&l) => l as u64,
-        Some(_) => return Err(AppError::bad("limit", format!("must be from 1 to {MAX_LIMIT}"))),
+        Some(_) => {
+            return Err(AppError::bad(
+                "limit",
+                format!("must be from 1 to {MAX_LIMIT}"),
+            ));
+        }
     };
     let query = scoped::<R>(actor)?;
     let query = filtered::<R>(query, &filter)?;
     let total = query.clone().count(&state.db).await?;
-    let items = query.order_by_asc(R::ID).offset(offset).limit(limit).all(&state.db).await?;
-    Ok(Page { items, total, offset, limit })
+    let items = query
+        .order_by_asc(R::ID)
+        .offset(offset)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
 }
 
 fn scoped<R: Resource>(actor: &Actor) -> AppResult<Select<R::Entity>> {
     let query = R::Entity::find();
     let narrow = |column: Option<R::Column>, id: i64| match column {
         Some(c) => Ok(R::Entity::find().filter(c.eq(id))),
-        None => Err(AppError::forbidden(format!("{} is not listed for your role", R::NAME))),
+        None => Err(AppError::forbidden(format!(
+            "{} is not listed for your role",
+            R::NAME
+        ))),
     };
     match access::list_scope(actor, &R::POLICY) {
         ListScope::All => Ok(query),
         ListScope::Region(id) => narrow(R::REGION, id),
         ListScope::Vendor(id) => narrow(R::VENDOR, id),
         ListScope::Agency(id) => narrow(R::AGENCY, id),
-        ListScope::Denied => Err(AppError::forbidden(format!("your role may not read {}", R::NAME))),
+        ListScope::Denied => Err(AppError::forbidden(format!(
+            "your role may not read {}",
+            R::NAME
+        ))),
     }
 }
 
-fn filtered<R: Resource>(mut query: Select<R::Entity>, filter: &ListFilter) -> AppResult<Select<R::Entity>> {
+fn filtered<R: Resource>(
+    mut query: Select<R::Entity>,
+    filter: &ListFilter,
+) -> AppResult<Select<R::Entity>> {
     for (field, column, value) in [
         ("filter.regionId", R::REGION, &filter.region_id),
         ("filter.vendorId", R::VENDOR, &filter.vendor_id),
         ("filter.agencyId", R::AGENCY, &filter.agency_id),
     ] {
-        let Some(id) = parse_opt_id(field, value)? else { continue };
-        let column = column.ok_or_else(|| AppError::bad(field, format!("{} cannot be filtered by it", R::NAME)))?;
+        let Some(id) = parse_opt_id(field, value)? else {
+            continue;
+        };
+        let column = column
+            .ok_or_else(|| AppError::bad(field, format!("{} cannot be filtered by it", R::NAME)))?;
         query = query.filter(column.eq(id));
     }
-    let Some(text) = &filter.period else { return Ok(query) };
+    let Some(text) = &filter.period else {
+        return Ok(query);
+    };
     let period = Period::parse(text).map_err(|reason| AppError::bad("filter.period", reason))?;
     Ok(match R::TIME {
-        TimeColumn::None => return Err(AppError::bad("filter.period", format!("{} has no date to filter on", R::NAME))),
+        TimeColumn::None => {
+            return Err(AppError::bad(
+                "filter.period",
+                format!("{} has no date to filter on", R::NAME),
+            ));
+        }
         TimeColumn::Instant(c) => {
             let (from, to) = period.utc_bounds();
             query.filter(c.gte(from)).filter(c.lt(to))
@@ -199,15 +244,27 @@ fn filtered<R: Resource>(mut query: Select<R::Entity>, filter: &ListFilter) -> A
         },
         TimeColumn::ServiceYear(c) => match period {
             Period::Year(y) => query.filter(c.eq(y)),
-            Period::Month { .. } => return Err(AppError::bad("filter.period", "a service year is a year: YYYY")),
+            Period::Month { .. } => {
+                return Err(AppError::bad(
+                    "filter.period",
+                    "a service year is a year: YYYY",
+                ));
+            }
         },
     })
 }
 
-pub async fn create<R: Writable>(state: &AppState, actor: &Actor, input: R::Create) -> AppResult<R::Model> {
+pub async fn create<R: Writable>(
+    state: &AppState,
+    actor: &Actor,
+    input: R::Create,
+) -> AppResult<R::Model> {
     let mut row = R::build(input, actor, Utc::now())?;
     if !access::can_create(actor, &R::POLICY, R::scope(&row)) {
-        return Err(AppError::forbidden(format!("you may not create this {}", R::NAME)));
+        return Err(AppError::forbidden(format!(
+            "you may not create this {}",
+            R::NAME
+        )));
     }
     let txn = db::write_txn(&state.db).await?;
     R::check(&txn, &mut row).await?;
@@ -218,14 +275,22 @@ pub async fn create<R: Writable>(state: &AppState, actor: &Actor, input: R::Crea
     Ok(saved)
 }
 
-pub async fn update<R: Writable>(state: &AppState, actor: &Actor, id: i64, input: R::Update) -> AppResult<R::Model> {
+pub async fn update<R: Writable>(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: R::Update,
+) -> AppResult<R::Model> {
     let txn = db::write_txn(&state.db).await?;
     let mut row = modifiable::<R>(&txn, actor, id).await?;
     R::patch(&mut row, input)?;
     // The patched row must still be the actor's to write (no moving a fact into
     // another region).
     if !access::can_modify(actor, &R::POLICY, R::scope(&row)) {
-        return Err(AppError::forbidden(format!("you may not move this {} out of your reach", R::NAME)));
+        return Err(AppError::forbidden(format!(
+            "you may not move this {} out of your reach",
+            R::NAME
+        )));
     }
     R::check(&txn, &mut row).await?;
     let saved = row.into_active_model().reset_all().update(&txn).await?;
@@ -236,38 +301,65 @@ pub async fn update<R: Writable>(state: &AppState, actor: &Actor, id: i64, input
 pub async fn delete<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
     let txn = db::write_txn(&state.db).await?;
     modifiable::<R>(&txn, actor, id).await?;
-    R::Entity::delete_many().filter(R::ID.eq(id)).exec(&txn).await.map_err(|e| match AppError::from(e) {
-        AppError::BadInput { .. } => AppError::bad("id", format!("{} {id} is still referenced by other records", R::NAME)),
-        other => other,
-    })?;
+    R::Entity::delete_many()
+        .filter(R::ID.eq(id))
+        .exec(&txn)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::BadInput { .. } => AppError::bad(
+                "id",
+                format!("{} {id} is still referenced by other records", R::NAME),
+            ),
+            other => other,
+        })?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Loads a row for update or delete: unreadable → NOT_FOUND, readable but not
 /// writable → FORBIDDEN.
-async fn modifiable<R: Resource>(txn: &DatabaseTransaction, actor: &Actor, id: i64) -> AppResult<R::Model> {
+async fn modifiable<R: Resource>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<R::Model> {
     let row = find::<R>(txn, id).await?;
     match row {
         Some(row) if access::can_modify(actor, &R::POLICY, R::scope(&row)) => Ok(row),
-        Some(row) if access::can_read(actor, &R::POLICY, R::scope(&row)) => {
-            Err(AppError::forbidden(format!("you may not change {} {id}", R::NAME)))
-        }
+        Some(row) if access::can_read(actor, &R::POLICY, R::scope(&row)) => Err(
+            AppError::forbidden(format!("you may not change {} {id}", R::NAME)),
+        ),
         _ => Err(AppError::not_found(format!("{} {id}", R::NAME))),
     }
 }
 
 /// Cross-field order checks shared by the fact resources.
-pub fn ensure_not_before(field: &str, later: DateTime<Utc>, other_field: &str, earlier: DateTime<Utc>) -> AppResult<()> {
+pub fn ensure_not_before(
+    field: &str,
+    later: DateTime<Utc>,
+    other_field: &str,
+    earlier: DateTime<Utc>,
+) -> AppResult<()> {
     if later < earlier {
-        return Err(AppError::bad(field, format!("must not be before {other_field}")));
+        return Err(AppError::bad(
+            field,
+            format!("must not be before {other_field}"),
+        ));
     }
     Ok(())
 }
 
-pub fn ensure_date_not_before(field: &str, later: NaiveDate, other_field: &str, earlier: NaiveDate) -> AppResult<()> {
+pub fn ensure_date_not_before(
+    field: &str,
+    later: NaiveDate,
+    other_field: &str,
+    earlier: NaiveDate,
+) -> AppResult<()> {
     if later < earlier {
-        return Err(AppError::bad(field, format!("must not be before {other_field}")));
+        return Err(AppError::bad(
+            field,
+            format!("must not be before {other_field}"),
+        ));
     }
     Ok(())
 }

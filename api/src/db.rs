@@ -6,15 +6,16 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::Config;
 
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     if let Some(dir) = config.sqlite_dir() {
-        std::fs::create_dir_all(&dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
@@ -23,7 +24,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .sqlx_logging(false)
         // WAL lets readers go on while the one writer writes; the busy timeout
         // makes a second writer wait instead of failing with "database is locked".
-        .map_sqlx_sqlite_opts(|o| o.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(10)));
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+        });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
     Ok(db)

@@ -9,7 +9,10 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
 use serde_json::json;
 
 use crate::auth::{RoleKind, password};
@@ -19,10 +22,10 @@ use crate::error::AppResult;
 use crate::graphql::agencies::Agencies;
 use crate::graphql::contracts::Contracts;
 use crate::graphql::facts::{
-    attendances::Attendances, changes::Changes, complaints::Complaints, faults::Faults, outages::Outages,
-    security_accidents::SecurityAccidents, security_risks::SecurityRisks, service_tasks::ServiceTasks,
-    survey_responses::SurveyResponses, trainings::Trainings, unticketed_deliveries::UnticketedDeliveries,
-    violations::Violations, work_orders::WorkOrders,
+    attendances::Attendances, changes::Changes, complaints::Complaints, faults::Faults,
+    outages::Outages, security_accidents::SecurityAccidents, security_risks::SecurityRisks,
+    service_tasks::ServiceTasks, survey_responses::SurveyResponses, trainings::Trainings,
+    unticketed_deliveries::UnticketedDeliveries, violations::Violations, work_orders::WorkOrders,
 };
 use crate::graphql::regions::Regions;
 use crate::graphql::systems::InformationSystems;
@@ -34,10 +37,18 @@ pub const REGION_CODE: &str = "DEMO-SH";
 
 /// The demo users and their passwords, as the README lists them.
 pub const USERS: [(&str, &str, RoleKind); 4] = [
-    ("demo-supervisor", "Demo-supervisor-2026", RoleKind::Supervisor),
+    (
+        "demo-supervisor",
+        "Demo-supervisor-2026",
+        RoleKind::Supervisor,
+    ),
     ("demo-vendor", "Demo-vendor-2026", RoleKind::Vendor),
     ("demo-agency", "Demo-agency-2026", RoleKind::Agency),
-    ("demo-songjiang", "Demo-songjiang-2026", RoleKind::Supervisor),
+    (
+        "demo-songjiang",
+        "Demo-songjiang-2026",
+        RoleKind::Supervisor,
+    ),
 ];
 
 const VENDORS: [(&str, &str, &str); 3] = [
@@ -47,9 +58,18 @@ const VENDORS: [(&str, &str, &str); 3] = [
 ];
 
 const AGENCIES: [&str; 12] = [
-    "市发展和改革委员会", "市经济和信息化委员会", "市教育委员会", "市公安局", "市民政局", "市财政局",
-    "市人力资源和社会保障局", "市生态环境局", "松江区人民政府办公室", "松江区卫生健康委员会",
-    "松江区市场监督管理局", "松江区城市管理行政执法局",
+    "市发展和改革委员会",
+    "市经济和信息化委员会",
+    "市教育委员会",
+    "市公安局",
+    "市民政局",
+    "市财政局",
+    "市人力资源和社会保障局",
+    "市生态环境局",
+    "松江区人民政府办公室",
+    "松江区卫生健康委员会",
+    "松江区市场监督管理局",
+    "松江区城市管理行政执法局",
 ];
 
 /// A fixed linear congruential sequence: reproducible without a dependency.
@@ -57,7 +77,10 @@ struct Sequence(u64);
 
 impl Sequence {
     fn next(&mut self, below: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % below
     }
     fn chance(&mut self, percent: u64) -> bool {
@@ -75,7 +98,10 @@ pub async fn load(conn: &DatabaseConnection) -> AppResult<()> {
         return Ok(());
     }
     let txn = db::write_txn(conn).await?;
-    let loader = Loader { txn: &txn, now: Utc::now() };
+    let loader = Loader {
+        txn: &txn,
+        now: Utc::now(),
+    };
     loader.load().await?;
     txn.commit().await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");
@@ -121,44 +147,65 @@ impl Loader<'_> {
         let mut seq = Sequence(20261123);
         for month in 8..=10 {
             for (index, &vendor) in ids.vendors.iter().enumerate() {
-                self.month_of_facts(&ids, &mut seq, index, vendor, month).await?;
+                self.month_of_facts(&ids, &mut seq, index, vendor, month)
+                    .await?;
             }
         }
         self.annual_facts(&ids, &mut seq).await
     }
 
     async fn reference_data(&self) -> AppResult<Ids> {
-        let region = |code: &str, name: &str, parent, scheme: &str, start| entities::region::Model {
-            id: 0,
-            code: code.into(),
-            name: name.into(),
-            parent_id: parent,
-            scheme_code: scheme.into(),
-            service_year_start_month: start,
-            created_at: self.now,
-        };
-        let city = insert::<Regions>(self.txn, region(REGION_CODE, "上海市（演示）", None, "sh-municipal", 1)).await?.id;
-        let district = insert::<Regions>(self.txn, region("DEMO-SJ", "松江区（演示）", Some(city), "sh-songjiang", 7)).await?.id;
+        let region =
+            |code: &str, name: &str, parent, scheme: &str, start| entities::region::Model {
+                id: 0,
+                code: code.into(),
+                name: name.into(),
+                parent_id: parent,
+                scheme_code: scheme.into(),
+                service_year_start_month: start,
+                created_at: self.now,
+            };
+        let city = insert::<Regions>(
+            self.txn,
+            region(REGION_CODE, "上海市（演示）", None, "sh-municipal", 1),
+        )
+        .await?
+        .id;
+        let district = insert::<Regions>(
+            self.txn,
+            region("DEMO-SJ", "松江区（演示）", Some(city), "sh-songjiang", 7),
+        )
+        .await?
+        .id;
         let mut vendors = Vec::new();
         for (i, (code, name, email)) in VENDORS.iter().enumerate() {
-            let v = insert::<Vendors>(self.txn, entities::vendor::Model {
-                id: 0,
-                code: format!("DEMO-{code}"),
-                name: (*name).into(),
-                contact_emails: json!([email]),
-                created_at: self.now,
-            })
-            .await?;
-            for (region_id, amount) in [(city, 3_600_000 + 450_000 * i as i64), (district, 1_200_000 + 150_000 * i as i64)] {
-                insert::<Contracts>(self.txn, entities::contract::Model {
+            let v = insert::<Vendors>(
+                self.txn,
+                entities::vendor::Model {
                     id: 0,
-                    vendor_id: v.id,
-                    region_id,
-                    service_year: 2026,
-                    settlement_amount: Decimal::from(amount),
-                    monthly_fee: (Decimal::from(amount) / Decimal::from(12)).round_dp(2),
+                    code: format!("DEMO-{code}"),
+                    name: (*name).into(),
+                    contact_emails: json!([email]),
                     created_at: self.now,
-                })
+                },
+            )
+            .await?;
+            for (region_id, amount) in [
+                (city, 3_600_000 + 450_000 * i as i64),
+                (district, 1_200_000 + 150_000 * i as i64),
+            ] {
+                insert::<Contracts>(
+                    self.txn,
+                    entities::contract::Model {
+                        id: 0,
+                        vendor_id: v.id,
+                        region_id,
+                        service_year: 2026,
+                        settlement_amount: Decimal::from(amount),
+                        monthly_fee: (Decimal::from(amount) / Decimal::from(12)).round_dp(2),
+                        created_at: self.now,
+                    },
+                )
                 .await?;
             }
             vendors.push(v.id);
@@ -166,7 +213,16 @@ impl Loader<'_> {
         let mut agencies = Vec::new();
         for (i, name) in AGENCIES.iter().enumerate() {
             let region_id = if i < 8 { city } else { district };
-            let a = insert::<Agencies>(self.txn, entities::agency::Model { id: 0, region_id, name: (*name).into(), created_at: self.now }).await?;
+            let a = insert::<Agencies>(
+                self.txn,
+                entities::agency::Model {
+                    id: 0,
+                    region_id,
+                    name: (*name).into(),
+                    created_at: self.now,
+                },
+            )
+            .await?;
             agencies.push((a.id, region_id));
         }
         let mut systems = Vec::new();
@@ -174,22 +230,42 @@ impl Loader<'_> {
             let (agency_id, region_id) = agencies[n % agencies.len()];
             let vendor_id = vendors[n % vendors.len()];
             let class = ["A", "B", "C", "C", "B"][n % 5];
-            let s = insert::<InformationSystems>(self.txn, entities::information_system::Model {
-                id: 0,
-                region_id,
-                agency_id,
-                vendor_id,
-                name: format!("{}业务系统{:02}", AGENCIES[n % AGENCIES.len()].trim_start_matches("市").trim_start_matches("松江区"), n + 1),
-                class: class.into(),
-                protection_level: if class == "A" { 3 } else { 2 },
-                online_on: day(2023 + (n % 3) as i32, 1 + (n % 12) as u32, 1 + (n % 28) as u32),
-                offline_on: None,
-                created_at: self.now,
-            })
+            let s = insert::<InformationSystems>(
+                self.txn,
+                entities::information_system::Model {
+                    id: 0,
+                    region_id,
+                    agency_id,
+                    vendor_id,
+                    name: format!(
+                        "{}业务系统{:02}",
+                        AGENCIES[n % AGENCIES.len()]
+                            .trim_start_matches("市")
+                            .trim_start_matches("松江区"),
+                        n + 1
+                    ),
+                    class: class.into(),
+                    protection_level: if class == "A" { 3 } else { 2 },
+                    online_on: day(
+                        2023 + (n % 3) as i32,
+                        1 + (n % 12) as u32,
+                        1 + (n % 28) as u32,
+                    ),
+                    offline_on: None,
+                    created_at: self.now,
+                },
+            )
             .await?;
             systems.push((s.id, region_id, vendor_id, agency_id));
         }
-        Ok(Ids { city, district, vendors, agencies, systems, recorder: 0 })
+        Ok(Ids {
+            city,
+            district,
+            vendors,
+            agencies,
+            systems,
+            recorder: 0,
+        })
     }
 
     /// One user per role; returns the supervisor, who "recorded" the demo facts.
@@ -202,18 +278,21 @@ impl Loader<'_> {
                 (RoleKind::Vendor, _) => (None, Some(ids.vendors[0]), None),
                 _ => (None, None, Some(ids.agencies[0].0)),
             };
-            let u = insert::<Users>(self.txn, entities::user::Model {
-                id: 0,
-                username: username.into(),
-                password_hash: password::hash(secret)?,
-                role: role.as_str().into(),
-                region_id,
-                vendor_id,
-                agency_id,
-                disabled: false,
-                created_at: self.now,
-                password_changed_at: self.now,
-            })
+            let u = insert::<Users>(
+                self.txn,
+                entities::user::Model {
+                    id: 0,
+                    username: username.into(),
+                    password_hash: password::hash(secret)?,
+                    role: role.as_str().into(),
+                    region_id,
+                    vendor_id,
+                    agency_id,
+                    disabled: false,
+                    created_at: self.now,
+                    password_changed_at: self.now,
+                },
+            )
             .await?;
             if username == "demo-supervisor" {
                 supervisor = u.id;
@@ -222,43 +301,95 @@ impl Loader<'_> {
         Ok(supervisor)
     }
 
-    async fn month_of_facts(&self, ids: &Ids, seq: &mut Sequence, index: usize, vendor: i64, month: u32) -> AppResult<()> {
+    async fn month_of_facts(
+        &self,
+        ids: &Ids,
+        seq: &mut Sequence,
+        index: usize,
+        vendor: i64,
+        month: u32,
+    ) -> AppResult<()> {
         let region_id = ids.city;
         let (recorded_by, recorded_at) = (ids.recorder, self.now);
-        let own_systems: Vec<_> = ids.systems.iter().filter(|s| s.2 == vendor && s.1 == region_id).collect();
+        let own_systems: Vec<_> = ids
+            .systems
+            .iter()
+            .filter(|s| s.2 == vendor && s.1 == region_id)
+            .collect();
         // Work orders: most on time, a few late or provisioned differently.
         for n in 0..(8 + seq.next(5)) {
             let system = own_systems[(n as usize) % own_systems.len()];
-            let approved = at(day(2026, month, 1 + seq.next(26) as u32), 9 + seq.next(8) as u32, 0);
-            let days = if seq.chance(12) { 9 + seq.next(4) } else { 1 + seq.next(4) };
-            insert::<WorkOrders>(self.txn, entities::work_order::Model {
-                id: 0, region_id, vendor_id: vendor, agency_id: Some(system.3), system_id: Some(system.0),
-                title: format!("云主机扩容申请 {month}-{n:02}"),
-                approved_at: approved,
-                completed_at: Some(approved + Duration::days(days as i64)),
-                provisioned_differently: seq.chance(5),
-                confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
+            let approved = at(
+                day(2026, month, 1 + seq.next(26) as u32),
+                9 + seq.next(8) as u32,
+                0,
+            );
+            let days = if seq.chance(12) {
+                9 + seq.next(4)
+            } else {
+                1 + seq.next(4)
+            };
+            insert::<WorkOrders>(
+                self.txn,
+                entities::work_order::Model {
+                    id: 0,
+                    region_id,
+                    vendor_id: vendor,
+                    agency_id: Some(system.3),
+                    system_id: Some(system.0),
+                    title: format!("云主机扩容申请 {month}-{n:02}"),
+                    approved_at: approved,
+                    completed_at: Some(approved + Duration::days(days as i64)),
+                    provisioned_differently: seq.chance(5),
+                    confirmed: true,
+                    vendor_liable: true,
+                    recorded_by,
+                    recorded_at,
+                },
+            )
             .await?;
         }
         // Attendance: about 88 to 100 % of 22 working days × 8 h × 3 people.
         let required = Decimal::from(528);
         let actual = required - Decimal::from(seq.next(60));
-        insert::<Attendances>(self.txn, entities::attendance::Model {
-            id: 0, region_id, vendor_id: vendor, period: format!("2026-{month:02}"),
-            required_hours: required, actual_hours: actual, recorded_by, recorded_at,
-        })
+        insert::<Attendances>(
+            self.txn,
+            entities::attendance::Model {
+                id: 0,
+                region_id,
+                vendor_id: vendor,
+                period: format!("2026-{month:02}"),
+                required_hours: required,
+                actual_hours: actual,
+                recorded_by,
+                recorded_at,
+            },
+        )
         .await?;
         // Outages on the vendor's services, mostly short.
         for (n, service) in ["ECS", "RDS", "OSS"].iter().enumerate() {
             if seq.chance(40) {
-                let start = at(day(2026, month, 3 + 7 * n as u32), 2 + seq.next(20) as u32, seq.next(60) as u32);
-                insert::<Outages>(self.txn, entities::outage::Model {
-                    id: 0, region_id, vendor_id: vendor, service: (*service).into(),
-                    description: format!("{service} 服务中断"),
-                    started_at: start, ended_at: Some(start + Duration::seconds(60 + seq.next(900) as i64)),
-                    confirmed: true, vendor_liable: seq.chance(80), recorded_by, recorded_at,
-                })
+                let start = at(
+                    day(2026, month, 3 + 7 * n as u32),
+                    2 + seq.next(20) as u32,
+                    seq.next(60) as u32,
+                );
+                insert::<Outages>(
+                    self.txn,
+                    entities::outage::Model {
+                        id: 0,
+                        region_id,
+                        vendor_id: vendor,
+                        service: (*service).into(),
+                        description: format!("{service} 服务中断"),
+                        started_at: start,
+                        ended_at: Some(start + Duration::seconds(60 + seq.next(900) as i64)),
+                        confirmed: true,
+                        vendor_liable: seq.chance(80),
+                        recorded_by,
+                        recorded_at,
+                    },
+                )
                 .await?;
             }
         }
@@ -266,13 +397,24 @@ impl Loader<'_> {
             let system = own_systems[seq.next(own_systems.len() as u64) as usize];
             let occurred = at(day(2026, month, 10 + seq.next(10) as u32), 14, 5);
             let mut fault = entities::fault::Model {
-                id: 0, region_id, vendor_id: vendor, title: "存储性能下降导致业务卡顿".into(),
+                id: 0,
+                region_id,
+                vendor_id: vendor,
+                title: "存储性能下降导致业务卡顿".into(),
                 affected_system_ids: json!([system.0]),
-                impact: "DEGRADED".into(), occurred_at: occurred,
+                impact: "DEGRADED".into(),
+                occurred_at: occurred,
                 reported_at: Some(occurred + Duration::minutes(5 + seq.next(150) as i64)),
                 recovered_at: Some(occurred + Duration::minutes(20 + seq.next(400) as i64)),
-                misreported: false, level: 0, grading_row: 0, level_override: None, level_override_reason: None,
-                confirmed: true, vendor_liable: true, recorded_by, recorded_at,
+                misreported: false,
+                level: 0,
+                grading_row: 0,
+                level_override: None,
+                level_override_reason: None,
+                confirmed: true,
+                vendor_liable: true,
+                recorded_by,
+                recorded_at,
             };
             crate::grading::grade_fault(self.txn, &mut fault, self.now).await?;
             insert::<Faults>(self.txn, fault).await?;
@@ -280,44 +422,99 @@ impl Loader<'_> {
         for n in 0..2 {
             let planned = at(day(2026, month, 12 + 8 * n), 22, 0);
             let late = seq.chance(20);
-            insert::<Changes>(self.txn, entities::change::Model {
-                id: 0, region_id, vendor_id: vendor, title: format!("数据库版本升级 {month}-{n}"),
-                submitted_at: Some(planned - Duration::hours(if late { 24 } else { 96 })),
-                planned_at: planned, executed_at: Some(planned),
-                emergency: false,
-                outcome: if seq.chance(10) { "FAILED" } else { "SUCCEEDED" }.into(),
-                confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
+            insert::<Changes>(
+                self.txn,
+                entities::change::Model {
+                    id: 0,
+                    region_id,
+                    vendor_id: vendor,
+                    title: format!("数据库版本升级 {month}-{n}"),
+                    submitted_at: Some(planned - Duration::hours(if late { 24 } else { 96 })),
+                    planned_at: planned,
+                    executed_at: Some(planned),
+                    emergency: false,
+                    outcome: if seq.chance(10) {
+                        "FAILED"
+                    } else {
+                        "SUCCEEDED"
+                    }
+                    .into(),
+                    confirmed: true,
+                    vendor_liable: true,
+                    recorded_by,
+                    recorded_at,
+                },
+            )
             .await?;
         }
         let deadline = at(day(2026, month, 25), 18, 0);
-        insert::<ServiceTasks>(self.txn, entities::service_task::Model {
-            id: 0, region_id, vendor_id: vendor, title: format!("{month}月例行巡检"),
-            planned_at: deadline,
-            finished_at: Some(deadline + Duration::days(if seq.chance(25) { 3 } else { -1 })),
-            confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-        })
+        insert::<ServiceTasks>(
+            self.txn,
+            entities::service_task::Model {
+                id: 0,
+                region_id,
+                vendor_id: vendor,
+                title: format!("{month}月例行巡检"),
+                planned_at: deadline,
+                finished_at: Some(deadline + Duration::days(if seq.chance(25) { 3 } else { -1 })),
+                confirmed: true,
+                vendor_liable: true,
+                recorded_by,
+                recorded_at,
+            },
+        )
         .await?;
         if index == 1 && month == 9 {
             let agency = ids.agencies[1].0;
-            insert::<Complaints>(self.txn, entities::complaint::Model {
-                id: 0, region_id, vendor_id: vendor, agency_id: Some(agency), channel: "LETTER".into(),
-                description: "资源交付多次延误，影响项目上线".into(), received_at: at(day(2026, 9, 16), 10, 30),
-                confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
+            insert::<Complaints>(
+                self.txn,
+                entities::complaint::Model {
+                    id: 0,
+                    region_id,
+                    vendor_id: vendor,
+                    agency_id: Some(agency),
+                    channel: "LETTER".into(),
+                    description: "资源交付多次延误，影响项目上线".into(),
+                    received_at: at(day(2026, 9, 16), 10, 30),
+                    confirmed: true,
+                    vendor_liable: true,
+                    recorded_by,
+                    recorded_at,
+                },
+            )
             .await?;
-            insert::<Violations>(self.txn, entities::violation::Model {
-                id: 0, region_id, vendor_id: vendor, description: "未经审批擅自调整安全组策略".into(),
-                occurred_at: at(day(2026, 9, 22), 16, 0), confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
+            insert::<Violations>(
+                self.txn,
+                entities::violation::Model {
+                    id: 0,
+                    region_id,
+                    vendor_id: vendor,
+                    description: "未经审批擅自调整安全组策略".into(),
+                    occurred_at: at(day(2026, 9, 22), 16, 0),
+                    confirmed: true,
+                    vendor_liable: true,
+                    recorded_by,
+                    recorded_at,
+                },
+            )
             .await?;
         }
         if index == 2 && month == 10 {
-            insert::<UnticketedDeliveries>(self.txn, entities::unticketed_delivery::Model {
-                id: 0, region_id, vendor_id: vendor, description: "无工单开通测试云主机 2 台".into(),
-                occurred_at: at(day(2026, 10, 14), 11, 0), rectified: false,
-                confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
+            insert::<UnticketedDeliveries>(
+                self.txn,
+                entities::unticketed_delivery::Model {
+                    id: 0,
+                    region_id,
+                    vendor_id: vendor,
+                    description: "无工单开通测试云主机 2 台".into(),
+                    occurred_at: at(day(2026, 10, 14), 11, 0),
+                    rectified: false,
+                    confirmed: true,
+                    vendor_liable: true,
+                    recorded_by,
+                    recorded_at,
+                },
+            )
             .await?;
         }
         Ok(())
@@ -329,23 +526,53 @@ impl Loader<'_> {
         let (recorded_by, recorded_at) = (ids.recorder, self.now);
         for &vendor in &ids.vendors {
             for n in 0..(14 + seq.next(8)) {
-                insert::<Trainings>(self.txn, entities::training::Model {
-                    id: 0, region_id, vendor_id: vendor, title: format!("政务云运维培训 第{}期", n + 1),
-                    held_at: at(day(2026, 1 + (n % 10) as u32, 10 + seq.next(15) as u32), 14, 0),
-                    attendees: 3 + seq.next(20) as i32,
-                    evidence: if seq.chance(90) { json!(["SIGN_IN", "MATERIALS"]) } else { json!([]) },
-                    recorded_by, recorded_at,
-                })
+                insert::<Trainings>(
+                    self.txn,
+                    entities::training::Model {
+                        id: 0,
+                        region_id,
+                        vendor_id: vendor,
+                        title: format!("政务云运维培训 第{}期", n + 1),
+                        held_at: at(
+                            day(2026, 1 + (n % 10) as u32, 10 + seq.next(15) as u32),
+                            14,
+                            0,
+                        ),
+                        attendees: 3 + seq.next(20) as i32,
+                        evidence: if seq.chance(90) {
+                            json!(["SIGN_IN", "MATERIALS"])
+                        } else {
+                            json!([])
+                        },
+                        recorded_by,
+                        recorded_at,
+                    },
+                )
                 .await?;
             }
             let found = at(day(2026, 8, 5 + seq.next(20) as u32), 10, 0);
-            let deadline = (found + Duration::days(30)).with_timezone(&shanghai()).date_naive();
-            insert::<SecurityRisks>(self.txn, entities::security_risk::Model {
-                id: 0, region_id, vendor_id: vendor, kind: "VULNERABILITY".into(),
-                description: "中间件高危漏洞（需升级补丁）".into(), found_at: found, deadline,
-                rectified_at: Some(found + Duration::days(if seq.chance(30) { 40 } else { 12 })),
-                confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-            })
+            let deadline = (found + Duration::days(30))
+                .with_timezone(&shanghai())
+                .date_naive();
+            insert::<SecurityRisks>(
+                self.txn,
+                entities::security_risk::Model {
+                    id: 0,
+                    region_id,
+                    vendor_id: vendor,
+                    kind: "VULNERABILITY".into(),
+                    description: "中间件高危漏洞（需升级补丁）".into(),
+                    found_at: found,
+                    deadline,
+                    rectified_at: Some(
+                        found + Duration::days(if seq.chance(30) { 40 } else { 12 }),
+                    ),
+                    confirmed: true,
+                    vendor_liable: true,
+                    recorded_by,
+                    recorded_at,
+                },
+            )
             .await?;
             for (agency_id, agency_region) in &ids.agencies {
                 if *agency_region != region_id {
@@ -353,21 +580,52 @@ impl Loader<'_> {
                 }
                 let mut answers = [0i32; 10];
                 for (q, a) in answers.iter_mut().enumerate() {
-                    *a = if q == 9 { [8, 6, 6, 4][seq.next(4) as usize] } else { [4, 4, 3, 3, 2][seq.next(5) as usize] };
+                    *a = if q == 9 {
+                        [8, 6, 6, 4][seq.next(4) as usize]
+                    } else {
+                        [4, 4, 3, 3, 2][seq.next(5) as usize]
+                    };
                 }
-                insert::<SurveyResponses>(self.txn, entities::survey_response::Model {
-                    id: 0, region_id, vendor_id: vendor, agency_id: *agency_id, service_year: 2026,
-                    q1: answers[0], q2: answers[1], q3: answers[2], q4: answers[3], q5: answers[4],
-                    q6: answers[5], q7: answers[6], q8: answers[7], q9: answers[8], q10: answers[9],
-                    recorded_by, recorded_at,
-                })
+                insert::<SurveyResponses>(
+                    self.txn,
+                    entities::survey_response::Model {
+                        id: 0,
+                        region_id,
+                        vendor_id: vendor,
+                        agency_id: *agency_id,
+                        service_year: 2026,
+                        q1: answers[0],
+                        q2: answers[1],
+                        q3: answers[2],
+                        q4: answers[3],
+                        q5: answers[4],
+                        q6: answers[5],
+                        q7: answers[6],
+                        q8: answers[7],
+                        q9: answers[8],
+                        q10: answers[9],
+                        recorded_by,
+                        recorded_at,
+                    },
+                )
                 .await?;
             }
         }
-        insert::<SecurityAccidents>(self.txn, entities::security_accident::Model {
-            id: 0, region_id, vendor_id: ids.vendors[2], description: "弱口令导致测试主机被植入挖矿程序".into(),
-            occurred_at: at(day(2026, 9, 3), 3, 20), level: 5, confirmed: true, vendor_liable: true, recorded_by, recorded_at,
-        })
+        insert::<SecurityAccidents>(
+            self.txn,
+            entities::security_accident::Model {
+                id: 0,
+                region_id,
+                vendor_id: ids.vendors[2],
+                description: "弱口令导致测试主机被植入挖矿程序".into(),
+                occurred_at: at(day(2026, 9, 3), 3, 20),
+                level: 5,
+                confirmed: true,
+                vendor_liable: true,
+                recorded_by,
+                recorded_at,
+            },
+        )
         .await?;
         Ok(())
     }

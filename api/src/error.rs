@@ -29,7 +29,10 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn bad(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::BadInput { field: field.into(), reason: reason.into() }
+        Self::BadInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
@@ -55,10 +58,13 @@ impl AppError {
 impl From<DbErr> for AppError {
     fn from(e: DbErr) -> Self {
         match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(detail)) => Self::bad(unique_field(&detail), "already exists"),
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-                Self::bad("id", "still referenced by other records, or refers to a missing one")
+            Some(SqlErr::UniqueConstraintViolation(detail)) => {
+                Self::bad(unique_field(&detail), "already exists")
             }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::bad(
+                "id",
+                "still referenced by other records, or refers to a missing one",
+            ),
             _ => Self::Internal(Box::new(e)),
         }
     }
@@ -69,7 +75,9 @@ impl From<DbErr> for AppError {
 /// call `uq_<table>__<column>__<column>`.
 fn unique_field(detail: &str) -> String {
     let columns: Vec<&str> = if let Some(rest) = detail.split("failed: ").nth(1) {
-        rest.split(", ").map(|c| c.rsplit('.').next().unwrap_or(c).trim()).collect()
+        rest.split(", ")
+            .map(|c| c.rsplit('.').next().unwrap_or(c).trim())
+            .collect()
     } else if let Some(name) = detail.split('"').find(|part| part.starts_with("uq_")) {
         name.split("__").skip(1).collect()
     } else {
@@ -78,7 +86,11 @@ fn unique_field(detail: &str) -> String {
     if columns.is_empty() {
         return "input".to_owned();
     }
-    columns.iter().map(|c| format!("input.{}", camel_case(c))).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|c| format!("input.{}", camel_case(c)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn camel_case(snake: &str) -> String {
@@ -102,7 +114,8 @@ impl ErrorExtensions for AppError {
         if let Self::Internal(source) = self {
             tracing::error!(error = %source, "internal error");
         }
-        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| ext.set("code", self.code()))
+        async_graphql::Error::new(self.to_string())
+            .extend_with(|_, ext| ext.set("code", self.code()))
     }
 }
 
@@ -123,9 +136,14 @@ mod tests {
 
     #[test]
     fn unique_violations_name_the_input_fields_on_both_databases() {
-        assert_eq!(unique_field("UNIQUE constraint failed: users.username"), "input.username");
         assert_eq!(
-            unique_field(r#"duplicate key value violates unique constraint "uq_contracts__vendor_id__region_id__service_year""#),
+            unique_field("UNIQUE constraint failed: users.username"),
+            "input.username"
+        );
+        assert_eq!(
+            unique_field(
+                r#"duplicate key value violates unique constraint "uq_contracts__vendor_id__region_id__service_year""#
+            ),
             "input.vendorId, input.regionId, input.serviceYear"
         );
     }

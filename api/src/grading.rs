@@ -16,7 +16,11 @@ use crate::error::{AppError, AppResult};
 use crate::period::local;
 
 pub fn impact(text: &str) -> Impact {
-    if text == "UNUSABLE" { Impact::Unusable } else { Impact::Degraded }
+    if text == "UNUSABLE" {
+        Impact::Unusable
+    } else {
+        Impact::Degraded
+    }
 }
 
 pub fn class(text: &str) -> Option<SystemClass> {
@@ -43,7 +47,11 @@ pub fn duration_minutes(occurred: DateTime<Utc>, until: DateTime<Utc>) -> i64 {
 }
 
 /// Grades a fault row and writes its level and grading row into it.
-pub async fn grade_fault(conn: &impl ConnectionTrait, fault: &mut entities::fault::Model, now: DateTime<Utc>) -> AppResult<Grade> {
+pub async fn grade_fault(
+    conn: &impl ConnectionTrait,
+    fault: &mut entities::fault::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Grade> {
     use entities::information_system::Column as S;
     let ids: Vec<i64> = serde_json::from_value(fault.affected_system_ids.clone())
         .map_err(|_| AppError::bad("input.affectedSystemIds", "must be a list of ids"))?;
@@ -52,9 +60,19 @@ pub async fn grade_fault(conn: &impl ConnectionTrait, fault: &mut entities::faul
         .add(S::RegionId.eq(fault.region_id))
         .add(S::VendorId.eq(fault.vendor_id))
         .add(S::OnlineOn.lte(day))
-        .add(Condition::any().add(S::OfflineOn.is_null()).add(S::OfflineOn.gt(day)));
-    let platform = entities::information_system::Entity::find().filter(on_platform).count(conn).await?;
-    let affected = entities::information_system::Entity::find().filter(S::Id.is_in(ids.clone())).all(conn).await?;
+        .add(
+            Condition::any()
+                .add(S::OfflineOn.is_null())
+                .add(S::OfflineOn.gt(day)),
+        );
+    let platform = entities::information_system::Entity::find()
+        .filter(on_platform)
+        .count(conn)
+        .await?;
+    let affected = entities::information_system::Entity::find()
+        .filter(S::Id.is_in(ids.clone()))
+        .all(conn)
+        .await?;
     let input = FaultInput {
         affected_systems: ids.len() as u32,
         platform_systems: platform as u32,
@@ -62,7 +80,8 @@ pub async fn grade_fault(conn: &impl ConnectionTrait, fault: &mut entities::faul
         impact: impact(&fault.impact),
         duration_minutes: duration_minutes(fault.occurred_at, fault.recovered_at.unwrap_or(now)),
     };
-    let grade = fault_grading::grade(&input).map_err(|e| AppError::bad("input.affectedSystemIds", e.to_string()))?;
+    let grade = fault_grading::grade(&input)
+        .map_err(|e| AppError::bad("input.affectedSystemIds", e.to_string()))?;
     fault.level = i32::from(grade.level);
     fault.grading_row = i32::from(grade.row);
     Ok(grade)
@@ -75,14 +94,25 @@ mod tests {
     #[test]
     fn durations_round_up_to_whole_minutes() {
         let t0 = DateTime::<Utc>::from_timestamp(0, 0).expect("epoch");
-        assert_eq!(duration_minutes(t0, t0 + chrono::Duration::seconds(1800)), 30);
+        assert_eq!(
+            duration_minutes(t0, t0 + chrono::Duration::seconds(1800)),
+            30
+        );
         // 30 min 1 s is "over 30 minutes".
-        assert_eq!(duration_minutes(t0, t0 + chrono::Duration::seconds(1801)), 31);
+        assert_eq!(
+            duration_minutes(t0, t0 + chrono::Duration::seconds(1801)),
+            31
+        );
     }
 
     #[test]
     fn class_a_outranks_b_and_c() {
-        let classes = [Some(SystemClass::C), Some(SystemClass::A), None, Some(SystemClass::B)];
+        let classes = [
+            Some(SystemClass::C),
+            Some(SystemClass::A),
+            None,
+            Some(SystemClass::B),
+        ];
         assert_eq!(most_important(classes.into_iter()), Some(SystemClass::A));
         assert_eq!(most_important([None, None].into_iter()), None);
     }

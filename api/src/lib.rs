@@ -4,9 +4,9 @@
 pub mod access;
 pub mod assessment;
 pub mod auth;
-pub mod client_errors;
 pub mod bootstrap;
 pub mod calendar;
+pub mod client_errors;
 pub mod config;
 pub mod crud;
 pub mod db;

@@ -7,7 +7,9 @@ async fn main() -> std::process::ExitCode {
     api::telemetry::init();
     let run = async {
         let config = Config::from_env().map_err(|e| format!("configuration: {e}"))?;
-        let app = Application::build(config).await.map_err(|e| e.to_string())?;
+        let app = Application::build(config)
+            .await
+            .map_err(|e| e.to_string())?;
         app.run().await.map_err(|e| e.to_string())
     };
     match run.await {

@@ -32,7 +32,11 @@ impl Period {
             (None, _) => Ok(Self::Year(year)),
             (Some(m), None) if m.len() == 2 => {
                 let month: u32 = m.parse().map_err(|_| bad())?;
-                if (1..=12).contains(&month) { Ok(Self::Month { year, month }) } else { Err(bad()) }
+                if (1..=12).contains(&month) {
+                    Ok(Self::Month { year, month })
+                } else {
+                    Err(bad())
+                }
             }
             _ => Err(bad()),
         }
@@ -42,7 +46,7 @@ impl Period {
     pub fn date_bounds(&self) -> (NaiveDate, NaiveDate) {
         let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).expect("valid month start");
         match *self {
-            Self::Month { year, month } if month == 12 => (first(year, 12), first(year + 1, 1)),
+            Self::Month { year, month: 12 } => (first(year, 12), first(year + 1, 1)),
             Self::Month { year, month } => (first(year, month), first(year, month + 1)),
             Self::Year(y) => (first(y, 1), first(y + 1, 1)),
         }

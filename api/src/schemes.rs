@@ -27,12 +27,23 @@ pub async fn all(conn: &impl ConnectionTrait) -> AppResult<Vec<Scheme>> {
 }
 
 fn parse_stored(row: &entities::scheme::Model) -> AppResult<Scheme> {
-    Scheme::from_json(&row.document)
-        .map_err(|e| AppError::Internal(format!("stored scheme {} v{} no longer parses: {e}", row.code, row.version).into()))
+    Scheme::from_json(&row.document).map_err(|e| {
+        AppError::Internal(
+            format!(
+                "stored scheme {} v{} no longer parses: {e}",
+                row.code, row.version
+            )
+            .into(),
+        )
+    })
 }
 
 /// A given version, or the latest version of a code.
-pub async fn find(conn: &impl ConnectionTrait, code: &str, version: Option<u32>) -> AppResult<Option<Scheme>> {
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    code: &str,
+    version: Option<u32>,
+) -> AppResult<Option<Scheme>> {
     Ok(all(conn)
         .await?
         .into_iter()
@@ -40,24 +51,36 @@ pub async fn find(conn: &impl ConnectionTrait, code: &str, version: Option<u32>)
         .max_by_key(|s| s.version))
 }
 
-pub async fn require_known(conn: &impl ConnectionTrait, field: &str, code: &str) -> AppResult<Scheme> {
-    find(conn, code, None).await?.ok_or_else(|| AppError::bad(field, format!("unknown scheme \"{code}\"")))
+pub async fn require_known(
+    conn: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> AppResult<Scheme> {
+    find(conn, code, None)
+        .await?
+        .ok_or_else(|| AppError::bad(field, format!("unknown scheme \"{code}\"")))
 }
 
 /// Adds a scheme version from its JSON document (administrators only).
 pub async fn create(state: &AppState, actor: &Actor, document: &str) -> AppResult<Scheme> {
     actor.require_admin()?;
-    let scheme = Scheme::from_json(document).map_err(|e| AppError::bad("document", e.to_string()))?;
+    let scheme =
+        Scheme::from_json(document).map_err(|e| AppError::bad("document", e.to_string()))?;
     let txn = db::write_txn(&state.db).await?;
-    if let Some(latest) = find(&txn, &scheme.code, None).await? {
-        if latest.version >= scheme.version {
-            return Err(AppError::bad(
-                "document.version",
-                format!("{} v{} exists already; a new version must be above it", latest.code, latest.version),
-            ));
-        }
+    if let Some(latest) = find(&txn, &scheme.code, None).await?
+        && latest.version >= scheme.version
+    {
+        return Err(AppError::bad(
+            "document.version",
+            format!(
+                "{} v{} exists already; a new version must be above it",
+                latest.code, latest.version
+            ),
+        ));
     }
-    let canonical = scheme.to_json().map_err(|e| AppError::Internal(e.to_string().into()))?;
+    let canonical = scheme
+        .to_json()
+        .map_err(|e| AppError::Internal(e.to_string().into()))?;
     entities::scheme::ActiveModel {
         code: Set(scheme.code.clone()),
         version: Set(scheme.version as i32),

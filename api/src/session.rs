@@ -13,7 +13,10 @@ pub async fn actor_from_headers(state: &AppState, headers: &HeaderMap) -> Option
     let token = value.strip_prefix("Bearer ")?.trim();
     let claims = state.keys.verify(token).ok()?;
     let user_id: i64 = claims.sub.parse().ok()?;
-    let user = match entities::user::Entity::find_by_id(user_id).one(&state.db).await {
+    let user = match entities::user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await
+    {
         Ok(user) => user?,
         Err(e) => {
             tracing::error!(error = %e, "cannot load the token's user");
@@ -25,6 +28,8 @@ pub async fn actor_from_headers(state: &AppState, headers: &HeaderMap) -> Option
         return None;
     }
     let role = Role::from_user(&user).ok()?;
-    Some(Actor { user_id: user.id, role })
+    Some(Actor {
+        user_id: user.id,
+        role,
+    })
 }
-

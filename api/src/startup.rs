@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -40,7 +40,10 @@ pub enum StartError {
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: std::net::SocketAddr, source: std::io::Error },
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("start-up data: {0}")]
     Bootstrap(#[from] crate::error::AppError),
 }
@@ -49,18 +52,29 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let db = db::connect(&config).await?;
         let secret = config.jwt_secret.clone().unwrap_or_else(|| {
-            tracing::warn!("JWT_SECRET is not set: using a random secret; tokens end with this process");
+            tracing::warn!(
+                "JWT_SECRET is not set: using a random secret; tokens end with this process"
+            );
             random_secret()
         });
-        let state = AppState { db, keys: TokenKeys::new(&secret, config.token_ttl_minutes) };
+        let state = AppState {
+            db,
+            keys: TokenKeys::new(&secret, config.token_ttl_minutes),
+        };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
             crate::demo::load(&state.db).await?;
         }
         let listener = TcpListener::bind(config.listen_addr)
             .await
-            .map_err(|source| StartError::Listen { addr: config.listen_addr, source })?;
-        let http = Http { schema: graphql::build(Some(state.clone())), state: state.clone() };
+            .map_err(|source| StartError::Listen {
+                addr: config.listen_addr,
+                source,
+            })?;
+        let http = Http {
+            schema: graphql::build(Some(state.clone())),
+            state: state.clone(),
+        };
         let router = Router::new()
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/schema.graphql", get(schema_sdl))
@@ -68,7 +82,11 @@ impl Application {
             .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
             .layer(TraceLayer::new_for_http())
             .with_state(Arc::new(http));
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -77,7 +95,9 @@ impl Application {
 
     pub async fn run(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL at /graphql");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -96,15 +116,27 @@ async fn graphiql() -> impl IntoResponse {
 }
 
 async fn schema_sdl(State(http): State<Arc<Http>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], http.schema.sdl())
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        http.schema.sdl(),
+    )
 }
 
-async fn graphql_handler(State(http): State<Arc<Http>>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_handler(
+    State(http): State<Arc<Http>>,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> GraphQLResponse {
     let mut request = req.into_inner();
     if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
         request = request.data(actor);
     }
-    let variables = request.variables.clone().into_value().into_json().unwrap_or_default();
+    let variables = request
+        .variables
+        .clone()
+        .into_value()
+        .into_json()
+        .unwrap_or_default();
     let mut response = http.schema.execute(request).await;
     client_errors::label(&mut response, &variables);
     response.into()

@@ -12,7 +12,10 @@ pub fn text(field: &str, value: String, max: usize) -> AppResult<String> {
         return Err(AppError::bad(field, "must not be empty"));
     }
     if trimmed.chars().count() > max {
-        return Err(AppError::bad(field, format!("must be at most {max} characters")));
+        return Err(AppError::bad(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -32,7 +35,10 @@ fn amount(field: &str, value: Decimal, max_scale: u32, max: Decimal) -> AppResul
         return Err(AppError::bad(field, "must not be negative"));
     }
     if value.normalize().scale() > max_scale {
-        return Err(AppError::bad(field, format!("must have at most {max_scale} decimal places")));
+        return Err(AppError::bad(
+            field,
+            format!("must have at most {max_scale} decimal places"),
+        ));
     }
     if value >= max {
         return Err(AppError::bad(field, format!("must be less than {max}")));
@@ -42,7 +48,10 @@ fn amount(field: &str, value: Decimal, max_scale: u32, max: Decimal) -> AppResul
 
 pub fn in_range(field: &str, value: i32, low: i32, high: i32) -> AppResult<i32> {
     if value < low || value > high {
-        return Err(AppError::bad(field, format!("must be from {low} to {high}, got {value}")));
+        return Err(AppError::bad(
+            field,
+            format!("must be from {low} to {high}, got {value}"),
+        ));
     }
     Ok(value)
 }
@@ -51,7 +60,10 @@ pub fn in_range(field: &str, value: i32, low: i32, high: i32) -> AppResult<i32> 
 pub fn month(field: &str, value: String) -> AppResult<String> {
     match crate::period::Period::parse(value.trim()) {
         Ok(p @ crate::period::Period::Month { .. }) => Ok(p.to_string()),
-        _ => Err(AppError::bad(field, format!("\"{value}\" is not a month YYYY-MM"))),
+        _ => Err(AppError::bad(
+            field,
+            format!("\"{value}\" is not a month YYYY-MM"),
+        )),
     }
 }
 
@@ -59,10 +71,20 @@ pub fn email(field: &str, value: &str) -> AppResult<String> {
     let v = value.trim();
     let ok = v.len() <= 254
         && v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         })
         && !v.contains(char::is_whitespace);
-    if ok { Ok(v.to_owned()) } else { Err(AppError::bad(field, format!("\"{v}\" is not an e-mail address"))) }
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(AppError::bad(
+            field,
+            format!("\"{v}\" is not an e-mail address"),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -74,7 +96,10 @@ mod tests {
     fn money_refuses_negative_and_sub_fen_amounts() {
         assert!(money("settlementAmount", dec!(-0.01)).is_err());
         assert!(money("settlementAmount", dec!(1.001)).is_err());
-        assert_eq!(money("settlementAmount", dec!(1105728.00)).expect("valid"), dec!(1105728));
+        assert_eq!(
+            money("settlementAmount", dec!(1105728.00)).expect("valid"),
+            dec!(1105728)
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 pub mod prelude;
 
 pub mod agency;
-pub mod calendar_year;
 pub mod attendance;
+pub mod calendar_year;
 pub mod change;
 pub mod complaint;
 pub mod contract;

@@ -40,12 +40,20 @@ pub fn unique_index(table: impl IntoIden, columns: impl IdenList) -> IndexCreate
         .to_owned()
 }
 
-fn named_index(prefix: &str, separator: &str, table: DynIden, columns: impl IdenList) -> IndexCreateStatement {
+fn named_index(
+    prefix: &str,
+    separator: &str,
+    table: DynIden,
+    columns: impl IdenList,
+) -> IndexCreateStatement {
     let columns: Vec<DynIden> = IdenList::into_iter(columns).collect();
     let names: Vec<String> = columns.iter().map(ToString::to_string).collect();
     let mut index = Index::create();
     index
-        .name(format!("{prefix}_{table}{separator}{}", names.join(separator)))
+        .name(format!(
+            "{prefix}_{table}{separator}{}",
+            names.join(separator)
+        ))
         .table(table);
     for column in columns {
         index.col(column);

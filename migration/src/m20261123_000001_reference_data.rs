@@ -179,9 +179,15 @@ impl MigrationTrait for Migration {
             .create_index(index(Users::Table, Users::RegionId))
             .await?;
         // Named unique indexes (not column constraints) so a violation names its column.
-        manager.create_index(unique_index(Regions::Table, Regions::Code)).await?;
-        manager.create_index(unique_index(Vendors::Table, Vendors::Code)).await?;
-        manager.create_index(unique_index(Users::Table, Users::Username)).await?;
+        manager
+            .create_index(unique_index(Regions::Table, Regions::Code))
+            .await?;
+        manager
+            .create_index(unique_index(Vendors::Table, Vendors::Code))
+            .await?;
+        manager
+            .create_index(unique_index(Users::Table, Users::Username))
+            .await?;
         Ok(())
     }
 

@@ -27,27 +27,46 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(unique_index(Schemes::Table, (Schemes::Code, Schemes::Version))).await?;
+        manager
+            .create_index(unique_index(
+                Schemes::Table,
+                (Schemes::Code, Schemes::Version),
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
                     .table(CalendarYears::Table)
                     .if_not_exists()
-                    .col(big_integer(CalendarYears::Id).auto_increment().primary_key())
+                    .col(
+                        big_integer(CalendarYears::Id)
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(integer(CalendarYears::Year))
                     .col(text(CalendarYears::Document))
                     .col(big_integer(CalendarYears::LoadedBy))
                     .col(timestamp_with_time_zone(CalendarYears::LoadedAt))
-                    .foreign_key(&mut fk(CalendarYears::Table, CalendarYears::LoadedBy, Users::Table))
+                    .foreign_key(&mut fk(
+                        CalendarYears::Table,
+                        CalendarYears::LoadedBy,
+                        Users::Table,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(unique_index(CalendarYears::Table, CalendarYears::Year)).await
+        manager
+            .create_index(unique_index(CalendarYears::Table, CalendarYears::Year))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(CalendarYears::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(Schemes::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(CalendarYears::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Schemes::Table).to_owned())
+            .await
     }
 }
 

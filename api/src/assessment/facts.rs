@@ -44,10 +44,16 @@ pub async fn load(conn: &impl ConnectionTrait, w: &Window) -> AppResult<VendorFa
 
 /// The vendor's rows in the region.
 fn owned<C: ColumnTrait>(region: C, vendor: C, w: &Window) -> Condition {
-    Condition::all().add(region.eq(w.region_id)).add(vendor.eq(w.vendor_id))
+    Condition::all()
+        .add(region.eq(w.region_id))
+        .add(vendor.eq(w.vendor_id))
 }
 
-async fn work_orders(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) -> AppResult<Vec<f::WorkOrder>> {
+async fn work_orders(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    early: DateTime<Utc>,
+) -> AppResult<Vec<f::WorkOrder>> {
     use entities::work_order::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
@@ -68,13 +74,20 @@ async fn work_orders(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Ut
         .collect())
 }
 
-async fn unticketed_deliveries(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f::UnticketedDelivery>> {
+async fn unticketed_deliveries(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+) -> AppResult<Vec<f::UnticketedDelivery>> {
     use entities::unticketed_delivery::{Column as C, Entity};
     // Unrectified ones count again every month, however old.
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
         .filter(C::OccurredAt.lt(w.to))
-        .filter(Condition::any().add(C::OccurredAt.gte(w.from)).add(C::Rectified.eq(false)))
+        .filter(
+            Condition::any()
+                .add(C::OccurredAt.gte(w.from))
+                .add(C::Rectified.eq(false)),
+        )
         .all(conn)
         .await?;
     Ok(rows
@@ -89,7 +102,11 @@ async fn unticketed_deliveries(conn: &impl ConnectionTrait, w: &Window) -> AppRe
         .collect())
 }
 
-async fn service_tasks(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) -> AppResult<Vec<f::ServiceTask>> {
+async fn service_tasks(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    early: DateTime<Utc>,
+) -> AppResult<Vec<f::ServiceTask>> {
     use entities::service_task::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
@@ -121,9 +138,15 @@ async fn attendance(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f:
         .await?;
     rows.into_iter()
         .map(|r| {
-            let (y, m) = r.period.split_once('-').ok_or_else(|| corrupt("attendance period", r.id))?;
-            let period = Month::new(y.parse().map_err(|_| corrupt("attendance year", r.id))?, m.parse().map_err(|_| corrupt("attendance month", r.id))?)
-                .map_err(|_| corrupt("attendance period", r.id))?;
+            let (y, m) = r
+                .period
+                .split_once('-')
+                .ok_or_else(|| corrupt("attendance period", r.id))?;
+            let period = Month::new(
+                y.parse().map_err(|_| corrupt("attendance year", r.id))?,
+                m.parse().map_err(|_| corrupt("attendance month", r.id))?,
+            )
+            .map_err(|_| corrupt("attendance period", r.id))?;
             Ok(f::Attendance {
                 id: r.id,
                 period,
@@ -149,17 +172,34 @@ async fn complaints(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f:
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| f::Complaint { id: r.id, confirmed: r.confirmed, vendor_liable: r.vendor_liable, received_at: r.received_at })
+        .map(|r| f::Complaint {
+            id: r.id,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            received_at: r.received_at,
+        })
         .collect())
 }
 
-async fn outages(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) -> AppResult<Vec<f::Outage>> {
+async fn outages(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    early: DateTime<Utc>,
+) -> AppResult<Vec<f::Outage>> {
     use entities::outage::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
         .filter(C::StartedAt.lt(w.to))
-        .filter(Condition::any().add(C::EndedAt.is_null()).add(C::EndedAt.gte(w.from)))
-        .filter(Condition::any().add(C::StartedAt.gte(early)).add(C::EndedAt.is_null()))
+        .filter(
+            Condition::any()
+                .add(C::EndedAt.is_null())
+                .add(C::EndedAt.gte(w.from)),
+        )
+        .filter(
+            Condition::any()
+                .add(C::StartedAt.gte(early))
+                .add(C::EndedAt.is_null()),
+        )
         .all(conn)
         .await?;
     Ok(rows
@@ -175,7 +215,11 @@ async fn outages(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) 
         .collect())
 }
 
-async fn faults(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) -> AppResult<Vec<f::Fault>> {
+async fn faults(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    early: DateTime<Utc>,
+) -> AppResult<Vec<f::Fault>> {
     use entities::fault::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
@@ -199,7 +243,11 @@ async fn faults(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) -
         .collect())
 }
 
-async fn changes(conn: &impl ConnectionTrait, w: &Window, early: DateTime<Utc>) -> AppResult<Vec<f::Change>> {
+async fn changes(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    early: DateTime<Utc>,
+) -> AppResult<Vec<f::Change>> {
     use entities::change::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
@@ -242,7 +290,12 @@ async fn violations(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f:
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| f::Violation { id: r.id, confirmed: r.confirmed, vendor_liable: r.vendor_liable, occurred_at: r.occurred_at })
+        .map(|r| f::Violation {
+            id: r.id,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            occurred_at: r.occurred_at,
+        })
         .collect())
 }
 
@@ -265,9 +318,15 @@ async fn trainings(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f::
         .collect())
 }
 
-async fn security_risks(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f::SecurityRisk>> {
+async fn security_risks(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+) -> AppResult<Vec<f::SecurityRisk>> {
     use entities::security_risk::{Column as C, Entity};
-    let (from, to) = (crate::period::local(w.from).date_naive(), crate::period::local(w.to).date_naive());
+    let (from, to) = (
+        crate::period::local(w.from).date_naive(),
+        crate::period::local(w.to).date_naive(),
+    );
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
         .filter(C::Deadline.gte(from))
@@ -287,7 +346,10 @@ async fn security_risks(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Ve
         .collect())
 }
 
-async fn security_accidents(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f::SecurityAccident>> {
+async fn security_accidents(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+) -> AppResult<Vec<f::SecurityAccident>> {
     use entities::security_accident::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
@@ -307,7 +369,10 @@ async fn security_accidents(conn: &impl ConnectionTrait, w: &Window) -> AppResul
         .collect())
 }
 
-async fn survey_responses(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f::SurveyResponse>> {
+async fn survey_responses(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+) -> AppResult<Vec<f::SurveyResponse>> {
     use entities::survey_response::{Column as C, Entity};
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
@@ -318,7 +383,8 @@ async fn survey_responses(conn: &impl ConnectionTrait, w: &Window) -> AppResult<
         .into_iter()
         .map(|r| f::SurveyResponse {
             id: r.id,
-            answers: [r.q1, r.q2, r.q3, r.q4, r.q5, r.q6, r.q7, r.q8, r.q9, r.q10].map(|a| a.clamp(0, 8) as u8),
+            answers: [r.q1, r.q2, r.q3, r.q4, r.q5, r.q6, r.q7, r.q8, r.q9, r.q10]
+                .map(|a| a.clamp(0, 8) as u8),
         })
         .collect())
 }

@@ -27,19 +27,40 @@ pub struct Subject {
 
 /// The caller may see this vendor's scores in this region: an administrator,
 /// the region's supervisor, or the vendor itself.
-pub async fn subject(state: &AppState, actor: &Actor, region_id: i64, vendor_id: i64) -> AppResult<Subject> {
-    let scope = access::Scope { region: Some(region_id), vendor: Some(vendor_id), agency: None };
+pub async fn subject(
+    state: &AppState,
+    actor: &Actor,
+    region_id: i64,
+    vendor_id: i64,
+) -> AppResult<Subject> {
+    let scope = access::Scope {
+        region: Some(region_id),
+        vendor: Some(vendor_id),
+        agency: None,
+    };
     if !access::can_read(actor, &Policy::FACT, scope) {
-        return Err(AppError::not_found(format!("scores of vendor {vendor_id} in region {region_id}")));
+        return Err(AppError::not_found(format!(
+            "scores of vendor {vendor_id} in region {region_id}"
+        )));
     }
     let region = crud::get::<Regions>(state, actor, region_id).await?;
     crud::get::<crate::graphql::vendors::Vendors>(state, actor, vendor_id).await?;
     let scheme = crate::schemes::require_known(&state.db, "regionId", &region.scheme_code).await?;
-    Ok(Subject { region, vendor_id, scheme })
+    Ok(Subject {
+        region,
+        vendor_id,
+        scheme,
+    })
 }
 
 fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
-    Window { region_id: subject.region.id, vendor_id: subject.vendor_id, from: period.start(), to: period.end(), survey_year }
+    Window {
+        region_id: subject.region.id,
+        vendor_id: subject.vendor_id,
+        from: period.start(),
+        to: period.end(),
+        survey_year,
+    }
 }
 
 pub fn engine_error(field: &str, e: EngineError) -> AppError {
@@ -50,18 +71,36 @@ pub fn engine_error(field: &str, e: EngineError) -> AppError {
 }
 
 /// The month's scorecard from the facts as they are now.
-pub async fn month(conn: &impl ConnectionTrait, subject: &Subject, month: Month) -> AppResult<ScoreCard> {
+pub async fn month(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    month: Month,
+) -> AppResult<ScoreCard> {
     let service_year = ServiceYear::containing(subject.scheme.service_year_first_month, month)
         .map_err(|e| AppError::bad("period", e.to_string()))?;
-    let facts = facts::load(conn, &window(subject, Period::Month(month), service_year.first_month().year())).await?;
+    let facts = facts::load(
+        conn,
+        &window(
+            subject,
+            Period::Month(month),
+            service_year.first_month().year(),
+        ),
+    )
+    .await?;
     let calendar = crate::calendar::load(conn).await?;
-    engine::assess_month(&subject.scheme, &calendar, &facts, month).map_err(|e| engine_error("period", e))
+    engine::assess_month(&subject.scheme, &calendar, &facts, month)
+        .map_err(|e| engine_error("period", e))
 }
 
 /// The service year's result. Monthly totals, for a blending scheme, are those
 /// of the months that have ended by `now` (computed now from the facts), for
 /// the months the vendor's contract covers.
-pub async fn year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i32, now: DateTime<Utc>) -> AppResult<AnnualResult> {
+pub async fn year(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+    now: DateTime<Utc>,
+) -> AppResult<AnnualResult> {
     let service_year = ServiceYear::new(subject.scheme.service_year_first_month, start_year)
         .map_err(|e| AppError::bad("serviceYear", e.to_string()))?;
     let contract = entities::contract::Entity::find()
@@ -72,7 +111,10 @@ pub async fn year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i3
         .await?;
     let mut monthly = Vec::new();
     if subject.scheme.blend.is_some() && contract.is_some() {
-        for m in service_year.months().filter(|m| Period::Month(*m).end() <= now) {
+        for m in service_year
+            .months()
+            .filter(|m| Period::Month(*m).end() <= now)
+        {
             monthly.push((m, month(conn, subject, m).await?.total));
         }
     }
@@ -80,6 +122,13 @@ pub async fn year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i3
     let facts = facts::load(conn, &window(subject, period, start_year)).await?;
     let calendar = crate::calendar::load(conn).await?;
     let settlement: Option<Decimal> = contract.map(|c| c.settlement_amount.round_dp(2));
-    engine::assess_year(&subject.scheme, &calendar, &facts, service_year, &monthly, settlement)
-        .map_err(|e| engine_error("serviceYear", e))
+    engine::assess_year(
+        &subject.scheme,
+        &calendar,
+        &facts,
+        service_year,
+        &monthly,
+        settlement,
+    )
+    .map_err(|e| engine_error("serviceYear", e))
 }

@@ -23,7 +23,9 @@ impl RoleKind {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Admin, Self::Supervisor, Self::Vendor, Self::Agency].into_iter().find(|r| r.as_str() == s)
+        [Self::Admin, Self::Supervisor, Self::Vendor, Self::Agency]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 
@@ -46,13 +48,24 @@ impl Role {
     /// Builds the role from a users row; a row whose binding is missing is
     /// unusable (refused) rather than widened.
     pub fn from_user(u: &entities::user::Model) -> AppResult<Self> {
-        let missing = || AppError::Internal(format!("user {} has no binding for its role", u.id).into());
+        let missing =
+            || AppError::Internal(format!("user {} has no binding for its role", u.id).into());
         Ok(match RoleKind::parse(&u.role) {
             Some(RoleKind::Admin) => Self::Admin,
-            Some(RoleKind::Supervisor) => Self::Supervisor { region_id: u.region_id.ok_or_else(missing)? },
-            Some(RoleKind::Vendor) => Self::Vendor { vendor_id: u.vendor_id.ok_or_else(missing)? },
-            Some(RoleKind::Agency) => Self::Agency { agency_id: u.agency_id.ok_or_else(missing)? },
-            None => return Err(AppError::Internal(format!("user {} has unknown role", u.id).into())),
+            Some(RoleKind::Supervisor) => Self::Supervisor {
+                region_id: u.region_id.ok_or_else(missing)?,
+            },
+            Some(RoleKind::Vendor) => Self::Vendor {
+                vendor_id: u.vendor_id.ok_or_else(missing)?,
+            },
+            Some(RoleKind::Agency) => Self::Agency {
+                agency_id: u.agency_id.ok_or_else(missing)?,
+            },
+            None => {
+                return Err(AppError::Internal(
+                    format!("user {} has unknown role", u.id).into(),
+                ));
+            }
         })
     }
 }
@@ -62,6 +75,10 @@ impl Actor {
         self.role == Role::Admin
     }
     pub fn require_admin(&self) -> AppResult<()> {
-        if self.is_admin() { Ok(()) } else { Err(AppError::forbidden("administrators only")) }
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::forbidden("administrators only"))
+        }
     }
 }

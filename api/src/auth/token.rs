@@ -35,7 +35,12 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, password_changed_at: DateTime<Utc>, now: DateTime<Utc>) -> AppResult<(String, DateTime<Utc>)> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        password_changed_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> AppResult<(String, DateTime<Utc>)> {
         let expires = now + chrono::Duration::minutes(self.ttl_minutes);
         let claims = Claims {
             sub: user_id.to_string(),

@@ -31,7 +31,12 @@ pub struct Agency {
 
 impl From<entities::agency::Model> for Agency {
     fn from(m: entities::agency::Model) -> Self {
-        Self { id: id(m.id), region_id: id(m.region_id), name: m.name, created_at: local(m.created_at) }
+        Self {
+            id: id(m.id),
+            region_id: id(m.region_id),
+            name: m.name,
+            created_at: local(m.created_at),
+        }
     }
 }
 
@@ -41,7 +46,14 @@ impl Agency {
         nested::one::<Regions, Region>(ctx, &self.region_id).await
     }
     async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
-        nested::many::<InformationSystems, InformationSystem>(ctx, ListFilter { agency_id: Some(self.id.clone()), ..Default::default() }).await
+        nested::many::<InformationSystems, InformationSystem>(
+            ctx,
+            ListFilter {
+                agency_id: Some(self.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
     }
 }
 
@@ -60,7 +72,11 @@ impl Writable for Agencies {
     type Create = CreateAgencyInput;
     type Update = UpdateAgencyInput;
 
-    fn build(input: CreateAgencyInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::agency::Model> {
+    fn build(
+        input: CreateAgencyInput,
+        _actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<entities::agency::Model> {
         Ok(entities::agency::Model {
             id: 0,
             region_id: crud::parse_id("input.regionId", &input.region_id)?,
@@ -76,11 +92,13 @@ impl Writable for Agencies {
         Ok(())
     }
 
-    fn check<'a>(
+    async fn check<'a>(
         txn: &'a DatabaseTransaction,
         row: &'a mut entities::agency::Model,
-    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move { crud::require::<Regions>(txn, "input.regionId", row.region_id).await.map(drop) }
+    ) -> AppResult<()> {
+        crud::require::<Regions>(txn, "input.regionId", row.region_id)
+            .await
+            .map(drop)
     }
 }
 

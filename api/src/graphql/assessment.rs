@@ -25,7 +25,10 @@ pub struct FactLink {
 
 impl From<&FactRef> for FactLink {
     fn from(f: &FactRef) -> Self {
-        let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let kind = serde_json::to_value(f.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         Self { kind, id: id(f.id) }
     }
 }
@@ -39,7 +42,11 @@ pub struct ScoreDeduction {
 
 impl From<&Deduction> for ScoreDeduction {
     fn from(d: &Deduction) -> Self {
-        Self { points: shown(d.points), reason: d.reason.clone(), facts: d.facts.iter().map(FactLink::from).collect() }
+        Self {
+            points: shown(d.points),
+            reason: d.reason.clone(),
+            facts: d.facts.iter().map(FactLink::from).collect(),
+        }
     }
 }
 
@@ -151,9 +158,24 @@ impl From<&AnnualResult> for AnnualScore {
             service_year: r.service_year.to_string(),
             annual: Scorecard::from(&r.annual),
             monthly_totals: blend
-                .map(|b| b.monthly_totals.iter().map(|m| MonthTotal { period: m.month.to_string(), total: shown(m.total) }).collect())
+                .map(|b| {
+                    b.monthly_totals
+                        .iter()
+                        .map(|m| MonthTotal {
+                            period: m.month.to_string(),
+                            total: shown(m.total),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
-            months_without_result: blend.map(|b| b.months_without_result.iter().map(Month::to_string).collect()).unwrap_or_default(),
+            months_without_result: blend
+                .map(|b| {
+                    b.months_without_result
+                        .iter()
+                        .map(Month::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
             monthly_mean: blend.map(|b| shown(b.monthly_mean)),
             monthly_part: blend.map(|b| shown(b.monthly_mean * b.monthly_share)),
             annual_part: blend.map(|b| shown(b.annual_total * b.annual_share)),
@@ -174,7 +196,10 @@ fn month_of(period: &str) -> AppResult<Month> {
         Ok(crate::period::Period::Month { year, month }) => {
             Month::new(year, month).map_err(|e| AppError::bad("period", e.to_string()))
         }
-        _ => Err(AppError::bad("period", format!("\"{period}\" is not a month YYYY-MM"))),
+        _ => Err(AppError::bad(
+            "period",
+            format!("\"{period}\" is not a month YYYY-MM"),
+        )),
     }
 }
 
@@ -185,12 +210,26 @@ pub struct AssessmentQuery;
 impl AssessmentQuery {
     /// A vendor's monthly score in a region computed now from the recorded facts
     /// (nothing is stored), with every deduction and its cause.
-    async fn preview_monthly_score(&self, ctx: &Context<'_>, vendor_id: ID, region_id: ID, period: String) -> async_graphql::Result<Scorecard> {
+    async fn preview_monthly_score(
+        &self,
+        ctx: &Context<'_>,
+        vendor_id: ID,
+        region_id: ID,
+        period: String,
+    ) -> async_graphql::Result<Scorecard> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let month = month_of(&period)?;
-            let subject = assessment::subject(state, actor, crud::parse_id("regionId", &region_id)?, crud::parse_id("vendorId", &vendor_id)?).await?;
-            assessment::month(&state.db, &subject, month).await.map(|c| Scorecard::from(&c))
+            let subject = assessment::subject(
+                state,
+                actor,
+                crud::parse_id("regionId", &region_id)?,
+                crud::parse_id("vendorId", &vendor_id)?,
+            )
+            .await?;
+            assessment::month(&state.db, &subject, month)
+                .await
+                .map(|c| Scorecard::from(&c))
         }
         .await
         .gql()
@@ -199,14 +238,28 @@ impl AssessmentQuery {
     /// A vendor's result for a service year (named by the calendar year it starts
     /// in): the annual scorecard, the monthly results blended in (months ended so
     /// far), the total, the penalty tier and amount. Nothing is stored.
-    async fn preview_annual_score(&self, ctx: &Context<'_>, vendor_id: ID, region_id: ID, service_year: i32) -> async_graphql::Result<AnnualScore> {
+    async fn preview_annual_score(
+        &self,
+        ctx: &Context<'_>,
+        vendor_id: ID,
+        region_id: ID,
+        service_year: i32,
+    ) -> async_graphql::Result<AnnualScore> {
         async {
             let (state, actor) = crud::env(ctx)?;
             if !(2000..=2100).contains(&service_year) {
                 return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
             }
-            let subject = assessment::subject(state, actor, crud::parse_id("regionId", &region_id)?, crud::parse_id("vendorId", &vendor_id)?).await?;
-            assessment::year(&state.db, &subject, service_year, Utc::now()).await.map(|r| AnnualScore::from(&r))
+            let subject = assessment::subject(
+                state,
+                actor,
+                crud::parse_id("regionId", &region_id)?,
+                crud::parse_id("vendorId", &vendor_id)?,
+            )
+            .await?;
+            assessment::year(&state.db, &subject, service_year, Utc::now())
+                .await
+                .map(|r| AnnualScore::from(&r))
         }
         .await
         .gql()

@@ -79,7 +79,11 @@ impl Writable for Contracts {
     type Create = CreateContractInput;
     type Update = UpdateContractInput;
 
-    fn build(input: CreateContractInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::contract::Model> {
+    fn build(
+        input: CreateContractInput,
+        _actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<entities::contract::Model> {
         Ok(entities::contract::Model {
             id: 0,
             vendor_id: crud::parse_id("input.vendorId", &input.vendor_id)?,
@@ -104,15 +108,13 @@ impl Writable for Contracts {
         Ok(())
     }
 
-    fn check<'a>(
+    async fn check<'a>(
         txn: &'a DatabaseTransaction,
         row: &'a mut entities::contract::Model,
-    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
-            crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
-            Ok(())
-        }
+    ) -> AppResult<()> {
+        crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
+        crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
+        Ok(())
     }
 }
 

@@ -55,10 +55,24 @@ impl Region {
         nested::optional::<Regions, Region>(ctx, &self.parent_id).await
     }
     async fn agencies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Agency>> {
-        nested::many::<Agencies, Agency>(ctx, ListFilter { region_id: Some(self.id.clone()), ..Default::default() }).await
+        nested::many::<Agencies, Agency>(
+            ctx,
+            ListFilter {
+                region_id: Some(self.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
     }
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        nested::many::<Contracts, Contract>(ctx, ListFilter { region_id: Some(self.id.clone()), ..Default::default() }).await
+        nested::many::<Contracts, Contract>(
+            ctx,
+            ListFilter {
+                region_id: Some(self.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
     }
 }
 
@@ -85,14 +99,23 @@ impl Writable for Regions {
     type Create = CreateRegionInput;
     type Update = UpdateRegionInput;
 
-    fn build(input: CreateRegionInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::region::Model> {
+    fn build(
+        input: CreateRegionInput,
+        _actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<entities::region::Model> {
         Ok(entities::region::Model {
             id: 0,
             code: validate::text("input.code", input.code, 40)?,
             name: validate::text("input.name", input.name, 100)?,
             parent_id: crud::parse_opt_id("input.parentId", &input.parent_id)?,
             scheme_code: validate::text("input.schemeCode", input.scheme_code, 60)?,
-            service_year_start_month: validate::in_range("input.serviceYearStartMonth", input.service_year_start_month, 1, 12)?,
+            service_year_start_month: validate::in_range(
+                "input.serviceYearStartMonth",
+                input.service_year_start_month,
+                1,
+                12,
+            )?,
             created_at: now,
         })
     }
@@ -113,31 +136,37 @@ impl Writable for Regions {
             row.scheme_code = validate::text("input.schemeCode", v, 60)?;
         }
         if let Some(v) = input.service_year_start_month {
-            row.service_year_start_month = validate::in_range("input.serviceYearStartMonth", v, 1, 12)?;
+            row.service_year_start_month =
+                validate::in_range("input.serviceYearStartMonth", v, 1, 12)?;
         }
         Ok(())
     }
 
-    fn check<'a>(
+    async fn check<'a>(
         txn: &'a DatabaseTransaction,
         row: &'a mut entities::region::Model,
-    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            if let Some(parent) = row.parent_id {
-                if parent == row.id {
-                    return Err(AppError::bad("input.parentId", "a region cannot be its own parent"));
-                }
-                crud::require::<Regions>(txn, "input.parentId", parent).await?;
-            }
-            let scheme = crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await?;
-            if scheme.service_year_first_month != row.service_year_start_month as u32 {
+    ) -> AppResult<()> {
+        if let Some(parent) = row.parent_id {
+            if parent == row.id {
                 return Err(AppError::bad(
-                    "input.serviceYearStartMonth",
-                    format!("scheme {} runs its service year from month {}", scheme.code, scheme.service_year_first_month),
+                    "input.parentId",
+                    "a region cannot be its own parent",
                 ));
             }
-            Ok(())
+            crud::require::<Regions>(txn, "input.parentId", parent).await?;
         }
+        let scheme =
+            crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await?;
+        if scheme.service_year_first_month != row.service_year_start_month as u32 {
+            return Err(AppError::bad(
+                "input.serviceYearStartMonth",
+                format!(
+                    "scheme {} runs its service year from month {}",
+                    scheme.code, scheme.service_year_first_month
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 

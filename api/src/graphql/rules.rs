@@ -26,9 +26,18 @@ pub struct SchemeVersion {
 
 impl From<Scheme> for SchemeVersion {
     fn from(s: Scheme) -> Self {
-        let built_in = Scheme::builtin().iter().any(|b| b.code == s.code && b.version == s.version);
+        let built_in = Scheme::builtin()
+            .iter()
+            .any(|b| b.code == s.code && b.version == s.version);
         let document = serde_json::to_value(&s).unwrap_or_default();
-        Self { code: s.code, version: s.version, name: s.name, service_year_first_month: s.service_year_first_month, built_in, document: Json(document) }
+        Self {
+            code: s.code,
+            version: s.version,
+            name: s.name,
+            service_year_first_month: s.service_year_first_month,
+            built_in,
+            document: Json(document),
+        }
     }
 }
 
@@ -63,7 +72,11 @@ pub struct CalendarYear {
 
 impl From<YearCalendar> for CalendarYear {
     fn from(y: YearCalendar) -> Self {
-        Self { year: y.year, holidays: y.holidays, makeup_workdays: y.makeup_workdays }
+        Self {
+            year: y.year,
+            holidays: y.holidays,
+            makeup_workdays: y.makeup_workdays,
+        }
     }
 }
 
@@ -76,14 +89,23 @@ impl RulesQuery {
     async fn schemes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SchemeVersion>> {
         async {
             let (state, _) = crud::env(ctx)?;
-            Ok(crate::schemes::all(&state.db).await?.into_iter().map(SchemeVersion::from).collect())
+            Ok(crate::schemes::all(&state.db)
+                .await?
+                .into_iter()
+                .map(SchemeVersion::from)
+                .collect())
         }
         .await
         .gql()
     }
 
     /// One version, or the latest of a code when `version` is omitted.
-    async fn scheme(&self, ctx: &Context<'_>, code: String, version: Option<u32>) -> async_graphql::Result<SchemeVersion> {
+    async fn scheme(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        version: Option<u32>,
+    ) -> async_graphql::Result<SchemeVersion> {
         async {
             let (state, _) = crud::env(ctx)?;
             crate::schemes::find(&state.db, &code, version)
@@ -101,25 +123,39 @@ impl RulesQuery {
             let (state, _) = crud::env(ctx)?;
             let calendar = crate::calendar::load(&state.db).await?;
             let years: Vec<i32> = calendar.years().collect();
-            Ok(years.into_iter().filter_map(|y| calendar.year(y).cloned()).map(CalendarYear::from).collect())
+            Ok(years
+                .into_iter()
+                .filter_map(|y| calendar.year(y).cloned())
+                .map(CalendarYear::from)
+                .collect())
         }
         .await
         .gql()
     }
 
     /// Grades a hypothetical fault with the six-level table (section 3).
-    async fn grade_fault(&self, ctx: &Context<'_>, input: GradeFaultInput) -> async_graphql::Result<FaultGrade> {
+    async fn grade_fault(
+        &self,
+        ctx: &Context<'_>,
+        input: GradeFaultInput,
+    ) -> async_graphql::Result<FaultGrade> {
         async {
             crud::env(ctx)?;
             let grade = fault_grading::grade(&FaultInput {
                 affected_systems: input.affected_systems,
                 platform_systems: input.platform_systems,
-                most_important_class: input.most_important_class.and_then(|c| crate::grading::class(c.as_str())),
+                most_important_class: input
+                    .most_important_class
+                    .and_then(|c| crate::grading::class(c.as_str())),
                 impact: crate::grading::impact(input.impact.as_str()),
                 duration_minutes: input.duration_minutes,
             })
             .map_err(|e| AppError::bad("input", e.to_string()))?;
-            Ok(FaultGrade { level: grade.level, row: grade.row, explanation: grade.explanation })
+            Ok(FaultGrade {
+                level: grade.level,
+                row: grade.row,
+                explanation: grade.explanation,
+            })
         }
         .await
         .gql()
@@ -133,24 +169,43 @@ pub struct RulesMutation;
 impl RulesMutation {
     /// Adds a scheme version (administrators). The document is validated: weights
     /// summing to 100, no negative deduction, only known indicators, and so on.
-    async fn create_scheme(&self, ctx: &Context<'_>, document: Json<serde_json::Value>) -> async_graphql::Result<SchemeVersion> {
+    async fn create_scheme(
+        &self,
+        ctx: &Context<'_>,
+        document: Json<serde_json::Value>,
+    ) -> async_graphql::Result<SchemeVersion> {
         create_scheme(ctx, &document.0).await.gql()
     }
 
     /// Loads or replaces a working-day calendar year (administrators).
-    async fn load_calendar_year(&self, ctx: &Context<'_>, input: CalendarYear) -> async_graphql::Result<CalendarYear> {
+    async fn load_calendar_year(
+        &self,
+        ctx: &Context<'_>,
+        input: CalendarYear,
+    ) -> async_graphql::Result<CalendarYear> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let year = YearCalendar { year: input.year, holidays: input.holidays, makeup_workdays: input.makeup_workdays };
-            crate::calendar::store_year(state, actor, year).await.map(CalendarYear::from)
+            let year = YearCalendar {
+                year: input.year,
+                holidays: input.holidays,
+                makeup_workdays: input.makeup_workdays,
+            };
+            crate::calendar::store_year(state, actor, year)
+                .await
+                .map(CalendarYear::from)
         }
         .await
         .gql()
     }
 }
 
-async fn create_scheme(ctx: &Context<'_>, document: &serde_json::Value) -> AppResult<SchemeVersion> {
+async fn create_scheme(
+    ctx: &Context<'_>,
+    document: &serde_json::Value,
+) -> AppResult<SchemeVersion> {
     let (state, actor) = crud::env(ctx)?;
     let text = serde_json::to_string(document).map_err(AppError::internal)?;
-    crate::schemes::create(state, actor, &text).await.map(SchemeVersion::from)
+    crate::schemes::create(state, actor, &text)
+        .await
+        .map(SchemeVersion::from)
 }

@@ -28,7 +28,9 @@ impl SessionQuery {
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let user = entities::user::Entity::find_by_id(actor.user_id).one(&state.db).await?;
+            let user = entities::user::Entity::find_by_id(actor.user_id)
+                .one(&state.db)
+                .await?;
             user.map(User::from).ok_or(AppError::Unauthenticated)
         }
         .await
@@ -43,23 +45,38 @@ pub struct SessionMutation;
 impl SessionMutation {
     /// Exchanges a username and password for a token. A wrong password, an
     /// unknown user and a disabled user get the same answer.
-    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> async_graphql::Result<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        username: String,
+        password: String,
+    ) -> async_graphql::Result<LoginPayload> {
         login(ctx, &username, &password).await.gql()
     }
 }
 
 async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppResult<LoginPayload> {
-    let state = ctx.data::<AppState>().map_err(|e| AppError::Internal(e.message.into()))?;
+    let state = ctx
+        .data::<AppState>()
+        .map_err(|e| AppError::Internal(e.message.into()))?;
     let user = entities::user::Entity::find()
         .filter(entities::user::Column::Username.eq(username.trim()))
         .one(&state.db)
         .await?;
-    let stored = user.as_ref().map_or(password::decoy_hash(), |u| u.password_hash.as_str());
+    let stored = user
+        .as_ref()
+        .map_or(password::decoy_hash(), |u| u.password_hash.as_str());
     let password_ok = password::verify(password_text, stored);
     let user = match user {
         Some(u) if password_ok && !u.disabled => u,
         _ => return Err(AppError::BadCredentials),
     };
-    let (token, expires) = state.keys.issue(user.id, user.password_changed_at, Utc::now())?;
-    Ok(LoginPayload { token, expires_at: local(expires), user: User::from(user) })
+    let (token, expires) = state
+        .keys
+        .issue(user.id, user.password_changed_at, Utc::now())?;
+    Ok(LoginPayload {
+        token,
+        expires_at: local(expires),
+        user: User::from(user),
+    })
 }

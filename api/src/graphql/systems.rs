@@ -101,7 +101,11 @@ impl Writable for InformationSystems {
     type Create = CreateInformationSystemInput;
     type Update = UpdateInformationSystemInput;
 
-    fn build(input: CreateInformationSystemInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::information_system::Model> {
+    fn build(
+        input: CreateInformationSystemInput,
+        _actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<entities::information_system::Model> {
         Ok(entities::information_system::Model {
             id: 0,
             region_id: crud::parse_id("input.regionId", &input.region_id)?,
@@ -109,14 +113,22 @@ impl Writable for InformationSystems {
             vendor_id: crud::parse_id("input.vendorId", &input.vendor_id)?,
             name: validate::text("input.name", input.name, 200)?,
             class: input.class.as_str().to_owned(),
-            protection_level: validate::in_range("input.protectionLevel", input.protection_level, 1, 5)?,
+            protection_level: validate::in_range(
+                "input.protectionLevel",
+                input.protection_level,
+                1,
+                5,
+            )?,
             online_on: input.online_on,
             offline_on: input.offline_on,
             created_at: now,
         })
     }
 
-    fn patch(row: &mut entities::information_system::Model, input: UpdateInformationSystemInput) -> AppResult<()> {
+    fn patch(
+        row: &mut entities::information_system::Model,
+        input: UpdateInformationSystemInput,
+    ) -> AppResult<()> {
         if let Some(v) = input.vendor_id {
             row.vendor_id = crud::parse_id("input.vendorId", &v)?;
         }
@@ -140,22 +152,23 @@ impl Writable for InformationSystems {
         Ok(())
     }
 
-    fn check<'a>(
+    async fn check<'a>(
         txn: &'a DatabaseTransaction,
         row: &'a mut entities::information_system::Model,
-    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
-            crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
-            let agency = crud::require::<Agencies>(txn, "input.agencyId", row.agency_id).await?;
-            if agency.region_id != row.region_id {
-                return Err(AppError::bad("input.agencyId", "the agency belongs to another region"));
-            }
-            if let Some(off) = row.offline_on {
-                crud::ensure_date_not_before("input.offlineOn", off, "onlineOn", row.online_on)?;
-            }
-            Ok(())
+    ) -> AppResult<()> {
+        crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
+        crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
+        let agency = crud::require::<Agencies>(txn, "input.agencyId", row.agency_id).await?;
+        if agency.region_id != row.region_id {
+            return Err(AppError::bad(
+                "input.agencyId",
+                "the agency belongs to another region",
+            ));
         }
+        if let Some(off) = row.offline_on {
+            crud::ensure_date_not_before("input.offlineOn", off, "onlineOn", row.online_on)?;
+        }
+        Ok(())
     }
 }
 

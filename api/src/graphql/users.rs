@@ -69,8 +69,14 @@ pub struct UpdateUserInput {
 
 fn username(value: String) -> AppResult<String> {
     let v = validate::text("input.username", value, 60)?;
-    if !v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
-        return Err(AppError::bad("input.username", "may contain only letters, digits and . _ - @"));
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        return Err(AppError::bad(
+            "input.username",
+            "may contain only letters, digits and . _ - @",
+        ));
     }
     Ok(v)
 }
@@ -82,15 +88,30 @@ fn binding(input: &CreateUserInput) -> AppResult<(Option<i64>, Option<i64>, Opti
     let agency = crud::parse_opt_id("input.agencyId", &input.agency_id)?;
     let (needed, given) = match input.role {
         RoleKind::Admin => (None, [region, vendor, agency].iter().flatten().count()),
-        RoleKind::Supervisor => (Some(("input.regionId", region)), [vendor, agency].iter().flatten().count()),
-        RoleKind::Vendor => (Some(("input.vendorId", vendor)), [region, agency].iter().flatten().count()),
-        RoleKind::Agency => (Some(("input.agencyId", agency)), [region, vendor].iter().flatten().count()),
+        RoleKind::Supervisor => (
+            Some(("input.regionId", region)),
+            [vendor, agency].iter().flatten().count(),
+        ),
+        RoleKind::Vendor => (
+            Some(("input.vendorId", vendor)),
+            [region, agency].iter().flatten().count(),
+        ),
+        RoleKind::Agency => (
+            Some(("input.agencyId", agency)),
+            [region, vendor].iter().flatten().count(),
+        ),
     };
     if let Some((field, None)) = needed {
-        return Err(AppError::bad(field, format!("required for role {}", input.role.as_str())));
+        return Err(AppError::bad(
+            field,
+            format!("required for role {}", input.role.as_str()),
+        ));
     }
     if given > 0 {
-        return Err(AppError::bad("input.role", format!("role {} takes only its own binding", input.role.as_str())));
+        return Err(AppError::bad(
+            "input.role",
+            format!("role {} takes only its own binding", input.role.as_str()),
+        ));
     }
     Ok((region, vendor, agency))
 }
@@ -99,7 +120,11 @@ impl Writable for Users {
     type Create = CreateUserInput;
     type Update = UpdateUserInput;
 
-    fn build(input: CreateUserInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::user::Model> {
+    fn build(
+        input: CreateUserInput,
+        _actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<entities::user::Model> {
         let (region_id, vendor_id, agency_id) = binding(&input)?;
         password::check_policy("input.password", &input.password)?;
         Ok(entities::user::Model {
@@ -128,22 +153,20 @@ impl Writable for Users {
         Ok(())
     }
 
-    fn check<'a>(
+    async fn check<'a>(
         txn: &'a DatabaseTransaction,
         row: &'a mut entities::user::Model,
-    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            if let Some(r) = row.region_id {
-                crud::require::<Regions>(txn, "input.regionId", r).await?;
-            }
-            if let Some(v) = row.vendor_id {
-                crud::require::<Vendors>(txn, "input.vendorId", v).await?;
-            }
-            if let Some(a) = row.agency_id {
-                crud::require::<Agencies>(txn, "input.agencyId", a).await?;
-            }
-            Ok(())
+    ) -> AppResult<()> {
+        if let Some(r) = row.region_id {
+            crud::require::<Regions>(txn, "input.regionId", r).await?;
         }
+        if let Some(v) = row.vendor_id {
+            crud::require::<Vendors>(txn, "input.vendorId", v).await?;
+        }
+        if let Some(a) = row.agency_id {
+            crud::require::<Agencies>(txn, "input.agencyId", a).await?;
+        }
+        Ok(())
     }
 }
 

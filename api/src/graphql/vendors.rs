@@ -46,10 +46,24 @@ impl From<entities::vendor::Model> for Vendor {
 #[ComplexObject]
 impl Vendor {
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        nested::many::<Contracts, Contract>(ctx, ListFilter { vendor_id: Some(self.id.clone()), ..Default::default() }).await
+        nested::many::<Contracts, Contract>(
+            ctx,
+            ListFilter {
+                vendor_id: Some(self.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
     }
     async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
-        nested::many::<InformationSystems, InformationSystem>(ctx, ListFilter { vendor_id: Some(self.id.clone()), ..Default::default() }).await
+        nested::many::<InformationSystems, InformationSystem>(
+            ctx,
+            ListFilter {
+                vendor_id: Some(self.id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
     }
 }
 
@@ -83,7 +97,11 @@ impl Writable for Vendors {
     type Create = CreateVendorInput;
     type Update = UpdateVendorInput;
 
-    fn build(input: CreateVendorInput, _actor: &Actor, now: DateTime<Utc>) -> AppResult<entities::vendor::Model> {
+    fn build(
+        input: CreateVendorInput,
+        _actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<entities::vendor::Model> {
         Ok(entities::vendor::Model {
             id: 0,
             code: validate::text("input.code", input.code, 40)?,
@@ -106,11 +124,11 @@ impl Writable for Vendors {
         Ok(())
     }
 
-    fn check<'a>(
+    async fn check<'a>(
         _txn: &'a DatabaseTransaction,
         _row: &'a mut entities::vendor::Model,
-    ) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async { Ok(()) }
+    ) -> AppResult<()> {
+        Ok(())
     }
 }
 

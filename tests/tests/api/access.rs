@@ -26,7 +26,11 @@ fn reach_table() -> Vec<(&'static str, [Reach; 4])> {
         ("informationSystems", [All, One, One, One]),
     ];
     for (list, _, _) in fact_kinds() {
-        let agency_reach = if matches!(list, "complaints" | "surveyResponses") { One } else { Denied };
+        let agency_reach = if matches!(list, "complaints" | "surveyResponses") {
+            One
+        } else {
+            Denied
+        };
         table.push((list, [All, One, One, agency_reach]));
     }
     table
@@ -38,7 +42,12 @@ fn ids(w: &World, list: &str) -> (String, String) {
         "vendors" => s.vendor.clone(),
         "agencies" => s.agency.clone(),
         "informationSystems" => s.system.clone(),
-        _ => s.facts.iter().find(|(l, _)| *l == list).map(|(_, id)| id.clone()).unwrap(),
+        _ => s
+            .facts
+            .iter()
+            .find(|(l, _)| *l == list)
+            .map(|(_, id)| id.clone())
+            .unwrap(),
     };
     (pick(&w.one), pick(&w.two))
 }
@@ -49,16 +58,36 @@ async fn each_role_reads_exactly_its_reach_of_every_list() {
     let w = world::build(&app).await;
     for (list, expected) in reach_table() {
         let (one, two) = ids(&w, list);
-        for (token, reach) in [&w.admin, &w.supervisor, &w.vendor, &w.agency].into_iter().zip(expected) {
-            let answer = app.gql(Some(token), &format!("{{ {list} {{ total items {{ id }} }} }}"), json!({})).await;
+        for (token, reach) in [&w.admin, &w.supervisor, &w.vendor, &w.agency]
+            .into_iter()
+            .zip(expected)
+        {
+            let answer = app
+                .gql(
+                    Some(token),
+                    &format!("{{ {list} {{ total items {{ id }} }} }}"),
+                    json!({}),
+                )
+                .await;
             if reach == Denied {
                 assert_eq!(answer.error().0, "FORBIDDEN", "{list}: {}", answer.0);
                 continue;
             }
-            let seen: Vec<String> =
-                answer.ok()[list]["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
-            assert!(seen.contains(&one), "{list} {reach:?}: side one missing from {seen:?}");
-            assert_eq!(seen.contains(&two), reach == All, "{list} {reach:?}: side two in {seen:?}");
+            let seen: Vec<String> = answer.ok()[list]["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned())
+                .collect();
+            assert!(
+                seen.contains(&one),
+                "{list} {reach:?}: side one missing from {seen:?}"
+            );
+            assert_eq!(
+                seen.contains(&two),
+                reach == All,
+                "{list} {reach:?}: side two in {seen:?}"
+            );
         }
     }
     app.finish().await;
@@ -69,11 +98,23 @@ async fn users_are_listed_for_administrators_only() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     // The admin plus the three users of the world.
-    assert_eq!(app.must(&w.admin, "{ users { total } }", json!({})).await["users"]["total"], 4);
+    assert_eq!(
+        app.must(&w.admin, "{ users { total } }", json!({})).await["users"]["total"],
+        4
+    );
     for token in [&w.supervisor, &w.vendor, &w.agency] {
-        assert_eq!(app.gql(Some(token), "{ users { total } }", json!({})).await.error().0, "FORBIDDEN");
+        assert_eq!(
+            app.gql(Some(token), "{ users { total } }", json!({}))
+                .await
+                .error()
+                .0,
+            "FORBIDDEN"
+        );
         // …but every user reads itself.
-        assert!(app.must(token, "{ me { username role } }", json!({})).await["me"]["username"].is_string());
+        assert!(
+            app.must(token, "{ me { username role } }", json!({})).await["me"]["username"]
+                .is_string()
+        );
     }
     app.finish().await;
 }
@@ -82,10 +123,14 @@ async fn users_are_listed_for_administrators_only() {
 async fn anonymous_requests_read_nothing_but_login() {
     let app = spawn_app().await;
     for (list, _) in reach_table() {
-        let answer = app.gql(None, &format!("{{ {list} {{ total }} }}"), json!({})).await;
+        let answer = app
+            .gql(None, &format!("{{ {list} {{ total }} }}"), json!({}))
+            .await;
         assert_eq!(answer.error().0, "UNAUTHENTICATED", "{list}");
     }
-    let forged = app.gql(Some("not.a.token"), "{ regions { total } }", json!({})).await;
+    let forged = app
+        .gql(Some("not.a.token"), "{ regions { total } }", json!({}))
+        .await;
     assert_eq!(forged.error().0, "UNAUTHENTICATED");
     app.finish().await;
 }
@@ -97,7 +142,10 @@ async fn each_role_creates_exactly_what_it_may() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     for (list, mutation, base) in fact_kinds() {
-        let query = format!("mutation($i: {}!) {{ {mutation}(input: $i) {{ id }} }}", input_type(mutation));
+        let query = format!(
+            "mutation($i: {}!) {{ {mutation}(input: $i) {{ id }} }}",
+            input_type(mutation)
+        );
         let input_for = |side: &world::Side| {
             let mut input = base.clone();
             input["regionId"] = json!(side.region);
@@ -123,7 +171,15 @@ async fn each_role_creates_exactly_what_it_may() {
             (&w.supervisor, &w.one, None),
             (&w.supervisor, &w.two, Some("FORBIDDEN")),
             (&w.vendor, &w.one, Some("FORBIDDEN")),
-            (&w.agency, &w.one, if agency_files { None } else { Some("FORBIDDEN") }),
+            (
+                &w.agency,
+                &w.one,
+                if agency_files {
+                    None
+                } else {
+                    Some("FORBIDDEN")
+                },
+            ),
             (&w.agency, &w.two, Some("FORBIDDEN")),
         ];
         for (n, (token, side, expected)) in cases.into_iter().enumerate() {
@@ -133,7 +189,11 @@ async fn each_role_creates_exactly_what_it_may() {
             }
             let answer = app.gql(Some(token), &query, json!({ "i": input })).await;
             match expected {
-                None => assert!(answer.errors().is_empty(), "{mutation} case {n}: {}", answer.0),
+                None => assert!(
+                    answer.errors().is_empty(),
+                    "{mutation} case {n}: {}",
+                    answer.0
+                ),
                 Some(code) => assert_eq!(answer.error().0, code, "{mutation} case {n}"),
             }
         }
@@ -145,21 +205,66 @@ async fn each_role_creates_exactly_what_it_may() {
 async fn only_administrators_and_the_regions_supervisor_change_or_delete_facts() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
-    let (_, v1_violation) = w.one.facts.iter().find(|(l, _)| *l == "violations").unwrap().clone();
-    let (_, v2_violation) = w.two.facts.iter().find(|(l, _)| *l == "violations").unwrap().clone();
+    let (_, v1_violation) = w
+        .one
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "violations")
+        .unwrap()
+        .clone();
+    let (_, v2_violation) = w
+        .two
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "violations")
+        .unwrap()
+        .clone();
     let update = "mutation($id: ID!) { updateViolation(id: $id, input: { confirmed: false }) { confirmed } }";
     let delete = "mutation($id: ID!) { deleteViolation(id: $id) }";
     // The vendor can read its violation but not dispute it by writing.
-    assert_eq!(app.gql(Some(&w.vendor), update, json!({"id": v1_violation})).await.error().0, "FORBIDDEN");
-    assert_eq!(app.gql(Some(&w.vendor), delete, json!({"id": v1_violation})).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        app.gql(Some(&w.vendor), update, json!({"id": v1_violation}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.gql(Some(&w.vendor), delete, json!({"id": v1_violation}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
     // The supervisor of R1 does not see R2's violation at all.
-    assert_eq!(app.gql(Some(&w.supervisor), update, json!({"id": v2_violation})).await.error().0, "NOT_FOUND");
-    assert_eq!(app.gql(Some(&w.supervisor), delete, json!({"id": v2_violation})).await.error().0, "NOT_FOUND");
+    assert_eq!(
+        app.gql(Some(&w.supervisor), update, json!({"id": v2_violation}))
+            .await
+            .error()
+            .0,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.gql(Some(&w.supervisor), delete, json!({"id": v2_violation}))
+            .await
+            .error()
+            .0,
+        "NOT_FOUND"
+    );
     // …and changes its own region's.
-    let changed = app.must(&w.supervisor, update, json!({"id": v1_violation})).await;
+    let changed = app
+        .must(&w.supervisor, update, json!({"id": v1_violation}))
+        .await;
     assert_eq!(changed["updateViolation"]["confirmed"], false);
-    app.must(&w.supervisor, delete, json!({"id": v1_violation})).await;
-    let gone = app.gql(Some(&w.admin), "query($id: ID!) { violation(id: $id) { id } }", json!({"id": v1_violation})).await;
+    app.must(&w.supervisor, delete, json!({"id": v1_violation}))
+        .await;
+    let gone = app
+        .gql(
+            Some(&w.admin),
+            "query($id: ID!) { violation(id: $id) { id } }",
+            json!({"id": v1_violation}),
+        )
+        .await;
     assert_eq!(gone.error().0, "NOT_FOUND");
     app.finish().await;
 }
@@ -181,24 +286,56 @@ async fn a_vendor_never_reaches_another_vendors_data() {
         ("attendance", ids(&w, "attendances").1),
     ];
     for (field, id) in singles {
-        let answer = app.gql(v, &format!("query($id: ID!) {{ {field}(id: $id) {{ id }} }}"), json!({"id": id})).await;
+        let answer = app
+            .gql(
+                v,
+                &format!("query($id: ID!) {{ {field}(id: $id) {{ id }} }}"),
+                json!({"id": id}),
+            )
+            .await;
         assert_eq!(answer.error().0, "NOT_FOUND", "{field}");
         assert!(answer.data().is_null(), "{field} leaked {}", answer.0);
     }
 
     // Filtering a list by the other vendor yields nothing.
     let filtered = app
-        .gql(v, "query($v: ID!) { workOrders(filter: { vendorId: $v }) { total items { id } } }", json!({"v": w.two.vendor}))
+        .gql(
+            v,
+            "query($v: ID!) { workOrders(filter: { vendorId: $v }) { total items { id } } }",
+            json!({"v": w.two.vendor}),
+        )
         .await;
     assert_eq!(filtered.ok()["workOrders"]["total"], 0);
 
     // Nested paths: through a region to its agencies and contracts, through its
     // own system to the agency, through its own vendor record.
-    let region = app.gql(v, "query($r: ID!) { region(id: $r) { agencies { id } } }", json!({"r": w.two.region})).await;
+    let region = app
+        .gql(
+            v,
+            "query($r: ID!) { region(id: $r) { agencies { id } } }",
+            json!({"r": w.two.region}),
+        )
+        .await;
     assert_eq!(region.error().0, "FORBIDDEN");
-    let contracts = app.must(&w.vendor, "query($r: ID!) { region(id: $r) { contracts { vendorId } } }", json!({"r": w.two.region})).await;
-    assert_eq!(contracts["region"]["contracts"], json!([]), "R2's contracts are V2's");
-    let system = app.gql(v, "query($s: ID!) { informationSystem(id: $s) { id agency { id } } }", json!({"s": w.one.system})).await;
+    let contracts = app
+        .must(
+            &w.vendor,
+            "query($r: ID!) { region(id: $r) { contracts { vendorId } } }",
+            json!({"r": w.two.region}),
+        )
+        .await;
+    assert_eq!(
+        contracts["region"]["contracts"],
+        json!([]),
+        "R2's contracts are V2's"
+    );
+    let system = app
+        .gql(
+            v,
+            "query($s: ID!) { informationSystem(id: $s) { id agency { id } } }",
+            json!({"s": w.one.system}),
+        )
+        .await;
     assert_eq!(system.error().0, "NOT_FOUND");
     let own = app.must(&w.vendor, "{ workOrders { items { vendor { id contracts { vendorId } systems { vendorId } } } } }", json!({})).await;
     for item in own["workOrders"]["items"].as_array().unwrap() {
@@ -209,7 +346,65 @@ async fn a_vendor_never_reaches_another_vendors_data() {
     }
     // A fault's affected systems are checked one by one.
     let fault = ids(&w, "faults").0;
-    let affected = app.must(&w.vendor, "query($f: ID!) { fault(id: $f) { affectedSystems { vendorId } } }", json!({"f": fault})).await;
-    assert_eq!(affected["fault"]["affectedSystems"][0]["vendorId"], json!(w.one.vendor));
+    let affected = app
+        .must(
+            &w.vendor,
+            "query($f: ID!) { fault(id: $f) { affectedSystems { vendorId } } }",
+            json!({"f": fault}),
+        )
+        .await;
+    assert_eq!(
+        affected["fault"]["affectedSystems"][0]["vendorId"],
+        json!(w.one.vendor)
+    );
+    app.finish().await;
+}
+
+/// Creating reference data: regions, vendors and users are the administrator's;
+/// agencies, systems and contracts also the region's supervisor's; vendors and
+/// agencies create none of them.
+#[tokio::test]
+async fn reference_data_is_written_by_administrators_and_the_regions_supervisor() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (r1, r2, v1, a1) = (&w.one.region, &w.two.region, &w.one.vendor, &w.one.agency);
+    let cases: Vec<(&str, &str, serde_json::Value, [Option<&str>; 4])> = vec![
+        ("createRegion", "CreateRegionInput", json!({"code": "R9", "name": "新区", "schemeCode": "sh-municipal"}),
+            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        ("createVendor", "CreateVendorInput", json!({"code": "V9", "name": "新云", "contactEmails": []}),
+            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        ("createAgency", "CreateAgencyInput", json!({"regionId": r1, "name": "新单位"}),
+            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        ("createAgency", "CreateAgencyInput", json!({"regionId": r2, "name": "他区单位"}),
+            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        ("createContract", "CreateContractInput", json!({"vendorId": v1, "regionId": r1, "serviceYear": 2026, "settlementAmount": "10.00", "monthlyFee": "1.00"}),
+            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        ("createInformationSystem", "CreateInformationSystemInput", json!({"regionId": r1, "agencyId": a1, "vendorId": v1, "name": "新系统", "class": "C", "protectionLevel": 2, "onlineOn": "2025-01-01"}),
+            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        ("createUser", "CreateUserInput", json!({"username": "new", "password": "New-pass-2026", "role": "VENDOR", "vendorId": v1}),
+            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
+    ];
+    for (n, (mutation, input_type, input, expected)) in cases.into_iter().enumerate() {
+        let tokens = [&w.admin, &w.supervisor, &w.vendor, &w.agency];
+        for (role, (token, outcome)) in tokens.into_iter().zip(expected).enumerate() {
+            // Each attempt its own unique keys, so one role's success is no
+            // duplicate for the next.
+            let mut input = input.clone();
+            for key in ["code", "name", "username"] {
+                if let Some(v) = input.get(key).and_then(|c| c.as_str()).map(str::to_owned) {
+                    input[key] = json!(format!("{v}{n}x{role}"));
+                }
+            }
+            if input.get("serviceYear").is_some() {
+                input["serviceYear"] = json!(2030 + role);
+            }
+            let query = format!("mutation($i: {input_type}!) {{ {mutation}(input: $i) {{ id }} }}");
+            let answer = app.gql(Some(token), &query, json!({ "i": input })).await;
+            match outcome {
+                None => assert!(answer.errors().is_empty(), "{mutation} #{n}: {}", answer.0),
+                Some(code) => assert_eq!(answer.error().0, code, "{mutation} #{n}"),
+            }
+        }
+    }
     app.finish().await;
 }

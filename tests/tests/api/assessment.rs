@@ -18,7 +18,12 @@ const ANNUAL: &str = "query($v: ID!, $r: ID!, $y: Int!) { previewAnnualScore(ven
     penalty { tierBelow rate settlementAmount amount } } }";
 
 fn score(card: &Value, code: &str) -> String {
-    let i = card["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap();
+    let i = card["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap();
     i["score"].as_str().unwrap().to_owned()
 }
 
@@ -55,18 +60,52 @@ async fn a_month_of_facts_scores_as_the_spec_says_with_every_deduction_explained
     assert_eq!(card["schemeCode"], "sh-municipal");
     assert_eq!(card["period"], "2025-03");
     let expected = [
-        ("A1", "9.5"), ("A2", "5"), ("A3", "4"), ("A4", "4"), ("B1", "10"), ("C1", "5"), ("D1", "9.88"),
-        ("E1", "7"), ("E2", "10"), ("E3", "5"), ("E4", "5"), ("F1", "5"), ("F2", "5"), ("G1", "4"),
+        ("A1", "9.5"),
+        ("A2", "5"),
+        ("A3", "4"),
+        ("A4", "4"),
+        ("B1", "10"),
+        ("C1", "5"),
+        ("D1", "9.88"),
+        ("E1", "7"),
+        ("E2", "10"),
+        ("E3", "5"),
+        ("E4", "5"),
+        ("F1", "5"),
+        ("F2", "5"),
+        ("G1", "4"),
     ];
     for (code, value) in expected {
-        assert_eq!(score(&card, code).parse::<f64>().unwrap(), value.parse::<f64>().unwrap(), "{code}: {card}");
+        assert_eq!(
+            score(&card, code).parse::<f64>().unwrap(),
+            value.parse::<f64>().unwrap(),
+            "{code}: {card}"
+        );
     }
-    assert_eq!(card["total"].as_str().unwrap().parse::<f64>().unwrap(), 88.38);
+    assert_eq!(
+        card["total"].as_str().unwrap().parse::<f64>().unwrap(),
+        88.38
+    );
     assert_eq!(card["passed"], false);
     // Each deduction names the fact that caused it.
-    let complaint = w.one.facts.iter().find(|(l, _)| *l == "complaints").unwrap().1.clone();
-    let c1 = card["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "C1").unwrap();
-    assert_eq!(c1["deductions"][0]["facts"][0], json!({"kind": "complaint", "id": complaint}));
+    let complaint = w
+        .one
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "complaints")
+        .unwrap()
+        .1
+        .clone();
+    let c1 = card["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "C1")
+        .unwrap();
+    assert_eq!(
+        c1["deductions"][0]["facts"][0],
+        json!({"kind": "complaint", "id": complaint})
+    );
     // The vendor sees the same breakdown for itself.
     assert_eq!(march(&app, &w.vendor, &w).await, card);
     app.finish().await;
@@ -88,15 +127,42 @@ async fn a_year_blends_80_20_and_finds_its_penalty_tier() {
     let vars = json!({"v": w.one.vendor, "r": w.one.region, "y": 2025});
     let year = app.must(&w.supervisor, ANNUAL, vars).await["previewAnnualScore"].clone();
     assert_eq!(year["monthlyTotals"].as_array().unwrap().len(), 12);
-    assert_eq!(year["monthlyTotals"][2], json!({"period": "2025-03", "total": "88.38"}));
-    assert_eq!(year["monthlyTotals"][3]["total"].as_str().unwrap().parse::<f64>().unwrap(), 99.0);
+    assert_eq!(
+        year["monthlyTotals"][2],
+        json!({"period": "2025-03", "total": "88.38"})
+    );
+    assert_eq!(
+        year["monthlyTotals"][3]["total"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap(),
+        99.0
+    );
     assert_eq!(year["monthlyMean"], "98.28");
-    assert_eq!(year["annual"]["total"].as_str().unwrap().parse::<f64>().unwrap(), 74.0);
+    assert_eq!(
+        year["annual"]["total"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap(),
+        74.0
+    );
     assert_eq!(year["monthlyPart"], "78.63");
-    assert_eq!(year["annualPart"].as_str().unwrap().parse::<f64>().unwrap(), 14.8);
+    assert_eq!(
+        year["annualPart"].as_str().unwrap().parse::<f64>().unwrap(),
+        14.8
+    );
     assert_eq!(year["total"], "93.43");
     assert_eq!(year["penalty"]["tierBelow"], Value::Null);
-    assert_eq!(year["penalty"]["amount"].as_str().unwrap().parse::<f64>().unwrap(), 0.0);
+    assert_eq!(
+        year["penalty"]["amount"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap(),
+        0.0
+    );
     app.finish().await;
 }
 
@@ -109,18 +175,39 @@ async fn a_year_blends_80_20_and_finds_its_penalty_tier() {
 async fn a_level_override_is_kept_and_counts() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
-    let fault = w.one.facts.iter().find(|(l, _)| *l == "faults").unwrap().1.clone();
+    let fault = w
+        .one
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "faults")
+        .unwrap()
+        .1
+        .clone();
     let overridden = app
         .must(&w.supervisor, "mutation($id: ID!) { updateFault(id: $id, input: { levelOverride: 1, levelOverrideReason: \"影响市级核心业务\" }) { level gradingRow levelOverride levelOverrideReason effectiveLevel } }", json!({"id": fault}))
         .await;
-    assert_eq!(overridden["updateFault"], json!({"level": 4, "gradingRow": 18, "levelOverride": 1, "levelOverrideReason": "影响市级核心业务", "effectiveLevel": 1}));
+    assert_eq!(
+        overridden["updateFault"],
+        json!({"level": 4, "gradingRow": 18, "levelOverride": 1, "levelOverrideReason": "影响市级核心业务", "effectiveLevel": 1})
+    );
     let card = march(&app, &w.supervisor, &w).await;
     assert_eq!(score(&card, "E1").parse::<f64>().unwrap(), 4.0);
     assert_eq!(score(&card, "E2").parse::<f64>().unwrap(), 8.0);
     assert_eq!(score(&card, "E3").parse::<f64>().unwrap(), 4.0);
     assert_eq!(card["total"], "82.38");
-    let without_reason = app.gql(Some(&w.supervisor), "mutation($id: ID!) { updateFault(id: $id, input: { levelOverride: 2 }) { id } }", json!({"id": fault})).await;
-    assert!(without_reason.error().1.contains("input.levelOverrideReason"));
+    let without_reason = app
+        .gql(
+            Some(&w.supervisor),
+            "mutation($id: ID!) { updateFault(id: $id, input: { levelOverride: 2 }) { id } }",
+            json!({"id": fault}),
+        )
+        .await;
+    assert!(
+        without_reason
+            .error()
+            .1
+            .contains("input.levelOverrideReason")
+    );
     app.finish().await;
 }
 
@@ -131,7 +218,13 @@ async fn a_level_override_is_kept_and_counts() {
 async fn a_scheme_version_added_through_graphql_changes_the_next_preview() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
-    let current = app.must(&w.admin, "{ scheme(code: \"sh-municipal\") { version document } }", json!({})).await;
+    let current = app
+        .must(
+            &w.admin,
+            "{ scheme(code: \"sh-municipal\") { version document } }",
+            json!({}),
+        )
+        .await;
     let mut document = current["scheme"]["document"].clone();
     document["version"] = json!(2);
     for indicator in document["monthly"]["indicators"].as_array_mut().unwrap() {
@@ -141,7 +234,10 @@ async fn a_scheme_version_added_through_graphql_changes_the_next_preview() {
     }
     let create = "mutation($d: JSON!) { createScheme(document: $d) { code version builtIn } }";
     let created = app.must(&w.admin, create, json!({"d": document})).await;
-    assert_eq!(created["createScheme"], json!({"code": "sh-municipal", "version": 2, "builtIn": false}));
+    assert_eq!(
+        created["createScheme"],
+        json!({"code": "sh-municipal", "version": 2, "builtIn": false})
+    );
     let card = march(&app, &w.supervisor, &w).await;
     assert_eq!(card["schemeVersion"], 2);
     assert_eq!(card["total"], "83.38");
@@ -154,12 +250,20 @@ async fn a_scheme_version_added_through_graphql_changes_the_next_preview() {
     let (code, message) = refused.error();
     assert_eq!(code, "BAD_USER_INPUT");
     assert!(message.contains("100"), "{message}");
-    let again = app.gql(Some(&w.admin), create, json!({"d": document})).await;
+    let again = app
+        .gql(Some(&w.admin), create, json!({"d": document}))
+        .await;
     assert!(again.error().1.contains("document.version"));
     // Only administrators add schemes.
     let mut other = document.clone();
     other["version"] = json!(5);
-    assert_eq!(app.gql(Some(&w.supervisor), create, json!({"d": other})).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        app.gql(Some(&w.supervisor), create, json!({"d": other}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
     app.finish().await;
 }
 
@@ -169,12 +273,23 @@ async fn previews_are_for_the_vendor_itself_and_its_supervisors_only() {
     let w = world::build(&app).await;
     let theirs = json!({"v": w.two.vendor, "r": w.two.region, "p": "2025-03"});
     let across = json!({"v": w.one.vendor, "r": w.two.region, "p": "2025-03"});
-    for (token, vars) in [(&w.vendor, &theirs), (&w.supervisor, &theirs), (&w.agency, &theirs), (&w.supervisor, &across)] {
+    for (token, vars) in [
+        (&w.vendor, &theirs),
+        (&w.supervisor, &theirs),
+        (&w.agency, &theirs),
+        (&w.supervisor, &across),
+    ] {
         let answer = app.gql(Some(token), MONTHLY, vars.clone()).await;
         assert_eq!(answer.error().0, "NOT_FOUND", "{vars}");
         assert!(answer.data().is_null());
     }
-    let malformed = app.gql(Some(&w.admin), MONTHLY, json!({"v": w.one.vendor, "r": w.one.region, "p": "2025-3"})).await;
+    let malformed = app
+        .gql(
+            Some(&w.admin),
+            MONTHLY,
+            json!({"v": w.one.vendor, "r": w.one.region, "p": "2025-3"}),
+        )
+        .await;
     assert!(malformed.error().1.starts_with("period:"));
     app.finish().await;
 }
@@ -206,9 +321,22 @@ async fn an_administrator_loads_another_calendar_year() {
     let bad = app.gql(Some(&admin), load, json!({"i": {"year": 2027, "holidays": ["2027-01-01"], "makeupWorkdays": ["2027-02-22"]}})).await;
     let (code, message) = bad.error();
     assert_eq!(code, "BAD_USER_INPUT");
-    assert!(message.contains("makeup_workdays[0]") || message.contains("2027-02-22"), "{message}");
-    app.must(&admin, load, json!({"i": {"year": 2027, "holidays": ["2027-01-01"], "makeupWorkdays": ["2027-02-20"]}})).await;
-    let years = app.must(&admin, "{ calendarYears { year } }", json!({})).await;
-    assert_eq!(years["calendarYears"], json!([{"year": 2024}, {"year": 2025}, {"year": 2026}, {"year": 2027}]));
+    assert!(
+        message.contains("makeup_workdays[0]") || message.contains("2027-02-22"),
+        "{message}"
+    );
+    app.must(
+        &admin,
+        load,
+        json!({"i": {"year": 2027, "holidays": ["2027-01-01"], "makeupWorkdays": ["2027-02-20"]}}),
+    )
+    .await;
+    let years = app
+        .must(&admin, "{ calendarYears { year } }", json!({}))
+        .await;
+    assert_eq!(
+        years["calendarYears"],
+        json!([{"year": 2024}, {"year": 2025}, {"year": 2026}, {"year": 2027}])
+    );
     app.finish().await;
 }

@@ -14,7 +14,10 @@ async fn demo_data_is_listed_and_loaded_once() {
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         jwt_secret: None,
         token_ttl_minutes: 60,
-        admin: api::config::AdminSeed { username: e2e::ADMIN_USERNAME.into(), password: None },
+        admin: api::config::AdminSeed {
+            username: e2e::ADMIN_USERNAME.into(),
+            password: None,
+        },
         demo_data: demo,
     };
     let first = spawn_with(config(true), None).await;
@@ -23,31 +26,72 @@ async fn demo_data_is_listed_and_loaded_once() {
     let admin = first.admin().await;
     let totals = first.must(&admin, "{ vendors { total } agencies { total } informationSystems { total } regions { total } }", json!({})).await;
     // api::demo: three vendors, twelve agencies, fifty systems, two regions.
-    assert_eq!(totals, json!({"vendors": {"total": 3}, "agencies": {"total": 12}, "informationSystems": {"total": 50}, "regions": {"total": 2}}));
+    assert_eq!(
+        totals,
+        json!({"vendors": {"total": 3}, "agencies": {"total": 12}, "informationSystems": {"total": 50}, "regions": {"total": 2}})
+    );
 
     let vendor = first.login("demo-vendor", "Demo-vendor-2026").await;
     let own = first.must(&vendor, "{ me { vendorId } workOrders(limit: 500) { total items { vendorId } } faults { items { level gradingRow } } }", json!({})).await;
     let me = &own["me"]["vendorId"];
-    assert!(own["workOrders"]["total"].as_i64().unwrap() >= 24, "8 or more work orders a month for three months");
-    assert!(own["workOrders"]["items"].as_array().unwrap().iter().all(|w| &w["vendorId"] == me));
+    assert!(
+        own["workOrders"]["total"].as_i64().unwrap() >= 24,
+        "8 or more work orders a month for three months"
+    );
+    assert!(
+        own["workOrders"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| &w["vendorId"] == me)
+    );
     for fault in own["faults"]["items"].as_array().unwrap() {
-        assert!((1..=6).contains(&fault["level"].as_i64().unwrap()), "demo faults are graded");
+        assert!(
+            (1..=6).contains(&fault["level"].as_i64().unwrap()),
+            "demo faults are graded"
+        );
     }
     let supervisor = first.login("demo-supervisor", "Demo-supervisor-2026").await;
-    let month = first.must(&supervisor, "{ attendances(filter: { period: \"2026-09\" }) { total } }", json!({})).await;
+    let month = first
+        .must(
+            &supervisor,
+            "{ attendances(filter: { period: \"2026-09\" }) { total } }",
+            json!({}),
+        )
+        .await;
     // One attendance record per vendor in September in the municipal region.
     assert_eq!(month["attendances"]["total"], 3);
 
     // The previews return the full breakdown for the demo data: 14 monthly
     // indicators (A1–G1), and a 2026 result with the months ended so far blended in.
-    let region = first.must(&supervisor, "{ me { regionId } }", json!({})).await["me"]["regionId"].clone();
+    let region = first
+        .must(&supervisor, "{ me { regionId } }", json!({}))
+        .await["me"]["regionId"]
+        .clone();
     let vars = json!({"v": me, "r": region});
     let q = "query($v: ID!, $r: ID!) {
         previewMonthlyScore(vendorId: $v, regionId: $r, period: \"2026-09\") { total indicators { code score deductions { points reason } } }
         previewAnnualScore(vendorId: $v, regionId: $r, serviceYear: 2026) { total monthlyTotals { period } annual { indicators { code } } } }";
     let preview = first.must(&vendor, q, vars).await;
-    assert_eq!(preview["previewMonthlyScore"]["indicators"].as_array().unwrap().len(), 14);
-    assert_eq!(preview["previewAnnualScore"]["annual"]["indicators"].as_array().unwrap().len(), 4);
-    assert!(!preview["previewAnnualScore"]["monthlyTotals"].as_array().unwrap().is_empty());
+    assert_eq!(
+        preview["previewMonthlyScore"]["indicators"]
+            .as_array()
+            .unwrap()
+            .len(),
+        14
+    );
+    assert_eq!(
+        preview["previewAnnualScore"]["annual"]["indicators"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(
+        !preview["previewAnnualScore"]["monthlyTotals"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     plain.finish().await;
 }

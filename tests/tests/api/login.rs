@@ -8,21 +8,49 @@ const LOGIN: &str = "mutation($u: String!, $p: String!) { login(username: $u, pa
 #[tokio::test]
 async fn the_configured_admin_signs_in_and_gets_an_expiring_token() {
     let app = spawn_app().await;
-    let answer = app.gql(None, LOGIN, json!({"u": ADMIN_USERNAME, "p": ADMIN_PASSWORD})).await;
+    let answer = app
+        .gql(
+            None,
+            LOGIN,
+            json!({"u": ADMIN_USERNAME, "p": ADMIN_PASSWORD}),
+        )
+        .await;
     let login = &answer.ok()["login"];
     assert_eq!(login["user"], json!({"username": "admin", "role": "ADMIN"}));
-    assert!(login["expiresAt"].as_str().unwrap().ends_with("+08:00"), "shown in Asia/Shanghai");
+    assert!(
+        login["expiresAt"].as_str().unwrap().ends_with("+08:00"),
+        "shown in Asia/Shanghai"
+    );
     let token = login["token"].as_str().unwrap();
-    assert_eq!(app.must(token, "{ me { username } }", json!({})).await["me"]["username"], "admin");
+    assert_eq!(
+        app.must(token, "{ me { username } }", json!({})).await["me"]["username"],
+        "admin"
+    );
     app.finish().await;
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     let app = spawn_app().await;
-    let wrong = app.gql(None, LOGIN, json!({"u": ADMIN_USERNAME, "p": "Wrong-pass-2026"})).await.error();
-    let unknown = app.gql(None, LOGIN, json!({"u": "nobody", "p": ADMIN_PASSWORD})).await.error();
-    assert_eq!(wrong, ("UNAUTHENTICATED".to_owned(), "invalid username or password".to_owned()));
+    let wrong = app
+        .gql(
+            None,
+            LOGIN,
+            json!({"u": ADMIN_USERNAME, "p": "Wrong-pass-2026"}),
+        )
+        .await
+        .error();
+    let unknown = app
+        .gql(None, LOGIN, json!({"u": "nobody", "p": ADMIN_PASSWORD}))
+        .await
+        .error();
+    assert_eq!(
+        wrong,
+        (
+            "UNAUTHENTICATED".to_owned(),
+            "invalid username or password".to_owned()
+        )
+    );
     assert_eq!(unknown, wrong);
     app.finish().await;
 }
@@ -32,18 +60,37 @@ async fn a_disabled_user_and_an_old_password_lose_their_tokens() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let create = "mutation { createUser(input: { username: \"ops\", password: \"Ops-pass-2026\", role: ADMIN }) { id } }";
-    let id = app.must(&admin, create, json!({})).await["createUser"]["id"].as_str().unwrap().to_owned();
+    let id = app.must(&admin, create, json!({})).await["createUser"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let token = app.login("ops", "Ops-pass-2026").await;
 
-    let change = "mutation($id: ID!) { updateUser(id: $id, input: { password: \"Ops-pass-2027\" }) { id } }";
+    let change =
+        "mutation($id: ID!) { updateUser(id: $id, input: { password: \"Ops-pass-2027\" }) { id } }";
     app.must(&admin, change, json!({"id": id})).await;
-    assert_eq!(app.gql(Some(&token), "{ me { id } }", json!({})).await.error().0, "UNAUTHENTICATED");
+    assert_eq!(
+        app.gql(Some(&token), "{ me { id } }", json!({}))
+            .await
+            .error()
+            .0,
+        "UNAUTHENTICATED"
+    );
 
     let token = app.login("ops", "Ops-pass-2027").await;
-    let disable = "mutation($id: ID!) { updateUser(id: $id, input: { disabled: true }) { disabled } }";
+    let disable =
+        "mutation($id: ID!) { updateUser(id: $id, input: { disabled: true }) { disabled } }";
     app.must(&admin, disable, json!({"id": id})).await;
-    assert_eq!(app.gql(Some(&token), "{ me { id } }", json!({})).await.error().0, "UNAUTHENTICATED");
-    let again = app.gql(None, LOGIN, json!({"u": "ops", "p": "Ops-pass-2027"})).await;
+    assert_eq!(
+        app.gql(Some(&token), "{ me { id } }", json!({}))
+            .await
+            .error()
+            .0,
+        "UNAUTHENTICATED"
+    );
+    let again = app
+        .gql(None, LOGIN, json!({"u": "ops", "p": "Ops-pass-2027"}))
+        .await;
     assert_eq!(again.error().0, "UNAUTHENTICATED");
     app.finish().await;
 }

@@ -6,7 +6,15 @@ use e2e::spawn_app;
 #[tokio::test]
 async fn schema_file_matches_the_served_sdl() {
     let app = spawn_app().await;
-    let served = app.client.get(format!("{}/schema.graphql", app.base)).send().await.unwrap().text().await.unwrap();
+    let served = app
+        .client
+        .get(format!("{}/schema.graphql", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql");
     if std::env::var("UPDATE_SCHEMA").as_deref() == Ok("1") {
         std::fs::write(path, &served).unwrap();
@@ -22,9 +30,22 @@ async fn schema_file_matches_the_served_sdl() {
 #[tokio::test]
 async fn graphiql_and_health_are_served() {
     let app = spawn_app().await;
-    let page = app.client.get(format!("{}/graphql", app.base)).send().await.unwrap().text().await.unwrap();
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.to_lowercase().contains("graphiql"));
-    let health = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
     assert!(health.status().is_success());
     app.finish().await;
 }

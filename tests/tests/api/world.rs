@@ -31,19 +31,71 @@ pub const AGENCY: (&str, &str) = ("agency1", "Agency-pass-1");
 /// (list field, create mutation, input without region/vendor/agency)
 pub fn fact_kinds() -> Vec<(&'static str, &'static str, Value)> {
     vec![
-        ("workOrders", "createWorkOrder", json!({"title": "扩容", "approvedAt": "2025-03-03T09:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("unticketedDeliveries", "createUnticketedDelivery", json!({"description": "无工单开通", "occurredAt": "2025-03-04T09:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("serviceTasks", "createServiceTask", json!({"title": "巡检", "plannedAt": "2025-03-20T18:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("attendances", "createAttendance", json!({"period": "2025-03", "requiredHours": "528", "actualHours": "500.5"})),
-        ("complaints", "createComplaint", json!({"channel": "LETTER", "description": "延误", "receivedAt": "2025-03-05T10:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("outages", "createOutage", json!({"service": "ECS", "description": "中断", "startedAt": "2025-03-06T01:00:00+08:00", "endedAt": "2025-03-06T01:10:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("faults", "createFault", json!({"title": "卡顿", "impact": "DEGRADED", "occurredAt": "2025-03-07T14:00:00+08:00", "reportedAt": "2025-03-07T14:20:00+08:00", "recoveredAt": "2025-03-07T15:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("changes", "createChange", json!({"title": "升级", "submittedAt": "2025-03-01T09:00:00+08:00", "plannedAt": "2025-03-08T22:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("violations", "createViolation", json!({"description": "违规", "occurredAt": "2025-03-09T16:00:00+08:00", "confirmed": true, "vendorLiable": true})),
-        ("trainings", "createTraining", json!({"title": "培训", "heldAt": "2025-03-10T14:00:00+08:00", "attendees": 12, "evidence": ["SIGN_IN"]})),
-        ("securityRisks", "createSecurityRisk", json!({"kind": "VULNERABILITY", "description": "漏洞", "foundAt": "2025-03-11T10:00:00+08:00", "deadline": "2025-04-10", "confirmed": true, "vendorLiable": true})),
-        ("securityAccidents", "createSecurityAccident", json!({"description": "事故", "occurredAt": "2025-03-12T03:00:00+08:00", "level": 5, "confirmed": true, "vendorLiable": true})),
-        ("surveyResponses", "createSurveyResponse", json!({"serviceYear": 2025, "q1": 4, "q2": 4, "q3": 3, "q4": 4, "q5": 4, "q6": 3, "q7": 4, "q8": 4, "q9": 4, "q10": 8})),
+        (
+            "workOrders",
+            "createWorkOrder",
+            json!({"title": "扩容", "approvedAt": "2025-03-03T09:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "unticketedDeliveries",
+            "createUnticketedDelivery",
+            json!({"description": "无工单开通", "occurredAt": "2025-03-04T09:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "serviceTasks",
+            "createServiceTask",
+            json!({"title": "巡检", "plannedAt": "2025-03-20T18:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "attendances",
+            "createAttendance",
+            json!({"period": "2025-03", "requiredHours": "528", "actualHours": "500.5"}),
+        ),
+        (
+            "complaints",
+            "createComplaint",
+            json!({"channel": "LETTER", "description": "延误", "receivedAt": "2025-03-05T10:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "outages",
+            "createOutage",
+            json!({"service": "ECS", "description": "中断", "startedAt": "2025-03-06T01:00:00+08:00", "endedAt": "2025-03-06T01:10:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "faults",
+            "createFault",
+            json!({"title": "卡顿", "impact": "DEGRADED", "occurredAt": "2025-03-07T14:00:00+08:00", "reportedAt": "2025-03-07T14:20:00+08:00", "recoveredAt": "2025-03-07T15:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "changes",
+            "createChange",
+            json!({"title": "升级", "submittedAt": "2025-03-01T09:00:00+08:00", "plannedAt": "2025-03-08T22:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "violations",
+            "createViolation",
+            json!({"description": "违规", "occurredAt": "2025-03-09T16:00:00+08:00", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "trainings",
+            "createTraining",
+            json!({"title": "培训", "heldAt": "2025-03-10T14:00:00+08:00", "attendees": 12, "evidence": ["SIGN_IN"]}),
+        ),
+        (
+            "securityRisks",
+            "createSecurityRisk",
+            json!({"kind": "VULNERABILITY", "description": "漏洞", "foundAt": "2025-03-11T10:00:00+08:00", "deadline": "2025-04-10", "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "securityAccidents",
+            "createSecurityAccident",
+            json!({"description": "事故", "occurredAt": "2025-03-12T03:00:00+08:00", "level": 5, "confirmed": true, "vendorLiable": true}),
+        ),
+        (
+            "surveyResponses",
+            "createSurveyResponse",
+            json!({"serviceYear": 2025, "q1": 4, "q2": 4, "q3": 3, "q4": 4, "q5": 4, "q6": 3, "q7": 4, "q8": 4, "q9": 4, "q10": 8}),
+        ),
     ]
 }
 
@@ -64,7 +116,15 @@ async fn side(app: &TestApp, admin: &str, n: u32) -> Side {
     let region = id_of(&app.must(admin, &q("createRegion", "CreateRegionInput"), json!({"i": {"code": format!("R{n}"), "name": format!("区{n}"), "schemeCode": "sh-municipal"}})).await, "createRegion");
     let vendor = id_of(&app.must(admin, &q("createVendor", "CreateVendorInput"), json!({"i": {"code": format!("V{n}"), "name": format!("云{n}"), "contactEmails": [format!("ops{n}@v.example.cn")]}})).await, "createVendor");
     app.must(admin, &q("createContract", "CreateContractInput"), json!({"i": {"vendorId": vendor, "regionId": region, "serviceYear": 2025, "settlementAmount": "1105728.00", "monthlyFee": "92144.00"}})).await;
-    let agency = id_of(&app.must(admin, &q("createAgency", "CreateAgencyInput"), json!({"i": {"regionId": region, "name": format!("单位{n}")}})).await, "createAgency");
+    let agency = id_of(
+        &app.must(
+            admin,
+            &q("createAgency", "CreateAgencyInput"),
+            json!({"i": {"regionId": region, "name": format!("单位{n}")}}),
+        )
+        .await,
+        "createAgency",
+    );
     let system = id_of(&app.must(admin, &q("createInformationSystem", "CreateInformationSystemInput"), json!({"i": {"regionId": region, "agencyId": agency, "vendorId": vendor, "name": format!("系统{n}"), "class": "B", "protectionLevel": 3, "onlineOn": "2024-01-01"}})).await, "createInformationSystem");
     let mut facts = Vec::new();
     for (list, mutation, mut input) in fact_kinds() {
@@ -76,10 +136,22 @@ async fn side(app: &TestApp, admin: &str, n: u32) -> Side {
         if list == "faults" {
             input["affectedSystemIds"] = json!([system]);
         }
-        let data = app.must(admin, &q(mutation, &input_type(mutation)), json!({ "i": input })).await;
+        let data = app
+            .must(
+                admin,
+                &q(mutation, &input_type(mutation)),
+                json!({ "i": input }),
+            )
+            .await;
         facts.push((list, id_of(&data, mutation)));
     }
-    Side { region, vendor, agency, system, facts }
+    Side {
+        region,
+        vendor,
+        agency,
+        system,
+        facts,
+    }
 }
 
 pub async fn build(app: &TestApp) -> World {
@@ -88,7 +160,12 @@ pub async fn build(app: &TestApp) -> World {
     let two = side(app, &admin, 2).await;
     let user = "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }";
     for (name, pass, role, binding) in [
-        (SUPERVISOR.0, SUPERVISOR.1, "SUPERVISOR", ("regionId", &one.region)),
+        (
+            SUPERVISOR.0,
+            SUPERVISOR.1,
+            "SUPERVISOR",
+            ("regionId", &one.region),
+        ),
         (VENDOR.0, VENDOR.1, "VENDOR", ("vendorId", &one.vendor)),
         (AGENCY.0, AGENCY.1, "AGENCY", ("agencyId", &one.agency)),
     ] {

@@ -75,7 +75,10 @@ pub struct UpdateAttendanceInput {
 fn required_hours(value: Decimal) -> AppResult<Decimal> {
     let value = validate::hours("input.requiredHours", value)?;
     if value.is_zero() {
-        return Err(AppError::bad("input.requiredHours", "must be greater than 0"));
+        return Err(AppError::bad(
+            "input.requiredHours",
+            "must be greater than 0",
+        ));
     }
     Ok(value)
 }
@@ -111,8 +114,8 @@ impl Writable for Attendances {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move { check_owner(txn, row.region_id, row.vendor_id, None).await }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

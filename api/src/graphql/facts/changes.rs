@@ -139,14 +139,15 @@ impl Writable for Changes {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            check_owner(txn, row.region_id, row.vendor_id, None).await?;
-            if row.outcome != ChangeOutcome::Pending.as_str() && row.executed_at.is_none() {
-                return Err(AppError::bad("input.executedAt", "required once the change has an outcome"));
-            }
-            Ok(())
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        if row.outcome != ChangeOutcome::Pending.as_str() && row.executed_at.is_none() {
+            return Err(AppError::bad(
+                "input.executedAt",
+                "required once the change has an outcome",
+            ));
         }
+        Ok(())
     }
 }
 

@@ -103,10 +103,16 @@ impl Writable for Complaints {
         let mut agency_id = crud::parse_opt_id("input.agencyId", &input.agency_id)?;
         if let Role::Agency { agency_id: own } = actor.role {
             if input.confirmed {
-                return Err(AppError::bad("input.confirmed", "only a supervisor confirms a complaint"));
+                return Err(AppError::bad(
+                    "input.confirmed",
+                    "only a supervisor confirms a complaint",
+                ));
             }
             if input.vendor_liable {
-                return Err(AppError::bad("input.vendorLiable", "only a supervisor confirms a complaint"));
+                return Err(AppError::bad(
+                    "input.vendorLiable",
+                    "only a supervisor confirms a complaint",
+                ));
             }
             // The access layer then checks that the agency is the actor's own.
             agency_id = agency_id.or(Some(own));
@@ -141,8 +147,8 @@ impl Writable for Complaints {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move { check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await
     }
 }
 

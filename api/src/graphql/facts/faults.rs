@@ -67,7 +67,8 @@ pub struct Fault {
 
 impl From<Model> for Fault {
     fn from(m: Model) -> Self {
-        let system_ids: Vec<i64> = serde_json::from_value(m.affected_system_ids).unwrap_or_default();
+        let system_ids: Vec<i64> =
+            serde_json::from_value(m.affected_system_ids).unwrap_or_default();
         Self {
             id: id(m.id),
             region_id: id(m.region_id),
@@ -140,10 +141,16 @@ pub struct UpdateFaultInput {
 /// most `MAX_AFFECTED_SYSTEMS`, each valid and named once.
 fn system_ids(list: Vec<ID>) -> AppResult<serde_json::Value> {
     if list.is_empty() {
-        return Err(AppError::bad("input.affectedSystemIds", "must name at least one system"));
+        return Err(AppError::bad(
+            "input.affectedSystemIds",
+            "must name at least one system",
+        ));
     }
     if list.len() > MAX_AFFECTED_SYSTEMS {
-        return Err(AppError::bad("input.affectedSystemIds", format!("must name at most {MAX_AFFECTED_SYSTEMS} systems")));
+        return Err(AppError::bad(
+            "input.affectedSystemIds",
+            format!("must name at most {MAX_AFFECTED_SYSTEMS} systems"),
+        ));
     }
     let mut first_at: HashMap<i64, usize> = HashMap::with_capacity(list.len());
     let mut ids = Vec::with_capacity(list.len());
@@ -151,7 +158,10 @@ fn system_ids(list: Vec<ID>) -> AppResult<serde_json::Value> {
         let field = format!("input.affectedSystemIds[{i}]");
         let system_id = crud::parse_id(&field, raw)?;
         if let Some(first) = first_at.insert(system_id, i) {
-            return Err(AppError::bad(field, format!("system {system_id} is already named at affectedSystemIds[{first}]")));
+            return Err(AppError::bad(
+                field,
+                format!("system {system_id} is already named at affectedSystemIds[{first}]"),
+            ));
         }
         ids.push(system_id);
     }
@@ -159,10 +169,17 @@ fn system_ids(list: Vec<ID>) -> AppResult<serde_json::Value> {
 }
 
 /// A supervisor may set a level over the graded one, with a reason that is kept.
-fn override_level(row: &mut Model, level: MaybeUndefined<i32>, reason: Option<String>) -> AppResult<()> {
+fn override_level(
+    row: &mut Model,
+    level: MaybeUndefined<i32>,
+    reason: Option<String>,
+) -> AppResult<()> {
     match level {
         MaybeUndefined::Undefined if reason.is_some() => {
-            return Err(AppError::bad("input.levelOverrideReason", "goes with levelOverride"));
+            return Err(AppError::bad(
+                "input.levelOverrideReason",
+                "goes with levelOverride",
+            ));
         }
         MaybeUndefined::Undefined => {}
         MaybeUndefined::Null => {
@@ -170,9 +187,12 @@ fn override_level(row: &mut Model, level: MaybeUndefined<i32>, reason: Option<St
             row.level_override_reason = None;
         }
         MaybeUndefined::Value(level) => {
-            let reason = reason.ok_or_else(|| AppError::bad("input.levelOverrideReason", "required with levelOverride"))?;
+            let reason = reason.ok_or_else(|| {
+                AppError::bad("input.levelOverrideReason", "required with levelOverride")
+            })?;
             row.level_override = Some(validate::in_range("input.levelOverride", level, 1, 6)?);
-            row.level_override_reason = Some(validate::text("input.levelOverrideReason", reason, 2000)?);
+            row.level_override_reason =
+                Some(validate::text("input.levelOverrideReason", reason, 2000)?);
         }
     }
     Ok(())
@@ -184,7 +204,8 @@ fn override_level(row: &mut Model, level: MaybeUndefined<i32>, reason: Option<St
 /// messages are those of `crud::require`.
 async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> AppResult<()> {
     use entities::information_system as system;
-    let ids: Vec<i64> = serde_json::from_value(row.affected_system_ids.clone()).map_err(AppError::internal)?;
+    let ids: Vec<i64> =
+        serde_json::from_value(row.affected_system_ids.clone()).map_err(AppError::internal)?;
     let mut owner_of: HashMap<i64, (i64, i64)> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let found: Vec<(i64, i64, i64)> = system::Entity::find()
@@ -196,14 +217,28 @@ async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> AppResult<()> 
             .into_tuple()
             .all(txn)
             .await?;
-        owner_of.extend(found.into_iter().map(|(id, region, vendor)| (id, (region, vendor))));
+        owner_of.extend(
+            found
+                .into_iter()
+                .map(|(id, region, vendor)| (id, (region, vendor))),
+        );
     }
     for (i, system_id) in ids.iter().enumerate() {
         let field = format!("input.affectedSystemIds[{i}]");
         match owner_of.get(system_id) {
-            None => return Err(AppError::bad(field, format!("no {} with id {system_id}", InformationSystems::NAME))),
-            Some(&(region_id, vendor_id)) if region_id != row.region_id || vendor_id != row.vendor_id => {
-                return Err(AppError::bad(field, "the system is not hosted by this vendor in this region"));
+            None => {
+                return Err(AppError::bad(
+                    field,
+                    format!("no {} with id {system_id}", InformationSystems::NAME),
+                ));
+            }
+            Some(&(region_id, vendor_id))
+                if region_id != row.region_id || vendor_id != row.vendor_id =>
+            {
+                return Err(AppError::bad(
+                    field,
+                    "the system is not hosted by this vendor in this region",
+                ));
             }
             Some(_) => {}
         }
@@ -261,14 +296,24 @@ impl Writable for Faults {
         override_level(row, input.level_override, input.level_override_reason)
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            check_owner(txn, row.region_id, row.vendor_id, None).await?;
-            ensure_after("input.reportedAt", row.reported_at, "occurredAt", row.occurred_at)?;
-            ensure_after("input.recoveredAt", row.recovered_at, "occurredAt", row.occurred_at)?;
-            check_systems(txn, row).await?;
-            crate::grading::grade_fault(txn, row, Utc::now()).await.map(drop)
-        }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        ensure_after(
+            "input.reportedAt",
+            row.reported_at,
+            "occurredAt",
+            row.occurred_at,
+        )?;
+        ensure_after(
+            "input.recoveredAt",
+            row.recovered_at,
+            "occurredAt",
+            row.occurred_at,
+        )?;
+        check_systems(txn, row).await?;
+        crate::grading::grade_fault(txn, row, Utc::now())
+            .await
+            .map(drop)
     }
 }
 

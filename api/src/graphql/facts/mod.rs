@@ -29,17 +29,28 @@ pub mod work_orders;
 
 /// The region and vendor ids of a create input.
 pub fn owner(region_id: &ID, vendor_id: &ID) -> AppResult<(i64, i64)> {
-    Ok((crud::parse_id("input.regionId", region_id)?, crud::parse_id("input.vendorId", vendor_id)?))
+    Ok((
+        crud::parse_id("input.regionId", region_id)?,
+        crud::parse_id("input.vendorId", vendor_id)?,
+    ))
 }
 
 /// The region and vendor exist; an agency, if any, is of that region.
-pub async fn check_owner(txn: &DatabaseTransaction, region_id: i64, vendor_id: i64, agency_id: Option<i64>) -> AppResult<()> {
+pub async fn check_owner(
+    txn: &DatabaseTransaction,
+    region_id: i64,
+    vendor_id: i64,
+    agency_id: Option<i64>,
+) -> AppResult<()> {
     crud::require::<Regions>(txn, "input.regionId", region_id).await?;
     crud::require::<Vendors>(txn, "input.vendorId", vendor_id).await?;
     if let Some(agency_id) = agency_id {
         let agency = crud::require::<Agencies>(txn, "input.agencyId", agency_id).await?;
         if agency.region_id != region_id {
-            return Err(AppError::bad("input.agencyId", "the agency belongs to another region"));
+            return Err(AppError::bad(
+                "input.agencyId",
+                "the agency belongs to another region",
+            ));
         }
     }
     Ok(())
@@ -54,7 +65,12 @@ pub fn opt_utc(t: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
 }
 
 /// An optional instant after a required one: `later` must not be before `earlier`.
-pub fn ensure_after(field: &str, later: Option<DateTime<Utc>>, other_field: &str, earlier: DateTime<Utc>) -> AppResult<()> {
+pub fn ensure_after(
+    field: &str,
+    later: Option<DateTime<Utc>>,
+    other_field: &str,
+    earlier: DateTime<Utc>,
+) -> AppResult<()> {
     match later {
         Some(l) => crud::ensure_not_before(field, l, other_field, earlier),
         None => Ok(()),

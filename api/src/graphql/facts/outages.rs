@@ -117,11 +117,9 @@ impl Writable for Outages {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            check_owner(txn, row.region_id, row.vendor_id, None).await?;
-            ensure_after("input.endedAt", row.ended_at, "startedAt", row.started_at)
-        }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        ensure_after("input.endedAt", row.ended_at, "startedAt", row.started_at)
     }
 }
 

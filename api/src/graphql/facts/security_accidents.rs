@@ -79,7 +79,11 @@ impl Writable for SecurityAccidents {
     type Create = CreateSecurityAccidentInput;
     type Update = UpdateSecurityAccidentInput;
 
-    fn build(input: CreateSecurityAccidentInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateSecurityAccidentInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -110,8 +114,8 @@ impl Writable for SecurityAccidents {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move { check_owner(txn, row.region_id, row.vendor_id, None).await }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

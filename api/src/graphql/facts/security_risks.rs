@@ -93,7 +93,11 @@ impl Writable for SecurityRisks {
     type Create = CreateSecurityRiskInput;
     type Update = UpdateSecurityRiskInput;
 
-    fn build(input: CreateSecurityRiskInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateSecurityRiskInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -130,12 +134,20 @@ impl Writable for SecurityRisks {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            check_owner(txn, row.region_id, row.vendor_id, None).await?;
-            crud::ensure_date_not_before("input.deadline", row.deadline, "foundAt", local(row.found_at).date_naive())?;
-            ensure_after("input.rectifiedAt", row.rectified_at, "foundAt", row.found_at)
-        }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        crud::ensure_date_not_before(
+            "input.deadline",
+            row.deadline,
+            "foundAt",
+            local(row.found_at).date_naive(),
+        )?;
+        ensure_after(
+            "input.rectifiedAt",
+            row.rectified_at,
+            "foundAt",
+            row.found_at,
+        )
     }
 }
 

@@ -35,8 +35,15 @@ fn answer(field: &str, value: i32, allowed: &[i32]) -> AppResult<i32> {
     if allowed.contains(&value) {
         return Ok(value);
     }
-    let list = allowed.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
-    Err(AppError::bad(field, format!("must be one of {list}, got {value}")))
+    let list = allowed
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(AppError::bad(
+        field,
+        format!("must be one of {list}, got {value}"),
+    ))
 }
 
 fn service_year(value: i32) -> AppResult<i32> {
@@ -74,8 +81,9 @@ pub struct SurveyResponse {
 impl From<Model> for SurveyResponse {
     fn from(m: Model) -> Self {
         let score = m.q1 + m.q2 + m.q3 + m.q4 + m.q5 + m.q6 + m.q7 + m.q8 + m.q9 + m.q10;
-        let satisfaction_percent = (Decimal::from(score) * Decimal::from(100) / Decimal::from(MAX_SCORE))
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let satisfaction_percent = (Decimal::from(score) * Decimal::from(100)
+            / Decimal::from(MAX_SCORE))
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         Self {
             id: id(m.id),
             region_id: id(m.region_id),
@@ -144,10 +152,17 @@ impl Writable for SurveyResponses {
     type Create = CreateSurveyResponseInput;
     type Update = UpdateSurveyResponseInput;
 
-    fn build(input: CreateSurveyResponseInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateSurveyResponseInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> AppResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         // The access layer then checks that an agency files for itself only.
-        let agency_id = match (crud::parse_opt_id("input.agencyId", &input.agency_id)?, actor.role) {
+        let agency_id = match (
+            crud::parse_opt_id("input.agencyId", &input.agency_id)?,
+            actor.role,
+        ) {
             (Some(agency_id), _) => agency_id,
             (None, Role::Agency { agency_id }) => agency_id,
             (None, _) => return Err(AppError::bad("input.agencyId", "required")),
@@ -196,8 +211,8 @@ impl Writable for SurveyResponses {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move { check_owner(txn, row.region_id, row.vendor_id, Some(row.agency_id)).await }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, Some(row.agency_id)).await
     }
 }
 

@@ -51,7 +51,10 @@ impl From<Model> for Training {
             title: m.title,
             held_at: local(m.held_at),
             attendees: m.attendees,
-            evidence: evidence.iter().map(|e| TrainingEvidence::from_db(e)).collect(),
+            evidence: evidence
+                .iter()
+                .map(|e| TrainingEvidence::from_db(e))
+                .collect(),
             recorded_by_id: id(m.recorded_by),
             recorded_at: local(m.recorded_at),
         }
@@ -91,7 +94,11 @@ fn evidence(list: Vec<TrainingEvidence>) -> serde_json::Value {
             seen.push(e);
         }
     }
-    serde_json::Value::from(seen.into_iter().map(TrainingEvidence::as_str).collect::<Vec<_>>())
+    serde_json::Value::from(
+        seen.into_iter()
+            .map(TrainingEvidence::as_str)
+            .collect::<Vec<_>>(),
+    )
 }
 
 impl Writable for Trainings {
@@ -129,8 +136,8 @@ impl Writable for Trainings {
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move { check_owner(txn, row.region_id, row.vendor_id, None).await }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

@@ -125,27 +125,39 @@ impl Writable for WorkOrders {
             row.approved_at = utc(v);
         }
         set_nullable(&mut row.completed_at, input.completed_at.map_value(utc));
-        row.provisioned_differently = input.provisioned_differently.unwrap_or(row.provisioned_differently);
+        row.provisioned_differently = input
+            .provisioned_differently
+            .unwrap_or(row.provisioned_differently);
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
     }
 
-    fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> impl Future<Output = AppResult<()>> + Send + 'a {
-        async move {
-            check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await?;
-            ensure_after("input.completedAt", row.completed_at, "approvedAt", row.approved_at)?;
-            if let Some(system_id) = row.system_id {
-                let system = crud::require::<InformationSystems>(txn, "input.systemId", system_id).await?;
-                if system.vendor_id != row.vendor_id || system.region_id != row.region_id {
-                    return Err(AppError::bad("input.systemId", "the system is not hosted by this vendor in this region"));
-                }
-                if row.agency_id.is_some_and(|a| a != system.agency_id) {
-                    return Err(AppError::bad("input.systemId", "the system belongs to another agency"));
-                }
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await?;
+        ensure_after(
+            "input.completedAt",
+            row.completed_at,
+            "approvedAt",
+            row.approved_at,
+        )?;
+        if let Some(system_id) = row.system_id {
+            let system =
+                crud::require::<InformationSystems>(txn, "input.systemId", system_id).await?;
+            if system.vendor_id != row.vendor_id || system.region_id != row.region_id {
+                return Err(AppError::bad(
+                    "input.systemId",
+                    "the system is not hosted by this vendor in this region",
+                ));
             }
-            Ok(())
+            if row.agency_id.is_some_and(|a| a != system.agency_id) {
+                return Err(AppError::bad(
+                    "input.systemId",
+                    "the system belongs to another agency",
+                ));
+            }
         }
+        Ok(())
     }
 }
 
