@@ -106,6 +106,7 @@ pub async fn spawn_app() -> TestApp {
             password: Some(Secret::new(ADMIN_PASSWORD)),
         },
         demo_data: false,
+        mail: api::config::MailConfig::files(std::env::temp_dir().join(format!("govcloud-e2e-mail-{}-{stamp}-{n}", std::process::id()))),
     };
     spawn_with(config, cleanup).await
 }

@@ -50,6 +50,25 @@ pub struct Config {
     pub token_ttl_minutes: i64,
     pub admin: AdminSeed,
     pub demo_data: bool,
+    pub mail: MailConfig,
+}
+
+/// Where notices are mailed: over SMTP when `SMTP_URL` is set, else written as
+/// files under `MAIL_DIR` (so the default start needs no mail server).
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// e.g. `smtp://127.0.0.1:2525`.
+    pub smtp_url: Option<String>,
+    pub mail_dir: PathBuf,
+    pub from: String,
+    /// How often the sender job looks for messages due.
+    pub poll_seconds: u64,
+}
+
+impl MailConfig {
+    pub fn files(dir: impl Into<PathBuf>) -> Self {
+        Self { smtp_url: None, mail_dir: dir.into(), from: "govcloud@localhost".to_owned(), poll_seconds: 10 }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/govcloud.db?mode=rwc";
@@ -108,6 +127,26 @@ impl Config {
             Some("1") | Some("true") => true,
             Some(_) => return Err(bad("DEMO_DATA", "must be 1 or 0")),
         };
+        let smtp_url = get("SMTP_URL");
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
+        }
+        let poll_seconds = match get("MAIL_POLL_SECONDS") {
+            None => 10,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| bad("MAIL_POLL_SECONDS", "must be a whole number of seconds from 1 to 3600"))?,
+        };
+        let mail = MailConfig {
+            smtp_url,
+            mail_dir: get("MAIL_DIR").map_or_else(|| PathBuf::from("./data/mail"), PathBuf::from),
+            from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
+            poll_seconds,
+        };
         Ok(Self {
             database_url,
             listen_addr,
@@ -115,6 +154,7 @@ impl Config {
             token_ttl_minutes,
             admin,
             demo_data,
+            mail,
         })
     }
 
@@ -169,6 +209,8 @@ mod tests {
             ("JWT_SECRET", "too-short"),
             ("TOKEN_TTL_MINUTES", "0"),
             ("DEMO_DATA", "yes please"),
+            ("SMTP_URL", "http://mail"),
+            ("MAIL_POLL_SECONDS", "0"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod grading;
+pub mod mail;
 pub mod graphql;
 pub mod period;
 pub mod schemes;

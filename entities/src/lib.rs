@@ -4,6 +4,9 @@
 pub mod prelude;
 
 pub mod agency;
+pub mod assessment_result;
+pub mod assessment_run;
+pub mod breach;
 pub mod attendance;
 pub mod calendar_year;
 pub mod change;
@@ -11,6 +14,10 @@ pub mod complaint;
 pub mod contract;
 pub mod fault;
 pub mod information_system;
+pub mod job_lease;
+pub mod notice;
+pub mod outbox;
+pub mod outbox_attempt;
 pub mod outage;
 pub mod region;
 pub mod scheme;

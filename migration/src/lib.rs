@@ -7,6 +7,7 @@ mod common;
 mod m20261123_000001_reference_data;
 mod m20261123_000002_facts;
 mod m20261123_000003_schemes_calendar;
+mod m20261123_000004_runs_notices;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_reference_data::Migration),
             Box::new(m20261123_000002_facts::Migration),
             Box::new(m20261123_000003_schemes_calendar::Migration),
+            Box::new(m20261123_000004_runs_notices::Migration),
         ]
     }
 }

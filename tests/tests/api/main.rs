@@ -7,6 +7,7 @@ mod access;
 mod assessment;
 mod demo;
 mod login;
+mod mail;
 mod refusals;
 mod schema;
 mod world;
