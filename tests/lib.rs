@@ -22,6 +22,8 @@ pub const ADMIN_PASSWORD: &str = "Admin-pass-2026";
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub struct TestApp {
+    /// The configuration the server started with (to start another on the same database).
+    pub config: Config,
     pub base: String,
     pub client: reqwest::Client,
     pub database_url: String,
@@ -107,6 +109,7 @@ pub async fn spawn_app() -> TestApp {
         },
         demo_data: false,
         mail: api::config::MailConfig::files(std::env::temp_dir().join(format!("govcloud-e2e-mail-{}-{stamp}-{n}", std::process::id()))),
+        schedule: None,
     };
     spawn_with(config, cleanup).await
 }
@@ -140,10 +143,11 @@ async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection, now: u64) {
 /// Starts the server with a given configuration (e.g. `demo_data`).
 pub async fn spawn_with(config: Config, cleanup: Option<(String, String)>) -> TestApp {
     let database_url = config.database_url.clone();
-    let app = Application::build(config).await.expect("the server starts");
+    let app = Application::build(config.clone()).await.expect("the server starts");
     let port = app.port();
     tokio::spawn(app.run());
     TestApp {
+        config,
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         database_url,

@@ -51,6 +51,9 @@ pub struct Config {
     pub admin: AdminSeed,
     pub demo_data: bool,
     pub mail: MailConfig,
+    /// Cron expressions (Asia/Shanghai) of the scheduled runs; `None`: no
+    /// scheduled jobs in this process (`SCHEDULER=0`).
+    pub schedule: Option<crate::scheduler::Schedule>,
 }
 
 /// Where notices are mailed: over SMTP when `SMTP_URL` is set, else written as
@@ -147,6 +150,18 @@ impl Config {
             from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
             poll_seconds,
         };
+        let schedule = match get("SCHEDULER").as_deref() {
+            Some("0") | Some("false") => None,
+            None | Some("1") | Some("true") => {
+                let default = crate::scheduler::Schedule::default();
+                Some(crate::scheduler::Schedule {
+                    monthly_cron: get("MONTHLY_CRON").unwrap_or(default.monthly_cron),
+                    annual_cron: get("ANNUAL_CRON").unwrap_or(default.annual_cron),
+                    risk_cron: get("RISK_CHECK_CRON").unwrap_or(default.risk_cron),
+                })
+            }
+            Some(_) => return Err(bad("SCHEDULER", "must be 1 or 0")),
+        };
         Ok(Self {
             database_url,
             listen_addr,
@@ -155,6 +170,7 @@ impl Config {
             admin,
             demo_data,
             mail,
+            schedule,
         })
     }
 
@@ -211,6 +227,7 @@ mod tests {
             ("DEMO_DATA", "yes please"),
             ("SMTP_URL", "http://mail"),
             ("MAIL_POLL_SECONDS", "0"),
+            ("SCHEDULER", "sometimes"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

@@ -61,6 +61,12 @@ pub trait Resource: Send + Sync + 'static {
 
     fn id(m: &Self::Model) -> i64;
     fn scope(m: &Self::Model) -> Scope;
+
+    /// A further condition on what the actor sees beyond the scope (e.g. vendors
+    /// see published results only); applied to lists and single reads alike.
+    fn restrict(_actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
+        query
+    }
 }
 
 pub trait Writable: Resource {
@@ -103,10 +109,14 @@ async fn find<R: Resource>(conn: &impl ConnectionTrait, id: i64) -> AppResult<Op
     Ok(R::Entity::find().filter(R::ID.eq(id)).one(conn).await?)
 }
 
+async fn find_visible<R: Resource>(conn: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<Option<R::Model>> {
+    Ok(R::restrict(actor, R::Entity::find().filter(R::ID.eq(id))).one(conn).await?)
+}
+
 /// One row the actor may read. Rows outside its reach are `NOT_FOUND`, exactly
 /// like missing ones, so ids do not reveal other vendors' data.
 pub async fn get<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppResult<R::Model> {
-    match find::<R>(&state.db, id).await? {
+    match find_visible::<R>(&state.db, actor, id).await? {
         Some(row) if access::can_read(actor, &R::POLICY, R::scope(&row)) => Ok(row),
         _ => Err(AppError::not_found(format!("{} {id}", R::NAME))),
     }
@@ -165,7 +175,7 @@ pub async fn list<R: Resource>(
             ));
         }
     };
-    let query = scoped::<R>(actor)?;
+    let query = R::restrict(actor, scoped::<R>(actor)?);
     let query = filtered::<R>(query, &filter)?;
     let total = query.clone().count(&state.db).await?;
     let items = query

@@ -33,6 +33,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    /// The cron jobs, alive as long as the application.
+    _scheduler: Option<tokio_cron_scheduler::JobScheduler>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,10 @@ pub enum StartError {
     },
     #[error("start-up data: {0}")]
     Bootstrap(#[from] crate::error::AppError),
+    #[error("mail: {0}")]
+    Mail(#[from] crate::mail::mailer::MailError),
+    #[error("{0}: not a valid cron expression ({1})")]
+    Schedule(String, tokio_cron_scheduler::JobSchedulerError),
 }
 
 impl Application {
@@ -64,6 +70,23 @@ impl Application {
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
             crate::demo::load(&state.db).await?;
+        }
+        let mailer = crate::mail::mailer::Mailer::from_config(&config.mail)?;
+        tracing::info!(backend = mailer.backend(), "notices are mailed through the outbox");
+        crate::mail::sender::spawn_sender(state.db.clone(), mailer, std::time::Duration::from_secs(config.mail.poll_seconds));
+        let mut scheduler_handle = None;
+        if let Some(schedule) = &config.schedule {
+            let holder = crate::leases::holder_name();
+            let scheduler = crate::scheduler::start(state.db.clone(), schedule, holder.clone())
+                .await
+                .map_err(|(variable, e)| StartError::Schedule(variable, e))?;
+            scheduler_handle = Some(scheduler);
+            let db = state.db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = crate::scheduler::catch_up(&db, &holder).await {
+                    tracing::error!(error = %e, "catch-up of missed scheduled runs failed");
+                }
+            });
         }
         let listener = TcpListener::bind(config.listen_addr)
             .await
@@ -86,6 +109,7 @@ impl Application {
             listener,
             router,
             state,
+            _scheduler: scheduler_handle,
         })
     }
 

@@ -45,12 +45,13 @@ pub async fn subject(
     }
     let region = crud::get::<Regions>(state, actor, region_id).await?;
     crud::get::<crate::graphql::vendors::Vendors>(state, actor, vendor_id).await?;
-    let scheme = crate::schemes::require_known(&state.db, "regionId", &region.scheme_code).await?;
-    Ok(Subject {
-        region,
-        vendor_id,
-        scheme,
-    })
+    subject_of(&state.db, region, vendor_id).await
+}
+
+/// The subject without an access check (scheduled runs act for the platform).
+pub async fn subject_of(conn: &impl ConnectionTrait, region: entities::region::Model, vendor_id: i64) -> AppResult<Subject> {
+    let scheme = crate::schemes::require_known(conn, "regionId", &region.scheme_code).await?;
+    Ok(Subject { region, vendor_id, scheme })
 }
 
 fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
@@ -92,15 +93,8 @@ pub async fn month(
         .map_err(|e| engine_error("period", e))
 }
 
-/// The service year's result. Monthly totals, for a blending scheme, are those
-/// of the months that have ended by `now` (computed now from the facts), for
-/// the months the vendor's contract covers.
-pub async fn year(
-    conn: &impl ConnectionTrait,
-    subject: &Subject,
-    start_year: i32,
-    now: DateTime<Utc>,
-) -> AppResult<AnnualResult> {
+/// The service year and its contract (for the settlement amount), if any.
+pub async fn service_year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i32) -> AppResult<(ServiceYear, Option<entities::contract::Model>)> {
     let service_year = ServiceYear::new(subject.scheme.service_year_first_month, start_year)
         .map_err(|e| AppError::bad("serviceYear", e.to_string()))?;
     let contract = entities::contract::Entity::find()
@@ -109,26 +103,35 @@ pub async fn year(
         .filter(entities::contract::Column::ServiceYear.eq(start_year))
         .one(conn)
         .await?;
-    let mut monthly = Vec::new();
-    if subject.scheme.blend.is_some() && contract.is_some() {
-        for m in service_year
-            .months()
-            .filter(|m| Period::Month(*m).end() <= now)
-        {
-            monthly.push((m, month(conn, subject, m).await?.total));
-        }
-    }
+    Ok((service_year, contract))
+}
+
+/// The year's result from the facts and the given monthly totals.
+pub async fn year_with(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+    monthly: &[(Month, Decimal)],
+) -> AppResult<AnnualResult> {
+    let (service_year, contract) = service_year(conn, subject, start_year).await?;
     let period = Period::ServiceYear(service_year);
     let facts = facts::load(conn, &window(subject, period, start_year)).await?;
     let calendar = crate::calendar::load(conn).await?;
     let settlement: Option<Decimal> = contract.map(|c| c.settlement_amount.round_dp(2));
-    engine::assess_year(
-        &subject.scheme,
-        &calendar,
-        &facts,
-        service_year,
-        &monthly,
-        settlement,
-    )
-    .map_err(|e| engine_error("serviceYear", e))
+    engine::assess_year(&subject.scheme, &calendar, &facts, service_year, monthly, settlement)
+        .map_err(|e| engine_error("serviceYear", e))
+}
+
+/// The preview of a service year: monthly totals, for a blending scheme, are
+/// computed now from the facts for the months that have ended by `now`, when the
+/// vendor's contract covers the year.
+pub async fn year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i32, now: DateTime<Utc>) -> AppResult<AnnualResult> {
+    let (service_year, contract) = service_year(conn, subject, start_year).await?;
+    let mut monthly = Vec::new();
+    if subject.scheme.blend.is_some() && contract.is_some() {
+        for m in service_year.months().filter(|m| Period::Month(*m).end() <= now) {
+            monthly.push((m, month(conn, subject, m).await?.total));
+        }
+    }
+    year_with(conn, subject, start_year, &monthly).await
 }

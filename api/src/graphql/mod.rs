@@ -7,10 +7,13 @@ mod macros;
 pub mod agencies;
 pub mod assessment;
 pub mod contracts;
+pub mod dashboards;
 pub mod facts;
 pub mod nested;
+pub mod notices;
 pub mod regions;
 pub mod rules;
+pub mod runs;
 pub mod session;
 pub mod systems;
 pub mod users;
@@ -26,6 +29,10 @@ pub struct Query(
     session::SessionQuery,
     assessment::AssessmentQuery,
     rules::RulesQuery,
+    runs::AssessmentRunQuery,
+    runs::AssessmentResultQuery,
+    dashboards::DashboardQuery,
+    notices::NoticeQuery,
     regions::RegionQuery,
     vendors::VendorQuery,
     contracts::ContractQuery,
@@ -51,6 +58,8 @@ pub struct Query(
 pub struct Mutation(
     session::SessionMutation,
     rules::RulesMutation,
+    runs::RunMutation,
+    notices::NoticeMutation,
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,

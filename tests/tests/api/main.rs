@@ -5,9 +5,12 @@
 
 mod access;
 mod assessment;
+mod dashboards;
 mod demo;
+mod flow;
 mod login;
 mod mail;
 mod refusals;
+mod schedule;
 mod schema;
 mod world;

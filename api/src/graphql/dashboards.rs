@@ -1,0 +1,500 @@
+//! Dashboards (issue 4, item 4): for a region and a period, the vendors ranked by
+//! total with their indicator breakdown, one vendor's monthly trend over a year,
+//! satisfaction per vendor and service year, the annual results with the 80/20
+//! parts and the penalty, and the open and overdue notices per vendor.
+//!
+//! Supervisors of the region and administrators see every vendor and the latest
+//! revision of each result, drafts included (flagged `published`); a vendor sees
+//! the same views for itself only, and only published results; agencies have no
+//! dashboards. Every resolver runs a fixed number of SQL statements whatever the
+//! number of vendors: the rows of the region and period in one query, the latest
+//! revision picked in Rust, and the vendors' names in one `IN (…)` query.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+use chrono::Utc;
+use jobs::engine::round_half_up_2dp;
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::Value;
+
+use super::assessment::{Penalty, Scorecard};
+use super::nested::id;
+use super::runs::scorecard_of;
+use super::vendors::Vendor;
+use crate::access::{self, Policy, Scope};
+use crate::auth::{Actor, Role};
+use crate::crud;
+use crate::error::{AppError, AppResult, GqlResult};
+use crate::period::{Period, local};
+use crate::runs::{ANNUAL, MONTHLY};
+
+/// The highest total of one survey response: Q1–Q9 at 4 and Q10 at 8 (spec §2).
+const SURVEY_MAX_POINTS: i64 = 44;
+
+/// What of a region's results the caller sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Every vendor, drafts included (the region's supervisors, administrators).
+    Region,
+    /// This vendor's published results only.
+    Vendor(i64),
+}
+
+impl Reach {
+    fn vendor(self) -> Option<i64> {
+        match self {
+            Self::Region => None,
+            Self::Vendor(v) => Some(v),
+        }
+    }
+}
+
+fn no_agencies(actor: &Actor) -> AppResult<()> {
+    match actor.role {
+        Role::Agency { .. } => Err(AppError::forbidden("dashboards are for supervision teams and vendors")),
+        _ => Ok(()),
+    }
+}
+
+/// The caller's reach in a region that must exist. A region whose results the
+/// caller may not read is `NOT_FOUND`, as in `crud`.
+async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> AppResult<Reach> {
+    no_agencies(actor)?;
+    let reach = match actor.role {
+        Role::Vendor { vendor_id } => Reach::Vendor(vendor_id),
+        _ if access::can_read(actor, &Policy::FACT, Scope { region: Some(region_id), vendor: None, agency: None }) => Reach::Region,
+        _ => return Err(AppError::not_found(format!("Region {region_id}"))),
+    };
+    require_region(db, region_id).await?;
+    Ok(reach)
+}
+
+async fn require_region(db: &DatabaseConnection, region_id: i64) -> AppResult<()> {
+    match entities::region::Entity::find_by_id(region_id).one(db).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::not_found(format!("Region {region_id}"))),
+    }
+}
+
+fn check_year(field: &str, year: i32) -> AppResult<()> {
+    if (2000..=2100).contains(&year) { Ok(()) } else { Err(AppError::bad(field, "must be from 2000 to 2100")) }
+}
+
+fn month_text(period: &str) -> AppResult<String> {
+    match Period::parse(period) {
+        Ok(p @ Period::Month { .. }) => Ok(p.to_string()),
+        _ => Err(AppError::bad("period", format!("\"{period}\" is not a month YYYY-MM"))),
+    }
+}
+
+/// The results of a kind in a region for some periods, as the reach allows, in
+/// one query.
+async fn results(
+    db: &DatabaseConnection,
+    reach: Reach,
+    region_id: i64,
+    kind: &str,
+    periods: Vec<String>,
+    vendor_id: Option<i64>,
+) -> AppResult<Vec<entities::assessment_result::Model>> {
+    use entities::assessment_result::Column as C;
+    let mut query = entities::assessment_result::Entity::find()
+        .filter(C::RegionId.eq(region_id))
+        .filter(C::Kind.eq(kind))
+        .filter(C::Period.is_in(periods));
+    if let Some(vendor_id) = vendor_id {
+        query = query.filter(C::VendorId.eq(vendor_id));
+    }
+    if let Reach::Vendor(own) = reach {
+        query = query.filter(C::VendorId.eq(own)).filter(C::Published.eq(true));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// The highest revision of each key.
+fn latest_by<K: Ord>(rows: Vec<entities::assessment_result::Model>, key: impl Fn(&entities::assessment_result::Model) -> K) -> BTreeMap<K, entities::assessment_result::Model> {
+    let mut latest: BTreeMap<K, entities::assessment_result::Model> = BTreeMap::new();
+    for row in rows {
+        let k = key(&row);
+        if latest.get(&k).is_none_or(|kept| kept.revision < row.revision) {
+            latest.insert(k, row);
+        }
+    }
+    latest
+}
+
+/// The vendors of `ids`, in one query.
+async fn vendors(db: &DatabaseConnection, ids: impl IntoIterator<Item = i64>) -> AppResult<HashMap<i64, entities::vendor::Model>> {
+    let ids: Vec<i64> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = entities::vendor::Entity::find().filter(entities::vendor::Column::Id.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|v| (v.id, v)).collect())
+}
+
+fn vendor_of(names: &HashMap<i64, entities::vendor::Model>, vendor_id: i64) -> AppResult<Vendor> {
+    names
+        .get(&vendor_id)
+        .cloned()
+        .map(Vendor::from)
+        .ok_or_else(|| AppError::Internal(format!("vendor {vendor_id} of a stored row is missing").into()))
+}
+
+/// A stored result's document and its exact total (the `total` column is rounded).
+fn document(r: &entities::assessment_result::Model) -> AppResult<(Value, Decimal)> {
+    let doc: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
+    let total = exact(&doc["total"]).ok_or_else(|| AppError::Internal(format!("result {} has no total", r.id).into()))?;
+    Ok((doc, total))
+}
+
+/// A decimal as the engine serialises it (a string), exact.
+fn exact(v: &Value) -> Option<Decimal> {
+    v.as_str().and_then(|s| s.parse().ok())
+}
+
+/// The latest result of each vendor with its document and exact total, best
+/// total first (equal totals by vendor id).
+fn ranked(rows: Vec<entities::assessment_result::Model>) -> AppResult<Vec<(entities::assessment_result::Model, Value, Decimal)>> {
+    let mut out = latest_by(rows, |r| r.vendor_id)
+        .into_values()
+        .map(|r| document(&r).map(|(doc, total)| (r, doc, total)))
+        .collect::<AppResult<Vec<_>>>()?;
+    out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.vendor_id.cmp(&b.0.vendor_id)));
+    Ok(out)
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct RankedResult {
+    /// 1 for the best total; equal totals share a rank. Null for a vendor, who
+    /// sees nothing of the others.
+    pub rank: Option<i32>,
+    pub vendor: Vendor,
+    pub result_id: ID,
+    pub revision: i32,
+    /// Shown rounded half-up to 2 decimals (ranked by the exact total).
+    pub total: Decimal,
+    pub passed: bool,
+    /// False for a draft (only supervisors and administrators see drafts).
+    pub published: bool,
+    #[graphql(skip)]
+    pub document: Value,
+}
+
+#[ComplexObject]
+impl RankedResult {
+    /// The indicator breakdown, with every deduction and its cause.
+    async fn scorecard(&self) -> Scorecard {
+        scorecard_of(&self.document)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TrendPoint {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// The month's total shown rounded half-up to 2 decimals; null without a
+    /// result (for a vendor: without a published one).
+    pub total: Option<Decimal>,
+    pub passed: Option<bool>,
+    pub published: Option<bool>,
+    pub revision: Option<i32>,
+}
+
+#[derive(SimpleObject)]
+pub struct VendorSatisfaction {
+    pub vendor: Vendor,
+    pub responses: i32,
+    /// Mean over the responses of (Q1 + … + Q10) / 44 × 100, shown rounded
+    /// half-up to 2 decimals.
+    pub percent: Decimal,
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AnnualStanding {
+    pub vendor: Vendor,
+    pub result_id: ID,
+    pub revision: i32,
+    pub published: bool,
+    /// No penalty tier applies.
+    pub passed: bool,
+    /// The year's total: monthly part + annual part (or the annual scorecard's
+    /// total for a scheme without a blend).
+    pub total: Decimal,
+    /// The mean of the monthly totals blended in; null without a blend.
+    pub monthly_mean: Option<Decimal>,
+    /// mean × monthly share (80 %).
+    pub monthly_part: Option<Decimal>,
+    /// The annual scorecard's total.
+    pub annual_total: Decimal,
+    /// annual total × annual share (20 %); null without a blend.
+    pub annual_part: Option<Decimal>,
+    pub months_without_result: Vec<String>,
+    /// The tier (threshold, rate) and the amount on the year's settlement.
+    pub penalty: Penalty,
+    #[graphql(skip)]
+    pub document: Value,
+}
+
+#[ComplexObject]
+impl AnnualStanding {
+    /// The annual scorecard (H1, I1, J1, J2 for the municipal scheme).
+    async fn scorecard(&self) -> Scorecard {
+        scorecard_of(&self.document["annual"])
+    }
+}
+
+impl AnnualStanding {
+    fn new(r: entities::assessment_result::Model, doc: Value, total: Decimal, vendor: Vendor) -> Self {
+        let blend = &doc["blend"];
+        let part = |value: &str, share: &str| Some(exact(&blend[value])? * exact(&blend[share])?).map(round_half_up_2dp);
+        let penalty = &doc["penalty"];
+        let money = |v: &Value| exact(v).map(round_half_up_2dp);
+        Self {
+            vendor,
+            result_id: id(r.id),
+            revision: r.revision,
+            published: r.published,
+            passed: r.passed,
+            total: round_half_up_2dp(total),
+            monthly_mean: exact(&blend["monthly_mean"]).map(round_half_up_2dp),
+            monthly_part: part("monthly_mean", "monthly_share"),
+            annual_total: exact(&doc["annual"]["total"]).map(round_half_up_2dp).unwrap_or_default(),
+            annual_part: part("annual_total", "annual_share"),
+            months_without_result: blend["months_without_result"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| format!("{:04}-{:02}", m["year"].as_i64().unwrap_or_default(), m["month"].as_i64().unwrap_or_default()))
+                .collect(),
+            penalty: Penalty {
+                tier_below: exact(&penalty["tier"]["below"]),
+                rate: exact(&penalty["rate"]).unwrap_or_default(),
+                settlement_amount: money(&penalty["settlement_amount"]),
+                amount: money(&penalty["amount"]),
+            },
+            document: doc,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct NoticeCount {
+    pub region_id: ID,
+    pub vendor: Vendor,
+    /// Notices not yet accepted.
+    pub open: i32,
+    /// Open notices past their deadline (Asia/Shanghai).
+    pub overdue: i32,
+}
+
+#[derive(Default)]
+pub struct DashboardQuery;
+
+#[Object]
+impl DashboardQuery {
+    /// The vendors of a region ranked by their total for a month `YYYY-MM`, best
+    /// first, each with its latest result and indicator breakdown. Supervisors
+    /// and administrators see the latest revision, drafts included; a vendor
+    /// sees its own latest published result only.
+    async fn ranking(&self, ctx: &Context<'_>, region_id: ID, period: String) -> async_graphql::Result<Vec<RankedResult>> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_id("regionId", &region_id)?;
+            let reach = reach(&state.db, actor, region_id).await?;
+            let period = month_text(&period)?;
+            let rows = ranked(results(&state.db, reach, region_id, MONTHLY, vec![period], None).await?)?;
+            let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            let mut previous: Option<(Decimal, i32)> = None;
+            for (position, (r, doc, total)) in rows.into_iter().enumerate() {
+                let rank = match previous {
+                    Some((t, rank)) if t == total => rank,
+                    _ => position as i32 + 1,
+                };
+                previous = Some((total, rank));
+                out.push(RankedResult {
+                    rank: (reach == Reach::Region).then_some(rank),
+                    vendor: vendor_of(&names, r.vendor_id)?,
+                    result_id: id(r.id),
+                    revision: r.revision,
+                    total: round_half_up_2dp(total),
+                    passed: r.passed,
+                    published: r.published,
+                    document: doc,
+                });
+            }
+            Ok(out)
+        }
+        .await
+        .gql()
+    }
+
+    /// One vendor's monthly totals over a calendar year: the twelve months in
+    /// order, each with its latest result (a vendor: its latest published one),
+    /// or null.
+    async fn vendor_trend(&self, ctx: &Context<'_>, vendor_id: ID, region_id: ID, year: i32) -> async_graphql::Result<Vec<TrendPoint>> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let vendor_id = crud::parse_id("vendorId", &vendor_id)?;
+            let region_id = crud::parse_id("regionId", &region_id)?;
+            check_year("year", year)?;
+            no_agencies(actor)?;
+            if !access::can_read(actor, &Policy::FACT, Scope { region: Some(region_id), vendor: Some(vendor_id), agency: None }) {
+                return Err(AppError::not_found(format!("results of vendor {vendor_id} in region {region_id}")));
+            }
+            let reach = reach(&state.db, actor, region_id).await?;
+            if vendors(&state.db, [vendor_id]).await?.is_empty() {
+                return Err(AppError::not_found(format!("Vendor {vendor_id}")));
+            }
+            let months: Vec<String> = (1..=12).map(|m| format!("{year:04}-{m:02}")).collect();
+            let rows = results(&state.db, reach, region_id, MONTHLY, months.clone(), Some(vendor_id)).await?;
+            let mut latest = latest_by(rows, |r| r.period.clone());
+            months
+                .into_iter()
+                .map(|period| {
+                    let Some(r) = latest.remove(&period) else {
+                        return Ok(TrendPoint { period, total: None, passed: None, published: None, revision: None });
+                    };
+                    let (_, total) = document(&r)?;
+                    Ok(TrendPoint {
+                        period,
+                        total: Some(round_half_up_2dp(total)),
+                        passed: Some(r.passed),
+                        published: Some(r.published),
+                        revision: Some(r.revision),
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()
+        }
+        .await
+        .gql()
+    }
+
+    /// Satisfaction per vendor of a region for a service year (named by the
+    /// calendar year it starts in), from the survey responses recorded: their
+    /// number and the mean of (Q1 + … + Q10) / 44 × 100 (spec §2). Vendors
+    /// without a response are not listed; a vendor sees its own row only.
+    async fn satisfaction(&self, ctx: &Context<'_>, region_id: ID, service_year: i32) -> async_graphql::Result<Vec<VendorSatisfaction>> {
+        async {
+            use entities::survey_response::Column as C;
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_id("regionId", &region_id)?;
+            check_year("serviceYear", service_year)?;
+            let reach = reach(&state.db, actor, region_id).await?;
+            let mut query = entities::survey_response::Entity::find()
+                .filter(C::RegionId.eq(region_id))
+                .filter(C::ServiceYear.eq(service_year));
+            if let Some(vendor_id) = reach.vendor() {
+                query = query.filter(C::VendorId.eq(vendor_id));
+            }
+            // vendor → (responses, Σ points)
+            let mut sums: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+            for r in query.all(&state.db).await? {
+                let points = [r.q1, r.q2, r.q3, r.q4, r.q5, r.q6, r.q7, r.q8, r.q9, r.q10].iter().map(|&q| i64::from(q)).sum::<i64>();
+                let entry = sums.entry(r.vendor_id).or_default();
+                entry.0 += 1;
+                entry.1 += points;
+            }
+            let names = vendors(&state.db, sums.keys().copied()).await?;
+            sums.into_iter()
+                .map(|(vendor_id, (responses, points))| {
+                    // mean of (points_i / 44 × 100) = Σ points × 100 / (44 × n), one exact division.
+                    let percent = Decimal::from(points) * Decimal::ONE_HUNDRED / Decimal::from(SURVEY_MAX_POINTS * responses);
+                    Ok(VendorSatisfaction {
+                        vendor: vendor_of(&names, vendor_id)?,
+                        responses: i32::try_from(responses).map_err(AppError::internal)?,
+                        percent: round_half_up_2dp(percent),
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()
+        }
+        .await
+        .gql()
+    }
+
+    /// The annual results of a region's vendors for a service year (named by the
+    /// calendar year it starts in), best total first: the total, the monthly mean
+    /// and the 80/20 parts, the annual scorecard, the penalty tier and amount.
+    /// Supervisors see the latest revision, drafts included; a vendor its own
+    /// latest published result only.
+    async fn annual_results(&self, ctx: &Context<'_>, region_id: ID, service_year: i32) -> async_graphql::Result<Vec<AnnualStanding>> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_id("regionId", &region_id)?;
+            check_year("serviceYear", service_year)?;
+            let reach = reach(&state.db, actor, region_id).await?;
+            let rows = ranked(results(&state.db, reach, region_id, ANNUAL, vec![service_year.to_string()], None).await?)?;
+            let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
+            rows.into_iter()
+                .map(|(r, doc, total)| {
+                    let vendor = vendor_of(&names, r.vendor_id)?;
+                    Ok(AnnualStanding::new(r, doc, total, vendor))
+                })
+                .collect::<AppResult<Vec<_>>>()
+        }
+        .await
+        .gql()
+    }
+
+    /// Open (not accepted) and overdue (open and past the deadline, Asia/Shanghai)
+    /// notices per region and vendor, vendors with open notices only. Supervisors
+    /// see their region, vendors their own, administrators all regions or the
+    /// one given.
+    async fn notice_counts(&self, ctx: &Context<'_>, region_id: Option<ID>) -> async_graphql::Result<Vec<NoticeCount>> {
+        async {
+            use entities::notice::Column as C;
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_opt_id("regionId", &region_id)?;
+            no_agencies(actor)?;
+            let (region, vendor) = match (region_id, actor.role) {
+                (Some(r), _) => (Some(r), reach(&state.db, actor, r).await?.vendor()),
+                (None, Role::Supervisor { region_id }) => (Some(region_id), None),
+                (None, Role::Vendor { vendor_id }) => (None, Some(vendor_id)),
+                (None, _) => (None, None),
+            };
+            // The rule of `notices::is_overdue`, in SQL.
+            let today = local(Utc::now()).date_naive();
+            let overdue = Expr::from(Func::sum(Expr::case(C::Deadline.lt(today), 1).finally(0)));
+            let mut query = entities::notice::Entity::find()
+                .select_only()
+                .column(C::RegionId)
+                .column(C::VendorId)
+                .column_as(C::Id.count(), "open")
+                .column_as(overdue, "overdue")
+                .filter(C::Status.ne("ACCEPTED"));
+            if let Some(r) = region {
+                query = query.filter(C::RegionId.eq(r));
+            }
+            if let Some(v) = vendor {
+                query = query.filter(C::VendorId.eq(v));
+            }
+            let rows: Vec<(i64, i64, i64, i64)> = query
+                .group_by(C::RegionId)
+                .group_by(C::VendorId)
+                .order_by_asc(C::RegionId)
+                .order_by_asc(C::VendorId)
+                .into_tuple()
+                .all(&state.db)
+                .await?;
+            let names = vendors(&state.db, rows.iter().map(|r| r.1)).await?;
+            rows.into_iter()
+                .map(|(region_id, vendor_id, open, overdue)| {
+                    Ok(NoticeCount {
+                        region_id: id(region_id),
+                        vendor: vendor_of(&names, vendor_id)?,
+                        open: i32::try_from(open).map_err(AppError::internal)?,
+                        overdue: i32::try_from(overdue).map_err(AppError::internal)?,
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()
+        }
+        .await
+        .gql()
+    }
+}

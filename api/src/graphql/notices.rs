@@ -1,0 +1,164 @@
+//! Rectification notices through GraphQL. Supervisors see and raise their
+//! region's, vendors see their own; the vendor acknowledges and submits its
+//! rectification, the supervisor accepts or reopens.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use super::nested::id;
+use crate::access::{self, Policy, Scope};
+use crate::auth::{Actor, Role};
+use crate::crud::{self, TimeColumn};
+use crate::db;
+use crate::error::{AppError, AppResult, GqlResult};
+use crate::notices::{self, NewNotice, Step};
+use crate::period::local;
+use crate::validate;
+
+resource!(Notices => notice, name: "Notice", policy: Policy::FACT,
+    region: Some(entities::notice::Column::RegionId), vendor: Some(entities::notice::Column::VendorId),
+    agency: None, time: TimeColumn::Date(entities::notice::Column::Deadline),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+#[derive(SimpleObject)]
+pub struct Notice {
+    pub id: ID,
+    pub region_id: ID,
+    pub vendor_id: ID,
+    /// MONTHLY_BELOW_PASS_MARK, ANNUAL_PENALTY, SECURITY_RISK_OVERDUE or MANUAL.
+    pub kind: String,
+    pub reason: String,
+    /// The deductions or facts behind it.
+    pub basis: Vec<String>,
+    pub result_id: Option<ID>,
+    pub risk_id: Option<ID>,
+    pub deadline: NaiveDate,
+    /// ISSUED, ACKNOWLEDGED, SUBMITTED, ACCEPTED or REOPENED.
+    pub status: String,
+    /// Past its deadline and not accepted.
+    pub overdue: bool,
+    pub rectification: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<entities::notice::Model> for Notice {
+    fn from(m: entities::notice::Model) -> Self {
+        Self {
+            overdue: notices::is_overdue(&m, Utc::now()),
+            id: id(m.id),
+            region_id: id(m.region_id),
+            vendor_id: id(m.vendor_id),
+            kind: m.kind,
+            reason: m.reason,
+            basis: serde_json::from_str(&m.basis).unwrap_or_default(),
+            result_id: m.result_id.map(id),
+            risk_id: m.risk_id.map(id),
+            deadline: m.deadline,
+            status: m.status,
+            rectification: m.rectification,
+            created_at: local(m.created_at),
+            updated_at: local(m.updated_at),
+        }
+    }
+}
+
+crud_api!(@read resource: Notices, object: Notice, page: NoticePage, query: NoticeQuery { notice, notices });
+
+#[derive(InputObject)]
+pub struct CreateNoticeInput {
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub reason: String,
+    #[graphql(default)]
+    pub basis: Vec<String>,
+    /// Default: 10 working days from today.
+    pub deadline: Option<NaiveDate>,
+}
+
+#[derive(Default)]
+pub struct NoticeMutation;
+
+#[Object]
+impl NoticeMutation {
+    /// A notice raised by hand (supervisors of the region); mailed to the vendor.
+    async fn create_notice(&self, ctx: &Context<'_>, input: CreateNoticeInput) -> async_graphql::Result<Notice> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_id("input.regionId", &input.region_id)?;
+            let vendor_id = crud::parse_id("input.vendorId", &input.vendor_id)?;
+            if !access::can_modify(actor, &Policy::FACT, Scope { region: Some(region_id), vendor: Some(vendor_id), agency: None }) {
+                return Err(AppError::forbidden("only the region's supervisors raise notices"));
+            }
+            let now = Utc::now();
+            if input.deadline.is_some_and(|d| d < local(now).date_naive()) {
+                return Err(AppError::bad("input.deadline", "must not be in the past"));
+            }
+            let basis = input
+                .basis
+                .into_iter()
+                .enumerate()
+                .map(|(i, b)| validate::text(&format!("input.basis[{i}]"), b, 2000))
+                .collect::<AppResult<Vec<_>>>()?;
+            let new = NewNotice {
+                region_id,
+                vendor_id,
+                kind: notices::MANUAL,
+                period: None,
+                reason: validate::text("input.reason", input.reason, 2000)?,
+                basis,
+                result_id: None,
+                risk_id: None,
+                deadline: input.deadline,
+                created_by: Some(actor.user_id),
+            };
+            let txn = db::write_txn(&state.db).await?;
+            let notice = notices::issue(&txn, new, now).await?;
+            txn.commit().await?;
+            Ok(Notice::from(notice))
+        }
+        .await
+        .gql()
+    }
+
+    /// The vendor confirms it has received the notice.
+    async fn acknowledge_notice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Notice> {
+        step(ctx, &id, Step::Acknowledge, None).await.gql()
+    }
+
+    /// The vendor says what it rectified.
+    async fn submit_rectification(&self, ctx: &Context<'_>, id: ID, rectification: String) -> async_graphql::Result<Notice> {
+        step(ctx, &id, Step::Submit, Some(rectification)).await.gql()
+    }
+
+    /// The supervisor accepts the rectification: the notice is closed.
+    async fn accept_rectification(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Notice> {
+        step(ctx, &id, Step::Accept, None).await.gql()
+    }
+
+    /// The supervisor sends the rectification back.
+    async fn reopen_notice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Notice> {
+        step(ctx, &id, Step::Reopen, None).await.gql()
+    }
+}
+
+async fn step(ctx: &Context<'_>, notice_id: &ID, step: Step, text: Option<String>) -> AppResult<Notice> {
+    let (state, actor) = crud::env(ctx)?;
+    let notice = crud::get::<Notices>(state, actor, crud::parse_id("id", notice_id)?).await?;
+    may_step(actor, &notice, step)?;
+    let txn = db::write_txn(&state.db).await?;
+    let updated = notices::advance(&txn, notice, step, text, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(Notice::from(updated))
+}
+
+/// The vendor of the notice acknowledges and submits; its region's supervisors
+/// (and administrators) accept and reopen.
+fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> AppResult<()> {
+    let allowed = match (step.by_vendor(), actor.role) {
+        (true, Role::Vendor { vendor_id }) => vendor_id == notice.vendor_id,
+        (false, _) => access::can_modify(actor, &Policy::FACT, Scope { region: Some(notice.region_id), vendor: Some(notice.vendor_id), agency: None }),
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(AppError::forbidden("this step of the notice is not yours to take")) }
+}

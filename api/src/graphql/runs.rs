@@ -1,0 +1,285 @@
+//! Assessment runs and their results through GraphQL: supervisors run a region's
+//! month or service year, see the ranking of drafts, and publish a run; vendors
+//! see their own published results only.
+
+use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use jobs::engine::Month;
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, QueryFilter, Select};
+use serde_json::Value;
+
+use super::assessment::{FactLink, IndicatorScore, ScoreDeduction, Scorecard};
+use super::nested::{self, id};
+use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
+use crate::auth::{Actor, Role};
+use crate::crud::{self, ListFilter, Resource, TimeColumn};
+use crate::error::{AppError, AppResult, GqlResult};
+use crate::period::local;
+use crate::runs::{self, Trigger};
+
+const RUN_POLICY: Policy =
+    Policy { everyone_reads: false, supervisor: SupervisorAccess::Region, vendor_reads_own: false, agency: AgencyAccess::None };
+
+resource!(AssessmentRuns => assessment_run, name: "AssessmentRun", policy: RUN_POLICY,
+    region: Some(entities::assessment_run::Column::RegionId), vendor: None, agency: None, time: TimeColumn::None,
+    scope: |m| Scope { region: Some(m.region_id), vendor: None, agency: None });
+
+/// Results: like facts, but a vendor sees only published ones.
+pub struct AssessmentResults;
+
+impl Resource for AssessmentResults {
+    type Entity = entities::assessment_result::Entity;
+    type Model = entities::assessment_result::Model;
+    type ActiveModel = entities::assessment_result::ActiveModel;
+    type Column = entities::assessment_result::Column;
+    const NAME: &'static str = "AssessmentResult";
+    const POLICY: Policy = Policy::FACT;
+    const ID: Self::Column = entities::assessment_result::Column::Id;
+    const REGION: Option<Self::Column> = Some(entities::assessment_result::Column::RegionId);
+    const VENDOR: Option<Self::Column> = Some(entities::assessment_result::Column::VendorId);
+    const AGENCY: Option<Self::Column> = None;
+    const TIME: TimeColumn<Self::Column> = TimeColumn::None;
+
+    fn id(m: &Self::Model) -> i64 {
+        m.id
+    }
+    fn scope(m: &Self::Model) -> Scope {
+        Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None }
+    }
+    fn restrict(actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
+        match actor.role {
+            Role::Vendor { .. } => query.filter(entities::assessment_result::Column::Published.eq(true)),
+            _ => query,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AssessmentRun {
+    pub id: ID,
+    /// MONTHLY or ANNUAL.
+    pub kind: String,
+    pub region_id: ID,
+    /// `2025-03`, or the service year's first calendar year.
+    pub period: String,
+    pub scheme_code: String,
+    pub scheme_version: i32,
+    /// SCHEDULE, CATCH_UP or MANUAL.
+    pub trigger: String,
+    pub started_by_id: Option<ID>,
+    /// RUNNING, SUCCEEDED or FAILED.
+    pub status: String,
+    pub error: Option<String>,
+    pub started_at: DateTime<FixedOffset>,
+    pub finished_at: Option<DateTime<FixedOffset>>,
+}
+
+impl From<entities::assessment_run::Model> for AssessmentRun {
+    fn from(m: entities::assessment_run::Model) -> Self {
+        Self {
+            id: id(m.id),
+            kind: m.kind,
+            region_id: id(m.region_id),
+            period: m.period,
+            scheme_code: m.scheme_code,
+            scheme_version: m.scheme_version,
+            trigger: m.trigger,
+            started_by_id: m.started_by.map(id),
+            status: m.status,
+            error: m.error,
+            started_at: local(m.started_at),
+            finished_at: m.finished_at.map(local),
+        }
+    }
+}
+
+#[ComplexObject]
+impl AssessmentRun {
+    /// The run's results, best total first.
+    async fn results(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssessmentResult>> {
+        let run_id = crud::parse_id("id", &self.id).gql()?;
+        let all: Vec<AssessmentResult> =
+            nested::many::<AssessmentResults, AssessmentResult>(ctx, ListFilter { region_id: Some(self.region_id.clone()), ..Default::default() }).await?;
+        let mut mine: Vec<_> = all.into_iter().filter(|r| r.run_id == run_id).collect();
+        mine.sort_by(|a, b| b.exact_total.cmp(&a.exact_total));
+        Ok(mine)
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AssessmentResult {
+    pub id: ID,
+    #[graphql(skip)]
+    pub run_id: i64,
+    #[graphql(skip)]
+    pub exact_total: Decimal,
+    #[graphql(name = "runId")]
+    pub run: ID,
+    pub region_id: ID,
+    pub vendor_id: ID,
+    pub kind: String,
+    pub period: String,
+    pub revision: i32,
+    /// Shown rounded half-up to 2 decimals.
+    pub total: Decimal,
+    pub passed: bool,
+    pub published: bool,
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// The full stored result (scorecard, or annual result with its blend and penalty).
+    pub document: Json<Value>,
+}
+
+impl From<entities::assessment_result::Model> for AssessmentResult {
+    fn from(m: entities::assessment_result::Model) -> Self {
+        let exact_total = runs::exact_total(&m).unwrap_or(m.total);
+        let document: Value = serde_json::from_str(&m.document).unwrap_or_default();
+        Self {
+            id: id(m.id),
+            run_id: m.run_id,
+            exact_total,
+            run: id(m.run_id),
+            region_id: id(m.region_id),
+            vendor_id: id(m.vendor_id),
+            kind: m.kind,
+            period: m.period,
+            revision: m.revision,
+            total: jobs::engine::round_half_up_2dp(exact_total),
+            passed: m.passed,
+            published: m.published,
+            published_at: m.published_at.map(local),
+            document: Json(document),
+        }
+    }
+}
+
+#[ComplexObject]
+impl AssessmentResult {
+    /// The scorecard with every indicator and deduction (of a monthly result, or
+    /// the annual scorecard of an annual one).
+    async fn scorecard(&self) -> Scorecard {
+        let card = if self.kind == runs::ANNUAL { &self.document.0["annual"] } else { &self.document.0 };
+        scorecard_of(card)
+    }
+    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<super::vendors::Vendor> {
+        nested::one::<super::vendors::Vendors, _>(ctx, &self.vendor_id).await
+    }
+}
+
+fn dec(v: &Value) -> Decimal {
+    v.as_str().and_then(|s| s.parse().ok()).map(jobs::engine::round_half_up_2dp).unwrap_or_default()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect()
+}
+
+/// The GraphQL scorecard from a stored document (the engine's serialisation).
+pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
+    let indicators = card["indicators"].as_array().into_iter().flatten().map(|i| IndicatorScore {
+        code: i["code"].as_str().unwrap_or_default().to_owned(),
+        name_zh: i["name"]["zh"].as_str().unwrap_or_default().to_owned(),
+        name_en: i["name"]["en"].as_str().unwrap_or_default().to_owned(),
+        weight: dec(&i["weight"]),
+        score: dec(&i["score"]),
+        deducted: dec(&i["deducted"]),
+        capped: dec(&i["capped"]),
+        deductions: i["deductions"].as_array().into_iter().flatten().map(|d| ScoreDeduction {
+            points: dec(&d["points"]),
+            reason: d["reason"].as_str().unwrap_or_default().to_owned(),
+            facts: d["facts"].as_array().into_iter().flatten().map(|f| FactLink {
+                kind: f["kind"].as_str().unwrap_or_default().to_owned(),
+                id: id(f["id"].as_i64().unwrap_or_default()),
+            }).collect(),
+        }).collect(),
+        warnings: strings(&i["warnings"]),
+    });
+    Scorecard {
+        scheme_code: card["scheme_code"].as_str().unwrap_or_default().to_owned(),
+        scheme_version: card["scheme_version"].as_u64().unwrap_or_default() as u32,
+        period: period_text(&card["period"]),
+        total: dec(&card["total"]),
+        pass_mark: dec(&card["pass_mark"]),
+        passed: card["passed"].as_bool().unwrap_or_default(),
+        indicators: indicators.collect(),
+        warnings: strings(&card["warnings"]),
+    }
+}
+
+fn period_text(p: &Value) -> String {
+    match (&p["month"], &p["service_year"]) {
+        (m, _) if m.is_object() => format!("{:04}-{:02}", m["year"].as_i64().unwrap_or_default(), m["month"].as_i64().unwrap_or_default()),
+        (_, y) if !y.is_null() => y.to_string(),
+        _ => p.to_string(),
+    }
+}
+
+crud_api!(@read resource: AssessmentRuns, object: AssessmentRun, page: AssessmentRunPage,
+    query: AssessmentRunQuery { assessment_run, assessment_runs });
+crud_api!(@read resource: AssessmentResults, object: AssessmentResult, page: AssessmentResultPage,
+    query: AssessmentResultQuery { assessment_result, assessment_results });
+
+fn month_of(period: &str) -> AppResult<Month> {
+    match crate::period::Period::parse(period) {
+        Ok(crate::period::Period::Month { year, month }) => Month::new(year, month).map_err(|e| AppError::bad("period", e.to_string())),
+        _ => Err(AppError::bad("period", format!("\"{period}\" is not a month YYYY-MM"))),
+    }
+}
+
+/// Supervisors of the region (and administrators) run and publish.
+fn may_run(actor: &Actor, region_id: i64) -> AppResult<()> {
+    let scope = Scope { region: Some(region_id), vendor: None, agency: None };
+    if access::can_modify(actor, &RUN_POLICY, scope) { Ok(()) } else { Err(AppError::forbidden("only the region's supervisors run assessments")) }
+}
+
+#[derive(Default)]
+pub struct RunMutation;
+
+#[Object]
+impl RunMutation {
+    /// Assesses every contracted vendor of the region for the month; the results
+    /// are stored as a new revision, as drafts.
+    async fn run_monthly_assessment(&self, ctx: &Context<'_>, region_id: ID, period: String) -> async_graphql::Result<AssessmentRun> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_id("regionId", &region_id)?;
+            may_run(actor, region_id)?;
+            let month = month_of(&period)?;
+            runs::run_monthly(&state.db, region_id, month, Trigger::Manual { user_id: actor.user_id }).await.map(AssessmentRun::from)
+        }
+        .await
+        .gql()
+    }
+
+    /// Assesses the service year starting in `serviceYear`, blending the
+    /// published monthly results.
+    async fn run_annual_assessment(&self, ctx: &Context<'_>, region_id: ID, service_year: i32) -> async_graphql::Result<AssessmentRun> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let region_id = crud::parse_id("regionId", &region_id)?;
+            may_run(actor, region_id)?;
+            if !(2000..=2100).contains(&service_year) {
+                return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
+            }
+            runs::run_annual(&state.db, region_id, service_year, Trigger::Manual { user_id: actor.user_id }).await.map(AssessmentRun::from)
+        }
+        .await
+        .gql()
+    }
+
+    /// Publishes a run's results: vendors see them, and notices are issued (and
+    /// mailed) for totals below the pass mark or in a penalty tier.
+    async fn publish_assessment_run(&self, ctx: &Context<'_>, run_id: ID) -> async_graphql::Result<AssessmentRun> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let run = crud::get::<AssessmentRuns>(state, actor, crud::parse_id("runId", &run_id)?).await?;
+            may_run(actor, run.region_id)?;
+            crate::publishing::publish(&state.db, run.id, actor.user_id, Utc::now()).await?;
+            crud::get::<AssessmentRuns>(state, actor, run.id).await.map(AssessmentRun::from)
+        }
+        .await
+        .gql()
+    }
+}

@@ -1,0 +1,62 @@
+//! Leases in the database, so that of several server processes on one database
+//! only one runs a given job: a process runs it only while it holds the lease.
+//! Taking a lease is one atomic statement (an insert, or an update of an
+//! expired lease), safe on PostgreSQL and SQLite alike.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::error::AppResult;
+use entities::job_lease::{ActiveModel, Column, Entity};
+
+/// This process's name in the leases table.
+pub fn holder_name() -> String {
+    use rand::Rng;
+    format!("pid{}-{:08x}", std::process::id(), rand::rng().random::<u32>())
+}
+
+/// Takes the lease `name` for `ttl` if it is free or expired; true when taken.
+pub async fn acquire(db: &impl ConnectionTrait, name: &str, holder: &str, now: DateTime<Utc>, ttl: Duration) -> AppResult<bool> {
+    let inserted = Entity::insert(ActiveModel {
+        name: Set(name.to_owned()),
+        holder: Set(holder.to_owned()),
+        expires_at: Set(now + ttl),
+    })
+    .on_conflict(OnConflict::column(Column::Name).do_nothing().to_owned())
+    .exec_without_returning(db)
+    .await?;
+    if inserted == 1 {
+        return Ok(true);
+    }
+    let taken_over = Entity::update_many()
+        .col_expr(Column::Holder, Expr::value(holder))
+        .col_expr(Column::ExpiresAt, Expr::value(now + ttl))
+        .filter(Column::Name.eq(name))
+        .filter(Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(taken_over.rows_affected == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn db() -> sea_orm::DatabaseConnection {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.expect("sqlite");
+        use migration::MigratorTrait;
+        migration::Migrator::up(&db, None).await.expect("migrations");
+        db
+    }
+
+    #[tokio::test]
+    async fn a_held_lease_is_refused_until_it_expires() {
+        let db = db().await;
+        let t0 = Utc::now();
+        assert!(acquire(&db, "monthly:1:2025-03", "a", t0, Duration::minutes(30)).await.expect("a"));
+        assert!(!acquire(&db, "monthly:1:2025-03", "b", t0, Duration::minutes(30)).await.expect("b"));
+        // 31 minutes later the lease of "a" has run out.
+        assert!(acquire(&db, "monthly:1:2025-03", "b", t0 + Duration::minutes(31), Duration::minutes(30)).await.expect("b later"));
+    }
+}

@@ -1,0 +1,153 @@
+//! Rectification notices (整改通知): raised when a published monthly total is
+//! below the pass mark, when an annual total falls into a penalty tier, or by a
+//! supervisor by hand; mailed to the vendor's contacts through the outbox in the
+//! same transaction; then acknowledged and answered by the vendor and accepted or
+//! reopened by the supervisor.
+//!
+//! issued → acknowledged → submitted → accepted, or submitted → reopened →
+//! (acknowledged →) submitted → …; past its deadline and not accepted: overdue.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set};
+
+use crate::error::{AppError, AppResult};
+use crate::mail::{outbox, templates};
+use crate::period::local;
+
+/// Working days a vendor has to rectify (a scheme may later carry its own).
+pub const DEADLINE_WORKING_DAYS: u32 = 10;
+
+pub const MONTHLY_BELOW_PASS_MARK: &str = "MONTHLY_BELOW_PASS_MARK";
+pub const ANNUAL_PENALTY: &str = "ANNUAL_PENALTY";
+pub const SECURITY_RISK_OVERDUE: &str = "SECURITY_RISK_OVERDUE";
+pub const MANUAL: &str = "MANUAL";
+
+pub struct NewNotice {
+    pub region_id: i64,
+    pub vendor_id: i64,
+    pub kind: &'static str,
+    /// The assessment period (`2025-03`, `2025`) of an assessment notice.
+    pub period: Option<String>,
+    pub reason: String,
+    /// The deductions or facts behind it, one line each.
+    pub basis: Vec<String>,
+    pub result_id: Option<i64>,
+    pub risk_id: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub created_by: Option<i64>,
+}
+
+/// 10 working days after the local day of `now`, by the calendar; 14 days when
+/// the calendar does not cover the year yet (logged, never silently wrong).
+pub async fn default_deadline(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<NaiveDate> {
+    let today = local(now).date_naive();
+    let calendar = crate::calendar::load(conn).await?;
+    Ok(calendar.add_working_days(today, DEADLINE_WORKING_DAYS).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "no calendar for the notice deadline; using 14 days");
+        today + Duration::days(14)
+    }))
+}
+
+/// Writes the notice and its e-mails (one per vendor contact) in `txn`.
+pub async fn issue(txn: &DatabaseTransaction, n: NewNotice, now: DateTime<Utc>) -> AppResult<entities::notice::Model> {
+    let vendor = entities::vendor::Entity::find_by_id(n.vendor_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::bad("vendorId", format!("no Vendor with id {}", n.vendor_id)))?;
+    let region = entities::region::Entity::find_by_id(n.region_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::bad("regionId", format!("no Region with id {}", n.region_id)))?;
+    let deadline = match n.deadline {
+        Some(d) => d,
+        None => default_deadline(txn, now).await?,
+    };
+    let notice = entities::notice::ActiveModel {
+        region_id: Set(n.region_id),
+        vendor_id: Set(n.vendor_id),
+        kind: Set(n.kind.to_owned()),
+        reason: Set(n.reason.clone()),
+        basis: Set(serde_json::to_string(&n.basis).map_err(AppError::internal)?),
+        result_id: Set(n.result_id),
+        risk_id: Set(n.risk_id),
+        deadline: Set(deadline),
+        status: Set("ISSUED".to_owned()),
+        rectification: Set(None),
+        created_by: Set(n.created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let mail = templates::NoticeMail {
+        kind: n.kind.to_owned(),
+        vendor_name: vendor.name.clone(),
+        region_name: region.name.clone(),
+        period: n.period,
+        reason: n.reason,
+        basis: n.basis,
+        deadline,
+        notice_id: notice.id,
+    };
+    let (subject, body) = templates::render(&mail);
+    let recipients: Vec<String> = serde_json::from_value(vendor.contact_emails).unwrap_or_default();
+    outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
+    Ok(notice)
+}
+
+/// Who moves a notice, from where, to where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Acknowledge,
+    Submit,
+    Accept,
+    Reopen,
+}
+
+impl Step {
+    fn allowed_from(self) -> &'static [&'static str] {
+        match self {
+            Self::Acknowledge => &["ISSUED", "REOPENED"],
+            Self::Submit => &["ACKNOWLEDGED", "REOPENED"],
+            Self::Accept | Self::Reopen => &["SUBMITTED"],
+        }
+    }
+    fn to(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "ACKNOWLEDGED",
+            Self::Submit => "SUBMITTED",
+            Self::Accept => "ACCEPTED",
+            Self::Reopen => "REOPENED",
+        }
+    }
+    /// The vendor acknowledges and submits; the supervision team decides.
+    pub fn by_vendor(self) -> bool {
+        matches!(self, Self::Acknowledge | Self::Submit)
+    }
+}
+
+/// Applies a step to a notice the caller may act on (checked by the caller).
+pub async fn advance(
+    txn: &DatabaseTransaction,
+    notice: entities::notice::Model,
+    step: Step,
+    text: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<entities::notice::Model> {
+    if !step.allowed_from().contains(&notice.status.as_str()) {
+        return Err(AppError::bad("id", format!("notice {} is {} and cannot be moved to {}", notice.id, notice.status, step.to())));
+    }
+    let mut active = notice.into_active_model();
+    if step == Step::Submit {
+        let text = text.ok_or_else(|| AppError::bad("rectification", "say what was rectified"))?;
+        active.rectification = Set(Some(crate::validate::text("rectification", text, 10_000)?));
+    }
+    active.status = Set(step.to().to_owned());
+    active.updated_at = Set(now);
+    Ok(active.update(txn).await?)
+}
+
+pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool {
+    notice.status != "ACCEPTED" && notice.deadline < local(now).date_naive()
+}

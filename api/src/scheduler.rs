@@ -1,0 +1,212 @@
+//! The scheduled jobs, in Asia/Shanghai time: the monthly run (default 02:00 on
+//! the 5th, for the previous month, every region), the annual run (after a
+//! region's service year has ended), and the daily check for security risks
+//! past their deadline. Each cron callback only calls a testable function here;
+//! running one twice does no harm: a period that already has a scheduled run is
+//! skipped, and a lease in the database keeps two processes from racing.
+//! At start-up the same functions run once (catch-up for a run missed while the
+//! server was down).
+
+use chrono::{DateTime, Duration, Utc};
+use jobs::engine::{Month, Period, ServiceYear};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
+
+use crate::error::AppResult;
+use crate::leases;
+use crate::notices::{self, NewNotice};
+use crate::runs::{self, ANNUAL, MONTHLY, Trigger};
+
+/// How long a lease on one run is held: longer than any run takes.
+const LEASE: i64 = 30;
+
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    pub monthly_cron: String,
+    pub annual_cron: String,
+    pub risk_cron: String,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            monthly_cron: "0 0 2 5 * *".to_owned(),
+            // The 20th: after the supervisors have published December.
+            annual_cron: "0 0 3 20 * *".to_owned(),
+            risk_cron: "0 30 1 * * *".to_owned(),
+        }
+    }
+}
+
+/// The month before `now`, local time.
+pub fn previous_month(now: DateTime<Utc>) -> Month {
+    Month::of(Period::Month(Month::of(now)).start() - Duration::days(1))
+}
+
+async fn has_automatic_run(db: &DatabaseConnection, region_id: i64, kind: &str, period: &str) -> AppResult<bool> {
+    use entities::assessment_run::Column as C;
+    Ok(entities::assessment_run::Entity::find()
+        .filter(C::RegionId.eq(region_id))
+        .filter(C::Kind.eq(kind))
+        .filter(C::Period.eq(period))
+        .filter(C::Status.eq("SUCCEEDED"))
+        .filter(C::Trigger.is_in(["SCHEDULE", "CATCH_UP"]))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The monthly run for the previous month in every region whose scheme assesses
+/// monthly and that has no scheduled run for it yet. Returns the runs started.
+pub async fn monthly_due(db: &DatabaseConnection, now: DateTime<Utc>, trigger: Trigger, holder: &str) -> AppResult<usize> {
+    let month = previous_month(now);
+    let mut started = 0;
+    for region in entities::region::Entity::find().all(db).await? {
+        let scheme = crate::schemes::require_known(db, "schemeCode", &region.scheme_code).await?;
+        if scheme.monthly.is_none() || has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await? {
+            continue;
+        }
+        let lease = format!("monthly:{}:{month}", region.id);
+        if !leases::acquire(db, &lease, holder, Utc::now(), Duration::minutes(LEASE)).await? {
+            continue;
+        }
+        // Checked again under the lease: another process may have finished it.
+        if has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await? {
+            continue;
+        }
+        if let Err(e) = runs::run_monthly(db, region.id, month, trigger).await {
+            tracing::error!(region = region.id, %month, error = %e, "scheduled monthly run failed");
+        }
+        started += 1;
+    }
+    Ok(started)
+}
+
+/// The annual run for each region whose service year ended with the previous
+/// month.
+pub async fn annual_due(db: &DatabaseConnection, now: DateTime<Utc>, trigger: Trigger, holder: &str) -> AppResult<usize> {
+    let last = previous_month(now);
+    let mut started = 0;
+    for region in entities::region::Entity::find().all(db).await? {
+        let scheme = crate::schemes::require_known(db, "schemeCode", &region.scheme_code).await?;
+        let Ok(year) = ServiceYear::containing(scheme.service_year_first_month, last) else { continue };
+        let ended = year.months().last() == Some(last);
+        let start_year = year.first_month().year();
+        if !ended || has_automatic_run(db, region.id, ANNUAL, &start_year.to_string()).await? {
+            continue;
+        }
+        let lease = format!("annual:{}:{start_year}", region.id);
+        if !leases::acquire(db, &lease, holder, Utc::now(), Duration::minutes(LEASE)).await?
+            || has_automatic_run(db, region.id, ANNUAL, &start_year.to_string()).await?
+        {
+            continue;
+        }
+        if let Err(e) = runs::run_annual(db, region.id, start_year, trigger).await {
+            tracing::error!(region = region.id, start_year, error = %e, "scheduled annual run failed");
+        }
+        started += 1;
+    }
+    Ok(started)
+}
+
+/// A notice for every confirmed, vendor-liable security risk past its deadline
+/// and not rectified, once per risk.
+pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<usize> {
+    use entities::security_risk::Column as R;
+    let today = crate::period::local(now).date_naive();
+    let overdue = entities::security_risk::Entity::find()
+        .filter(R::Confirmed.eq(true))
+        .filter(R::VendorLiable.eq(true))
+        .filter(R::RectifiedAt.is_null())
+        .filter(R::Deadline.lt(today))
+        .all(db)
+        .await?;
+    let noticed: Vec<i64> = entities::notice::Entity::find()
+        .filter(entities::notice::Column::Kind.eq(notices::SECURITY_RISK_OVERDUE))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|n| n.risk_id)
+        .collect();
+    let mut issued = 0;
+    for risk in overdue.into_iter().filter(|r| !noticed.contains(&r.id)) {
+        let txn = crate::db::write_txn(db).await?;
+        let new = NewNotice {
+            region_id: risk.region_id,
+            vendor_id: risk.vendor_id,
+            kind: notices::SECURITY_RISK_OVERDUE,
+            period: None,
+            reason: format!("安全风险（编号 {}）整改期限 {} 已过，尚未整改", risk.id, risk.deadline),
+            basis: vec![risk.description.clone()],
+            result_id: None,
+            risk_id: Some(risk.id),
+            deadline: None,
+            created_by: None,
+        };
+        notices::issue(&txn, new, now).await?;
+        txn.commit().await?;
+        issued += 1;
+    }
+    Ok(issued)
+}
+
+/// Runs what is due now, as at start-up after a stop.
+pub async fn catch_up(db: &DatabaseConnection, holder: &str) -> AppResult<()> {
+    let now = Utc::now();
+    monthly_due(db, now, Trigger::CatchUp, holder).await?;
+    annual_due(db, now, Trigger::CatchUp, holder).await?;
+    overdue_risks(db, now).await?;
+    Ok(())
+}
+
+/// Starts the cron jobs. A bad cron expression is named by its variable.
+pub async fn start(db: DatabaseConnection, schedule: &Schedule, holder: String) -> Result<JobScheduler, (String, JobSchedulerError)> {
+    let scheduler = JobScheduler::new().await.map_err(|e| ("scheduler".to_owned(), e))?;
+    let jobs: [(&str, &str, Kind); 3] = [
+        ("MONTHLY_CRON", &schedule.monthly_cron, Kind::Monthly),
+        ("ANNUAL_CRON", &schedule.annual_cron, Kind::Annual),
+        ("RISK_CHECK_CRON", &schedule.risk_cron, Kind::Risks),
+    ];
+    for (variable, cron, kind) in jobs {
+        let (db, holder) = (db.clone(), holder.clone());
+        let job = Job::new_async_tz(cron, chrono_tz::Asia::Shanghai, move |_, _| {
+            let (db, holder) = (db.clone(), holder.clone());
+            Box::pin(async move { tick(&db, kind, &holder).await })
+        })
+        .map_err(|e| (variable.to_owned(), e))?;
+        scheduler.add(job).await.map_err(|e| (variable.to_owned(), e))?;
+    }
+    scheduler.start().await.map_err(|e| ("scheduler".to_owned(), e))?;
+    Ok(scheduler)
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Monthly,
+    Annual,
+    Risks,
+}
+
+async fn tick(db: &DatabaseConnection, kind: Kind, holder: &str) {
+    let now = Utc::now();
+    let result = match kind {
+        Kind::Monthly => monthly_due(db, now, Trigger::Schedule, holder).await,
+        Kind::Annual => annual_due(db, now, Trigger::Schedule, holder).await,
+        Kind::Risks => overdue_risks(db, now).await,
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "scheduled job failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_monthly_run_assesses_the_previous_local_month() {
+        // 2026-01-04 20:00 UTC is 2026-01-05 04:00 in Shanghai: the run is for December.
+        let now = DateTime::parse_from_rfc3339("2026-01-04T20:00:00Z").expect("instant").with_timezone(&Utc);
+        assert_eq!(previous_month(now).to_string(), "2025-12");
+    }
+}
