@@ -54,7 +54,9 @@ impl Reach {
 
 fn no_agencies(actor: &Actor) -> AppResult<()> {
     match actor.role {
-        Role::Agency { .. } => Err(AppError::forbidden("dashboards are for supervision teams and vendors")),
+        Role::Agency { .. } => Err(AppError::forbidden(
+            "dashboards are for supervision teams and vendors",
+        )),
         _ => Ok(()),
     }
 }
@@ -65,7 +67,18 @@ async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> AppRes
     no_agencies(actor)?;
     let reach = match actor.role {
         Role::Vendor { vendor_id } => Reach::Vendor(vendor_id),
-        _ if access::can_read(actor, &Policy::FACT, Scope { region: Some(region_id), vendor: None, agency: None }) => Reach::Region,
+        _ if access::can_read(
+            actor,
+            &Policy::FACT,
+            Scope {
+                region: Some(region_id),
+                vendor: None,
+                agency: None,
+            },
+        ) =>
+        {
+            Reach::Region
+        }
         _ => return Err(AppError::not_found(format!("Region {region_id}"))),
     };
     require_region(db, region_id).await?;
@@ -73,20 +86,30 @@ async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> AppRes
 }
 
 async fn require_region(db: &DatabaseConnection, region_id: i64) -> AppResult<()> {
-    match entities::region::Entity::find_by_id(region_id).one(db).await? {
+    match entities::region::Entity::find_by_id(region_id)
+        .one(db)
+        .await?
+    {
         Some(_) => Ok(()),
         None => Err(AppError::not_found(format!("Region {region_id}"))),
     }
 }
 
 fn check_year(field: &str, year: i32) -> AppResult<()> {
-    if (2000..=2100).contains(&year) { Ok(()) } else { Err(AppError::bad(field, "must be from 2000 to 2100")) }
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(AppError::bad(field, "must be from 2000 to 2100"))
+    }
 }
 
 fn month_text(period: &str) -> AppResult<String> {
     match Period::parse(period) {
         Ok(p @ Period::Month { .. }) => Ok(p.to_string()),
-        _ => Err(AppError::bad("period", format!("\"{period}\" is not a month YYYY-MM"))),
+        _ => Err(AppError::bad(
+            "period",
+            format!("\"{period}\" is not a month YYYY-MM"),
+        )),
     }
 }
 
@@ -109,17 +132,25 @@ async fn results(
         query = query.filter(C::VendorId.eq(vendor_id));
     }
     if let Reach::Vendor(own) = reach {
-        query = query.filter(C::VendorId.eq(own)).filter(C::Published.eq(true));
+        query = query
+            .filter(C::VendorId.eq(own))
+            .filter(C::Published.eq(true));
     }
     Ok(query.all(db).await?)
 }
 
 /// The highest revision of each key.
-fn latest_by<K: Ord>(rows: Vec<entities::assessment_result::Model>, key: impl Fn(&entities::assessment_result::Model) -> K) -> BTreeMap<K, entities::assessment_result::Model> {
+fn latest_by<K: Ord>(
+    rows: Vec<entities::assessment_result::Model>,
+    key: impl Fn(&entities::assessment_result::Model) -> K,
+) -> BTreeMap<K, entities::assessment_result::Model> {
     let mut latest: BTreeMap<K, entities::assessment_result::Model> = BTreeMap::new();
     for row in rows {
         let k = key(&row);
-        if latest.get(&k).is_none_or(|kept| kept.revision < row.revision) {
+        if latest
+            .get(&k)
+            .is_none_or(|kept| kept.revision < row.revision)
+        {
             latest.insert(k, row);
         }
     }
@@ -127,12 +158,22 @@ fn latest_by<K: Ord>(rows: Vec<entities::assessment_result::Model>, key: impl Fn
 }
 
 /// The vendors of `ids`, in one query.
-async fn vendors(db: &DatabaseConnection, ids: impl IntoIterator<Item = i64>) -> AppResult<HashMap<i64, entities::vendor::Model>> {
-    let ids: Vec<i64> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+async fn vendors(
+    db: &DatabaseConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, entities::vendor::Model>> {
+    let ids: Vec<i64> = ids
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = entities::vendor::Entity::find().filter(entities::vendor::Column::Id.is_in(ids)).all(db).await?;
+    let rows = entities::vendor::Entity::find()
+        .filter(entities::vendor::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
     Ok(rows.into_iter().map(|v| (v.id, v)).collect())
 }
 
@@ -141,13 +182,16 @@ fn vendor_of(names: &HashMap<i64, entities::vendor::Model>, vendor_id: i64) -> A
         .get(&vendor_id)
         .cloned()
         .map(Vendor::from)
-        .ok_or_else(|| AppError::Internal(format!("vendor {vendor_id} of a stored row is missing").into()))
+        .ok_or_else(|| {
+            AppError::Internal(format!("vendor {vendor_id} of a stored row is missing").into())
+        })
 }
 
 /// A stored result's document and its exact total (the `total` column is rounded).
 fn document(r: &entities::assessment_result::Model) -> AppResult<(Value, Decimal)> {
     let doc: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
-    let total = exact(&doc["total"]).ok_or_else(|| AppError::Internal(format!("result {} has no total", r.id).into()))?;
+    let total = exact(&doc["total"])
+        .ok_or_else(|| AppError::Internal(format!("result {} has no total", r.id).into()))?;
     Ok((doc, total))
 }
 
@@ -158,7 +202,9 @@ fn exact(v: &Value) -> Option<Decimal> {
 
 /// The latest result of each vendor with its document and exact total, best
 /// total first (equal totals by vendor id).
-fn ranked(rows: Vec<entities::assessment_result::Model>) -> AppResult<Vec<(entities::assessment_result::Model, Value, Decimal)>> {
+fn ranked(
+    rows: Vec<entities::assessment_result::Model>,
+) -> AppResult<Vec<(entities::assessment_result::Model, Value, Decimal)>> {
     let mut out = latest_by(rows, |r| r.vendor_id)
         .into_values()
         .map(|r| document(&r).map(|(doc, total)| (r, doc, total)))
@@ -250,9 +296,18 @@ impl AnnualStanding {
 }
 
 impl AnnualStanding {
-    fn new(r: entities::assessment_result::Model, doc: Value, total: Decimal, vendor: Vendor) -> Self {
+    fn new(
+        r: entities::assessment_result::Model,
+        doc: Value,
+        total: Decimal,
+        vendor: Vendor,
+    ) -> Self {
         let blend = &doc["blend"];
-        let part = |value: &str, share: &str| Some(exact(&blend[value])? * exact(&blend[share])?).map(round_half_up_2dp);
+        let part = |value: &str, share: &str| {
+            Some(round_half_up_2dp(
+                exact(&blend[value])? * exact(&blend[share])?,
+            ))
+        };
         let penalty = &doc["penalty"];
         let money = |v: &Value| exact(v).map(round_half_up_2dp);
         Self {
@@ -264,13 +319,21 @@ impl AnnualStanding {
             total: round_half_up_2dp(total),
             monthly_mean: exact(&blend["monthly_mean"]).map(round_half_up_2dp),
             monthly_part: part("monthly_mean", "monthly_share"),
-            annual_total: exact(&doc["annual"]["total"]).map(round_half_up_2dp).unwrap_or_default(),
+            annual_total: exact(&doc["annual"]["total"])
+                .map(round_half_up_2dp)
+                .unwrap_or_default(),
             annual_part: part("annual_total", "annual_share"),
             months_without_result: blend["months_without_result"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|m| format!("{:04}-{:02}", m["year"].as_i64().unwrap_or_default(), m["month"].as_i64().unwrap_or_default()))
+                .map(|m| {
+                    format!(
+                        "{:04}-{:02}",
+                        m["year"].as_i64().unwrap_or_default(),
+                        m["month"].as_i64().unwrap_or_default()
+                    )
+                })
                 .collect(),
             penalty: Penalty {
                 tier_below: exact(&penalty["tier"]["below"]),
@@ -302,13 +365,19 @@ impl DashboardQuery {
     /// first, each with its latest result and indicator breakdown. Supervisors
     /// and administrators see the latest revision, drafts included; a vendor
     /// sees its own latest published result only.
-    async fn ranking(&self, ctx: &Context<'_>, region_id: ID, period: String) -> async_graphql::Result<Vec<RankedResult>> {
+    async fn ranking(
+        &self,
+        ctx: &Context<'_>,
+        region_id: ID,
+        period: String,
+    ) -> async_graphql::Result<Vec<RankedResult>> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             let reach = reach(&state.db, actor, region_id).await?;
             let period = month_text(&period)?;
-            let rows = ranked(results(&state.db, reach, region_id, MONTHLY, vec![period], None).await?)?;
+            let rows =
+                ranked(results(&state.db, reach, region_id, MONTHLY, vec![period], None).await?)?;
             let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
             let mut out = Vec::with_capacity(rows.len());
             let mut previous: Option<(Decimal, i32)> = None;
@@ -338,28 +407,58 @@ impl DashboardQuery {
     /// One vendor's monthly totals over a calendar year: the twelve months in
     /// order, each with its latest result (a vendor: its latest published one),
     /// or null.
-    async fn vendor_trend(&self, ctx: &Context<'_>, vendor_id: ID, region_id: ID, year: i32) -> async_graphql::Result<Vec<TrendPoint>> {
+    async fn vendor_trend(
+        &self,
+        ctx: &Context<'_>,
+        vendor_id: ID,
+        region_id: ID,
+        year: i32,
+    ) -> async_graphql::Result<Vec<TrendPoint>> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let vendor_id = crud::parse_id("vendorId", &vendor_id)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("year", year)?;
             no_agencies(actor)?;
-            if !access::can_read(actor, &Policy::FACT, Scope { region: Some(region_id), vendor: Some(vendor_id), agency: None }) {
-                return Err(AppError::not_found(format!("results of vendor {vendor_id} in region {region_id}")));
+            if !access::can_read(
+                actor,
+                &Policy::FACT,
+                Scope {
+                    region: Some(region_id),
+                    vendor: Some(vendor_id),
+                    agency: None,
+                },
+            ) {
+                return Err(AppError::not_found(format!(
+                    "results of vendor {vendor_id} in region {region_id}"
+                )));
             }
             let reach = reach(&state.db, actor, region_id).await?;
             if vendors(&state.db, [vendor_id]).await?.is_empty() {
                 return Err(AppError::not_found(format!("Vendor {vendor_id}")));
             }
             let months: Vec<String> = (1..=12).map(|m| format!("{year:04}-{m:02}")).collect();
-            let rows = results(&state.db, reach, region_id, MONTHLY, months.clone(), Some(vendor_id)).await?;
+            let rows = results(
+                &state.db,
+                reach,
+                region_id,
+                MONTHLY,
+                months.clone(),
+                Some(vendor_id),
+            )
+            .await?;
             let mut latest = latest_by(rows, |r| r.period.clone());
             months
                 .into_iter()
                 .map(|period| {
                     let Some(r) = latest.remove(&period) else {
-                        return Ok(TrendPoint { period, total: None, passed: None, published: None, revision: None });
+                        return Ok(TrendPoint {
+                            period,
+                            total: None,
+                            passed: None,
+                            published: None,
+                            revision: None,
+                        });
                     };
                     let (_, total) = document(&r)?;
                     Ok(TrendPoint {
@@ -380,7 +479,12 @@ impl DashboardQuery {
     /// calendar year it starts in), from the survey responses recorded: their
     /// number and the mean of (Q1 + … + Q10) / 44 × 100 (spec §2). Vendors
     /// without a response are not listed; a vendor sees its own row only.
-    async fn satisfaction(&self, ctx: &Context<'_>, region_id: ID, service_year: i32) -> async_graphql::Result<Vec<VendorSatisfaction>> {
+    async fn satisfaction(
+        &self,
+        ctx: &Context<'_>,
+        region_id: ID,
+        service_year: i32,
+    ) -> async_graphql::Result<Vec<VendorSatisfaction>> {
         async {
             use entities::survey_response::Column as C;
             let (state, actor) = crud::env(ctx)?;
@@ -396,7 +500,10 @@ impl DashboardQuery {
             // vendor → (responses, Σ points)
             let mut sums: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
             for r in query.all(&state.db).await? {
-                let points = [r.q1, r.q2, r.q3, r.q4, r.q5, r.q6, r.q7, r.q8, r.q9, r.q10].iter().map(|&q| i64::from(q)).sum::<i64>();
+                let points = [r.q1, r.q2, r.q3, r.q4, r.q5, r.q6, r.q7, r.q8, r.q9, r.q10]
+                    .iter()
+                    .map(|&q| i64::from(q))
+                    .sum::<i64>();
                 let entry = sums.entry(r.vendor_id).or_default();
                 entry.0 += 1;
                 entry.1 += points;
@@ -405,7 +512,8 @@ impl DashboardQuery {
             sums.into_iter()
                 .map(|(vendor_id, (responses, points))| {
                     // mean of (points_i / 44 × 100) = Σ points × 100 / (44 × n), one exact division.
-                    let percent = Decimal::from(points) * Decimal::ONE_HUNDRED / Decimal::from(SURVEY_MAX_POINTS * responses);
+                    let percent = Decimal::from(points) * Decimal::ONE_HUNDRED
+                        / Decimal::from(SURVEY_MAX_POINTS * responses);
                     Ok(VendorSatisfaction {
                         vendor: vendor_of(&names, vendor_id)?,
                         responses: i32::try_from(responses).map_err(AppError::internal)?,
@@ -423,13 +531,28 @@ impl DashboardQuery {
     /// and the 80/20 parts, the annual scorecard, the penalty tier and amount.
     /// Supervisors see the latest revision, drafts included; a vendor its own
     /// latest published result only.
-    async fn annual_results(&self, ctx: &Context<'_>, region_id: ID, service_year: i32) -> async_graphql::Result<Vec<AnnualStanding>> {
+    async fn annual_results(
+        &self,
+        ctx: &Context<'_>,
+        region_id: ID,
+        service_year: i32,
+    ) -> async_graphql::Result<Vec<AnnualStanding>> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("serviceYear", service_year)?;
             let reach = reach(&state.db, actor, region_id).await?;
-            let rows = ranked(results(&state.db, reach, region_id, ANNUAL, vec![service_year.to_string()], None).await?)?;
+            let rows = ranked(
+                results(
+                    &state.db,
+                    reach,
+                    region_id,
+                    ANNUAL,
+                    vec![service_year.to_string()],
+                    None,
+                )
+                .await?,
+            )?;
             let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
             rows.into_iter()
                 .map(|(r, doc, total)| {
@@ -446,7 +569,11 @@ impl DashboardQuery {
     /// notices per region and vendor, vendors with open notices only. Supervisors
     /// see their region, vendors their own, administrators all regions or the
     /// one given.
-    async fn notice_counts(&self, ctx: &Context<'_>, region_id: Option<ID>) -> async_graphql::Result<Vec<NoticeCount>> {
+    async fn notice_counts(
+        &self,
+        ctx: &Context<'_>,
+        region_id: Option<ID>,
+    ) -> async_graphql::Result<Vec<NoticeCount>> {
         async {
             use entities::notice::Column as C;
             let (state, actor) = crud::env(ctx)?;

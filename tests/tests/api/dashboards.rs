@@ -11,41 +11,67 @@ use crate::world::{self, World};
 const RANKING: &str = "query($r: ID!, $p: String!) { ranking(regionId: $r, period: $p) {
     rank vendor { id name } total passed published revision
     scorecard { total indicators { code score warnings } } } }";
-const TREND: &str = "query($v: ID!, $r: ID!, $y: Int!) { vendorTrend(vendorId: $v, regionId: $r, year: $y) {
+const TREND: &str =
+    "query($v: ID!, $r: ID!, $y: Int!) { vendorTrend(vendorId: $v, regionId: $r, year: $y) {
     period total passed published revision } }";
-const SATISFACTION: &str = "query($r: ID!, $y: Int!) { satisfaction(regionId: $r, serviceYear: $y) {
+const SATISFACTION: &str =
+    "query($r: ID!, $y: Int!) { satisfaction(regionId: $r, serviceYear: $y) {
     vendor { id } responses percent } }";
 const ANNUAL: &str = "query($r: ID!, $y: Int!) { annualResults(regionId: $r, serviceYear: $y) {
     vendor { id } revision published passed total monthlyMean monthlyPart annualTotal annualPart
     monthsWithoutResult penalty { tierBelow rate settlementAmount amount } scorecard { total } } }";
-const NOTICE_COUNTS: &str = "query($r: ID) { noticeCounts(regionId: $r) { regionId vendor { id } open overdue } }";
+const NOTICE_COUNTS: &str =
+    "query($r: ID) { noticeCounts(regionId: $r) { regionId vendor { id } open overdue } }";
 
 /// The world, plus V3 in R1 with a 2025 contract and one liable complaint on
 /// 14 March 2025; returns V3's id.
 async fn with_second_vendor(app: &TestApp, w: &World) -> String {
     let q = |m: &str, t: &str| format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}");
     let v3 = id_of(
-        &app.must(&w.admin, &q("createVendor", "CreateVendorInput"), json!({"i": {"code": "V3", "name": "云3", "contactEmails": ["ops3@v.example.cn"]}})).await,
+        &app.must(
+            &w.admin,
+            &q("createVendor", "CreateVendorInput"),
+            json!({"i": {"code": "V3", "name": "云3", "contactEmails": ["ops3@v.example.cn"]}}),
+        )
+        .await,
         "createVendor",
     );
     let contract = json!({"vendorId": v3, "regionId": w.one.region, "serviceYear": 2025, "settlementAmount": "500000.00", "monthlyFee": "41666.67"});
-    app.must(&w.admin, &q("createContract", "CreateContractInput"), json!({"i": contract})).await;
+    app.must(
+        &w.admin,
+        &q("createContract", "CreateContractInput"),
+        json!({"i": contract}),
+    )
+    .await;
     let complaint = json!({"regionId": w.one.region, "vendorId": v3, "agencyId": w.one.agency, "channel": "LETTER",
         "description": "响应慢", "receivedAt": "2025-03-14T10:00:00+08:00", "confirmed": true, "vendorLiable": true});
-    app.must(&w.admin, &q("createComplaint", "CreateComplaintInput"), json!({"i": complaint})).await;
+    app.must(
+        &w.admin,
+        &q("createComplaint", "CreateComplaintInput"),
+        json!({"i": complaint}),
+    )
+    .await;
     v3
 }
 
 /// Runs March 2025 for R1 as its supervisor; returns the run's id.
 async fn run_march(app: &TestApp, w: &World) -> Value {
     let run = "mutation($r: ID!) { runMonthlyAssessment(regionId: $r, period: \"2025-03\") { id status } }";
-    let run = app.must(&w.supervisor, run, json!({"r": w.one.region})).await["runMonthlyAssessment"].clone();
+    let run = app
+        .must(&w.supervisor, run, json!({"r": w.one.region}))
+        .await["runMonthlyAssessment"]
+        .clone();
     assert_eq!(run["status"], "SUCCEEDED");
     run["id"].clone()
 }
 
 async fn publish(app: &TestApp, w: &World, run: &Value) {
-    app.must(&w.supervisor, "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }", json!({"id": run})).await;
+    app.must(
+        &w.supervisor,
+        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
+        json!({"id": run}),
+    )
+    .await;
 }
 
 /// A supervisor of R2, to knock on R1's door.
@@ -62,11 +88,23 @@ fn dec(text: &str) -> Decimal {
 /// total, monthly mean, monthly part, annual total, annual part (the scale of a
 /// shown decimal follows the arithmetic: 95 × 0.8 is shown as 76.0).
 fn parts(row: &Value) -> [Decimal; 5] {
-    ["total", "monthlyMean", "monthlyPart", "annualTotal", "annualPart"].map(|f| dec(row[f].as_str().unwrap_or_else(|| panic!("{f}: {row}"))))
+    [
+        "total",
+        "monthlyMean",
+        "monthlyPart",
+        "annualTotal",
+        "annualPart",
+    ]
+    .map(|f| dec(row[f].as_str().unwrap_or_else(|| panic!("{f}: {row}"))))
 }
 
 fn indicator<'a>(card: &'a Value, code: &str) -> &'a Value {
-    card["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()
+    card["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap()
 }
 
 /// March 2025 in R1:
@@ -89,33 +127,70 @@ async fn the_supervisor_sees_every_vendor_ranked_and_a_vendor_only_its_own_publi
     let ranking = app.must(&w.supervisor, RANKING, vars.clone()).await["ranking"].clone();
     let rows = ranking.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{ranking}");
-    let summary = |r: &Value| json!([r["rank"], r["vendor"]["id"], r["total"], r["passed"], r["published"], r["revision"]]);
+    let summary = |r: &Value| {
+        json!([
+            r["rank"],
+            r["vendor"]["id"],
+            r["total"],
+            r["passed"],
+            r["published"],
+            r["revision"]
+        ])
+    };
     assert_eq!(summary(&rows[0]), json!([1, v3, "95", true, false, 1]));
-    assert_eq!(summary(&rows[1]), json!([2, w.one.vendor, "88.38", false, false, 1]));
+    assert_eq!(
+        summary(&rows[1]),
+        json!([2, w.one.vendor, "88.38", false, false, 1])
+    );
     assert_eq!(rows[0]["vendor"]["name"], "云3");
     let card = &rows[0]["scorecard"];
     assert_eq!(card["total"], "95");
     assert_eq!(indicator(card, "C1")["score"], "5");
     let b1 = indicator(card, "B1");
     assert_eq!(b1["score"], "10");
-    assert_eq!(b1["warnings"].as_array().unwrap().len(), 1, "no attendance record: {b1}");
+    assert_eq!(
+        b1["warnings"].as_array().unwrap().len(),
+        1,
+        "no attendance record: {b1}"
+    );
     assert_eq!(indicator(&rows[1]["scorecard"], "C1")["score"], "5");
 
     // Drafts are not the vendor's to see.
-    assert_eq!(app.must(&w.vendor, RANKING, vars.clone()).await["ranking"], json!([]));
+    assert_eq!(
+        app.must(&w.vendor, RANKING, vars.clone()).await["ranking"],
+        json!([])
+    );
     publish(&app, &w, &run).await;
     let mine = app.must(&w.vendor, RANKING, vars.clone()).await["ranking"].clone();
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
-    assert_eq!(summary(&mine[0]), json!([null, w.one.vendor, "88.38", false, true, 1]));
+    assert_eq!(
+        summary(&mine[0]),
+        json!([null, w.one.vendor, "88.38", false, true, 1])
+    );
     let published = app.must(&w.supervisor, RANKING, vars.clone()).await["ranking"].clone();
     assert_eq!(published[0]["published"], true);
     assert_eq!(published[1]["published"], true);
 
     // Agencies have no dashboards; another region's supervisor finds nothing.
-    assert_eq!(app.gql(Some(&w.agency), RANKING, vars.clone()).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        app.gql(Some(&w.agency), RANKING, vars.clone())
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
     let sup2 = second_supervisor(&app, &w).await;
-    assert_eq!(app.gql(Some(&sup2), RANKING, vars).await.error().0, "NOT_FOUND");
-    let bad = app.gql(Some(&w.supervisor), RANKING, json!({"r": w.one.region, "p": "2025"})).await;
+    assert_eq!(
+        app.gql(Some(&sup2), RANKING, vars).await.error().0,
+        "NOT_FOUND"
+    );
+    let bad = app
+        .gql(
+            Some(&w.supervisor),
+            RANKING,
+            json!({"r": w.one.region, "p": "2025"}),
+        )
+        .await;
     assert_eq!(bad.error().0, "BAD_USER_INPUT");
     app.finish().await;
 }
@@ -136,23 +211,46 @@ async fn a_vendors_trend_has_a_point_per_month_and_null_where_no_result() {
     for (i, p) in points.iter().enumerate() {
         assert_eq!(p["period"], format!("2025-{:02}", i + 1));
         if i == 2 {
-            assert_eq!(*p, json!({"period": "2025-03", "total": "88.38", "passed": false, "published": false, "revision": 1}));
+            assert_eq!(
+                *p,
+                json!({"period": "2025-03", "total": "88.38", "passed": false, "published": false, "revision": 1})
+            );
         } else {
             assert_eq!(p["total"], Value::Null, "{p}");
         }
     }
 
-    let totals = |t: &Value| t["vendorTrend"].as_array().unwrap().iter().map(|p| p["total"].clone()).collect::<Vec<_>>();
-    assert!(totals(&app.must(&w.vendor, TREND, vars.clone()).await).iter().all(Value::is_null));
+    let totals = |t: &Value| {
+        t["vendorTrend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["total"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        totals(&app.must(&w.vendor, TREND, vars.clone()).await)
+            .iter()
+            .all(Value::is_null)
+    );
     publish(&app, &w, &run).await;
     let mine = totals(&app.must(&w.vendor, TREND, vars.clone()).await);
     assert_eq!(mine[2], "88.38");
     assert_eq!(mine.iter().filter(|t| t.is_null()).count(), 11);
 
     // Another vendor's trend is not V1's to see; agencies have none.
-    let theirs = app.gql(Some(&w.vendor), TREND, json!({"v": v3, "r": w.one.region, "y": 2025})).await;
+    let theirs = app
+        .gql(
+            Some(&w.vendor),
+            TREND,
+            json!({"v": v3, "r": w.one.region, "y": 2025}),
+        )
+        .await;
     assert_eq!(theirs.error().0, "NOT_FOUND");
-    assert_eq!(app.gql(Some(&w.agency), TREND, vars).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        app.gql(Some(&w.agency), TREND, vars).await.error().0,
+        "FORBIDDEN"
+    );
     app.finish().await;
 }
 
@@ -166,8 +264,12 @@ async fn satisfaction_is_the_mean_of_the_responses_out_of_44_per_vendor() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let v3 = with_second_vendor(&app, &w).await;
-    let create = "mutation($i: CreateSurveyResponseInput!) { createSurveyResponse(input: $i) { id } }";
-    for answers in [[4, 4, 4, 4, 4, 4, 4, 4, 4, 8], [4, 4, 3, 3, 3, 3, 3, 4, 2, 6]] {
+    let create =
+        "mutation($i: CreateSurveyResponseInput!) { createSurveyResponse(input: $i) { id } }";
+    for answers in [
+        [4, 4, 4, 4, 4, 4, 4, 4, 4, 8],
+        [4, 4, 3, 3, 3, 3, 3, 4, 2, 6],
+    ] {
         let mut input = json!({"regionId": w.one.region, "vendorId": v3, "agencyId": w.one.agency, "serviceYear": 2025});
         for (q, a) in answers.iter().enumerate() {
             input[format!("q{}", q + 1)] = json!(a);
@@ -185,9 +287,23 @@ async fn satisfaction_is_the_mean_of_the_responses_out_of_44_per_vendor() {
         ])
     );
     let mine = app.must(&w.vendor, SATISFACTION, vars.clone()).await["satisfaction"].clone();
-    assert_eq!(mine, json!([{"vendor": {"id": w.one.vendor}, "responses": 1, "percent": "95.45"}]));
-    assert_eq!(app.must(&w.supervisor, SATISFACTION, json!({"r": w.one.region, "y": 2024})).await["satisfaction"], json!([]));
-    assert_eq!(app.gql(Some(&w.agency), SATISFACTION, vars).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        mine,
+        json!([{"vendor": {"id": w.one.vendor}, "responses": 1, "percent": "95.45"}])
+    );
+    assert_eq!(
+        app.must(
+            &w.supervisor,
+            SATISFACTION,
+            json!({"r": w.one.region, "y": 2024})
+        )
+        .await["satisfaction"],
+        json!([])
+    );
+    assert_eq!(
+        app.gql(Some(&w.agency), SATISFACTION, vars).await.error().0,
+        "FORBIDDEN"
+    );
     app.finish().await;
 }
 
@@ -207,8 +323,13 @@ async fn annual_results_show_the_80_20_parts_and_the_penalty() {
     let v3 = with_second_vendor(&app, &w).await;
     let run = run_march(&app, &w).await;
     publish(&app, &w, &run).await;
-    let annual = "mutation($r: ID!) { runAnnualAssessment(regionId: $r, serviceYear: 2025) { status } }";
-    assert_eq!(app.must(&w.supervisor, annual, json!({"r": w.one.region})).await["runAnnualAssessment"]["status"], "SUCCEEDED");
+    let annual =
+        "mutation($r: ID!) { runAnnualAssessment(regionId: $r, serviceYear: 2025) { status } }";
+    assert_eq!(
+        app.must(&w.supervisor, annual, json!({"r": w.one.region}))
+            .await["runAnnualAssessment"]["status"],
+        "SUCCEEDED"
+    );
     let vars = json!({"r": w.one.region, "y": 2025});
 
     let rows = app.must(&w.supervisor, ANNUAL, vars.clone()).await["annualResults"].clone();
@@ -219,17 +340,27 @@ async fn annual_results_show_the_80_20_parts_and_the_penalty() {
     assert_eq!(first["passed"], true);
     assert_eq!(first["penalty"]["tierBelow"], Value::Null);
     assert_eq!(second["vendor"]["id"], w.one.vendor);
-    assert_eq!(parts(second), ["85.50", "88.38", "70.70", "74", "14.8"].map(dec));
+    assert_eq!(
+        parts(second),
+        ["85.50", "88.38", "70.70", "74", "14.8"].map(dec)
+    );
     assert_eq!(second["monthsWithoutResult"].as_array().unwrap().len(), 11);
     assert_eq!(second["passed"], false);
     assert_eq!(second["published"], false);
     let penalty = &second["penalty"];
-    let money = ["tierBelow", "rate", "settlementAmount", "amount"].map(|f| dec(penalty[f].as_str().unwrap_or_else(|| panic!("{f}: {penalty}"))));
+    let money = ["tierBelow", "rate", "settlementAmount", "amount"].map(|f| {
+        dec(penalty[f]
+            .as_str()
+            .unwrap_or_else(|| panic!("{f}: {penalty}")))
+    });
     assert_eq!(money, ["90", "0.05", "1105728", "55286.40"].map(dec));
     assert_eq!(second["scorecard"]["total"], "74");
 
     // The annual run is a draft: the vendor sees nothing yet.
-    assert_eq!(app.must(&w.vendor, ANNUAL, vars).await["annualResults"], json!([]));
+    assert_eq!(
+        app.must(&w.vendor, ANNUAL, vars).await["annualResults"],
+        json!([])
+    );
     app.finish().await;
 }
 
@@ -245,22 +376,54 @@ async fn notice_counts_show_open_and_overdue_notices_per_vendor() {
     with_second_vendor(&app, &w).await;
     let run = run_march(&app, &w).await;
     let region = json!({"r": w.one.region});
-    assert_eq!(app.must(&w.supervisor, NOTICE_COUNTS, region.clone()).await["noticeCounts"], json!([]));
+    assert_eq!(
+        app.must(&w.supervisor, NOTICE_COUNTS, region.clone()).await["noticeCounts"],
+        json!([])
+    );
     publish(&app, &w, &run).await;
 
     let expected = json!([{"regionId": w.one.region, "vendor": {"id": w.one.vendor}, "open": 1, "overdue": 0}]);
     for token in [&w.supervisor, &w.vendor, &w.admin] {
-        assert_eq!(app.must(token, NOTICE_COUNTS, json!({})).await["noticeCounts"], expected);
-        assert_eq!(app.must(token, NOTICE_COUNTS, region.clone()).await["noticeCounts"], expected);
+        assert_eq!(
+            app.must(token, NOTICE_COUNTS, json!({})).await["noticeCounts"],
+            expected
+        );
+        assert_eq!(
+            app.must(token, NOTICE_COUNTS, region.clone()).await["noticeCounts"],
+            expected
+        );
     }
-    assert_eq!(app.must(&w.admin, NOTICE_COUNTS, json!({"r": w.two.region})).await["noticeCounts"], json!([]));
-    assert_eq!(app.gql(Some(&w.agency), NOTICE_COUNTS, json!({})).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        app.must(&w.admin, NOTICE_COUNTS, json!({"r": w.two.region}))
+            .await["noticeCounts"],
+        json!([])
+    );
+    assert_eq!(
+        app.gql(Some(&w.agency), NOTICE_COUNTS, json!({}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
     let sup2 = second_supervisor(&app, &w).await;
-    assert_eq!(app.gql(Some(&sup2), NOTICE_COUNTS, region.clone()).await.error().0, "NOT_FOUND");
+    assert_eq!(
+        app.gql(Some(&sup2), NOTICE_COUNTS, region.clone())
+            .await
+            .error()
+            .0,
+        "NOT_FOUND"
+    );
 
     let db = Database::connect(&app.database_url).await.unwrap();
-    let notice = entities::notice::Entity::find().one(&db).await.unwrap().unwrap();
-    let yesterday = api::period::local(chrono_now()).date_naive().pred_opt().unwrap();
+    let notice = entities::notice::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let yesterday = api::period::local(chrono_now())
+        .date_naive()
+        .pred_opt()
+        .unwrap();
     let mut late = notice.into_active_model();
     late.deadline = Set(yesterday);
     late.update(&db).await.unwrap();

@@ -1,0 +1,249 @@
+//! One template per notice kind, in Chinese: the subject names the region, the
+//! vendor and what happened; the body states the reason, the basis, the
+//! deadline and how to answer. Rendering is pure, so each template is tested
+//! here and the caller only has to gather the facts.
+
+use chrono::{Datelike, NaiveDate};
+
+pub const MONTHLY_BELOW_PASS_MARK: &str = "MONTHLY_BELOW_PASS_MARK";
+pub const ANNUAL_PENALTY: &str = "ANNUAL_PENALTY";
+pub const SECURITY_RISK_OVERDUE: &str = "SECURITY_RISK_OVERDUE";
+pub const MANUAL: &str = "MANUAL";
+
+/// The facts one notice's mail is rendered from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeMail {
+    /// One of the kind constants of this module.
+    pub kind: String,
+    pub vendor_name: String,
+    pub region_name: String,
+    /// The assessment period of an assessment notice, `2025-03` or `2025`; it
+    /// keeps one month's notice apart from the next in the vendor's inbox.
+    /// `None` for security risks and manual notices.
+    pub period: Option<String>,
+    pub reason: String,
+    /// One line per fact the notice rests on, as shown to the vendor.
+    pub basis: Vec<String>,
+    pub deadline: NaiveDate,
+    pub notice_id: i64,
+}
+
+/// The subject and the plain-text body of a notice's mail.
+pub fn render(notice: &NoticeMail) -> (String, String) {
+    let template = Template::of(&notice.kind);
+    let subject = format!(
+        "【整改通知】{}：{}{} {}",
+        notice.region_name,
+        notice.vendor_name,
+        notice
+            .period
+            .as_deref()
+            .map(|p| format!(" {p}"))
+            .unwrap_or_default(),
+        template.topic,
+    );
+    (subject, body(notice, &template.opening(notice)))
+}
+
+/// What differs between the kinds: the subject's topic and the opening line.
+struct Template {
+    topic: &'static str,
+    opening: fn(region: &str, period: &str) -> String,
+}
+
+impl Template {
+    /// An unknown kind gets the manual notice's wording rather than no mail:
+    /// the notice exists and the vendor must hear of it.
+    fn of(kind: &str) -> Self {
+        match kind {
+            MONTHLY_BELOW_PASS_MARK => Self {
+                topic: "月度考核未达标",
+                opening: |region, period| {
+                    format!(
+                        "根据{region}政务云服务月度考核结果，贵单位{period}考核得分未达到合格标准。"
+                    )
+                },
+            },
+            ANNUAL_PENALTY => Self {
+                topic: "年度考核扣罚",
+                opening: |region, period| {
+                    format!(
+                        "根据{region}政务云服务{period}考核结果，贵单位年度考核得分已达到扣罚标准。"
+                    )
+                },
+            },
+            SECURITY_RISK_OVERDUE => Self {
+                topic: "安全风险逾期未整改",
+                opening: |region, _| {
+                    format!(
+                        "经{region}政务云监管核查，贵单位负责整改的安全风险已超过规定期限仍未完成整改。"
+                    )
+                },
+            },
+            _ => Self {
+                topic: "监管事项整改",
+                opening: |region, _| {
+                    format!("经{region}政务云监管检查，发现贵单位存在以下需要整改的问题。")
+                },
+            },
+        }
+    }
+
+    fn opening(&self, notice: &NoticeMail) -> String {
+        let period = notice
+            .period
+            .as_deref()
+            .map(period_text)
+            .unwrap_or_default();
+        (self.opening)(&notice.region_name, &period)
+    }
+}
+
+fn body(notice: &NoticeMail, opening: &str) -> String {
+    let basis = if notice.basis.is_empty() {
+        "（无）".to_owned()
+    } else {
+        notice
+            .basis
+            .iter()
+            .enumerate()
+            .map(|(i, line)| format!("{}. {line}", i + 1))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "{vendor}：\n\n\
+         {opening}现将有关事项通知如下：\n\n\
+         一、整改事由\n{reason}\n\n\
+         二、依据\n{basis}\n\n\
+         三、整改要求\n请于{deadline}前完成整改，并通过政务云监管平台提交整改情况说明（通知编号：{id}）。\
+         逾期未完成整改的，将按考核办法的有关规定处理。\n\n\
+         特此通知。\n\n\
+         {region}政务云监管平台\n\
+         （本邮件由系统自动发送，请勿直接回复。）\n",
+        vendor = notice.vendor_name,
+        reason = notice.reason,
+        deadline = chinese_date(notice.deadline),
+        id = notice.notice_id,
+        region = notice.region_name,
+    )
+}
+
+/// `2025-04-30` → `2025年4月30日`.
+pub fn chinese_date(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+/// `2025-03` → `2025年3月`, `2025` → `2025年度`; anything else as given.
+fn period_text(period: &str) -> String {
+    match period.split_once('-') {
+        Some((year, month)) => match month.parse::<u32>() {
+            Ok(m) => format!("{year}年{m}月"),
+            Err(_) => period.to_owned(),
+        },
+        None if period.len() == 4 && period.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{period}年度")
+        }
+        None => period.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn notice(kind: &str, period: Option<&str>) -> NoticeMail {
+        NoticeMail {
+            kind: kind.to_owned(),
+            vendor_name: "云端科技有限公司".to_owned(),
+            region_name: "临江市".to_owned(),
+            period: period.map(str::to_owned),
+            reason: "月度考核得分 82.5 分，低于合格线 85 分".to_owned(),
+            basis: vec![
+                "A1 工单及时处理：扣 2 分".to_owned(),
+                "D1 故障恢复：扣 5 分".to_owned(),
+            ],
+            deadline: NaiveDate::from_ymd_opt(2025, 4, 30).unwrap(),
+            notice_id: 17,
+        }
+    }
+
+    #[test]
+    fn monthly_notice_names_the_month_in_subject_and_body() {
+        let (subject, body) = render(&notice(MONTHLY_BELOW_PASS_MARK, Some("2025-03")));
+        assert_eq!(
+            subject,
+            "【整改通知】临江市：云端科技有限公司 2025-03 月度考核未达标"
+        );
+        assert!(
+            body.contains("贵单位2025年3月考核得分未达到合格标准"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn annual_notice_names_the_year() {
+        let (subject, body) = render(&notice(ANNUAL_PENALTY, Some("2025")));
+        assert_eq!(
+            subject,
+            "【整改通知】临江市：云端科技有限公司 2025 年度考核扣罚"
+        );
+        assert!(body.contains("临江市政务云服务2025年度考核结果"), "{body}");
+    }
+
+    #[test]
+    fn overdue_risk_notice_has_no_period() {
+        let (subject, body) = render(&notice(SECURITY_RISK_OVERDUE, None));
+        assert_eq!(
+            subject,
+            "【整改通知】临江市：云端科技有限公司 安全风险逾期未整改"
+        );
+        assert!(
+            body.contains("安全风险已超过规定期限仍未完成整改"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn manual_notice_and_unknown_kinds_use_the_manual_wording() {
+        let (manual, _) = render(&notice(MANUAL, None));
+        assert_eq!(manual, "【整改通知】临江市：云端科技有限公司 监管事项整改");
+        assert_eq!(render(&notice("SOMETHING_NEW", None)).0, manual);
+    }
+
+    #[test]
+    fn body_lists_vendor_reason_numbered_basis_deadline_and_notice_number() {
+        let (_, body) = render(&notice(MONTHLY_BELOW_PASS_MARK, Some("2025-03")));
+        for expected in [
+            "云端科技有限公司：\n",
+            "一、整改事由\n月度考核得分 82.5 分，低于合格线 85 分\n",
+            "二、依据\n1. A1 工单及时处理：扣 2 分\n2. D1 故障恢复：扣 5 分\n",
+            "请于2025年4月30日前完成整改",
+            "（通知编号：17）",
+            "特此通知。",
+            "临江市政务云监管平台",
+        ] {
+            assert!(body.contains(expected), "missing {expected:?} in\n{body}");
+        }
+    }
+
+    #[test]
+    fn an_empty_basis_says_so() {
+        let mut n = notice(MANUAL, None);
+        n.basis.clear();
+        assert!(render(&n).1.contains("二、依据\n（无）\n"));
+    }
+
+    #[test]
+    fn dates_and_periods_read_the_chinese_way() {
+        assert_eq!(
+            chinese_date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "2026年1月5日"
+        );
+        assert_eq!(period_text("2025-03"), "2025年3月");
+        assert_eq!(period_text("2025"), "2025年度");
+        assert_eq!(period_text("Q1"), "Q1");
+    }
+}
