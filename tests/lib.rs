@@ -68,6 +68,11 @@ impl Answer {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like `spawn_app`, with the configuration adjusted first (e.g. an SMTP server).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -108,9 +113,14 @@ pub async fn spawn_app() -> TestApp {
             password: Some(Secret::new(ADMIN_PASSWORD)),
         },
         demo_data: false,
-        mail: api::config::MailConfig::files(std::env::temp_dir().join(format!("govcloud-e2e-mail-{}-{stamp}-{n}", std::process::id()))),
+        mail: api::config::MailConfig::files(std::env::temp_dir().join(format!(
+            "govcloud-e2e-mail-{}-{stamp}-{n}",
+            std::process::id()
+        ))),
         schedule: None,
     };
+    let mut config = config;
+    adjust(&mut config);
     spawn_with(config, cleanup).await
 }
 
@@ -143,7 +153,9 @@ async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection, now: u64) {
 /// Starts the server with a given configuration (e.g. `demo_data`).
 pub async fn spawn_with(config: Config, cleanup: Option<(String, String)>) -> TestApp {
     let database_url = config.database_url.clone();
-    let app = Application::build(config.clone()).await.expect("the server starts");
+    let app = Application::build(config.clone())
+        .await
+        .expect("the server starts");
     let port = app.port();
     tokio::spawn(app.run());
     TestApp {

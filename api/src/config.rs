@@ -70,7 +70,12 @@ pub struct MailConfig {
 
 impl MailConfig {
     pub fn files(dir: impl Into<PathBuf>) -> Self {
-        Self { smtp_url: None, mail_dir: dir.into(), from: "govcloud@localhost".to_owned(), poll_seconds: 10 }
+        Self {
+            smtp_url: None,
+            mail_dir: dir.into(),
+            from: "govcloud@localhost".to_owned(),
+            poll_seconds: 10,
+        }
     }
 }
 
@@ -142,7 +147,12 @@ impl Config {
                 .parse::<u64>()
                 .ok()
                 .filter(|s| (1..=3600).contains(s))
-                .ok_or_else(|| bad("MAIL_POLL_SECONDS", "must be a whole number of seconds from 1 to 3600"))?,
+                .ok_or_else(|| {
+                    bad(
+                        "MAIL_POLL_SECONDS",
+                        "must be a whole number of seconds from 1 to 3600",
+                    )
+                })?,
         };
         let mail = MailConfig {
             smtp_url,

@@ -109,8 +109,14 @@ async fn find<R: Resource>(conn: &impl ConnectionTrait, id: i64) -> AppResult<Op
     Ok(R::Entity::find().filter(R::ID.eq(id)).one(conn).await?)
 }
 
-async fn find_visible<R: Resource>(conn: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<Option<R::Model>> {
-    Ok(R::restrict(actor, R::Entity::find().filter(R::ID.eq(id))).one(conn).await?)
+async fn find_visible<R: Resource>(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<Option<R::Model>> {
+    Ok(R::restrict(actor, R::Entity::find().filter(R::ID.eq(id)))
+        .one(conn)
+        .await?)
 }
 
 /// One row the actor may read. Rows outside its reach are `NOT_FOUND`, exactly

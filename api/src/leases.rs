@@ -13,11 +13,21 @@ use entities::job_lease::{ActiveModel, Column, Entity};
 /// This process's name in the leases table.
 pub fn holder_name() -> String {
     use rand::Rng;
-    format!("pid{}-{:08x}", std::process::id(), rand::rng().random::<u32>())
+    format!(
+        "pid{}-{:08x}",
+        std::process::id(),
+        rand::rng().random::<u32>()
+    )
 }
 
 /// Takes the lease `name` for `ttl` if it is free or expired; true when taken.
-pub async fn acquire(db: &impl ConnectionTrait, name: &str, holder: &str, now: DateTime<Utc>, ttl: Duration) -> AppResult<bool> {
+pub async fn acquire(
+    db: &impl ConnectionTrait,
+    name: &str,
+    holder: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<bool> {
     let inserted = Entity::insert(ActiveModel {
         name: Set(name.to_owned()),
         holder: Set(holder.to_owned()),
@@ -44,9 +54,13 @@ mod tests {
     use super::*;
 
     async fn db() -> sea_orm::DatabaseConnection {
-        let db = sea_orm::Database::connect("sqlite::memory:").await.expect("sqlite");
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("sqlite");
         use migration::MigratorTrait;
-        migration::Migrator::up(&db, None).await.expect("migrations");
+        migration::Migrator::up(&db, None)
+            .await
+            .expect("migrations");
         db
     }
 
@@ -54,9 +68,27 @@ mod tests {
     async fn a_held_lease_is_refused_until_it_expires() {
         let db = db().await;
         let t0 = Utc::now();
-        assert!(acquire(&db, "monthly:1:2025-03", "a", t0, Duration::minutes(30)).await.expect("a"));
-        assert!(!acquire(&db, "monthly:1:2025-03", "b", t0, Duration::minutes(30)).await.expect("b"));
+        assert!(
+            acquire(&db, "monthly:1:2025-03", "a", t0, Duration::minutes(30))
+                .await
+                .expect("a")
+        );
+        assert!(
+            !acquire(&db, "monthly:1:2025-03", "b", t0, Duration::minutes(30))
+                .await
+                .expect("b")
+        );
         // 31 minutes later the lease of "a" has run out.
-        assert!(acquire(&db, "monthly:1:2025-03", "b", t0 + Duration::minutes(31), Duration::minutes(30)).await.expect("b later"));
+        assert!(
+            acquire(
+                &db,
+                "monthly:1:2025-03",
+                "b",
+                t0 + Duration::minutes(31),
+                Duration::minutes(30)
+            )
+            .await
+            .expect("b later")
+        );
     }
 }

@@ -8,7 +8,9 @@
 //! (acknowledged →) submitted → …; past its deadline and not accepted: overdue.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set,
+};
 
 use crate::error::{AppError, AppResult};
 use crate::mail::{outbox, templates};
@@ -39,17 +41,26 @@ pub struct NewNotice {
 
 /// 10 working days after the local day of `now`, by the calendar; 14 days when
 /// the calendar does not cover the year yet (logged, never silently wrong).
-pub async fn default_deadline(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<NaiveDate> {
+pub async fn default_deadline(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> AppResult<NaiveDate> {
     let today = local(now).date_naive();
     let calendar = crate::calendar::load(conn).await?;
-    Ok(calendar.add_working_days(today, DEADLINE_WORKING_DAYS).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "no calendar for the notice deadline; using 14 days");
-        today + Duration::days(14)
-    }))
+    Ok(calendar
+        .add_working_days(today, DEADLINE_WORKING_DAYS)
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "no calendar for the notice deadline; using 14 days");
+            today + Duration::days(14)
+        }))
 }
 
 /// Writes the notice and its e-mails (one per vendor contact) in `txn`.
-pub async fn issue(txn: &DatabaseTransaction, n: NewNotice, now: DateTime<Utc>) -> AppResult<entities::notice::Model> {
+pub async fn issue(
+    txn: &DatabaseTransaction,
+    n: NewNotice,
+    now: DateTime<Utc>,
+) -> AppResult<entities::notice::Model> {
     let vendor = entities::vendor::Entity::find_by_id(n.vendor_id)
         .one(txn)
         .await?
@@ -136,7 +147,15 @@ pub async fn advance(
     now: DateTime<Utc>,
 ) -> AppResult<entities::notice::Model> {
     if !step.allowed_from().contains(&notice.status.as_str()) {
-        return Err(AppError::bad("id", format!("notice {} is {} and cannot be moved to {}", notice.id, notice.status, step.to())));
+        return Err(AppError::bad(
+            "id",
+            format!(
+                "notice {} is {} and cannot be moved to {}",
+                notice.id,
+                notice.status,
+                step.to()
+            ),
+        ));
     }
     let mut active = notice.into_active_model();
     if step == Step::Submit {

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use jobs::engine::Month;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::Value;
 
@@ -19,14 +19,25 @@ use crate::runs::{self, ANNUAL, MONTHLY};
 
 pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
 
-pub async fn publish(db: &DatabaseConnection, run_id: i64, user_id: i64, now: DateTime<Utc>) -> AppResult<entities::assessment_run::Model> {
+pub async fn publish(
+    db: &DatabaseConnection,
+    run_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<entities::assessment_run::Model> {
     let txn = db::write_txn(db).await?;
     let run = entities::assessment_run::Entity::find_by_id(run_id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("AssessmentRun {run_id}")))?;
     if run.status != "SUCCEEDED" {
-        return Err(AppError::bad("runId", format!("run {run_id} is {}; only a succeeded run is published", run.status)));
+        return Err(AppError::bad(
+            "runId",
+            format!(
+                "run {run_id} is {}; only a succeeded run is published",
+                run.status
+            ),
+        ));
     }
     let results = entities::assessment_result::Entity::find()
         .filter(entities::assessment_result::Column::RunId.eq(run_id))
@@ -65,14 +76,23 @@ async fn mark_published(
     Ok(active.update(txn).await?)
 }
 
-async fn consequences(txn: &DatabaseTransaction, r: &entities::assessment_result::Model, user_id: i64, now: DateTime<Utc>) -> AppResult<()> {
+async fn consequences(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let document: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
     let total = runs::exact_total(r)?;
     let shown = jobs::engine::round_half_up_2dp(total);
     let notice = match r.kind.as_str() {
         MONTHLY if !r.passed => Some((
             notices::MONTHLY_BELOW_PASS_MARK,
-            format!("{} 月度考核得分 {shown}，低于合格线 {}", r.period, document["pass_mark"].as_str().unwrap_or("90")),
+            format!(
+                "{} 月度考核得分 {shown}，低于合格线 {}",
+                r.period,
+                document["pass_mark"].as_str().unwrap_or("90")
+            ),
             deduction_lines(&document),
         )),
         ANNUAL if !r.passed => Some((
@@ -124,11 +144,18 @@ fn deduction_lines(card: &Value) -> Vec<String> {
     lines
 }
 
-async fn record_breach_if_three_failed(txn: &DatabaseTransaction, r: &entities::assessment_result::Model, now: DateTime<Utc>) -> AppResult<()> {
-    let Some(month) = parse_month(&r.period) else { return Ok(()) };
+async fn record_breach_if_three_failed(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(month) = parse_month(&r.period) else {
+        return Ok(());
+    };
     let earlier = [before(month), before(before(month))];
     for m in earlier {
-        match runs::latest_published(txn, r.region_id, r.vendor_id, MONTHLY, &m.to_string()).await? {
+        match runs::latest_published(txn, r.region_id, r.vendor_id, MONTHLY, &m.to_string()).await?
+        {
             Some(prev) if !prev.passed => {}
             _ => return Ok(()),
         }
@@ -143,7 +170,10 @@ async fn record_breach_if_three_failed(txn: &DatabaseTransaction, r: &entities::
         .await?
         .is_some();
     if !exists {
-        let basis = format!("{}, {}, {} 连续三个月考核未达标", earlier[1], earlier[0], month);
+        let basis = format!(
+            "{}, {}, {} 连续三个月考核未达标",
+            earlier[1], earlier[0], month
+        );
         entities::breach::ActiveModel {
             region_id: Set(r.region_id),
             vendor_id: Set(r.vendor_id),

@@ -9,8 +9,8 @@ use chrono::Utc;
 use jobs::engine::{Month, ServiceYear};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
 use crate::assessment::{self, Subject};
@@ -52,11 +52,19 @@ struct Outcome {
     document: String,
 }
 
-pub async fn run_monthly(db: &DatabaseConnection, region_id: i64, month: Month, trigger: Trigger) -> AppResult<entities::assessment_run::Model> {
+pub async fn run_monthly(
+    db: &DatabaseConnection,
+    region_id: i64,
+    month: Month,
+    trigger: Trigger,
+) -> AppResult<entities::assessment_run::Model> {
     let region = region(db, region_id).await?;
     let scheme = crate::schemes::require_known(db, "regionId", &region.scheme_code).await?;
     if scheme.monthly.is_none() {
-        return Err(AppError::bad("period", format!("scheme {} has no monthly scorecard", scheme.code)));
+        return Err(AppError::bad(
+            "period",
+            format!("scheme {} has no monthly scorecard", scheme.code),
+        ));
     }
     let start_year = ServiceYear::containing(scheme.service_year_first_month, month)
         .map_err(|e| AppError::bad("period", e.to_string()))?
@@ -69,7 +77,12 @@ pub async fn run_monthly(db: &DatabaseConnection, region_id: i64, month: Month, 
             let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
             let card = assessment::month(&txn, &subject, month).await?;
             let document = serde_json::to_string(&card).map_err(AppError::internal)?;
-            let outcome = Outcome { vendor_id, total: card.total, passed: card.passed, document };
+            let outcome = Outcome {
+                vendor_id,
+                total: card.total,
+                passed: card.passed,
+                document,
+            };
             store(&txn, &run, outcome).await?;
         }
         txn.commit().await?;
@@ -82,10 +95,23 @@ pub async fn run_monthly(db: &DatabaseConnection, region_id: i64, month: Month, 
 /// The annual run blends the latest published monthly result of each month of
 /// the service year (a month without one is left out of the mean, and the
 /// result says so).
-pub async fn run_annual(db: &DatabaseConnection, region_id: i64, start_year: i32, trigger: Trigger) -> AppResult<entities::assessment_run::Model> {
+pub async fn run_annual(
+    db: &DatabaseConnection,
+    region_id: i64,
+    start_year: i32,
+    trigger: Trigger,
+) -> AppResult<entities::assessment_run::Model> {
     let region = region(db, region_id).await?;
     let scheme = crate::schemes::require_known(db, "regionId", &region.scheme_code).await?;
-    let run = open(db, &region, ANNUAL, &start_year.to_string(), &scheme, trigger).await?;
+    let run = open(
+        db,
+        &region,
+        ANNUAL,
+        &start_year.to_string(),
+        &scheme,
+        trigger,
+    )
+    .await?;
     let result = async {
         let txn = db::write_txn(db).await?;
         for vendor_id in contracted_vendors(&txn, region.id, start_year).await? {
@@ -94,7 +120,17 @@ pub async fn run_annual(db: &DatabaseConnection, region_id: i64, start_year: i32
             let result = assessment::year_with(&txn, &subject, start_year, &monthly).await?;
             let passed = result.penalty.tier.is_none();
             let document = serde_json::to_string(&result).map_err(AppError::internal)?;
-            store(&txn, &run, Outcome { vendor_id, total: result.total, passed, document }).await?;
+            store(
+                &txn,
+                &run,
+                Outcome {
+                    vendor_id,
+                    total: result.total,
+                    passed,
+                    document,
+                },
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -104,11 +140,18 @@ pub async fn run_annual(db: &DatabaseConnection, region_id: i64, start_year: i32
 }
 
 async fn region(db: &DatabaseConnection, id: i64) -> AppResult<entities::region::Model> {
-    entities::region::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(format!("Region {id}")))
+    entities::region::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Region {id}")))
 }
 
 /// The vendors serving the region in the service year (those with a contract).
-async fn contracted_vendors(conn: &impl ConnectionTrait, region_id: i64, start_year: i32) -> AppResult<Vec<i64>> {
+async fn contracted_vendors(
+    conn: &impl ConnectionTrait,
+    region_id: i64,
+    start_year: i32,
+) -> AppResult<Vec<i64>> {
     let contracts = entities::contract::Entity::find()
         .filter(entities::contract::Column::RegionId.eq(region_id))
         .filter(entities::contract::Column::ServiceYear.eq(start_year))
@@ -118,14 +161,26 @@ async fn contracted_vendors(conn: &impl ConnectionTrait, region_id: i64, start_y
     Ok(contracts.into_iter().map(|c| c.vendor_id).collect())
 }
 
-async fn published_monthly_totals(conn: &impl ConnectionTrait, subject: &Subject, start_year: i32) -> AppResult<Vec<(Month, Decimal)>> {
+async fn published_monthly_totals(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+) -> AppResult<Vec<(Month, Decimal)>> {
     let (service_year, _) = assessment::service_year(conn, subject, start_year).await?;
     if subject.scheme.blend.is_none() {
         return Ok(Vec::new());
     }
     let mut totals = Vec::new();
     for month in service_year.months() {
-        if let Some(r) = latest_published(conn, subject.region.id, subject.vendor_id, MONTHLY, &month.to_string()).await? {
+        if let Some(r) = latest_published(
+            conn,
+            subject.region.id,
+            subject.vendor_id,
+            MONTHLY,
+            &month.to_string(),
+        )
+        .await?
+        {
             totals.push((month, exact_total(&r)?));
         }
     }
@@ -135,7 +190,8 @@ async fn published_monthly_totals(conn: &impl ConnectionTrait, subject: &Subject
 /// The exact total kept in a result's document (the `total` column is rounded
 /// for sorting).
 pub fn exact_total(r: &entities::assessment_result::Model) -> AppResult<Decimal> {
-    let document: serde_json::Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
+    let document: serde_json::Value =
+        serde_json::from_str(&r.document).map_err(AppError::internal)?;
     document["total"]
         .as_str()
         .and_then(|t| t.parse().ok())
@@ -188,7 +244,11 @@ async fn open(
 }
 
 /// The next revision of each vendor's result for the period.
-async fn store(txn: &impl ConnectionTrait, run: &entities::assessment_run::Model, o: Outcome) -> AppResult<()> {
+async fn store(
+    txn: &impl ConnectionTrait,
+    run: &entities::assessment_run::Model,
+    o: Outcome,
+) -> AppResult<()> {
     use entities::assessment_result::Column as C;
     let previous = entities::assessment_result::Entity::find()
         .filter(C::RegionId.eq(run.region_id))
@@ -240,4 +300,3 @@ async fn close(
         }
     }
 }
-

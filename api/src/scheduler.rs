@@ -43,7 +43,12 @@ pub fn previous_month(now: DateTime<Utc>) -> Month {
     Month::of(Period::Month(Month::of(now)).start() - Duration::days(1))
 }
 
-async fn has_automatic_run(db: &DatabaseConnection, region_id: i64, kind: &str, period: &str) -> AppResult<bool> {
+async fn has_automatic_run(
+    db: &DatabaseConnection,
+    region_id: i64,
+    kind: &str,
+    period: &str,
+) -> AppResult<bool> {
     use entities::assessment_run::Column as C;
     Ok(entities::assessment_run::Entity::find()
         .filter(C::RegionId.eq(region_id))
@@ -58,12 +63,19 @@ async fn has_automatic_run(db: &DatabaseConnection, region_id: i64, kind: &str, 
 
 /// The monthly run for the previous month in every region whose scheme assesses
 /// monthly and that has no scheduled run for it yet. Returns the runs started.
-pub async fn monthly_due(db: &DatabaseConnection, now: DateTime<Utc>, trigger: Trigger, holder: &str) -> AppResult<usize> {
+pub async fn monthly_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    trigger: Trigger,
+    holder: &str,
+) -> AppResult<usize> {
     let month = previous_month(now);
     let mut started = 0;
     for region in entities::region::Entity::find().all(db).await? {
         let scheme = crate::schemes::require_known(db, "schemeCode", &region.scheme_code).await?;
-        if scheme.monthly.is_none() || has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await? {
+        if scheme.monthly.is_none()
+            || has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await?
+        {
             continue;
         }
         let lease = format!("monthly:{}:{month}", region.id);
@@ -84,12 +96,19 @@ pub async fn monthly_due(db: &DatabaseConnection, now: DateTime<Utc>, trigger: T
 
 /// The annual run for each region whose service year ended with the previous
 /// month.
-pub async fn annual_due(db: &DatabaseConnection, now: DateTime<Utc>, trigger: Trigger, holder: &str) -> AppResult<usize> {
+pub async fn annual_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    trigger: Trigger,
+    holder: &str,
+) -> AppResult<usize> {
     let last = previous_month(now);
     let mut started = 0;
     for region in entities::region::Entity::find().all(db).await? {
         let scheme = crate::schemes::require_known(db, "schemeCode", &region.scheme_code).await?;
-        let Ok(year) = ServiceYear::containing(scheme.service_year_first_month, last) else { continue };
+        let Ok(year) = ServiceYear::containing(scheme.service_year_first_month, last) else {
+            continue;
+        };
         let ended = year.months().last() == Some(last);
         let start_year = year.first_month().year();
         if !ended || has_automatic_run(db, region.id, ANNUAL, &start_year.to_string()).await? {
@@ -136,7 +155,10 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRe
             vendor_id: risk.vendor_id,
             kind: notices::SECURITY_RISK_OVERDUE,
             period: None,
-            reason: format!("安全风险（编号 {}）整改期限 {} 已过，尚未整改", risk.id, risk.deadline),
+            reason: format!(
+                "安全风险（编号 {}）整改期限 {} 已过，尚未整改",
+                risk.id, risk.deadline
+            ),
             basis: vec![risk.description.clone()],
             result_id: None,
             risk_id: Some(risk.id),
@@ -160,8 +182,14 @@ pub async fn catch_up(db: &DatabaseConnection, holder: &str) -> AppResult<()> {
 }
 
 /// Starts the cron jobs. A bad cron expression is named by its variable.
-pub async fn start(db: DatabaseConnection, schedule: &Schedule, holder: String) -> Result<JobScheduler, (String, JobSchedulerError)> {
-    let scheduler = JobScheduler::new().await.map_err(|e| ("scheduler".to_owned(), e))?;
+pub async fn start(
+    db: DatabaseConnection,
+    schedule: &Schedule,
+    holder: String,
+) -> Result<JobScheduler, (String, JobSchedulerError)> {
+    let scheduler = JobScheduler::new()
+        .await
+        .map_err(|e| ("scheduler".to_owned(), e))?;
     let jobs: [(&str, &str, Kind); 3] = [
         ("MONTHLY_CRON", &schedule.monthly_cron, Kind::Monthly),
         ("ANNUAL_CRON", &schedule.annual_cron, Kind::Annual),
@@ -174,9 +202,15 @@ pub async fn start(db: DatabaseConnection, schedule: &Schedule, holder: String) 
             Box::pin(async move { tick(&db, kind, &holder).await })
         })
         .map_err(|e| (variable.to_owned(), e))?;
-        scheduler.add(job).await.map_err(|e| (variable.to_owned(), e))?;
+        scheduler
+            .add(job)
+            .await
+            .map_err(|e| (variable.to_owned(), e))?;
     }
-    scheduler.start().await.map_err(|e| ("scheduler".to_owned(), e))?;
+    scheduler
+        .start()
+        .await
+        .map_err(|e| ("scheduler".to_owned(), e))?;
     Ok(scheduler)
 }
 
@@ -206,7 +240,9 @@ mod tests {
     #[test]
     fn the_monthly_run_assesses_the_previous_local_month() {
         // 2026-01-04 20:00 UTC is 2026-01-05 04:00 in Shanghai: the run is for December.
-        let now = DateTime::parse_from_rfc3339("2026-01-04T20:00:00Z").expect("instant").with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-01-04T20:00:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
         assert_eq!(previous_month(now).to_string(), "2025-12");
     }
 }

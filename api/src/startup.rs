@@ -35,6 +35,9 @@ pub struct Application {
     pub state: AppState,
     /// The cron jobs, alive as long as the application.
     _scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    /// Tells the background jobs to stop; the mail sender's task.
+    stop: tokio::sync::watch::Sender<bool>,
+    sender: tokio::task::JoinHandle<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,8 +75,18 @@ impl Application {
             crate::demo::load(&state.db).await?;
         }
         let mailer = crate::mail::mailer::Mailer::from_config(&config.mail)?;
-        tracing::info!(backend = mailer.backend(), "notices are mailed through the outbox");
-        crate::mail::sender::spawn_sender(state.db.clone(), mailer, std::time::Duration::from_secs(config.mail.poll_seconds));
+        tracing::info!(
+            backend = mailer.backend(),
+            "notices are mailed through the outbox"
+        );
+        // Background jobs stop with the server, finishing the round under way.
+        let (stop, mut stopping) = tokio::sync::watch::channel(false);
+        let stopped = async move {
+            let _ = stopping.changed().await;
+        };
+        let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
+        let sender =
+            crate::mail::sender::spawn_sender_until(state.db.clone(), mailer, poll, stopped);
         let mut scheduler_handle = None;
         if let Some(schedule) = &config.schedule {
             let holder = crate::leases::holder_name();
@@ -110,6 +123,8 @@ impl Application {
             router,
             state,
             _scheduler: scheduler_handle,
+            stop,
+            sender,
         })
     }
 
@@ -117,11 +132,16 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
+    /// Serves until Ctrl-C, then finishes in-flight requests and the mail round
+    /// under way before returning.
     pub async fn run(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL at /graphql");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        let _ = self.stop.send(true);
+        let _ = self.sender.await;
+        served
     }
 }
 

@@ -30,13 +30,28 @@ impl MigrationTrait for Migration {
                     .col(text_null(AssessmentRuns::Error))
                     .col(timestamp_with_time_zone(AssessmentRuns::StartedAt))
                     .col(timestamp_with_time_zone_null(AssessmentRuns::FinishedAt))
-                    .foreign_key(&mut fk(AssessmentRuns::Table, AssessmentRuns::RegionId, Regions::Table))
-                    .foreign_key(&mut fk(AssessmentRuns::Table, AssessmentRuns::StartedBy, Users::Table))
+                    .foreign_key(&mut fk(
+                        AssessmentRuns::Table,
+                        AssessmentRuns::RegionId,
+                        Regions::Table,
+                    ))
+                    .foreign_key(&mut fk(
+                        AssessmentRuns::Table,
+                        AssessmentRuns::StartedBy,
+                        Users::Table,
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(index(AssessmentRuns::Table, (AssessmentRuns::RegionId, AssessmentRuns::Kind, AssessmentRuns::Period)))
+            .create_index(index(
+                AssessmentRuns::Table,
+                (
+                    AssessmentRuns::RegionId,
+                    AssessmentRuns::Kind,
+                    AssessmentRuns::Period,
+                ),
+            ))
             .await?;
 
         manager
@@ -54,13 +69,31 @@ impl MigrationTrait for Migration {
                     .col(boolean(AssessmentResults::Passed))
                     .col(text(AssessmentResults::Document))
                     .col(boolean(AssessmentResults::Published).default(false))
-                    .col(timestamp_with_time_zone_null(AssessmentResults::PublishedAt))
+                    .col(timestamp_with_time_zone_null(
+                        AssessmentResults::PublishedAt,
+                    ))
                     .col(big_integer_null(AssessmentResults::PublishedBy))
                     .col(timestamp_with_time_zone(AssessmentResults::CreatedAt))
-                    .foreign_key(&mut fk(AssessmentResults::Table, AssessmentResults::RunId, AssessmentRuns::Table))
-                    .foreign_key(&mut fk(AssessmentResults::Table, AssessmentResults::RegionId, Regions::Table))
-                    .foreign_key(&mut fk(AssessmentResults::Table, AssessmentResults::VendorId, Vendors::Table))
-                    .foreign_key(&mut fk(AssessmentResults::Table, AssessmentResults::PublishedBy, Users::Table))
+                    .foreign_key(&mut fk(
+                        AssessmentResults::Table,
+                        AssessmentResults::RunId,
+                        AssessmentRuns::Table,
+                    ))
+                    .foreign_key(&mut fk(
+                        AssessmentResults::Table,
+                        AssessmentResults::RegionId,
+                        Regions::Table,
+                    ))
+                    .foreign_key(&mut fk(
+                        AssessmentResults::Table,
+                        AssessmentResults::VendorId,
+                        Vendors::Table,
+                    ))
+                    .foreign_key(&mut fk(
+                        AssessmentResults::Table,
+                        AssessmentResults::PublishedBy,
+                        Users::Table,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -76,7 +109,9 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager.create_index(index(AssessmentResults::Table, AssessmentResults::RunId)).await?;
+        manager
+            .create_index(index(AssessmentResults::Table, AssessmentResults::RunId))
+            .await?;
 
         manager
             .create_table(
@@ -98,14 +133,26 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Notices::UpdatedAt))
                     .foreign_key(&mut fk(Notices::Table, Notices::RegionId, Regions::Table))
                     .foreign_key(&mut fk(Notices::Table, Notices::VendorId, Vendors::Table))
-                    .foreign_key(&mut fk(Notices::Table, Notices::ResultId, AssessmentResults::Table))
-                    .foreign_key(&mut fk(Notices::Table, Notices::RiskId, SecurityRisks::Table))
+                    .foreign_key(&mut fk(
+                        Notices::Table,
+                        Notices::ResultId,
+                        AssessmentResults::Table,
+                    ))
+                    .foreign_key(&mut fk(
+                        Notices::Table,
+                        Notices::RiskId,
+                        SecurityRisks::Table,
+                    ))
                     .foreign_key(&mut fk(Notices::Table, Notices::CreatedBy, Users::Table))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index(Notices::Table, (Notices::VendorId, Notices::Status))).await?;
-        manager.create_index(index(Notices::Table, (Notices::RegionId, Notices::Status))).await?;
+        manager
+            .create_index(index(Notices::Table, (Notices::VendorId, Notices::Status)))
+            .await?;
+        manager
+            .create_index(index(Notices::Table, (Notices::RegionId, Notices::Status)))
+            .await?;
 
         manager
             .create_table(
@@ -126,7 +173,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index(Outbox::Table, (Outbox::Status, Outbox::NextAttemptAt))).await?;
+        manager
+            .create_index(index(
+                Outbox::Table,
+                (Outbox::Status, Outbox::NextAttemptAt),
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -135,11 +187,17 @@ impl MigrationTrait for Migration {
                     .col(big_integer(OutboxAttempts::OutboxId))
                     .col(timestamp_with_time_zone(OutboxAttempts::AttemptedAt))
                     .col(text_null(OutboxAttempts::Error))
-                    .foreign_key(&mut fk(OutboxAttempts::Table, OutboxAttempts::OutboxId, Outbox::Table))
+                    .foreign_key(&mut fk(
+                        OutboxAttempts::Table,
+                        OutboxAttempts::OutboxId,
+                        Outbox::Table,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index(OutboxAttempts::Table, OutboxAttempts::OutboxId)).await?;
+        manager
+            .create_index(index(OutboxAttempts::Table, OutboxAttempts::OutboxId))
+            .await?;
 
         manager
             .create_table(
@@ -158,7 +216,15 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(unique_many(Breaches::Table, [Breaches::RegionId, Breaches::VendorId, Breaches::Kind, Breaches::Period]))
+            .create_index(unique_many(
+                Breaches::Table,
+                [
+                    Breaches::RegionId,
+                    Breaches::VendorId,
+                    Breaches::Kind,
+                    Breaches::Period,
+                ],
+            ))
             .await?;
 
         manager
@@ -183,7 +249,9 @@ impl MigrationTrait for Migration {
             AssessmentResults::Table.into_iden(),
             AssessmentRuns::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }
@@ -191,11 +259,17 @@ impl MigrationTrait for Migration {
 
 /// A unique index over more columns than sea-query's tuples take, named like
 /// `common::unique_index` (`uq_<table>__<column>__…`).
-fn unique_many<T: Iden + Copy + 'static>(table: T, columns: impl IntoIterator<Item = T>) -> IndexCreateStatement {
+fn unique_many<T: Iden + Copy + 'static>(
+    table: T,
+    columns: impl IntoIterator<Item = T>,
+) -> IndexCreateStatement {
     let columns: Vec<T> = columns.into_iter().collect();
     let names: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
     let mut index = Index::create();
-    index.name(format!("uq_{}__{}", table.to_string(), names.join("__"))).table(table).unique();
+    index
+        .name(format!("uq_{}__{}", table.to_string(), names.join("__")))
+        .table(table)
+        .unique();
     for c in columns {
         index.col(c);
     }

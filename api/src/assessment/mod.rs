@@ -49,9 +49,17 @@ pub async fn subject(
 }
 
 /// The subject without an access check (scheduled runs act for the platform).
-pub async fn subject_of(conn: &impl ConnectionTrait, region: entities::region::Model, vendor_id: i64) -> AppResult<Subject> {
+pub async fn subject_of(
+    conn: &impl ConnectionTrait,
+    region: entities::region::Model,
+    vendor_id: i64,
+) -> AppResult<Subject> {
     let scheme = crate::schemes::require_known(conn, "regionId", &region.scheme_code).await?;
-    Ok(Subject { region, vendor_id, scheme })
+    Ok(Subject {
+        region,
+        vendor_id,
+        scheme,
+    })
 }
 
 fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
@@ -94,7 +102,11 @@ pub async fn month(
 }
 
 /// The service year and its contract (for the settlement amount), if any.
-pub async fn service_year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i32) -> AppResult<(ServiceYear, Option<entities::contract::Model>)> {
+pub async fn service_year(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+) -> AppResult<(ServiceYear, Option<entities::contract::Model>)> {
     let service_year = ServiceYear::new(subject.scheme.service_year_first_month, start_year)
         .map_err(|e| AppError::bad("serviceYear", e.to_string()))?;
     let contract = entities::contract::Entity::find()
@@ -118,18 +130,33 @@ pub async fn year_with(
     let facts = facts::load(conn, &window(subject, period, start_year)).await?;
     let calendar = crate::calendar::load(conn).await?;
     let settlement: Option<Decimal> = contract.map(|c| c.settlement_amount.round_dp(2));
-    engine::assess_year(&subject.scheme, &calendar, &facts, service_year, monthly, settlement)
-        .map_err(|e| engine_error("serviceYear", e))
+    engine::assess_year(
+        &subject.scheme,
+        &calendar,
+        &facts,
+        service_year,
+        monthly,
+        settlement,
+    )
+    .map_err(|e| engine_error("serviceYear", e))
 }
 
 /// The preview of a service year: monthly totals, for a blending scheme, are
 /// computed now from the facts for the months that have ended by `now`, when the
 /// vendor's contract covers the year.
-pub async fn year(conn: &impl ConnectionTrait, subject: &Subject, start_year: i32, now: DateTime<Utc>) -> AppResult<AnnualResult> {
+pub async fn year(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+    now: DateTime<Utc>,
+) -> AppResult<AnnualResult> {
     let (service_year, contract) = service_year(conn, subject, start_year).await?;
     let mut monthly = Vec::new();
     if subject.scheme.blend.is_some() && contract.is_some() {
-        for m in service_year.months().filter(|m| Period::Month(*m).end() <= now) {
+        for m in service_year
+            .months()
+            .filter(|m| Period::Month(*m).end() <= now)
+        {
             monthly.push((m, month(conn, subject, m).await?.total));
         }
     }

@@ -82,13 +82,27 @@ pub struct NoticeMutation;
 #[Object]
 impl NoticeMutation {
     /// A notice raised by hand (supervisors of the region); mailed to the vendor.
-    async fn create_notice(&self, ctx: &Context<'_>, input: CreateNoticeInput) -> async_graphql::Result<Notice> {
+    async fn create_notice(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateNoticeInput,
+    ) -> async_graphql::Result<Notice> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("input.regionId", &input.region_id)?;
             let vendor_id = crud::parse_id("input.vendorId", &input.vendor_id)?;
-            if !access::can_modify(actor, &Policy::FACT, Scope { region: Some(region_id), vendor: Some(vendor_id), agency: None }) {
-                return Err(AppError::forbidden("only the region's supervisors raise notices"));
+            if !access::can_modify(
+                actor,
+                &Policy::FACT,
+                Scope {
+                    region: Some(region_id),
+                    vendor: Some(vendor_id),
+                    agency: None,
+                },
+            ) {
+                return Err(AppError::forbidden(
+                    "only the region's supervisors raise notices",
+                ));
             }
             let now = Utc::now();
             if input.deadline.is_some_and(|d| d < local(now).date_naive()) {
@@ -127,12 +141,23 @@ impl NoticeMutation {
     }
 
     /// The vendor says what it rectified.
-    async fn submit_rectification(&self, ctx: &Context<'_>, id: ID, rectification: String) -> async_graphql::Result<Notice> {
-        step(ctx, &id, Step::Submit, Some(rectification)).await.gql()
+    async fn submit_rectification(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        rectification: String,
+    ) -> async_graphql::Result<Notice> {
+        step(ctx, &id, Step::Submit, Some(rectification))
+            .await
+            .gql()
     }
 
     /// The supervisor accepts the rectification: the notice is closed.
-    async fn accept_rectification(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Notice> {
+    async fn accept_rectification(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Notice> {
         step(ctx, &id, Step::Accept, None).await.gql()
     }
 
@@ -142,7 +167,12 @@ impl NoticeMutation {
     }
 }
 
-async fn step(ctx: &Context<'_>, notice_id: &ID, step: Step, text: Option<String>) -> AppResult<Notice> {
+async fn step(
+    ctx: &Context<'_>,
+    notice_id: &ID,
+    step: Step,
+    text: Option<String>,
+) -> AppResult<Notice> {
     let (state, actor) = crud::env(ctx)?;
     let notice = crud::get::<Notices>(state, actor, crud::parse_id("id", notice_id)?).await?;
     may_step(actor, &notice, step)?;
@@ -157,8 +187,22 @@ async fn step(ctx: &Context<'_>, notice_id: &ID, step: Step, text: Option<String
 fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> AppResult<()> {
     let allowed = match (step.by_vendor(), actor.role) {
         (true, Role::Vendor { vendor_id }) => vendor_id == notice.vendor_id,
-        (false, _) => access::can_modify(actor, &Policy::FACT, Scope { region: Some(notice.region_id), vendor: Some(notice.vendor_id), agency: None }),
+        (false, _) => access::can_modify(
+            actor,
+            &Policy::FACT,
+            Scope {
+                region: Some(notice.region_id),
+                vendor: Some(notice.vendor_id),
+                agency: None,
+            },
+        ),
         _ => false,
     };
-    if allowed { Ok(()) } else { Err(AppError::forbidden("this step of the notice is not yours to take")) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "this step of the notice is not yours to take",
+        ))
+    }
 }

@@ -18,8 +18,12 @@ use crate::error::{AppError, AppResult, GqlResult};
 use crate::period::local;
 use crate::runs::{self, Trigger};
 
-const RUN_POLICY: Policy =
-    Policy { everyone_reads: false, supervisor: SupervisorAccess::Region, vendor_reads_own: false, agency: AgencyAccess::None };
+const RUN_POLICY: Policy = Policy {
+    everyone_reads: false,
+    supervisor: SupervisorAccess::Region,
+    vendor_reads_own: false,
+    agency: AgencyAccess::None,
+};
 
 resource!(AssessmentRuns => assessment_run, name: "AssessmentRun", policy: RUN_POLICY,
     region: Some(entities::assessment_run::Column::RegionId), vendor: None, agency: None, time: TimeColumn::None,
@@ -45,11 +49,17 @@ impl Resource for AssessmentResults {
         m.id
     }
     fn scope(m: &Self::Model) -> Scope {
-        Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None }
+        Scope {
+            region: Some(m.region_id),
+            vendor: Some(m.vendor_id),
+            agency: None,
+        }
     }
     fn restrict(actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
         match actor.role {
-            Role::Vendor { .. } => query.filter(entities::assessment_result::Column::Published.eq(true)),
+            Role::Vendor { .. } => {
+                query.filter(entities::assessment_result::Column::Published.eq(true))
+            }
             _ => query,
         }
     }
@@ -100,10 +110,16 @@ impl AssessmentRun {
     /// The run's results, best total first.
     async fn results(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssessmentResult>> {
         let run_id = crud::parse_id("id", &self.id).gql()?;
-        let all: Vec<AssessmentResult> =
-            nested::many::<AssessmentResults, AssessmentResult>(ctx, ListFilter { region_id: Some(self.region_id.clone()), ..Default::default() }).await?;
+        let all: Vec<AssessmentResult> = nested::many::<AssessmentResults, AssessmentResult>(
+            ctx,
+            ListFilter {
+                region_id: Some(self.region_id.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
         let mut mine: Vec<_> = all.into_iter().filter(|r| r.run_id == run_id).collect();
-        mine.sort_by(|a, b| b.exact_total.cmp(&a.exact_total));
+        mine.sort_by_key(|r| std::cmp::Reverse(r.exact_total));
         Ok(mine)
     }
 }
@@ -160,7 +176,11 @@ impl AssessmentResult {
     /// The scorecard with every indicator and deduction (of a monthly result, or
     /// the annual scorecard of an annual one).
     async fn scorecard(&self) -> Scorecard {
-        let card = if self.kind == runs::ANNUAL { &self.document.0["annual"] } else { &self.document.0 };
+        let card = if self.kind == runs::ANNUAL {
+            &self.document.0["annual"]
+        } else {
+            &self.document.0
+        };
         scorecard_of(card)
     }
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<super::vendors::Vendor> {
@@ -169,33 +189,54 @@ impl AssessmentResult {
 }
 
 fn dec(v: &Value) -> Decimal {
-    v.as_str().and_then(|s| s.parse().ok()).map(jobs::engine::round_half_up_2dp).unwrap_or_default()
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .map(jobs::engine::round_half_up_2dp)
+        .unwrap_or_default()
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect()
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The GraphQL scorecard from a stored document (the engine's serialisation).
 pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
-    let indicators = card["indicators"].as_array().into_iter().flatten().map(|i| IndicatorScore {
-        code: i["code"].as_str().unwrap_or_default().to_owned(),
-        name_zh: i["name"]["zh"].as_str().unwrap_or_default().to_owned(),
-        name_en: i["name"]["en"].as_str().unwrap_or_default().to_owned(),
-        weight: dec(&i["weight"]),
-        score: dec(&i["score"]),
-        deducted: dec(&i["deducted"]),
-        capped: dec(&i["capped"]),
-        deductions: i["deductions"].as_array().into_iter().flatten().map(|d| ScoreDeduction {
-            points: dec(&d["points"]),
-            reason: d["reason"].as_str().unwrap_or_default().to_owned(),
-            facts: d["facts"].as_array().into_iter().flatten().map(|f| FactLink {
-                kind: f["kind"].as_str().unwrap_or_default().to_owned(),
-                id: id(f["id"].as_i64().unwrap_or_default()),
-            }).collect(),
-        }).collect(),
-        warnings: strings(&i["warnings"]),
-    });
+    let indicators = card["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| IndicatorScore {
+            code: i["code"].as_str().unwrap_or_default().to_owned(),
+            name_zh: i["name"]["zh"].as_str().unwrap_or_default().to_owned(),
+            name_en: i["name"]["en"].as_str().unwrap_or_default().to_owned(),
+            weight: dec(&i["weight"]),
+            score: dec(&i["score"]),
+            deducted: dec(&i["deducted"]),
+            capped: dec(&i["capped"]),
+            deductions: i["deductions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| ScoreDeduction {
+                    points: dec(&d["points"]),
+                    reason: d["reason"].as_str().unwrap_or_default().to_owned(),
+                    facts: d["facts"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|f| FactLink {
+                            kind: f["kind"].as_str().unwrap_or_default().to_owned(),
+                            id: id(f["id"].as_i64().unwrap_or_default()),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            warnings: strings(&i["warnings"]),
+        });
     Scorecard {
         scheme_code: card["scheme_code"].as_str().unwrap_or_default().to_owned(),
         scheme_version: card["scheme_version"].as_u64().unwrap_or_default() as u32,
@@ -210,7 +251,11 @@ pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
 
 fn period_text(p: &Value) -> String {
     match (&p["month"], &p["service_year"]) {
-        (m, _) if m.is_object() => format!("{:04}-{:02}", m["year"].as_i64().unwrap_or_default(), m["month"].as_i64().unwrap_or_default()),
+        (m, _) if m.is_object() => format!(
+            "{:04}-{:02}",
+            m["year"].as_i64().unwrap_or_default(),
+            m["month"].as_i64().unwrap_or_default()
+        ),
         (_, y) if !y.is_null() => y.to_string(),
         _ => p.to_string(),
     }
@@ -223,15 +268,30 @@ crud_api!(@read resource: AssessmentResults, object: AssessmentResult, page: Ass
 
 fn month_of(period: &str) -> AppResult<Month> {
     match crate::period::Period::parse(period) {
-        Ok(crate::period::Period::Month { year, month }) => Month::new(year, month).map_err(|e| AppError::bad("period", e.to_string())),
-        _ => Err(AppError::bad("period", format!("\"{period}\" is not a month YYYY-MM"))),
+        Ok(crate::period::Period::Month { year, month }) => {
+            Month::new(year, month).map_err(|e| AppError::bad("period", e.to_string()))
+        }
+        _ => Err(AppError::bad(
+            "period",
+            format!("\"{period}\" is not a month YYYY-MM"),
+        )),
     }
 }
 
 /// Supervisors of the region (and administrators) run and publish.
 fn may_run(actor: &Actor, region_id: i64) -> AppResult<()> {
-    let scope = Scope { region: Some(region_id), vendor: None, agency: None };
-    if access::can_modify(actor, &RUN_POLICY, scope) { Ok(()) } else { Err(AppError::forbidden("only the region's supervisors run assessments")) }
+    let scope = Scope {
+        region: Some(region_id),
+        vendor: None,
+        agency: None,
+    };
+    if access::can_modify(actor, &RUN_POLICY, scope) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the region's supervisors run assessments",
+        ))
+    }
 }
 
 #[derive(Default)]
@@ -241,13 +301,27 @@ pub struct RunMutation;
 impl RunMutation {
     /// Assesses every contracted vendor of the region for the month; the results
     /// are stored as a new revision, as drafts.
-    async fn run_monthly_assessment(&self, ctx: &Context<'_>, region_id: ID, period: String) -> async_graphql::Result<AssessmentRun> {
+    async fn run_monthly_assessment(
+        &self,
+        ctx: &Context<'_>,
+        region_id: ID,
+        period: String,
+    ) -> async_graphql::Result<AssessmentRun> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             may_run(actor, region_id)?;
             let month = month_of(&period)?;
-            runs::run_monthly(&state.db, region_id, month, Trigger::Manual { user_id: actor.user_id }).await.map(AssessmentRun::from)
+            runs::run_monthly(
+                &state.db,
+                region_id,
+                month,
+                Trigger::Manual {
+                    user_id: actor.user_id,
+                },
+            )
+            .await
+            .map(AssessmentRun::from)
         }
         .await
         .gql()
@@ -255,7 +329,12 @@ impl RunMutation {
 
     /// Assesses the service year starting in `serviceYear`, blending the
     /// published monthly results.
-    async fn run_annual_assessment(&self, ctx: &Context<'_>, region_id: ID, service_year: i32) -> async_graphql::Result<AssessmentRun> {
+    async fn run_annual_assessment(
+        &self,
+        ctx: &Context<'_>,
+        region_id: ID,
+        service_year: i32,
+    ) -> async_graphql::Result<AssessmentRun> {
         async {
             let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
@@ -263,7 +342,16 @@ impl RunMutation {
             if !(2000..=2100).contains(&service_year) {
                 return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
             }
-            runs::run_annual(&state.db, region_id, service_year, Trigger::Manual { user_id: actor.user_id }).await.map(AssessmentRun::from)
+            runs::run_annual(
+                &state.db,
+                region_id,
+                service_year,
+                Trigger::Manual {
+                    user_id: actor.user_id,
+                },
+            )
+            .await
+            .map(AssessmentRun::from)
         }
         .await
         .gql()
@@ -271,13 +359,20 @@ impl RunMutation {
 
     /// Publishes a run's results: vendors see them, and notices are issued (and
     /// mailed) for totals below the pass mark or in a penalty tier.
-    async fn publish_assessment_run(&self, ctx: &Context<'_>, run_id: ID) -> async_graphql::Result<AssessmentRun> {
+    async fn publish_assessment_run(
+        &self,
+        ctx: &Context<'_>,
+        run_id: ID,
+    ) -> async_graphql::Result<AssessmentRun> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let run = crud::get::<AssessmentRuns>(state, actor, crud::parse_id("runId", &run_id)?).await?;
+            let run = crud::get::<AssessmentRuns>(state, actor, crud::parse_id("runId", &run_id)?)
+                .await?;
             may_run(actor, run.region_id)?;
             crate::publishing::publish(&state.db, run.id, actor.user_id, Utc::now()).await?;
-            crud::get::<AssessmentRuns>(state, actor, run.id).await.map(AssessmentRun::from)
+            crud::get::<AssessmentRuns>(state, actor, run.id)
+                .await
+                .map(AssessmentRun::from)
         }
         .await
         .gql()

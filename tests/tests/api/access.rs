@@ -369,20 +369,68 @@ async fn reference_data_is_written_by_administrators_and_the_regions_supervisor(
     let w = world::build(&app).await;
     let (r1, r2, v1, a1) = (&w.one.region, &w.two.region, &w.one.vendor, &w.one.agency);
     let cases: Vec<(&str, &str, serde_json::Value, [Option<&str>; 4])> = vec![
-        ("createRegion", "CreateRegionInput", json!({"code": "R9", "name": "新区", "schemeCode": "sh-municipal"}),
-            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
-        ("createVendor", "CreateVendorInput", json!({"code": "V9", "name": "新云", "contactEmails": []}),
-            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
-        ("createAgency", "CreateAgencyInput", json!({"regionId": r1, "name": "新单位"}),
-            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")]),
-        ("createAgency", "CreateAgencyInput", json!({"regionId": r2, "name": "他区单位"}),
-            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
-        ("createContract", "CreateContractInput", json!({"vendorId": v1, "regionId": r1, "serviceYear": 2026, "settlementAmount": "10.00", "monthlyFee": "1.00"}),
-            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")]),
-        ("createInformationSystem", "CreateInformationSystemInput", json!({"regionId": r1, "agencyId": a1, "vendorId": v1, "name": "新系统", "class": "C", "protectionLevel": 2, "onlineOn": "2025-01-01"}),
-            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")]),
-        ("createUser", "CreateUserInput", json!({"username": "new", "password": "New-pass-2026", "role": "VENDOR", "vendorId": v1}),
-            [None, Some("FORBIDDEN"), Some("FORBIDDEN"), Some("FORBIDDEN")]),
+        (
+            "createRegion",
+            "CreateRegionInput",
+            json!({"code": "R9", "name": "新区", "schemeCode": "sh-municipal"}),
+            [
+                None,
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+            ],
+        ),
+        (
+            "createVendor",
+            "CreateVendorInput",
+            json!({"code": "V9", "name": "新云", "contactEmails": []}),
+            [
+                None,
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+            ],
+        ),
+        (
+            "createAgency",
+            "CreateAgencyInput",
+            json!({"regionId": r1, "name": "新单位"}),
+            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")],
+        ),
+        (
+            "createAgency",
+            "CreateAgencyInput",
+            json!({"regionId": r2, "name": "他区单位"}),
+            [
+                None,
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+            ],
+        ),
+        (
+            "createContract",
+            "CreateContractInput",
+            json!({"vendorId": v1, "regionId": r1, "serviceYear": 2026, "settlementAmount": "10.00", "monthlyFee": "1.00"}),
+            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")],
+        ),
+        (
+            "createInformationSystem",
+            "CreateInformationSystemInput",
+            json!({"regionId": r1, "agencyId": a1, "vendorId": v1, "name": "新系统", "class": "C", "protectionLevel": 2, "onlineOn": "2025-01-01"}),
+            [None, None, Some("FORBIDDEN"), Some("FORBIDDEN")],
+        ),
+        (
+            "createUser",
+            "CreateUserInput",
+            json!({"username": "new", "password": "New-pass-2026", "role": "VENDOR", "vendorId": v1}),
+            [
+                None,
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+                Some("FORBIDDEN"),
+            ],
+        ),
     ];
     for (n, (mutation, input_type, input, expected)) in cases.into_iter().enumerate() {
         let tokens = [&w.admin, &w.supervisor, &w.vendor, &w.agency];

@@ -3,42 +3,78 @@
 //! score with every deduction and a notice, acknowledges it and submits its
 //! rectification; the supervisor accepts it.
 
-use e2e::spawn_app;
+use e2e::{spawn_app, spawn_app_with};
 use serde_json::json;
 
 use crate::world;
 
-const RUN: &str = "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) {
+const RUN: &str =
+    "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) {
     id status kind period schemeCode results { vendorId total passed published revision } } }";
 const MY_RESULTS: &str = "{ assessmentResults { total items { period total passed revision
     scorecard { total indicators { code score deductions { points reason facts { kind id } } } } } } }";
-const NOTICES: &str = "{ notices { total items { id kind status reason basis deadline overdue rectification } } }";
+const NOTICES: &str =
+    "{ notices { total items { id kind status reason basis deadline overdue rectification } } }";
 
 #[tokio::test]
 async fn a_month_is_run_ranked_published_noticed_and_rectified() {
-    let app = spawn_app().await;
+    // A real SMTP server; the server's sender job delivers every second.
+    let smtp = crate::mail::SmtpServer::start(crate::mail::scratch_dir("flow")).await;
+    let app = spawn_app_with(|c| {
+        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{}", smtp.port));
+        c.mail.poll_seconds = 1;
+    })
+    .await;
     let w = world::build(&app).await;
 
     // March 2025 in R1: V1 is R1's only contracted vendor; its total is 88.37598566
     // (worked out in assessment.rs) → 88.38, below the pass mark of 90.
-    let run = app.must(&w.supervisor, RUN, json!({"r": w.one.region, "p": "2025-03"})).await["runMonthlyAssessment"].clone();
+    let run = app
+        .must(
+            &w.supervisor,
+            RUN,
+            json!({"r": w.one.region, "p": "2025-03"}),
+        )
+        .await["runMonthlyAssessment"]
+        .clone();
     assert_eq!(run["status"], "SUCCEEDED");
-    assert_eq!(run["results"], json!([{"vendorId": w.one.vendor, "total": "88.38", "passed": false, "published": false, "revision": 1}]));
+    assert_eq!(
+        run["results"],
+        json!([{"vendorId": w.one.vendor, "total": "88.38", "passed": false, "published": false, "revision": 1}])
+    );
 
     // Drafts are not the vendor's to see.
-    assert_eq!(app.must(&w.vendor, MY_RESULTS, json!({})).await["assessmentResults"]["total"], 0);
-    assert_eq!(app.must(&w.vendor, NOTICES, json!({})).await["notices"]["total"], 0);
+    assert_eq!(
+        app.must(&w.vendor, MY_RESULTS, json!({})).await["assessmentResults"]["total"],
+        0
+    );
+    assert_eq!(
+        app.must(&w.vendor, NOTICES, json!({})).await["notices"]["total"],
+        0
+    );
 
     let publish = "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id status } }";
-    assert_eq!(app.gql(Some(&w.vendor), publish, json!({"id": run["id"]})).await.error().0, "NOT_FOUND");
-    app.must(&w.supervisor, publish, json!({"id": run["id"]})).await;
+    assert_eq!(
+        app.gql(Some(&w.vendor), publish, json!({"id": run["id"]}))
+            .await
+            .error()
+            .0,
+        "NOT_FOUND"
+    );
+    app.must(&w.supervisor, publish, json!({"id": run["id"]}))
+        .await;
 
     // The vendor sees its published score with every deduction and its cause.
     let mine = app.must(&w.vendor, MY_RESULTS, json!({})).await["assessmentResults"].clone();
     assert_eq!(mine["total"], 1);
     let card = &mine["items"][0]["scorecard"];
     assert_eq!(card["total"], "88.38");
-    let c1 = card["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "C1").unwrap();
+    let c1 = card["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "C1")
+        .unwrap();
     assert_eq!(c1["deductions"][0]["points"], "5");
     assert_eq!(c1["deductions"][0]["facts"][0]["kind"], "complaint");
 
@@ -53,26 +89,85 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
     assert_eq!(notice["basis"].as_array().unwrap().len(), 7, "{notice}");
     let id = notice["id"].clone();
 
+    // …and the notice arrived in V1's mailbox (its one contact, ops1@v.example.cn),
+    // once, in Chinese.
+    let mut arrived = Vec::new();
+    for _ in 0..100 {
+        arrived = smtp.arrived();
+        if !arrived.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(arrived.len(), 1, "one notice, one contact");
+    assert_eq!(arrived[0].envelope_to, "ops1@v.example.cn");
+    assert!(
+        arrived[0].subject.contains("整改通知"),
+        "{}",
+        arrived[0].subject
+    );
+    assert!(arrived[0].body.contains("88.38"), "{}", arrived[0].body);
+
     // The other vendor sees nothing of it.
     let other_vendor = "mutation($v: ID!) { createUser(input: { username: \"vendor2\", password: \"Vendor-pass-2\", role: VENDOR, vendorId: $v }) { id } }";
-    app.must(&w.admin, other_vendor, json!({"v": w.two.vendor})).await;
+    app.must(&w.admin, other_vendor, json!({"v": w.two.vendor}))
+        .await;
     let v2 = app.login("vendor2", "Vendor-pass-2").await;
-    assert_eq!(app.must(&v2, NOTICES, json!({})).await["notices"]["total"], 0);
-    let peek = app.gql(Some(&v2), "mutation($id: ID!) { acknowledgeNotice(id: $id) { status } }", json!({"id": id})).await;
+    assert_eq!(
+        app.must(&v2, NOTICES, json!({})).await["notices"]["total"],
+        0
+    );
+    let peek = app
+        .gql(
+            Some(&v2),
+            "mutation($id: ID!) { acknowledgeNotice(id: $id) { status } }",
+            json!({"id": id}),
+        )
+        .await;
     assert_eq!(peek.error().0, "NOT_FOUND");
 
     // The lifecycle, each step by its own side.
     let ack = "mutation($id: ID!) { acknowledgeNotice(id: $id) { status } }";
     let submit = "mutation($id: ID!, $t: String!) { submitRectification(id: $id, rectification: $t) { status rectification } }";
     let accept = "mutation($id: ID!) { acceptRectification(id: $id) { status } }";
-    assert_eq!(app.gql(Some(&w.supervisor), ack, json!({"id": id})).await.error().0, "FORBIDDEN");
-    assert_eq!(app.must(&w.vendor, ack, json!({"id": id})).await["acknowledgeNotice"]["status"], "ACKNOWLEDGED");
-    assert_eq!(app.gql(Some(&w.vendor), accept, json!({"id": id})).await.error().0, "FORBIDDEN");
-    let submitted = app.must(&w.vendor, submit, json!({"id": id, "t": "已完成工单积压清理并增加驻场人员"})).await;
+    assert_eq!(
+        app.gql(Some(&w.supervisor), ack, json!({"id": id}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.must(&w.vendor, ack, json!({"id": id})).await["acknowledgeNotice"]["status"],
+        "ACKNOWLEDGED"
+    );
+    assert_eq!(
+        app.gql(Some(&w.vendor), accept, json!({"id": id}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
+    let submitted = app
+        .must(
+            &w.vendor,
+            submit,
+            json!({"id": id, "t": "已完成工单积压清理并增加驻场人员"}),
+        )
+        .await;
     assert_eq!(submitted["submitRectification"]["status"], "SUBMITTED");
-    assert_eq!(app.must(&w.supervisor, accept, json!({"id": id})).await["acceptRectification"]["status"], "ACCEPTED");
-    let again = app.gql(Some(&w.supervisor), accept, json!({"id": id})).await;
-    assert_eq!(again.error().0, "BAD_USER_INPUT", "an accepted notice is closed");
+    assert_eq!(
+        app.must(&w.supervisor, accept, json!({"id": id})).await["acceptRectification"]["status"],
+        "ACCEPTED"
+    );
+    let again = app
+        .gql(Some(&w.supervisor), accept, json!({"id": id}))
+        .await;
+    assert_eq!(
+        again.error().0,
+        "BAD_USER_INPUT",
+        "an accepted notice is closed"
+    );
     app.finish().await;
 }
 
@@ -85,7 +180,16 @@ async fn a_rerun_writes_a_new_revision_and_keeps_the_old() {
     app.must(&w.supervisor, RUN, vars.clone()).await;
     let second = app.must(&w.supervisor, RUN, vars).await["runMonthlyAssessment"].clone();
     assert_eq!(second["results"][0]["revision"], 2);
-    let all = app.must(&w.supervisor, "{ assessmentResults { items { revision } } }", json!({})).await;
-    assert_eq!(all["assessmentResults"]["items"], json!([{"revision": 1}, {"revision": 2}]));
+    let all = app
+        .must(
+            &w.supervisor,
+            "{ assessmentResults { items { revision } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        all["assessmentResults"]["items"],
+        json!([{"revision": 1}, {"revision": 2}])
+    );
     app.finish().await;
 }

@@ -325,7 +325,7 @@ fn assert_each_arrived_once(arrived: &[Arrived], rows: &[outbox_row::Model]) {
     }
 }
 
-fn scratch_dir(name: &str) -> PathBuf {
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -347,15 +347,15 @@ async fn smtp_finish(smtp: SmtpServer, db: DatabaseConnection, app: e2e::TestApp
 // ---------------------------------------------------------------------------
 // A real SMTP server: aiosmtpd writing every message into a maildir
 
-struct SmtpServer {
-    port: u16,
+pub(crate) struct SmtpServer {
+    pub(crate) port: u16,
     dir: PathBuf,
     child: Option<Child>,
 }
 
 impl SmtpServer {
     /// Starts aiosmtpd on a free port, delivering into `<dir>/maildir`.
-    async fn start(dir: PathBuf) -> Self {
+    pub(crate) async fn start(dir: PathBuf) -> Self {
         require_aiosmtpd();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -431,7 +431,7 @@ impl SmtpServer {
     }
 
     /// Every message in the maildir, read or not.
-    fn arrived(&self) -> Vec<Arrived> {
+    pub(crate) fn arrived(&self) -> Vec<Arrived> {
         ["new", "cur"]
             .iter()
             .flat_map(|sub| {
@@ -465,12 +465,12 @@ fn require_aiosmtpd() {
 }
 
 /// The parts of a received message the tests compare, decoded.
-struct Arrived {
-    message_id: String,
+pub(crate) struct Arrived {
+    pub(crate) message_id: String,
     /// `X-RcptTo`, which aiosmtpd adds from the SMTP envelope; for files, `To`.
-    envelope_to: String,
-    subject: String,
-    body: String,
+    pub(crate) envelope_to: String,
+    pub(crate) subject: String,
+    pub(crate) body: String,
 }
 
 impl Arrived {

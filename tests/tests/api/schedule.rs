@@ -12,10 +12,15 @@ use crate::world;
 
 /// 2025-04-05 02:00 in Shanghai: the monthly run is for March 2025.
 fn april_fifth() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2025-04-05T02:00:00+08:00").unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2025-04-05T02:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
-async fn runs_of(db: &sea_orm::DatabaseConnection, period: &str) -> Vec<entities::assessment_run::Model> {
+async fn runs_of(
+    db: &sea_orm::DatabaseConnection,
+    period: &str,
+) -> Vec<entities::assessment_run::Model> {
     entities::assessment_run::Entity::find()
         .filter(entities::assessment_run::Column::Period.eq(period))
         .all(db)
@@ -28,7 +33,10 @@ async fn two_instances_racing_run_each_region_once() {
     let app = spawn_app().await;
     world::build(&app).await;
     // Two "processes": two connection pools and two lease holders on one database.
-    let (a, b) = (sea_orm::Database::connect(&app.database_url).await.unwrap(), sea_orm::Database::connect(&app.database_url).await.unwrap());
+    let (a, b) = (
+        sea_orm::Database::connect(&app.database_url).await.unwrap(),
+        sea_orm::Database::connect(&app.database_url).await.unwrap(),
+    );
     let (ra, rb) = tokio::join!(
         scheduler::monthly_due(&a, april_fifth(), Trigger::Schedule, "instance-a"),
         scheduler::monthly_due(&b, april_fifth(), Trigger::Schedule, "instance-b"),
@@ -37,9 +45,17 @@ async fn two_instances_racing_run_each_region_once() {
     assert_eq!(ra.unwrap() + rb.unwrap(), 2);
     let runs = runs_of(&a, "2025-03").await;
     assert_eq!(runs.len(), 2);
-    assert!(runs.iter().all(|r| r.status == "SUCCEEDED" && r.trigger == "SCHEDULE"));
+    assert!(
+        runs.iter()
+            .all(|r| r.status == "SUCCEEDED" && r.trigger == "SCHEDULE")
+    );
     // A later tick (or a restart) finds the period done.
-    assert_eq!(scheduler::monthly_due(&a, april_fifth(), Trigger::CatchUp, "instance-c").await.unwrap(), 0);
+    assert_eq!(
+        scheduler::monthly_due(&a, april_fifth(), Trigger::CatchUp, "instance-c")
+            .await
+            .unwrap(),
+        0
+    );
     app.finish().await;
 }
 
@@ -62,7 +78,11 @@ async fn a_run_missed_while_down_is_caught_up_at_start() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(caught.len(), 2, "one catch-up run per region");
-    assert!(caught.iter().all(|r| r.trigger == "CATCH_UP" && r.status == "SUCCEEDED"));
+    assert!(
+        caught
+            .iter()
+            .all(|r| r.trigger == "CATCH_UP" && r.status == "SUCCEEDED")
+    );
     drop(restarted);
     app.finish().await;
 }
@@ -76,7 +96,16 @@ async fn an_overdue_security_risk_raises_one_notice() {
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
     assert_eq!(scheduler::overdue_risks(&db, Utc::now()).await.unwrap(), 2);
     assert_eq!(scheduler::overdue_risks(&db, Utc::now()).await.unwrap(), 0);
-    let notices = app.must(&w.vendor, "{ notices { items { kind status overdue } } }", json!({})).await;
-    assert_eq!(notices["notices"]["items"][0]["kind"], "SECURITY_RISK_OVERDUE");
+    let notices = app
+        .must(
+            &w.vendor,
+            "{ notices { items { kind status overdue } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        notices["notices"]["items"][0]["kind"],
+        "SECURITY_RISK_OVERDUE"
+    );
     app.finish().await;
 }
