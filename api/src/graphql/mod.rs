@@ -6,6 +6,7 @@ mod macros;
 
 pub mod agencies;
 pub mod assessment;
+pub mod breaches;
 pub mod contracts;
 pub mod dashboards;
 pub mod facts;
@@ -33,6 +34,7 @@ pub struct Query(
     runs::AssessmentResultQuery,
     dashboards::DashboardQuery,
     notices::NoticeQuery,
+    breaches::BreachQuery,
     regions::RegionQuery,
     vendors::VendorQuery,
     contracts::ContractQuery,
