@@ -1,16 +1,29 @@
 #![recursion_limit = "256"]
+//! `govcloud` serves the API; `govcloud run-due [--at <RFC 3339 instant>]` runs
+//! the scheduled jobs that are due once and exits (for operators, and for the
+//! test that races two processes).
+
 use api::config::Config;
 use api::startup::Application;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     api::telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let run = async {
         let config = Config::from_env().map_err(|e| format!("configuration: {e}"))?;
-        let app = Application::build(config)
-            .await
-            .map_err(|e| e.to_string())?;
-        app.run().await.map_err(|e| e.to_string())
+        match args.first().map(String::as_str) {
+            None | Some("serve") => {
+                let app = Application::build(config)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                app.run().await.map_err(|e| e.to_string())
+            }
+            Some("run-due") => {
+                api::scheduler::run_due_once(&config, args.get(1..).unwrap_or_default()).await
+            }
+            Some(other) => Err(format!("unknown command {other:?}; use serve or run-due")),
+        }
     };
     match run.await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -246,3 +246,28 @@ mod tests {
         assert_eq!(previous_month(now).to_string(), "2025-12");
     }
 }
+
+/// `govcloud run-due [--at <instant>]`: one round of every scheduled job, as the
+/// cron would run it at `--at` (default now), then exit.
+pub async fn run_due_once(config: &crate::config::Config, args: &[String]) -> Result<(), String> {
+    let now = match args {
+        [] => Utc::now(),
+        [flag, at] if flag == "--at" => DateTime::parse_from_rfc3339(at)
+            .map_err(|e| format!("--at: {at:?} is not an RFC 3339 instant ({e})"))?
+            .with_timezone(&Utc),
+        _ => return Err("usage: govcloud run-due [--at 2025-04-05T02:00:00+08:00]".to_owned()),
+    };
+    let db = crate::db::connect(config)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let holder = leases::holder_name();
+    let monthly = monthly_due(&db, now, Trigger::Schedule, &holder)
+        .await
+        .map_err(|e| e.to_string())?;
+    let annual = annual_due(&db, now, Trigger::Schedule, &holder)
+        .await
+        .map_err(|e| e.to_string())?;
+    let notices = overdue_risks(&db, now).await.map_err(|e| e.to_string())?;
+    println!("monthly runs: {monthly}, annual runs: {annual}, risk notices: {notices}");
+    Ok(())
+}

@@ -206,17 +206,39 @@ async fn three_failed_months_in_a_row_record_a_breach() {
     for day in ["2025-04-08", "2025-04-09", "2025-05-12", "2025-05-13"] {
         let input = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "channel": "LETTER", "description": "服务中断",
             "receivedAt": format!("{day}T10:00:00+08:00"), "confirmed": true, "vendorLiable": true});
-        app.must(&w.supervisor, complaint, json!({"i": input})).await;
+        app.must(&w.supervisor, complaint, json!({"i": input}))
+            .await;
     }
     let publish = "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }";
     for (month, total) in [("2025-03", "88.38"), ("2025-04", "89"), ("2025-05", "89")] {
-        let run = app.must(&w.supervisor, RUN, json!({"r": w.one.region, "p": month})).await["runMonthlyAssessment"].clone();
-        assert_eq!(run["results"][0]["total"].as_str().unwrap().parse::<f64>().unwrap(), total.parse::<f64>().unwrap(), "{month}");
-        app.must(&w.supervisor, publish, json!({"id": run["id"]})).await;
+        let run = app
+            .must(&w.supervisor, RUN, json!({"r": w.one.region, "p": month}))
+            .await["runMonthlyAssessment"]
+            .clone();
+        assert_eq!(
+            run["results"][0]["total"]
+                .as_str()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap(),
+            total.parse::<f64>().unwrap(),
+            "{month}"
+        );
+        app.must(&w.supervisor, publish, json!({"id": run["id"]}))
+            .await;
     }
-    let breaches = app.must(&w.vendor, "{ breaches { items { kind period basis } } }", json!({})).await;
+    let breaches = app
+        .must(
+            &w.vendor,
+            "{ breaches { items { kind period basis } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(breaches["breaches"]["items"].as_array().unwrap().len(), 1);
-    assert_eq!(breaches["breaches"]["items"][0]["kind"], "THREE_CONSECUTIVE_FAILED_MONTHS");
+    assert_eq!(
+        breaches["breaches"]["items"][0]["kind"],
+        "THREE_CONSECUTIVE_FAILED_MONTHS"
+    );
     assert_eq!(breaches["breaches"]["items"][0]["period"], "2025-05");
     app.finish().await;
 }
