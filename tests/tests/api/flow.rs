@@ -242,3 +242,70 @@ async fn three_failed_months_in_a_row_record_a_breach() {
     assert_eq!(breaches["breaches"]["items"][0]["period"], "2025-05");
     app.finish().await;
 }
+
+/// A run that fails part-way leaves no partial result: R1 gets a second vendor
+/// whose outage row is corrupt (it ends before it starts; the API would refuse
+/// it, so it is written straight into the database). V1 is assessed first and
+/// succeeds, V9 fails: the run is FAILED with the reason, and no result of it,
+/// V1's included, is stored.
+#[tokio::test]
+async fn a_run_failing_part_way_stores_no_result() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let vendor = app.must(&w.admin, "mutation { createVendor(input: { code: \"V9\", name: \"云9\", contactEmails: [] }) { id } }", json!({})).await;
+    let v9 = e2e::id_of(&vendor, "createVendor");
+    let contract = "mutation($v: ID!, $r: ID!) { createContract(input: { vendorId: $v, regionId: $r, serviceYear: 2025, settlementAmount: \"1\", monthlyFee: \"1\" }) { id } }";
+    app.must(&w.admin, contract, json!({"v": v9, "r": w.one.region}))
+        .await;
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let at = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    entities::outage::ActiveModel {
+        region_id: Set(w.one.region.parse().unwrap()),
+        vendor_id: Set(v9.parse().unwrap()),
+        service: Set("ECS".into()),
+        description: Set("corrupt".into()),
+        started_at: Set(at("2025-03-10T10:00:00+08:00")),
+        ended_at: Set(Some(at("2025-03-10T09:00:00+08:00"))),
+        confirmed: Set(true),
+        vendor_liable: Set(true),
+        recorded_by: Set(1),
+        recorded_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+
+    let failed = app
+        .gql(
+            Some(&w.supervisor),
+            RUN,
+            json!({"r": w.one.region, "p": "2025-03"}),
+        )
+        .await;
+    assert_eq!(failed.error().0, "BAD_USER_INPUT", "{}", failed.0);
+    let runs = entities::assessment_run::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, "FAILED");
+    assert!(
+        runs[0].error.as_deref().unwrap_or("").contains("outage"),
+        "{:?}",
+        runs[0].error
+    );
+    assert!(
+        entities::assessment_result::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.finish().await;
+}
