@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use jobs::engine::{Month, Period, ServiceYear};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
 use crate::error::AppResult;
@@ -140,13 +140,16 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRe
         .filter(R::Deadline.lt(today))
         .all(db)
         .await?;
-    let noticed: Vec<i64> = entities::notice::Entity::find()
+    let ids: Vec<i64> = overdue.iter().map(|r| r.id).collect();
+    let noticed: Vec<Option<i64>> = entities::notice::Entity::find()
+        .select_only()
+        .column(entities::notice::Column::RiskId)
         .filter(entities::notice::Column::Kind.eq(notices::SECURITY_RISK_OVERDUE))
+        .filter(entities::notice::Column::RiskId.is_in(ids))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|n| n.risk_id)
-        .collect();
+        .await?;
+    let noticed: Vec<i64> = noticed.into_iter().flatten().collect();
     let mut issued = 0;
     for risk in overdue.into_iter().filter(|r| !noticed.contains(&r.id)) {
         let txn = crate::db::write_txn(db).await?;
@@ -233,20 +236,6 @@ async fn tick(db: &DatabaseConnection, kind: Kind, holder: &str) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_monthly_run_assesses_the_previous_local_month() {
-        // 2026-01-04 20:00 UTC is 2026-01-05 04:00 in Shanghai: the run is for December.
-        let now = DateTime::parse_from_rfc3339("2026-01-04T20:00:00Z")
-            .expect("instant")
-            .with_timezone(&Utc);
-        assert_eq!(previous_month(now).to_string(), "2025-12");
-    }
-}
-
 /// `govcloud run-due [--at <instant>]`: one round of every scheduled job, as the
 /// cron would run it at `--at` (default now), then exit.
 pub async fn run_due_once(config: &crate::config::Config, args: &[String]) -> Result<(), String> {
@@ -270,4 +259,18 @@ pub async fn run_due_once(config: &crate::config::Config, args: &[String]) -> Re
     let notices = overdue_risks(&db, now).await.map_err(|e| e.to_string())?;
     println!("monthly runs: {monthly}, annual runs: {annual}, risk notices: {notices}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_monthly_run_assesses_the_previous_local_month() {
+        // 2026-01-04 20:00 UTC is 2026-01-05 04:00 in Shanghai: the run is for December.
+        let now = DateTime::parse_from_rfc3339("2026-01-04T20:00:00Z")
+            .expect("instant")
+            .with_timezone(&Utc);
+        assert_eq!(previous_month(now).to_string(), "2025-12");
+    }
 }

@@ -6,14 +6,14 @@ use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use jobs::engine::Month;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use serde_json::Value;
 
 use super::assessment::{FactLink, IndicatorScore, ScoreDeduction, Scorecard};
 use super::nested::{self, id};
 use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::auth::{Actor, Role};
-use crate::crud::{self, ListFilter, Resource, TimeColumn};
+use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
 use crate::period::local;
 use crate::runs::{self, Trigger};
@@ -107,20 +107,26 @@ impl From<entities::assessment_run::Model> for AssessmentRun {
 
 #[ComplexObject]
 impl AssessmentRun {
-    /// The run's results, best total first.
+    /// The run's results the caller may see, best total first.
     async fn results(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AssessmentResult>> {
-        let run_id = crud::parse_id("id", &self.id).gql()?;
-        let all: Vec<AssessmentResult> = nested::many::<AssessmentResults, AssessmentResult>(
-            ctx,
-            ListFilter {
-                region_id: Some(self.region_id.clone()),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let mut mine: Vec<_> = all.into_iter().filter(|r| r.run_id == run_id).collect();
-        mine.sort_by_key(|r| std::cmp::Reverse(r.exact_total));
-        Ok(mine)
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let run_id = crud::parse_id("id", &self.id)?;
+            let query = entities::assessment_result::Entity::find()
+                .filter(entities::assessment_result::Column::RunId.eq(run_id));
+            let rows = AssessmentResults::restrict(actor, query)
+                .all(&state.db)
+                .await?;
+            let mut visible: Vec<AssessmentResult> = rows
+                .into_iter()
+                .filter(|r| access::can_read(actor, &Policy::FACT, AssessmentResults::scope(r)))
+                .map(AssessmentResult::from)
+                .collect();
+            visible.sort_by_key(|r| std::cmp::Reverse(r.exact_total));
+            Ok::<_, AppError>(visible)
+        }
+        .await
+        .gql()
     }
 }
 
