@@ -170,3 +170,27 @@ pub async fn advance(
 pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool {
     notice.status != "ACCEPTED" && notice.deadline < local(now).date_naive()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migration::MigratorTrait;
+
+    /// Issued on 2025-09-30 (Shanghai): 1–8 October is the National Day holiday and
+    /// Saturday 11 October a make-up working day, so the 10 working days are 9, 10,
+    /// 11, 13, 14, 15, 16, 17, 20 and 21 October: due 2025-10-21.
+    #[tokio::test]
+    async fn the_default_deadline_is_ten_working_days_by_the_calendar() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("sqlite");
+        migration::Migrator::up(&db, None)
+            .await
+            .expect("migrations");
+        let now = DateTime::parse_from_rfc3339("2025-09-30T10:00:00+08:00")
+            .expect("instant")
+            .with_timezone(&Utc);
+        let due = default_deadline(&db, now).await.expect("deadline");
+        assert_eq!(due, NaiveDate::from_ymd_opt(2025, 10, 21).expect("date"));
+    }
+}

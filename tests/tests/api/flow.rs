@@ -309,3 +309,165 @@ async fn a_run_failing_part_way_stores_no_result() {
     );
     app.finish().await;
 }
+
+/// A month with missing inputs still runs: June 2025 has no attendance record, so
+/// B1 scores in full with a warning; the delivery without a work order recorded in
+/// March is still unrectified and costs A4 one point again: 100 − 1 = 99.
+#[tokio::test]
+async fn a_month_with_missing_inputs_succeeds_with_warnings() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let q = "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) { status results { total scorecard { indicators { code warnings } } } } }";
+    let run = app
+        .must(&w.supervisor, q, json!({"r": w.one.region, "p": "2025-06"}))
+        .await["runMonthlyAssessment"]
+        .clone();
+    assert_eq!(run["status"], "SUCCEEDED");
+    assert_eq!(
+        run["results"][0]["total"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap(),
+        99.0
+    );
+    let b1 = run["results"][0]["scorecard"]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "B1")
+        .unwrap()
+        .clone();
+    assert_eq!(b1["warnings"].as_array().unwrap().len(), 1, "{b1}");
+    app.finish().await;
+}
+
+/// The annual run blends the published months: only March 2025 is published
+/// (88.37598566), the annual scorecard is 74 (see assessment.rs), so the total is
+/// 88.37598566 × 0.8 + 74 × 0.2 = 70.70078853 + 14.8 = 85.50078853: below 90 and
+/// not below 80, the 5 % tier: 1,105,728.00 × 5 % = 55,286.40 yuan. Publishing it
+/// issues an ANNUAL_PENALTY notice naming the amount.
+#[tokio::test]
+async fn a_published_annual_total_in_a_penalty_tier_raises_a_notice() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let publish = "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }";
+    let march = app
+        .must(
+            &w.supervisor,
+            RUN,
+            json!({"r": w.one.region, "p": "2025-03"}),
+        )
+        .await["runMonthlyAssessment"]["id"]
+        .clone();
+    app.must(&w.supervisor, publish, json!({"id": march})).await;
+    let annual = "mutation($r: ID!) { runAnnualAssessment(regionId: $r, serviceYear: 2025) { id status results { total passed } } }";
+    let run = app
+        .must(&w.supervisor, annual, json!({"r": w.one.region}))
+        .await["runAnnualAssessment"]
+        .clone();
+    assert_eq!(run["status"], "SUCCEEDED");
+    assert_eq!(
+        run["results"][0],
+        json!({"total": "85.50", "passed": false})
+    );
+    app.must(&w.supervisor, publish, json!({"id": run["id"]}))
+        .await;
+    let notices = app
+        .must(
+            &w.vendor,
+            "{ notices { items { kind reason } } }",
+            json!({}),
+        )
+        .await;
+    let penalty = notices["notices"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "ANNUAL_PENALTY")
+        .unwrap()
+        .clone();
+    assert!(
+        penalty["reason"].as_str().unwrap().contains("55286.4"),
+        "{penalty}"
+    );
+    app.finish().await;
+}
+
+/// A notice raised by hand goes round the whole lifecycle, reopened once.
+#[tokio::test]
+async fn a_manual_notice_is_reopened_and_then_accepted() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let create = "mutation($i: CreateNoticeInput!) { createNotice(input: $i) { id kind status deadline basis } }";
+    let input = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "reason": "巡检发现备份策略未落实", "basis": ["10月巡检记录第3项"]});
+    assert_eq!(
+        app.gql(Some(&w.vendor), create, json!({"i": input}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
+    let mut past = input.clone();
+    past["deadline"] = json!("2020-01-01");
+    assert!(
+        app.gql(Some(&w.supervisor), create, json!({"i": past}))
+            .await
+            .error()
+            .1
+            .contains("input.deadline")
+    );
+    let notice = app.must(&w.supervisor, create, json!({"i": input})).await["createNotice"].clone();
+    assert_eq!(notice["kind"], "MANUAL");
+    assert_eq!(notice["basis"], json!(["10月巡检记录第3项"]));
+    let id = notice["id"].clone();
+    let status =
+        |v: serde_json::Value, field: &str| v[field]["status"].as_str().unwrap().to_owned();
+    let ack = "mutation($id: ID!) { acknowledgeNotice(id: $id) { status } }";
+    let submit = "mutation($id: ID!) { submitRectification(id: $id, rectification: \"已补充备份策略\") { status } }";
+    let reopen = "mutation($id: ID!) { reopenNotice(id: $id) { status } }";
+    let accept = "mutation($id: ID!) { acceptRectification(id: $id) { status } }";
+    assert_eq!(
+        status(
+            app.must(&w.vendor, ack, json!({"id": id})).await,
+            "acknowledgeNotice"
+        ),
+        "ACKNOWLEDGED"
+    );
+    assert_eq!(
+        status(
+            app.must(&w.vendor, submit, json!({"id": id})).await,
+            "submitRectification"
+        ),
+        "SUBMITTED"
+    );
+    assert_eq!(
+        app.gql(Some(&w.vendor), reopen, json!({"id": id}))
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        status(
+            app.must(&w.supervisor, reopen, json!({"id": id})).await,
+            "reopenNotice"
+        ),
+        "REOPENED"
+    );
+    assert_eq!(
+        status(
+            app.must(&w.vendor, submit, json!({"id": id})).await,
+            "submitRectification"
+        ),
+        "SUBMITTED"
+    );
+    assert_eq!(
+        status(
+            app.must(&w.supervisor, accept, json!({"id": id})).await,
+            "acceptRectification"
+        ),
+        "ACCEPTED"
+    );
+    app.finish().await;
+}
