@@ -54,6 +54,28 @@ pub struct Config {
     /// Cron expressions (Asia/Shanghai) of the scheduled runs; `None`: no
     /// scheduled jobs in this process (`SCHEDULER=0`).
     pub schedule: Option<crate::scheduler::Schedule>,
+    pub http: HttpConfig,
+}
+
+/// Limits and policies of the HTTP edge.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// `GRAPHQL_INTROSPECTION=0` hides the schema (production).
+    pub introspection: bool,
+    /// Origins allowed by CORS (`CORS_ORIGINS`, comma-separated); none by default.
+    pub cors_origins: Vec<String>,
+    /// A request taking longer is answered 408 (`REQUEST_TIMEOUT_SECONDS`).
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            cors_origins: Vec::new(),
+            request_timeout_seconds: 30,
+        }
+    }
 }
 
 /// Where notices are mailed: over SMTP when `SMTP_URL` is set, else written as
@@ -172,6 +194,40 @@ impl Config {
             }
             Some(_) => return Err(bad("SCHEDULER", "must be 1 or 0")),
         };
+        let introspection = match get("GRAPHQL_INTROSPECTION").as_deref() {
+            None | Some("1") | Some("true") => true,
+            Some("0") | Some("false") => false,
+            Some(_) => return Err(bad("GRAPHQL_INTROSPECTION", "must be 1 or 0")),
+        };
+        let cors_origins = match get("CORS_ORIGINS") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|o| o.trim().to_owned())
+                .map(|o| {
+                    let ok = (o.starts_with("http://") || o.starts_with("https://")) && o.parse::<axum::http::HeaderValue>().is_ok();
+                    if ok { Ok(o) } else { Err(bad("CORS_ORIGINS", "must be comma-separated origins like https://supervision.example.gov.cn")) }
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let request_timeout_seconds = match get("REQUEST_TIMEOUT_SECONDS") {
+            None => 30,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=600).contains(s))
+                .ok_or_else(|| {
+                    bad(
+                        "REQUEST_TIMEOUT_SECONDS",
+                        "must be a whole number of seconds from 1 to 600",
+                    )
+                })?,
+        };
+        let http = HttpConfig {
+            introspection,
+            cors_origins,
+            request_timeout_seconds,
+        };
         Ok(Self {
             database_url,
             listen_addr,
@@ -181,6 +237,7 @@ impl Config {
             demo_data,
             mail,
             schedule,
+            http,
         })
     }
 
@@ -238,6 +295,9 @@ mod tests {
             ("SMTP_URL", "http://mail"),
             ("MAIL_POLL_SECONDS", "0"),
             ("SCHEDULER", "sometimes"),
+            ("GRAPHQL_INTROSPECTION", "maybe"),
+            ("CORS_ORIGINS", "*"),
+            ("REQUEST_TIMEOUT_SECONDS", "0"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

@@ -8,14 +8,18 @@ use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{get, post};
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::token::TokenKeys;
-use crate::config::{Config, Secret};
+use crate::config::{Config, HttpConfig, Secret};
 use crate::graphql::{self, AppSchema};
 use crate::state::AppState;
 use crate::{bootstrap, client_errors, db, session};
@@ -107,17 +111,7 @@ impl Application {
                 addr: config.listen_addr,
                 source,
             })?;
-        let http = Http {
-            schema: graphql::build(Some(state.clone())),
-            state: state.clone(),
-        };
-        let router = Router::new()
-            .route("/graphql", get(graphiql).post(graphql_handler))
-            .route("/schema.graphql", get(schema_sdl))
-            .route("/healthz", get(|| async { "ok" }))
-            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-            .layer(TraceLayer::new_for_http())
-            .with_state(Arc::new(http));
+        let router = router(&config.http, state.clone());
         Ok(Self {
             listener,
             router,
@@ -142,6 +136,55 @@ impl Application {
         let _ = self.stop.send(true);
         let _ = self.sender.await;
         served
+    }
+}
+
+/// The routes and the HTTP edge's limits. With introspection off, GraphiQL and
+/// the SDL are not served either.
+fn router(config: &HttpConfig, state: AppState) -> Router {
+    let http = Http {
+        schema: graphql::build(Some(state.clone()), config.introspection),
+        state,
+    };
+    let graphql = if config.introspection {
+        get(graphiql).post(graphql_handler)
+    } else {
+        post(graphql_handler)
+    };
+    let mut router = Router::new()
+        .route("/graphql", graphql)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready));
+    if config.introspection {
+        router = router.route("/schema.graphql", get(schema_sdl));
+    }
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(
+            config.cors_origins.iter().filter_map(|o| o.parse().ok()),
+        ))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    router
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.request_timeout_seconds),
+        ))
+        .layer(cors)
+        .layer(TraceLayer::new_for_http())
+        .with_state(Arc::new(http))
+}
+
+/// Ready when the database answers and every migration is applied.
+async fn ready(State(http): State<Arc<Http>>) -> (StatusCode, &'static str) {
+    use migration::MigratorTrait;
+    match migration::Migrator::get_pending_migrations(&http.state.db).await {
+        Ok(pending) if pending.is_empty() => (StatusCode::OK, "ready"),
+        Ok(_) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
     }
 }
 

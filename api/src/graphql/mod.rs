@@ -90,10 +90,13 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 5_000;
 
-pub fn build(state: Option<AppState>) -> AppSchema {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn build(state: Option<AppState>, introspection: bool) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY);
+    if !introspection {
+        builder = builder.disable_introspection();
+    }
     match state {
         Some(s) => builder.data(s).finish(),
         None => builder.finish(),
@@ -102,5 +105,5 @@ pub fn build(state: Option<AppState>) -> AppSchema {
 
 /// The SDL the server serves; `schema.graphql` must equal it (checked by a test).
 pub fn sdl() -> String {
-    build(None).sdl()
+    build(None, true).sdl()
 }

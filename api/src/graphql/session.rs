@@ -53,6 +53,19 @@ impl SessionMutation {
     ) -> async_graphql::Result<LoginPayload> {
         login(ctx, &username, &password).await.gql()
     }
+
+    /// Changes the signed-in user's own password. Every token issued before stops
+    /// working; the answer carries a new one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> async_graphql::Result<LoginPayload> {
+        change_password(ctx, &current_password, &new_password)
+            .await
+            .gql()
+    }
 }
 
 async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppResult<LoginPayload> {
@@ -74,6 +87,33 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
     let (token, expires) = state
         .keys
         .issue(user.id, user.password_changed_at, Utc::now())?;
+    Ok(LoginPayload {
+        token,
+        expires_at: local(expires),
+        user: User::from(user),
+    })
+}
+
+async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResult<LoginPayload> {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let (state, actor) = crud::env(ctx)?;
+    let user = entities::user::Entity::find_by_id(actor.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !password::verify(current, &user.password_hash) {
+        return Err(AppError::bad(
+            "currentPassword",
+            "is not the current password",
+        ));
+    }
+    password::check_policy("newPassword", new)?;
+    let now = Utc::now();
+    let mut active = user.into_active_model();
+    active.password_hash = Set(password::hash(new)?);
+    active.password_changed_at = Set(now);
+    let user = active.update(&state.db).await?;
+    let (token, expires) = state.keys.issue(user.id, user.password_changed_at, now)?;
     Ok(LoginPayload {
         token,
         expires_at: local(expires),

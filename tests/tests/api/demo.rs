@@ -21,6 +21,7 @@ async fn demo_data_is_listed_and_loaded_once() {
         demo_data: demo,
         mail: api::config::MailConfig::files(std::env::temp_dir().join("govcloud-e2e-demo-mail")),
         schedule: None,
+        http: api::config::HttpConfig::default(),
     };
     let first = spawn_with(config(true), None).await;
     let _second = spawn_with(config(true), None).await;

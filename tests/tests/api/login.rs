@@ -94,3 +94,50 @@ async fn a_disabled_user_and_an_old_password_lose_their_tokens() {
     assert_eq!(again.error().0, "UNAUTHENTICATED");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_user_changes_its_own_password_and_old_tokens_stop_working() {
+    let app = spawn_app().await;
+    let old = app.admin().await;
+    let change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }";
+    let wrong = app
+        .gql(
+            Some(&old),
+            change,
+            json!({"c": "Not-the-pass-1", "n": "Brand-new-pass-1"}),
+        )
+        .await;
+    assert!(
+        wrong.error().1.starts_with("currentPassword:"),
+        "{}",
+        wrong.0
+    );
+    let weak = app
+        .gql(
+            Some(&old),
+            change,
+            json!({"c": ADMIN_PASSWORD, "n": "short"}),
+        )
+        .await;
+    assert!(weak.error().1.starts_with("newPassword:"));
+    let fresh = app
+        .must(
+            &old,
+            change,
+            json!({"c": ADMIN_PASSWORD, "n": "Brand-new-pass-1"}),
+        )
+        .await["changePassword"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.gql(Some(&old), "{ me { id } }", json!({}))
+            .await
+            .error()
+            .0,
+        "UNAUTHENTICATED"
+    );
+    assert!(app.must(&fresh, "{ me { username } }", json!({})).await["me"]["username"].is_string());
+    app.login(ADMIN_USERNAME, "Brand-new-pass-1").await;
+    app.finish().await;
+}

@@ -49,3 +49,38 @@ async fn graphiql_and_health_are_served() {
     assert!(health.status().is_success());
     app.finish().await;
 }
+
+#[tokio::test]
+async fn with_introspection_off_the_schema_is_not_shown() {
+    let app = e2e::spawn_app_with(|c| c.http.introspection = false).await;
+    let answer = app
+        .gql(
+            None,
+            "{ __schema { types { name } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(
+        answer.data()["__schema"].is_null(),
+        "introspection must answer nothing: {}",
+        answer.0
+    );
+    let sdl = app
+        .client
+        .get(format!("{}/schema.graphql", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sdl.status(), 404);
+    let ready = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        ready.status().is_success(),
+        "database reachable and migrated"
+    );
+    app.finish().await;
+}
