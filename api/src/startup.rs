@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse};
@@ -73,6 +73,7 @@ impl Application {
         let state = AppState {
             db,
             keys: TokenKeys::new(&secret, config.token_ttl_minutes),
+            throttle: Default::default(),
         };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
@@ -130,7 +131,10 @@ impl Application {
     /// under way before returning.
     pub async fn run(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL at /graphql");
-        let served = axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await;
         let _ = self.stop.send(true);
@@ -211,10 +215,11 @@ async fn schema_sdl(State(http): State<Arc<Http>>) -> impl IntoResponse {
 
 async fn graphql_handler(
     State(http): State<Arc<Http>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     req: GraphQLRequest,
 ) -> GraphQLResponse {
-    let mut request = req.into_inner();
+    let mut request = req.into_inner().data(crate::state::ClientAddr(peer.ip()));
     if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
         request = request.data(actor);
     }

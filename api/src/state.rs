@@ -10,4 +10,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Signs and checks JWTs with the configured (or per-start random) secret.
     pub keys: TokenKeys,
+    /// Failed sign-ins per username and per address.
+    pub throttle: std::sync::Arc<crate::auth::throttle::LoginThrottle>,
 }
+
+/// The address a request came from, for throttling and logs.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub std::net::IpAddr);

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod password;
+pub mod throttle;
 pub mod token;
 
 pub use actor::{Actor, Role, RoleKind};

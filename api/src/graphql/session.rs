@@ -79,9 +79,20 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
     let stored = user
         .as_ref()
         .map_or(password::decoy_hash(), |u| u.password_hash.as_str());
-    let password_ok = password::verify(password_text, stored);
+    let addr = ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0);
+    let now = std::time::Instant::now();
+    // A locked username or address gets the same answer as a wrong password,
+    // after the same hashing work.
+    let allowed = state.throttle.allows(username, addr, now);
+    let password_ok = password::verify(password_text, stored) && allowed;
+    if !password_ok && allowed {
+        state.throttle.failed(username, addr, now);
+    }
     let user = match user {
-        Some(u) if password_ok && !u.disabled => u,
+        Some(u) if password_ok && !u.disabled => {
+            state.throttle.succeeded(username);
+            u
+        }
         _ => return Err(AppError::BadCredentials),
     };
     let (token, expires) = state

@@ -141,3 +141,32 @@ async fn a_user_changes_its_own_password_and_old_tokens_stop_working() {
     app.login(ADMIN_USERNAME, "Brand-new-pass-1").await;
     app.finish().await;
 }
+
+/// Five wrong passwords lock the username: the sixth attempt, even with the right
+/// password, gets the same answer as a wrong one; other users are not affected.
+#[tokio::test]
+async fn five_failed_sign_ins_lock_the_username() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let create = "mutation { createUser(input: { username: \"ops\", password: \"Ops-pass-2026\", role: ADMIN }) { id } }";
+    app.must(&admin, create, json!({})).await;
+    for _ in 0..5 {
+        let wrong = app
+            .gql(None, LOGIN, json!({"u": "ops", "p": "Wrong-pass-2026"}))
+            .await;
+        assert_eq!(wrong.error().1, "invalid username or password");
+    }
+    let locked = app
+        .gql(None, LOGIN, json!({"u": "ops", "p": "Ops-pass-2026"}))
+        .await;
+    assert_eq!(
+        locked.error(),
+        (
+            "UNAUTHENTICATED".to_owned(),
+            "invalid username or password".to_owned()
+        )
+    );
+    // The administrator signs in as before.
+    app.admin().await;
+    app.finish().await;
+}
