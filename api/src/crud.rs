@@ -128,6 +128,73 @@ pub async fn get<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppRe
     }
 }
 
+/// The rows of `ids` the actor may read, in one query; the others are simply
+/// absent (the caller answers `NOT_FOUND` for them, as `get` does).
+pub async fn get_many<R: Resource>(
+    state: &AppState,
+    actor: &Actor,
+    ids: Vec<i64>,
+) -> AppResult<std::collections::HashMap<i64, R::Model>> {
+    let rows = R::restrict(actor, R::Entity::find().filter(R::ID.is_in(ids)))
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| access::can_read(actor, &R::POLICY, R::scope(row)))
+        .map(|row| (R::id(&row), row))
+        .collect())
+}
+
+/// What a nested list hangs off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Link {
+    Region,
+    Vendor,
+    Agency,
+}
+
+/// The rows of several parents that the actor may list, in one query, grouped
+/// by parent in id order and each cut at `MAX_LIMIT` like a first page.
+pub async fn children<R: Resource>(
+    state: &AppState,
+    actor: &Actor,
+    link: Link,
+    parents: Vec<i64>,
+) -> AppResult<std::collections::HashMap<i64, Vec<R::Model>>> {
+    let (field, column) = match link {
+        Link::Region => ("filter.regionId", R::REGION),
+        Link::Vendor => ("filter.vendorId", R::VENDOR),
+        Link::Agency => ("filter.agencyId", R::AGENCY),
+    };
+    let column = column
+        .ok_or_else(|| AppError::bad(field, format!("{} cannot be filtered by it", R::NAME)))?;
+    let rows = R::restrict(actor, scoped::<R>(actor)?)
+        .filter(column.is_in(parents))
+        .order_by_asc(R::ID)
+        .all(&state.db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<R::Model>> = Default::default();
+    for row in rows {
+        let Some(parent) = parent_of::<R>(&row, link) else {
+            continue;
+        };
+        let group = out.entry(parent).or_default();
+        if group.len() < MAX_LIMIT as usize {
+            group.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn parent_of<R: Resource>(row: &R::Model, link: Link) -> Option<i64> {
+    let scope = R::scope(row);
+    match link {
+        Link::Region => scope.region,
+        Link::Vendor => scope.vendor,
+        Link::Agency => scope.agency,
+    }
+}
+
 /// A referenced row must exist (it is not a question of access: the reference
 /// is checked inside the writer's transaction).
 pub async fn require<R: Resource>(

@@ -73,9 +73,11 @@ pub async fn run_monthly(
     let run = open(db, &region, MONTHLY, &month.to_string(), &scheme, trigger).await?;
     let result = async {
         let txn = db::write_txn(db).await?;
+        let mut rows_read = 0;
         for vendor_id in contracted_vendors(&txn, region.id, start_year).await? {
             let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
-            let card = assessment::month(&txn, &subject, month).await?;
+            let (card, rows) = assessment::month_counted(&txn, &subject, month).await?;
+            rows_read += rows;
             let document = serde_json::to_string(&card).map_err(AppError::internal)?;
             let outcome = Outcome {
                 vendor_id,
@@ -86,7 +88,7 @@ pub async fn run_monthly(
             store(&txn, &run, outcome).await?;
         }
         txn.commit().await?;
-        Ok(())
+        Ok(rows_read)
     }
     .await;
     close(db, run, result).await
@@ -114,10 +116,13 @@ pub async fn run_annual(
     .await?;
     let result = async {
         let txn = db::write_txn(db).await?;
+        let mut rows_read = 0;
         for vendor_id in contracted_vendors(&txn, region.id, start_year).await? {
             let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
             let monthly = published_monthly_totals(&txn, &subject, start_year).await?;
-            let result = assessment::year_with(&txn, &subject, start_year, &monthly).await?;
+            let (result, rows) =
+                assessment::year_with_counted(&txn, &subject, start_year, &monthly).await?;
+            rows_read += rows;
             let passed = result.penalty.tier.is_none();
             let document = serde_json::to_string(&result).map_err(AppError::internal)?;
             store(
@@ -133,7 +138,7 @@ pub async fn run_annual(
             .await?;
         }
         txn.commit().await?;
-        Ok(())
+        Ok(rows_read)
     }
     .await;
     close(db, run, result).await
@@ -237,6 +242,7 @@ async fn open(
         error: Set(None),
         started_at: Set(Utc::now()),
         finished_at: Set(None),
+        rows_read: Set(0),
         ..Default::default()
     }
     .insert(db)
@@ -282,13 +288,14 @@ async fn store(
 async fn close(
     db: &DatabaseConnection,
     run: entities::assessment_run::Model,
-    result: AppResult<()>,
+    result: AppResult<u64>,
 ) -> AppResult<entities::assessment_run::Model> {
     let mut active = run.into_active_model();
     active.finished_at = Set(Some(Utc::now()));
     match result {
-        Ok(()) => {
+        Ok(rows_read) => {
             active.status = Set("SUCCEEDED".to_owned());
+            active.rows_read = Set(rows_read as i64);
             Ok(active.update(db).await?)
         }
         Err(e) => {

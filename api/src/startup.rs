@@ -221,7 +221,12 @@ async fn graphql_handler(
 ) -> GraphQLResponse {
     let mut request = req.into_inner().data(crate::state::ClientAddr(peer.ip()));
     if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
-        request = request.data(actor);
+        request = request
+            .data(crate::graphql::nested::loader(
+                http.state.clone(),
+                actor.clone(),
+            ))
+            .data(actor);
     }
     let variables = request
         .variables

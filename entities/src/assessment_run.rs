@@ -19,6 +19,8 @@ pub struct Model {
     pub error: Option<String>,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// Fact rows the run loaded, over all its vendors.
+    pub rows_read: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -42,6 +42,27 @@ pub async fn load(conn: &impl ConnectionTrait, w: &Window) -> AppResult<VendorFa
     })
 }
 
+/// How many rows a load read, for the run's figures.
+pub fn row_count(f: &VendorFacts) -> u64 {
+    [
+        f.work_orders.len(),
+        f.unticketed_deliveries.len(),
+        f.service_tasks.len(),
+        f.attendance.len(),
+        f.complaints.len(),
+        f.outages.len(),
+        f.faults.len(),
+        f.changes.len(),
+        f.violations.len(),
+        f.trainings.len(),
+        f.security_risks.len(),
+        f.security_accidents.len(),
+        f.survey_responses.len(),
+    ]
+    .iter()
+    .sum::<usize>() as u64
+}
+
 /// The vendor's rows in the region.
 fn owned<C: ColumnTrait>(region: C, vendor: C, w: &Window) -> Condition {
     Condition::all()

@@ -85,6 +85,15 @@ pub async fn month(
     subject: &Subject,
     month: Month,
 ) -> AppResult<ScoreCard> {
+    Ok(month_counted(conn, subject, month).await?.0)
+}
+
+/// `month`, with the number of fact rows it read.
+pub async fn month_counted(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    month: Month,
+) -> AppResult<(ScoreCard, u64)> {
     let service_year = ServiceYear::containing(subject.scheme.service_year_first_month, month)
         .map_err(|e| AppError::bad("period", e.to_string()))?;
     let facts = facts::load(
@@ -97,8 +106,9 @@ pub async fn month(
     )
     .await?;
     let calendar = crate::calendar::load(conn).await?;
-    engine::assess_month(&subject.scheme, &calendar, &facts, month)
-        .map_err(|e| engine_error("period", e))
+    let card = engine::assess_month(&subject.scheme, &calendar, &facts, month)
+        .map_err(|e| engine_error("period", e))?;
+    Ok((card, facts::row_count(&facts)))
 }
 
 /// The service year and its contract (for the settlement amount), if any.
@@ -125,12 +135,24 @@ pub async fn year_with(
     start_year: i32,
     monthly: &[(Month, Decimal)],
 ) -> AppResult<AnnualResult> {
+    Ok(year_with_counted(conn, subject, start_year, monthly)
+        .await?
+        .0)
+}
+
+/// `year_with`, with the number of fact rows it read.
+pub async fn year_with_counted(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+    monthly: &[(Month, Decimal)],
+) -> AppResult<(AnnualResult, u64)> {
     let (service_year, contract) = service_year(conn, subject, start_year).await?;
     let period = Period::ServiceYear(service_year);
     let facts = facts::load(conn, &window(subject, period, start_year)).await?;
     let calendar = crate::calendar::load(conn).await?;
     let settlement: Option<Decimal> = contract.map(|c| c.settlement_amount.round_dp(2));
-    engine::assess_year(
+    let result = engine::assess_year(
         &subject.scheme,
         &calendar,
         &facts,
@@ -138,7 +160,8 @@ pub async fn year_with(
         monthly,
         settlement,
     )
-    .map_err(|e| engine_error("serviceYear", e))
+    .map_err(|e| engine_error("serviceYear", e))?;
+    Ok((result, facts::row_count(&facts)))
 }
 
 /// The preview of a service year: monthly totals, for a blending scheme, are

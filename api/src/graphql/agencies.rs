@@ -9,7 +9,7 @@ use super::regions::{Region, Regions};
 use super::systems::{InformationSystem, InformationSystems};
 use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::auth::Actor;
-use crate::crud::{self, ListFilter, TimeColumn, Writable};
+use crate::crud::{self, Link, TimeColumn, Writable};
 use crate::error::AppResult;
 use crate::period::local;
 use crate::validate;
@@ -46,14 +46,7 @@ impl Agency {
         nested::one::<Regions, Region>(ctx, &self.region_id).await
     }
     async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
-        nested::many::<InformationSystems, InformationSystem>(
-            ctx,
-            ListFilter {
-                agency_id: Some(self.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
+        nested::many::<InformationSystems, InformationSystem>(ctx, Link::Agency, &self.id).await
     }
 }
 

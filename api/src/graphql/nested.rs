@@ -1,22 +1,135 @@
 //! Resolving a related record or list from a field. Every nested path goes
 //! through the same access checks as the top-level queries.
+//!
+//! Nested fields are batched per request with a DataLoader: a list of 500 work
+//! orders asking for `vendor { name }` costs one `IN (…)` query, not 500. The
+//! loader carries the caller, so a batch is filtered exactly as `crud::get` and
+//! `crud::list` filter one row.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID};
 
-use crate::crud::{self, ListFilter, Resource};
-use crate::error::GqlResult;
+use crate::auth::Actor;
+use crate::crud::{self, Link, Resource};
+use crate::error::{AppError, GqlResult};
+use crate::state::AppState;
+
+/// What a request's loader needs: the pool and the caller it filters for.
+pub struct Rows {
+    state: AppState,
+    actor: Actor,
+}
+
+/// The per-request loader, put into the request's data next to the actor.
+pub fn loader(state: AppState, actor: Actor) -> DataLoader<Rows> {
+    DataLoader::new(Rows { state, actor }, tokio::spawn)
+}
+
+/// A row of `R` by id.
+pub struct ById<R>(i64, PhantomData<fn() -> R>);
+
+/// The rows of `R` that belong to one parent (a region, vendor or agency).
+pub struct Children<R>(Link, i64, PhantomData<fn() -> R>);
+
+// Written by hand: derives would demand `R: Clone + Eq + Hash`, which resources are not.
+impl<R> Clone for ById<R> {
+    fn clone(&self) -> Self {
+        Self(self.0, PhantomData)
+    }
+}
+impl<R> PartialEq for ById<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<R> Eq for ById<R> {}
+impl<R> Hash for ById<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+impl<R> Clone for Children<R> {
+    fn clone(&self) -> Self {
+        Self(self.0, self.1, PhantomData)
+    }
+}
+impl<R> PartialEq for Children<R> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0, self.1) == (other.0, other.1)
+    }
+}
+impl<R> Eq for Children<R> {}
+impl<R> Hash for Children<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.0, self.1).hash(state);
+    }
+}
+
+impl<R: Resource> Loader<ById<R>> for Rows {
+    type Value = R::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[ById<R>]) -> Result<HashMap<ById<R>, R::Model>, Self::Error> {
+        let ids = keys.iter().map(|k| k.0).collect::<Vec<_>>();
+        let rows = crud::get_many::<R>(&self.state, &self.actor, ids)
+            .await
+            .gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, row)| (ById(id, PhantomData), row))
+            .collect())
+    }
+}
+
+impl<R: Resource> Loader<Children<R>> for Rows {
+    type Value = Vec<R::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[Children<R>],
+    ) -> Result<HashMap<Children<R>, Vec<R::Model>>, Self::Error> {
+        let mut out = HashMap::new();
+        for link in [Link::Region, Link::Vendor, Link::Agency] {
+            let parents: Vec<i64> = keys.iter().filter(|k| k.0 == link).map(|k| k.1).collect();
+            if parents.is_empty() {
+                continue;
+            }
+            let groups = crud::children::<R>(&self.state, &self.actor, link, parents)
+                .await
+                .gql()?;
+            out.extend(
+                groups
+                    .into_iter()
+                    .map(|(parent, rows)| (Children(link, parent, PhantomData), rows)),
+            );
+        }
+        Ok(out)
+    }
+}
+
+fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>> {
+    // No loader means no signed-in caller: the same answer as `crud::env`.
+    ctx.data_opt::<DataLoader<Rows>>()
+        .ok_or(AppError::Unauthenticated)
+        .gql()
+}
 
 pub async fn one<R: Resource, O: From<R::Model>>(
     ctx: &Context<'_>,
     id: &ID,
 ) -> async_graphql::Result<O> {
-    async {
-        let (state, actor) = crud::env(ctx)?;
-        let id = crud::parse_id("id", id)?;
-        crud::get::<R>(state, actor, id).await.map(O::from)
-    }
-    .await
-    .gql()
+    let key = crud::parse_id("id", id).gql()?;
+    rows(ctx)?
+        .load_one(ById::<R>(key, PhantomData))
+        .await?
+        .map(O::from)
+        .ok_or_else(|| AppError::not_found(format!("{} {key}", R::NAME)))
+        .gql()
 }
 
 pub async fn optional<R: Resource, O: From<R::Model>>(
@@ -29,19 +142,18 @@ pub async fn optional<R: Resource, O: From<R::Model>>(
     }
 }
 
-/// The first page (up to the maximum) of related records.
+/// The related records of a parent, in id order, up to `crud::MAX_LIMIT`.
 pub async fn many<R: Resource, O: From<R::Model>>(
     ctx: &Context<'_>,
-    filter: ListFilter,
+    link: Link,
+    parent: &ID,
 ) -> async_graphql::Result<Vec<O>> {
-    async {
-        let (state, actor) = crud::env(ctx)?;
-        let page =
-            crud::list::<R>(state, actor, filter, None, Some(crud::MAX_LIMIT as i64)).await?;
-        Ok(page.items.into_iter().map(O::from).collect())
-    }
-    .await
-    .gql()
+    let parent = crud::parse_id("id", parent).gql()?;
+    let found = rows(ctx)?
+        .load_one(Children::<R>(link, parent, PhantomData))
+        .await?
+        .unwrap_or_default();
+    Ok(found.into_iter().map(O::from).collect())
 }
 
 pub fn id(v: i64) -> ID {

@@ -11,7 +11,7 @@ use super::contracts::{Contract, Contracts};
 use super::nested::{self, id};
 use crate::access::{Policy, Scope};
 use crate::auth::Actor;
-use crate::crud::{self, ListFilter, TimeColumn, Writable};
+use crate::crud::{self, Link, TimeColumn, Writable};
 use crate::error::{AppError, AppResult};
 use crate::period::local;
 use crate::validate;
@@ -55,24 +55,10 @@ impl Region {
         nested::optional::<Regions, Region>(ctx, &self.parent_id).await
     }
     async fn agencies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Agency>> {
-        nested::many::<Agencies, Agency>(
-            ctx,
-            ListFilter {
-                region_id: Some(self.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
+        nested::many::<Agencies, Agency>(ctx, Link::Region, &self.id).await
     }
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        nested::many::<Contracts, Contract>(
-            ctx,
-            ListFilter {
-                region_id: Some(self.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
+        nested::many::<Contracts, Contract>(ctx, Link::Region, &self.id).await
     }
 }
 

@@ -84,6 +84,8 @@ pub struct AssessmentRun {
     pub error: Option<String>,
     pub started_at: DateTime<FixedOffset>,
     pub finished_at: Option<DateTime<FixedOffset>>,
+    /// Fact rows the run read, over all its vendors (0 until it succeeds).
+    pub rows_read: i64,
 }
 
 impl From<entities::assessment_run::Model> for AssessmentRun {
@@ -101,6 +103,7 @@ impl From<entities::assessment_run::Model> for AssessmentRun {
             error: m.error,
             started_at: local(m.started_at),
             finished_at: m.finished_at.map(local),
+            rows_read: m.rows_read,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::nested::{self, id};
 use super::systems::{InformationSystem, InformationSystems};
 use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::auth::Actor;
-use crate::crud::{ListFilter, TimeColumn, Writable};
+use crate::crud::{Link, TimeColumn, Writable};
 use crate::error::{AppError, AppResult};
 use crate::period::local;
 use crate::validate;
@@ -46,24 +46,10 @@ impl From<entities::vendor::Model> for Vendor {
 #[ComplexObject]
 impl Vendor {
     async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        nested::many::<Contracts, Contract>(
-            ctx,
-            ListFilter {
-                vendor_id: Some(self.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
+        nested::many::<Contracts, Contract>(ctx, Link::Vendor, &self.id).await
     }
     async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
-        nested::many::<InformationSystems, InformationSystem>(
-            ctx,
-            ListFilter {
-                vendor_id: Some(self.id.clone()),
-                ..Default::default()
-            },
-        )
-        .await
+        nested::many::<InformationSystems, InformationSystem>(ctx, Link::Vendor, &self.id).await
     }
 }
 
