@@ -43,12 +43,21 @@ impl Province {
             )
             .await?;
         let contracts = items(&data["contracts"]);
+        let latest_first_month = items(&data["regions"])
+            .iter()
+            .map(|r| first_month(&data["schemes"], &text(&r["schemeCode"])))
+            .max()
+            .unwrap_or(1);
+        // The latest service year that has ended everywhere: a run of a month
+        // still under way would assess half a month.
+        let now = chrono::Utc::now().format("%Y-%m").to_string();
         let service_year = contracts
             .iter()
             .filter_map(|c| c["serviceYear"].as_i64())
+            .map(|y| y as i32)
+            .filter(|y| month_of(*y, latest_first_month, 11) < now)
             .max()
-            .ok_or_else(|| failed("the data set has no contracts"))?
-            as i32;
+            .ok_or_else(|| failed("no contracts for a service year that has ended"))?;
         let regions = items(&data["regions"])
             .iter()
             .map(|r| {

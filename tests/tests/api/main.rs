@@ -13,4 +13,5 @@ mod mail;
 mod refusals;
 mod schedule;
 mod schema;
+mod statements;
 mod world;
