@@ -6,6 +6,7 @@ pub mod prelude;
 pub mod agency;
 pub mod assessment_result;
 pub mod assessment_run;
+pub mod audit_entry;
 pub mod attendance;
 pub mod breach;
 pub mod calendar_year;
