@@ -155,9 +155,7 @@ impl Audit {
             .one(&txn)
             .await?
             .map(|u| u.username)
-            .ok_or_else(|| {
-                AppError::Internal(format!("audit: no user {}", self.user_id).into())
-            })?;
+            .ok_or_else(|| AppError::Internal(format!("audit: no user {}", self.user_id).into()))?;
         Ok(AuditedTxn {
             txn,
             audit: self,
@@ -362,7 +360,9 @@ pub async fn list(
         ListScope::All => Entity::find(),
         ListScope::Region(region_id) => Entity::find().filter(C::RegionId.eq(region_id)),
         ListScope::Vendor(_) | ListScope::Agency(_) | ListScope::Denied => {
-            return Err(AppError::forbidden("your role may not read the audit trail"));
+            return Err(AppError::forbidden(
+                "your role may not read the audit trail",
+            ));
         }
     };
     if let Some(v) = filter.user_id {
@@ -456,8 +456,10 @@ mod tests {
 
     #[test]
     fn an_update_keeps_only_the_changed_fields_and_redacts_hashes() {
-        let before = json!({"id": 7, "password_hash": "$argon2id$old", "disabled": false, "region_id": 1});
-        let after = json!({"id": 7, "password_hash": "$argon2id$new", "disabled": true, "region_id": 1});
+        let before =
+            json!({"id": 7, "password_hash": "$argon2id$old", "disabled": false, "region_id": 1});
+        let after =
+            json!({"id": 7, "password_hash": "$argon2id$new", "disabled": true, "region_id": 1});
         let (old, new) = changed_fields(
             before.as_object().cloned().unwrap_or_default(),
             after.as_object().cloned().unwrap_or_default(),

@@ -43,7 +43,10 @@ impl MigrationTrait for Migration {
                 AuditEntries::Table,
                 (AuditEntries::RegionId, AuditEntries::At),
             ),
-            index(AuditEntries::Table, (AuditEntries::UserId, AuditEntries::At)),
+            index(
+                AuditEntries::Table,
+                (AuditEntries::UserId, AuditEntries::At),
+            ),
             index(
                 AuditEntries::Table,
                 (AuditEntries::TargetType, AuditEntries::TargetId),

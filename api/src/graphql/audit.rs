@@ -93,9 +93,8 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     fn parse(self) -> AppResult<audit::Filter> {
-        let text = |field: &str, v: Option<String>| {
-            v.map(|t| validate::text(field, t, 100)).transpose()
-        };
+        let text =
+            |field: &str, v: Option<String>| v.map(|t| validate::text(field, t, 100)).transpose();
         Ok(audit::Filter {
             user_id: crud::parse_opt_id("filter.userId", &self.user_id)?,
             operation: text("filter.operation", self.operation)?,
