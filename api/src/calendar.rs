@@ -6,8 +6,9 @@ use chrono::Utc;
 use jobs::calendar::{WorkCalendar, YearCalendar};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::access::Scope;
+use crate::audit::{Audit, Change};
 use crate::auth::Actor;
-use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -28,6 +29,7 @@ pub async fn load(conn: &impl ConnectionTrait) -> AppResult<WorkCalendar> {
 pub async fn store_year(
     state: &AppState,
     actor: &Actor,
+    audit: &Audit,
     year: YearCalendar,
 ) -> AppResult<YearCalendar> {
     actor.require_admin()?;
@@ -37,20 +39,32 @@ pub async fn store_year(
     year.validate()
         .map_err(|e| AppError::bad("input", e.to_string()))?;
     let document = serde_json::to_string(&year).map_err(AppError::internal)?;
-    let txn = db::write_txn(&state.db).await?;
+    let mut txn = audit.begin(&state.db).await?;
+    let replaced = entities::calendar_year::Entity::find()
+        .filter(entities::calendar_year::Column::Year.eq(year.year))
+        .one(&*txn)
+        .await?;
     entities::calendar_year::Entity::delete_many()
         .filter(entities::calendar_year::Column::Year.eq(year.year))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
-    entities::calendar_year::ActiveModel {
+    let row = entities::calendar_year::ActiveModel {
         year: Set(year.year),
         document: Set(document),
         loaded_by: Set(actor.user_id),
         loaded_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
+    // The whole year before (if it replaced a loaded one) and after: the rows
+    // differ in id, so a field diff would say less than the two documents.
+    let target = Change::on("CalendarYear", Some(row.id), Scope::default());
+    let change = match &replaced {
+        Some(old) => target.replaced(old, &row)?,
+        None => target.created(&row)?,
+    };
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(year)
 }

@@ -3,8 +3,9 @@
 //!
 //! A resource says how to find its scope (region, vendor, agency) and its time
 //! column; a writable resource says how to build and patch a row from its inputs
-//! and how to check the row before it is saved. Each mutation is one transaction:
-//! a refused row leaves nothing behind.
+//! and how to check the row before it is saved. Each mutation is one transaction
+//! with its audit entry (`crate::audit`): a refused row leaves nothing behind,
+//! neither the row nor an entry.
 
 use std::future::Future;
 
@@ -17,8 +18,8 @@ use sea_orm::{
 };
 
 use crate::access::{self, ListScope, Policy, Scope};
+use crate::audit::{Audit, Change};
 use crate::auth::Actor;
-use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::period::Period;
 use crate::state::AppState;
@@ -41,6 +42,8 @@ pub trait Resource: Send + Sync + 'static {
         + FromQueryResult
         + IntoActiveModel<Self::ActiveModel>
         + Clone
+        // The audit trail keeps rows as JSON.
+        + serde::Serialize
         + Send
         + Sync;
     type ActiveModel: ActiveModelTrait<Entity = Self::Entity>
@@ -233,21 +236,7 @@ pub async fn list<R: Resource>(
     offset: Option<i64>,
     limit: Option<i64>,
 ) -> AppResult<Page<R::Model>> {
-    let offset = match offset {
-        None => 0,
-        Some(o) if o >= 0 => o as u64,
-        Some(_) => return Err(AppError::bad("offset", "must not be negative")),
-    };
-    let limit = match limit {
-        None => DEFAULT_LIMIT,
-        Some(l) if (1..=MAX_LIMIT as i64).contains(&l) => l as u64,
-        Some(_) => {
-            return Err(AppError::bad(
-                "limit",
-                format!("must be from 1 to {MAX_LIMIT}"),
-            ));
-        }
-    };
+    let (offset, limit) = paging(offset, limit)?;
     let query = R::restrict(actor, scoped::<R>(actor)?);
     let query = filtered::<R>(query, &filter)?;
     let total = query.clone().count(&state.db).await?;
@@ -263,6 +252,26 @@ pub async fn list<R: Resource>(
         offset,
         limit,
     })
+}
+
+/// The checked offset and limit of a page (defaults: 0 and `DEFAULT_LIMIT`).
+pub fn paging(offset: Option<i64>, limit: Option<i64>) -> AppResult<(u64, u64)> {
+    let offset = match offset {
+        None => 0,
+        Some(o) if o >= 0 => o as u64,
+        Some(_) => return Err(AppError::bad("offset", "must not be negative")),
+    };
+    let limit = match limit {
+        None => DEFAULT_LIMIT,
+        Some(l) if (1..=MAX_LIMIT as i64).contains(&l) => l as u64,
+        Some(_) => {
+            return Err(AppError::bad(
+                "limit",
+                format!("must be from 1 to {MAX_LIMIT}"),
+            ));
+        }
+    };
+    Ok((offset, limit))
 }
 
 fn scoped<R: Resource>(actor: &Actor) -> AppResult<Select<R::Entity>> {
@@ -340,6 +349,7 @@ fn filtered<R: Resource>(
 pub async fn create<R: Writable>(
     state: &AppState,
     actor: &Actor,
+    audit: &Audit,
     input: R::Create,
 ) -> AppResult<R::Model> {
     let mut row = R::build(input, actor, Utc::now())?;
@@ -349,11 +359,13 @@ pub async fn create<R: Writable>(
             R::NAME
         )));
     }
-    let txn = db::write_txn(&state.db).await?;
+    let mut txn = audit.begin(&state.db).await?;
     R::check(&txn, &mut row).await?;
     let mut active = row.into_active_model().reset_all();
     active.not_set(R::ID);
-    let saved = active.insert(&txn).await?;
+    let saved = active.insert(&*txn).await?;
+    let change = Change::on(R::NAME, Some(R::id(&saved)), R::scope(&saved)).created(&saved)?;
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -361,11 +373,13 @@ pub async fn create<R: Writable>(
 pub async fn update<R: Writable>(
     state: &AppState,
     actor: &Actor,
+    audit: &Audit,
     id: i64,
     input: R::Update,
 ) -> AppResult<R::Model> {
-    let txn = db::write_txn(&state.db).await?;
+    let mut txn = audit.begin(&state.db).await?;
     let mut row = modifiable::<R>(&txn, actor, id).await?;
+    let before = row.clone();
     R::patch(&mut row, input)?;
     // The patched row must still be the actor's to write (no moving a fact into
     // another region).
@@ -376,17 +390,25 @@ pub async fn update<R: Writable>(
         )));
     }
     R::check(&txn, &mut row).await?;
-    let saved = row.into_active_model().reset_all().update(&txn).await?;
+    let saved = row.into_active_model().reset_all().update(&*txn).await?;
+    // Scoped by the row as saved: the region it is in now.
+    let change = Change::on(R::NAME, Some(id), R::scope(&saved)).updated(&before, &saved)?;
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
-pub async fn delete<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
-    let txn = db::write_txn(&state.db).await?;
-    modifiable::<R>(&txn, actor, id).await?;
+pub async fn delete<R: Resource>(
+    state: &AppState,
+    actor: &Actor,
+    audit: &Audit,
+    id: i64,
+) -> AppResult<()> {
+    let mut txn = audit.begin(&state.db).await?;
+    let row = modifiable::<R>(&txn, actor, id).await?;
     R::Entity::delete_many()
         .filter(R::ID.eq(id))
-        .exec(&txn)
+        .exec(&*txn)
         .await
         .map_err(|e| match AppError::from(e) {
             AppError::BadInput { .. } => AppError::bad(
@@ -395,6 +417,8 @@ pub async fn delete<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> Ap
             ),
             other => other,
         })?;
+    let change = Change::on(R::NAME, Some(id), R::scope(&row)).deleted(&row)?;
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(())
 }

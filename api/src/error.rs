@@ -93,7 +93,7 @@ fn unique_field(detail: &str) -> String {
         .join(", ")
 }
 
-fn camel_case(snake: &str) -> String {
+pub(crate) fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
     for ch in snake.chars() {

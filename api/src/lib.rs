@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod assessment;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;

@@ -12,22 +12,26 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use crate::db;
+use crate::access::Scope;
+use crate::audit::{Audit, Change};
 use crate::error::{AppError, AppResult};
 use crate::notices::{self, NewNotice};
 use crate::runs::{self, ANNUAL, MONTHLY};
 
 pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
 
+/// Publishes in one transaction with its audit entry, which names the results
+/// published and the notices issued.
 pub async fn publish(
     db: &DatabaseConnection,
+    audit: &Audit,
     run_id: i64,
     user_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<entities::assessment_run::Model> {
-    let txn = db::write_txn(db).await?;
+    let mut txn = audit.begin(db).await?;
     let run = entities::assessment_run::Entity::find_by_id(run_id)
-        .one(&txn)
+        .one(&*txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("AssessmentRun {run_id}")))?;
     if run.status != "SUCCEEDED" {
@@ -41,15 +45,26 @@ pub async fn publish(
     }
     let results = entities::assessment_result::Entity::find()
         .filter(entities::assessment_result::Column::RunId.eq(run_id))
-        .all(&txn)
+        .all(&*txn)
         .await?;
+    let mut published = Vec::new();
+    let mut notices = Vec::new();
     for result in results {
         if result.published {
             continue;
         }
         let result = mark_published(&txn, result, user_id, now).await?;
-        consequences(&txn, &result, user_id, now).await?;
+        published.push(result.id);
+        notices.extend(consequences(&txn, &result, user_id, now).await?);
     }
+    let scope = Scope {
+        region: Some(run.region_id),
+        ..Scope::default()
+    };
+    let change = Change::on("AssessmentRun", Some(run.id), scope).with_after(
+        serde_json::json!({ "publishedResultIds": published, "issuedNoticeIds": notices }),
+    );
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(run)
 }
@@ -81,7 +96,7 @@ async fn consequences(
     r: &entities::assessment_result::Model,
     user_id: i64,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<Option<i64>> {
     let document: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
     let total = runs::exact_total(r)?;
     let shown = jobs::engine::round_half_up_2dp(total);
@@ -107,6 +122,7 @@ async fn consequences(
         )),
         _ => None,
     };
+    let mut issued = None;
     if let Some((kind, reason, basis)) = notice {
         let new = NewNotice {
             region_id: r.region_id,
@@ -120,12 +136,12 @@ async fn consequences(
             deadline: None,
             created_by: Some(user_id),
         };
-        notices::issue(txn, new, now).await?;
+        issued = Some(notices::issue(txn, new, now).await?.id);
     }
     if r.kind == MONTHLY && !r.passed {
         record_breach_if_three_failed(txn, r, now).await?;
     }
-    Ok(())
+    Ok(issued)
 }
 
 /// "A1 −0.5: work order 17 completed …", one line per deduction of a scorecard.

@@ -13,7 +13,9 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
+use crate::access::Scope;
 use crate::assessment::{self, Subject};
+use crate::audit::{Audit, Change};
 use crate::db;
 use crate::error::{AppError, AppResult};
 
@@ -57,6 +59,7 @@ pub async fn run_monthly(
     region_id: i64,
     month: Month,
     trigger: Trigger,
+    audit: Option<&Audit>,
 ) -> AppResult<entities::assessment_run::Model> {
     let region = region(db, region_id).await?;
     let scheme = crate::schemes::require_known(db, "regionId", &region.scheme_code).await?;
@@ -91,7 +94,7 @@ pub async fn run_monthly(
         Ok(rows_read)
     }
     .await;
-    close(db, run, result).await
+    close(db, run, result, audit).await
 }
 
 /// The annual run blends the latest published monthly result of each month of
@@ -102,6 +105,7 @@ pub async fn run_annual(
     region_id: i64,
     start_year: i32,
     trigger: Trigger,
+    audit: Option<&Audit>,
 ) -> AppResult<entities::assessment_run::Model> {
     let region = region(db, region_id).await?;
     let scheme = crate::schemes::require_known(db, "regionId", &region.scheme_code).await?;
@@ -141,7 +145,7 @@ pub async fn run_annual(
         Ok(rows_read)
     }
     .await;
-    close(db, run, result).await
+    close(db, run, result, audit).await
 }
 
 async fn region(db: &DatabaseConnection, id: i64) -> AppResult<entities::region::Model> {
@@ -285,9 +289,13 @@ async fn store(
     Ok(())
 }
 
+/// Records how the run ended. A run started through the API is audited here,
+/// in the transaction that closes it, with the run as it ended: a failed run is
+/// audited too, because its row stays (it is not a refusal).
 async fn close(
     db: &DatabaseConnection,
     run: entities::assessment_run::Model,
+<<<<<<< HEAD
     result: AppResult<u64>,
 ) -> AppResult<entities::assessment_run::Model> {
     let mut active = run.into_active_model();
@@ -298,12 +306,35 @@ async fn close(
             active.rows_read = Set(rows_read as i64);
             Ok(active.update(db).await?)
         }
+=======
+    result: AppResult<()>,
+    audit: Option<&Audit>,
+) -> AppResult<entities::assessment_run::Model> {
+    let mut active = run.into_active_model();
+    active.finished_at = Set(Some(Utc::now()));
+    match &result {
+        Ok(()) => active.status = Set("SUCCEEDED".to_owned()),
+>>>>>>> audit
         Err(e) => {
             tracing::error!(error = %e, "assessment run failed");
             active.status = Set("FAILED".to_owned());
             active.error = Set(Some(e.to_string()));
-            active.update(db).await?;
-            Err(e)
         }
     }
+    let closed = match audit {
+        None => active.update(db).await?,
+        Some(audit) => {
+            let mut txn = audit.begin(db).await?;
+            let closed = active.update(&*txn).await?;
+            let scope = Scope {
+                region: Some(closed.region_id),
+                ..Scope::default()
+            };
+            let change = Change::on("AssessmentRun", Some(closed.id), scope).created(&closed)?;
+            txn.record(change).await?;
+            txn.commit().await?;
+            closed
+        }
+    };
+    result.map(|()| closed)
 }

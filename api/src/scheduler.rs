@@ -86,7 +86,7 @@ pub async fn monthly_due(
         if has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await? {
             continue;
         }
-        if let Err(e) = runs::run_monthly(db, region.id, month, trigger).await {
+        if let Err(e) = runs::run_monthly(db, region.id, month, trigger, None).await {
             tracing::error!(region = region.id, %month, error = %e, "scheduled monthly run failed");
         }
         started += 1;
@@ -120,7 +120,7 @@ pub async fn annual_due(
         {
             continue;
         }
-        if let Err(e) = runs::run_annual(db, region.id, start_year, trigger).await {
+        if let Err(e) = runs::run_annual(db, region.id, start_year, trigger, None).await {
             tracing::error!(region = region.id, start_year, error = %e, "scheduled annual run failed");
         }
         started += 1;

@@ -6,8 +6,9 @@ use chrono::Utc;
 use jobs::scheme::Scheme;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 
+use crate::access::Scope;
+use crate::audit::{Audit, Change};
 use crate::auth::Actor;
-use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -62,12 +63,17 @@ pub async fn require_known(
 }
 
 /// Adds a scheme version from its JSON document (administrators only).
-pub async fn create(state: &AppState, actor: &Actor, document: &str) -> AppResult<Scheme> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    audit: &Audit,
+    document: &str,
+) -> AppResult<Scheme> {
     actor.require_admin()?;
     let scheme =
         Scheme::from_json(document).map_err(|e| AppError::bad("document", e.to_string()))?;
-    let txn = db::write_txn(&state.db).await?;
-    if let Some(latest) = find(&txn, &scheme.code, None).await?
+    let mut txn = audit.begin(&state.db).await?;
+    if let Some(latest) = find(&*txn, &scheme.code, None).await?
         && latest.version >= scheme.version
     {
         return Err(AppError::bad(
@@ -81,7 +87,7 @@ pub async fn create(state: &AppState, actor: &Actor, document: &str) -> AppResul
     let canonical = scheme
         .to_json()
         .map_err(|e| AppError::Internal(e.to_string().into()))?;
-    entities::scheme::ActiveModel {
+    let row = entities::scheme::ActiveModel {
         code: Set(scheme.code.clone()),
         version: Set(scheme.version as i32),
         document: Set(canonical),
@@ -89,8 +95,11 @@ pub async fn create(state: &AppState, actor: &Actor, document: &str) -> AppResul
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
+    // Schemes belong to no region: only administrators see the entry.
+    let change = Change::on("Scheme", Some(row.id), Scope::default()).created(&row)?;
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(scheme)
 }

@@ -7,6 +7,7 @@ pub mod agency;
 pub mod assessment_result;
 pub mod assessment_run;
 pub mod attendance;
+pub mod audit_entry;
 pub mod breach;
 pub mod calendar_year;
 pub mod change;

@@ -2,6 +2,7 @@
 
 pub use super::agency::Entity as Agency;
 pub use super::attendance::Entity as Attendance;
+pub use super::audit_entry::Entity as AuditEntry;
 pub use super::change::Entity as Change;
 pub use super::complaint::Entity as Complaint;
 pub use super::contract::Entity as Contract;

@@ -8,6 +8,7 @@ mod m20261123_000001_reference_data;
 mod m20261123_000002_facts;
 mod m20261123_000003_schemes_calendar;
 mod m20261123_000004_runs_notices;
+mod m20261123_000005_audit;
 mod m20261123_000006_run_figures;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_facts::Migration),
             Box::new(m20261123_000003_schemes_calendar::Migration),
             Box::new(m20261123_000004_runs_notices::Migration),
+            Box::new(m20261123_000005_audit::Migration),
             Box::new(m20261123_000006_run_figures::Migration),
         ]
     }

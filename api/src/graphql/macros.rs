@@ -47,7 +47,7 @@ macro_rules! crud_api {
                 use $crate::error::GqlResult;
                 async {
                     let (state, actor) = $crate::crud::env(ctx)?;
-                    $crate::crud::create::<$res>(state, actor, input).await.map(<$obj>::from)
+                    $crate::crud::create::<$res>(state, actor, &$crate::audit::Audit::new(ctx, actor), input).await.map(<$obj>::from)
                 }
                 .await
                 .gql()
@@ -63,7 +63,7 @@ macro_rules! crud_api {
                 async {
                     let (state, actor) = $crate::crud::env(ctx)?;
                     let id = $crate::crud::parse_id("id", &id)?;
-                    $crate::crud::update::<$res>(state, actor, id, input).await.map(<$obj>::from)
+                    $crate::crud::update::<$res>(state, actor, &$crate::audit::Audit::new(ctx, actor), id, input).await.map(<$obj>::from)
                 }
                 .await
                 .gql()
@@ -75,7 +75,7 @@ macro_rules! crud_api {
                 async {
                     let (state, actor) = $crate::crud::env(ctx)?;
                     let raw = $crate::crud::parse_id("id", &id)?;
-                    $crate::crud::delete::<$res>(state, actor, raw).await.map(|()| id)
+                    $crate::crud::delete::<$res>(state, actor, &$crate::audit::Audit::new(ctx, actor), raw).await.map(|()| id)
                 }
                 .await
                 .gql()

@@ -6,6 +6,7 @@ mod macros;
 
 pub mod agencies;
 pub mod assessment;
+pub mod audit;
 pub mod breaches;
 pub mod contracts;
 pub mod dashboards;
@@ -34,6 +35,7 @@ pub struct Query(
     runs::AssessmentResultQuery,
     dashboards::DashboardQuery,
     notices::NoticeQuery,
+    audit::AuditQuery,
     breaches::BreachQuery,
     regions::RegionQuery,
     vendors::VendorQuery,

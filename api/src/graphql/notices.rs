@@ -7,9 +7,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use super::nested::id;
 use crate::access::{self, Policy, Scope};
+use crate::audit::{Audit, Change};
 use crate::auth::{Actor, Role};
-use crate::crud::{self, TimeColumn};
-use crate::db;
+use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
 use crate::notices::{self, NewNotice, Step};
 use crate::period::local;
@@ -126,8 +126,12 @@ impl NoticeMutation {
                 deadline: input.deadline,
                 created_by: Some(actor.user_id),
             };
-            let txn = db::write_txn(&state.db).await?;
+            let audit = Audit::new(ctx, actor);
+            let mut txn = audit.begin(&state.db).await?;
             let notice = notices::issue(&txn, new, now).await?;
+            let change = Change::on(Notices::NAME, Some(notice.id), Notices::scope(&notice))
+                .created(&notice)?;
+            txn.record(change).await?;
             txn.commit().await?;
             Ok(Notice::from(notice))
         }
@@ -176,8 +180,13 @@ async fn step(
     let (state, actor) = crud::env(ctx)?;
     let notice = crud::get::<Notices>(state, actor, crud::parse_id("id", notice_id)?).await?;
     may_step(actor, &notice, step)?;
-    let txn = db::write_txn(&state.db).await?;
+    let audit = Audit::new(ctx, actor);
+    let mut txn = audit.begin(&state.db).await?;
+    let before = notice.clone();
     let updated = notices::advance(&txn, notice, step, text, Utc::now()).await?;
+    let change = Change::on(Notices::NAME, Some(updated.id), Notices::scope(&updated))
+        .updated(&before, &updated)?;
+    txn.record(change).await?;
     txn.commit().await?;
     Ok(Notice::from(updated))
 }

@@ -190,7 +190,8 @@ impl RulesMutation {
                 holidays: input.holidays,
                 makeup_workdays: input.makeup_workdays,
             };
-            crate::calendar::store_year(state, actor, year)
+            let audit = crate::audit::Audit::new(ctx, actor);
+            crate::calendar::store_year(state, actor, &audit, year)
                 .await
                 .map(CalendarYear::from)
         }
@@ -205,7 +206,8 @@ async fn create_scheme(
 ) -> AppResult<SchemeVersion> {
     let (state, actor) = crud::env(ctx)?;
     let text = serde_json::to_string(document).map_err(AppError::internal)?;
-    crate::schemes::create(state, actor, &text)
+    let audit = crate::audit::Audit::new(ctx, actor);
+    crate::schemes::create(state, actor, &audit, &text)
         .await
         .map(SchemeVersion::from)
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::assessment::{FactLink, IndicatorScore, ScoreDeduction, Scorecard};
 use super::nested::{self, id};
 use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
+use crate::audit::Audit;
 use crate::auth::{Actor, Role};
 use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
@@ -328,6 +329,7 @@ impl RunMutation {
                 Trigger::Manual {
                     user_id: actor.user_id,
                 },
+                Some(&Audit::new(ctx, actor)),
             )
             .await
             .map(AssessmentRun::from)
@@ -358,6 +360,7 @@ impl RunMutation {
                 Trigger::Manual {
                     user_id: actor.user_id,
                 },
+                Some(&Audit::new(ctx, actor)),
             )
             .await
             .map(AssessmentRun::from)
@@ -378,7 +381,9 @@ impl RunMutation {
             let run = crud::get::<AssessmentRuns>(state, actor, crud::parse_id("runId", &run_id)?)
                 .await?;
             may_run(actor, run.region_id)?;
-            crate::publishing::publish(&state.db, run.id, actor.user_id, Utc::now()).await?;
+            let audit = Audit::new(ctx, actor);
+            crate::publishing::publish(&state.db, &audit, run.id, actor.user_id, Utc::now())
+                .await?;
             crud::get::<AssessmentRuns>(state, actor, run.id)
                 .await
                 .map(AssessmentRun::from)

@@ -5,7 +5,9 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::users::User;
-use crate::auth::password;
+use crate::access::Scope;
+use crate::audit::{Audit, Change};
+use crate::auth::{RoleKind, password};
 use crate::crud;
 use crate::error::{AppError, AppResult, GqlResult};
 use crate::period::local;
@@ -95,6 +97,7 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
         }
         _ => return Err(AppError::BadCredentials),
     };
+    audit_login(ctx, state, &user).await?;
     let (token, expires) = state
         .keys
         .issue(user.id, user.password_changed_at, Utc::now())?;
@@ -103,6 +106,31 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
         expires_at: local(expires),
         user: User::from(user),
     })
+}
+
+/// A successful sign-in is audited (a failed one is a refusal: nothing is
+/// written, the throttle counts it). The user's scope lets a supervisor see the
+/// sign-ins of its region's supervisors.
+async fn audit_login(
+    ctx: &Context<'_>,
+    state: &AppState,
+    user: &entities::user::Model,
+) -> AppResult<()> {
+    let role = RoleKind::parse(&user.role)
+        .ok_or_else(|| AppError::Internal(format!("user {} has unknown role", user.id).into()))?;
+    let audit = Audit::of(ctx, user.id, role);
+    let mut txn = audit.begin(&state.db).await?;
+    txn.record(Change::on("User", Some(user.id), user_scope(user)))
+        .await?;
+    txn.commit().await
+}
+
+fn user_scope(user: &entities::user::Model) -> Scope {
+    Scope {
+        region: user.region_id,
+        vendor: user.vendor_id,
+        agency: user.agency_id,
+    }
 }
 
 async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResult<LoginPayload> {
@@ -119,11 +147,21 @@ async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResu
         ));
     }
     password::check_policy("newPassword", new)?;
+    // Hashed before the write transaction: the write lock is not held while
+    // argon2 works.
+    let hash = password::hash(new)?;
     let now = Utc::now();
+    let audit = Audit::new(ctx, actor);
+    let mut txn = audit.begin(&state.db).await?;
+    let before = user.clone();
     let mut active = user.into_active_model();
-    active.password_hash = Set(password::hash(new)?);
+    active.password_hash = Set(hash);
     active.password_changed_at = Set(now);
-    let user = active.update(&state.db).await?;
+    let user = active.update(&*txn).await?;
+    // The hash is redacted in the entry: it shows that it changed, not what to.
+    let change = Change::on("User", Some(user.id), user_scope(&user)).updated(&before, &user)?;
+    txn.record(change).await?;
+    txn.commit().await?;
     let (token, expires) = state.keys.issue(user.id, user.password_changed_at, now)?;
     Ok(LoginPayload {
         token,

@@ -5,6 +5,7 @@
 
 mod access;
 mod assessment;
+mod audit;
 mod dashboards;
 mod demo;
 mod flow;
