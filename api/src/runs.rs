@@ -295,26 +295,16 @@ async fn store(
 async fn close(
     db: &DatabaseConnection,
     run: entities::assessment_run::Model,
-<<<<<<< HEAD
     result: AppResult<u64>,
-) -> AppResult<entities::assessment_run::Model> {
-    let mut active = run.into_active_model();
-    active.finished_at = Set(Some(Utc::now()));
-    match result {
-        Ok(rows_read) => {
-            active.status = Set("SUCCEEDED".to_owned());
-            active.rows_read = Set(rows_read as i64);
-            Ok(active.update(db).await?)
-        }
-=======
-    result: AppResult<()>,
     audit: Option<&Audit>,
 ) -> AppResult<entities::assessment_run::Model> {
     let mut active = run.into_active_model();
     active.finished_at = Set(Some(Utc::now()));
     match &result {
-        Ok(()) => active.status = Set("SUCCEEDED".to_owned()),
->>>>>>> audit
+        Ok(rows_read) => {
+            active.status = Set("SUCCEEDED".to_owned());
+            active.rows_read = Set(*rows_read as i64);
+        }
         Err(e) => {
             tracing::error!(error = %e, "assessment run failed");
             active.status = Set("FAILED".to_owned());
@@ -336,5 +326,5 @@ async fn close(
             closed
         }
     };
-    result.map(|()| closed)
+    result.map(|_| closed)
 }
