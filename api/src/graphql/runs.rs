@@ -17,6 +17,7 @@ use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
 use crate::period::local;
 use crate::runs::{self, Trigger};
+use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY};
 
 const RUN_POLICY: Policy = Policy {
     everyone_reads: false,
@@ -318,15 +319,18 @@ impl RunMutation {
             let region_id = crud::parse_id("regionId", &region_id)?;
             may_run(actor, region_id)?;
             let month = month_of(&period)?;
-            runs::run_monthly(
+            let run = runs::run_monthly(
                 &state.db,
                 region_id,
                 month,
                 Trigger::Manual {
                     user_id: actor.user_id,
                 },
-            )
-            .await
+            );
+            state
+                .metrics
+                .job(JOB_MONTHLY, run)
+                .await
             .map(AssessmentRun::from)
         }
         .await
@@ -348,15 +352,18 @@ impl RunMutation {
             if !(2000..=2100).contains(&service_year) {
                 return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
             }
-            runs::run_annual(
+            let run = runs::run_annual(
                 &state.db,
                 region_id,
                 service_year,
                 Trigger::Manual {
                     user_id: actor.user_id,
                 },
-            )
-            .await
+            );
+            state
+                .metrics
+                .job(JOB_ANNUAL, run)
+                .await
             .map(AssessmentRun::from)
         }
         .await

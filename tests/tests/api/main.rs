@@ -10,6 +10,7 @@ mod demo;
 mod flow;
 mod login;
 mod mail;
+mod ops;
 mod refusals;
 mod schedule;
 mod schema;
