@@ -223,7 +223,9 @@ impl Metrics {
         } else {
             "failed"
         };
-        self.job_runs.get_or_create(&JobRunLabels { job, status }).inc();
+        self.job_runs
+            .get_or_create(&JobRunLabels { job, status })
+            .inc();
         self.job_duration
             .get_or_create(&JobLabels { job })
             .observe(started.elapsed().as_secs_f64());
@@ -240,7 +242,8 @@ impl Metrics {
         self.read_pool(db);
         match crate::mail::outbox::pending_count(db).await {
             Ok(n) => {
-                self.outbox_pending.set(i64::try_from(n).unwrap_or(i64::MAX));
+                self.outbox_pending
+                    .set(i64::try_from(n).unwrap_or(i64::MAX));
             }
             // The last value stays; the scrape still answers with the rest.
             Err(e) => tracing::warn!(error = %e, "metrics: cannot count the outbox"),
@@ -254,11 +257,19 @@ impl Metrics {
         let (size, idle, max) = match db.get_database_backend() {
             DbBackend::Sqlite => {
                 let pool = db.get_sqlite_connection_pool();
-                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
             }
             DbBackend::Postgres => {
                 let pool = db.get_postgres_connection_pool();
-                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
             }
             _ => return,
         };
@@ -332,7 +343,14 @@ pub fn operation_label(request: &mut async_graphql::Request) -> String {
             }
         }
     };
-    match operation.node.selection_set.node.items.first().map(|s| &s.node) {
+    match operation
+        .node
+        .selection_set
+        .node
+        .items
+        .first()
+        .map(|s| &s.node)
+    {
         Some(Selection::Field(field)) if is_label(&field.node.name.node) => {
             field.node.name.node.to_string()
         }
@@ -365,11 +383,27 @@ mod tests {
         for (query, name, expected) in [
             ("query Dash { regions { total } }", None, "Dash"),
             ("{ regions { total } vendors { total } }", None, "regions"),
-            ("mutation { login(username: \"a\", password: \"b\") { token } }", None, "login"),
-            ("query A { me { id } } query B { regions { total } }", Some("B"), "B"),
+            (
+                "mutation { login(username: \"a\", password: \"b\") { token } }",
+                None,
+                "login",
+            ),
+            (
+                "query A { me { id } } query B { regions { total } }",
+                Some("B"),
+                "B",
+            ),
             // Two operations and no name: nothing runs.
-            ("query A { me { id } } query B { regions { total } }", None, "unknown"),
-            ("{ ...F } fragment F on Query { me { id } }", None, "unknown"),
+            (
+                "query A { me { id } } query B { regions { total } }",
+                None,
+                "unknown",
+            ),
+            (
+                "{ ...F } fragment F on Query { me { id } }",
+                None,
+                "unknown",
+            ),
             ("{ regions {", None, "invalid"),
         ] {
             assert_eq!(label(query, name), expected, "{query}");

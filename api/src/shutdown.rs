@@ -61,3 +61,30 @@ pub async fn signal() {
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("Ctrl-C received");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn shutdown_waits_for_a_running_job_and_starts_no_new_one() {
+        let shutdown = Shutdown::default();
+        let running = shutdown.job_guard().expect("not shutting down yet");
+
+        shutdown.trigger();
+        let waiting = tokio::spawn({
+            let shutdown = shutdown.clone();
+            async move { shutdown.jobs_finished().await }
+        });
+
+        assert!(shutdown.job_guard().is_none(), "no job starts now");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "the running job is waited for");
+        drop(running);
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("done once the job is")
+            .expect("no panic");
+    }
+}

@@ -15,9 +15,9 @@ use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::auth::{Actor, Role};
 use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
+use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY};
 use crate::period::local;
 use crate::runs::{self, Trigger};
-use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY};
 
 const RUN_POLICY: Policy = Policy {
     everyone_reads: false,
@@ -331,7 +331,7 @@ impl RunMutation {
                 .metrics
                 .job(JOB_MONTHLY, run)
                 .await
-            .map(AssessmentRun::from)
+                .map(AssessmentRun::from)
         }
         .await
         .gql()
@@ -364,7 +364,7 @@ impl RunMutation {
                 .metrics
                 .job(JOB_ANNUAL, run)
                 .await
-            .map(AssessmentRun::from)
+                .map(AssessmentRun::from)
         }
         .await
         .gql()

@@ -116,9 +116,13 @@ async fn metrics_count_each_graphql_request_by_operation_and_outcome() {
     let after = scrape(&app.base).await;
 
     for name in METRIC_NAMES {
-        assert!(after.contains(&format!("# TYPE {name} ")), "{name} in:\n{after}");
+        assert!(
+            after.contains(&format!("# TYPE {name} ")),
+            "{name} in:\n{after}"
+        );
     }
-    let delta = |op: &str, outcome: &str| requests(&after, op, outcome) - requests(&before, op, outcome);
+    let delta =
+        |op: &str, outcome: &str| requests(&after, op, outcome) - requests(&before, op, outcome);
     // Exactly the four requests above, each under its operation.
     assert_eq!(delta("RegionList", "ok"), 2.0);
     assert_eq!(delta("me", "ok"), 1.0);
@@ -160,7 +164,11 @@ async fn the_statement_counter_counts_what_a_query_issues() {
     let statements = |text: &str| sample(text, "govcloud_db_statements_total");
     let mut first = scrape(&app.base).await;
     for _ in 0..50 {
-        if sample(&first, "govcloud_job_runs_total{job=\"mail\",status=\"succeeded\"}") == 1.0 {
+        if sample(
+            &first,
+            "govcloud_job_runs_total{job=\"mail\",status=\"succeeded\"}",
+        ) == 1.0
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -227,7 +235,11 @@ async fn shutdown_finishes_a_run_under_way_and_then_refuses_connections() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(in_flight(&base).await, 1.0, "the run request is being served");
+    assert_eq!(
+        in_flight(&base).await,
+        1.0,
+        "the run request is being served"
+    );
     stop.trigger();
 
     let refused = refuses_connections(port).await;
@@ -238,8 +250,14 @@ async fn shutdown_finishes_a_run_under_way_and_then_refuses_connections() {
 
     let answer = request.await.unwrap();
     let served = tokio::time::timeout(Duration::from_secs(20), server).await;
-    assert_eq!(answer["data"]["runMonthlyAssessment"]["status"], "SUCCEEDED", "{answer}");
-    assert!(matches!(served, Ok(Ok(Ok(())))), "the server stopped cleanly");
+    assert_eq!(
+        answer["data"]["runMonthlyAssessment"]["status"], "SUCCEEDED",
+        "{answer}"
+    );
+    assert!(
+        matches!(served, Ok(Ok(Ok(())))),
+        "the server stopped cleanly"
+    );
     let id: i64 = answer["data"]["runMonthlyAssessment"]["id"]
         .as_str()
         .unwrap()
