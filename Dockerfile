@@ -6,17 +6,12 @@
 
 FROM rust:1-bookworm AS builder
 WORKDIR /src
-# The manifests first, so that a change to the code alone does not fetch the
-# dependencies again.
-COPY Cargo.toml Cargo.lock ./
-COPY api/Cargo.toml api/Cargo.toml
-COPY entities/Cargo.toml entities/Cargo.toml
-COPY jobs/Cargo.toml jobs/Cargo.toml
-COPY migration/Cargo.toml migration/Cargo.toml
-COPY tests/Cargo.toml tests/Cargo.toml
-RUN cargo fetch --locked
 COPY . .
-RUN cargo build --release --locked --bin govcloud \
+# The caches keep the downloaded crates and the compiled dependencies between
+# builds (BuildKit); the binary is copied out of the cached target directory.
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked --bin govcloud \
  && cp target/release/govcloud /usr/local/bin/govcloud
 
 FROM debian:bookworm-slim
