@@ -27,10 +27,9 @@ use crate::db;
 use crate::error::{AppError, AppResult, camel_case};
 use crate::state::ClientAddr;
 
-/// The id of the HTTP request, when the HTTP layer puts one into the GraphQL
-/// request data; stored with the entry so logs and the trail can be joined.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
+/// The id of the HTTP request (the HTTP layer puts it into the GraphQL request
+/// data); stored with the entry so logs and the trail can be joined.
+pub use crate::request_id::RequestId;
 
 /// Every mutation field of the schema. Each of them writes its entry through
 /// [`Audit`]; the schema test fails when the schema has a mutation this list

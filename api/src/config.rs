@@ -66,6 +66,12 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     /// A request taking longer is answered 408 (`REQUEST_TIMEOUT_SECONDS`).
     pub request_timeout_seconds: u64,
+    /// `METRICS_TOKEN`: `/metrics` wants `Authorization: Bearer <token>`;
+    /// unset, it is open (keep it to the internal network then).
+    pub metrics_token: Option<Secret>,
+    /// How long a shutdown waits for the requests (and the jobs) under way
+    /// before it abandons them (`SHUTDOWN_GRACE_SECONDS`).
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for HttpConfig {
@@ -74,6 +80,8 @@ impl Default for HttpConfig {
             introspection: true,
             cors_origins: Vec::new(),
             request_timeout_seconds: 30,
+            metrics_token: None,
+            shutdown_grace_seconds: 30,
         }
     }
 }
@@ -223,10 +231,34 @@ impl Config {
                     )
                 })?,
         };
+        let metrics_token = match get("METRICS_TOKEN") {
+            Some(t) if t.len() < MIN_SECRET_BYTES / 2 => {
+                return Err(bad(
+                    "METRICS_TOKEN",
+                    &format!("must be at least {} bytes long", MIN_SECRET_BYTES / 2),
+                ));
+            }
+            other => other.map(Secret::new),
+        };
+        let shutdown_grace_seconds = match get("SHUTDOWN_GRACE_SECONDS") {
+            None => 30,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| {
+                    bad(
+                        "SHUTDOWN_GRACE_SECONDS",
+                        "must be a whole number of seconds from 1 to 3600",
+                    )
+                })?,
+        };
         let http = HttpConfig {
             introspection,
             cors_origins,
             request_timeout_seconds,
+            metrics_token,
+            shutdown_grace_seconds,
         };
         Ok(Self {
             database_url,
@@ -298,6 +330,8 @@ mod tests {
             ("GRAPHQL_INTROSPECTION", "maybe"),
             ("CORS_ORIGINS", "*"),
             ("REQUEST_TIMEOUT_SECONDS", "0"),
+            ("METRICS_TOKEN", "short"),
+            ("SHUTDOWN_GRACE_SECONDS", "0"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

@@ -7,6 +7,8 @@
 //! At start-up the same functions run once (catch-up for a run missed while the
 //! server was down).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use jobs::engine::{Month, Period, ServiceYear};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -14,11 +16,24 @@ use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
 use crate::error::AppResult;
 use crate::leases;
+use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY, JOB_RISK_CHECK, Metrics};
 use crate::notices::{self, NewNotice};
 use crate::runs::{self, ANNUAL, MONTHLY, Trigger};
+use crate::shutdown::Shutdown;
 
 /// How long a lease on one run is held: longer than any run takes.
 const LEASE: i64 = 30;
+
+/// What the scheduled jobs of one application share.
+#[derive(Clone, Debug)]
+pub struct Jobs {
+    pub db: DatabaseConnection,
+    /// This process's name in the leases table.
+    pub holder: String,
+    pub metrics: Arc<Metrics>,
+    /// A job holds a guard from it while running, so shutdown waits for it.
+    pub shutdown: Shutdown,
+}
 
 #[derive(Clone, Debug)]
 pub struct Schedule {
@@ -69,6 +84,18 @@ pub async fn monthly_due(
     trigger: Trigger,
     holder: &str,
 ) -> AppResult<usize> {
+    // Outside an application (tests, `run-due`) nobody reads the metrics.
+    monthly_due_measured(db, now, trigger, holder, &Metrics::new()).await
+}
+
+/// [`monthly_due`], each run measured as a `monthly` job.
+pub async fn monthly_due_measured(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    trigger: Trigger,
+    holder: &str,
+    metrics: &Metrics,
+) -> AppResult<usize> {
     let month = previous_month(now);
     let mut started = 0;
     for region in entities::region::Entity::find().all(db).await? {
@@ -86,7 +113,8 @@ pub async fn monthly_due(
         if has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await? {
             continue;
         }
-        if let Err(e) = runs::run_monthly(db, region.id, month, trigger, None).await {
+        let run = runs::run_monthly(db, region.id, month, trigger, None);
+        if let Err(e) = metrics.job(JOB_MONTHLY, run).await {
             tracing::error!(region = region.id, %month, error = %e, "scheduled monthly run failed");
         }
         started += 1;
@@ -101,6 +129,17 @@ pub async fn annual_due(
     now: DateTime<Utc>,
     trigger: Trigger,
     holder: &str,
+) -> AppResult<usize> {
+    annual_due_measured(db, now, trigger, holder, &Metrics::new()).await
+}
+
+/// [`annual_due`], each run measured as an `annual` job.
+pub async fn annual_due_measured(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    trigger: Trigger,
+    holder: &str,
+    metrics: &Metrics,
 ) -> AppResult<usize> {
     let last = previous_month(now);
     let mut started = 0;
@@ -120,7 +159,8 @@ pub async fn annual_due(
         {
             continue;
         }
-        if let Err(e) = runs::run_annual(db, region.id, start_year, trigger, None).await {
+        let run = runs::run_annual(db, region.id, start_year, trigger, None);
+        if let Err(e) = metrics.job(JOB_ANNUAL, run).await {
             tracing::error!(region = region.id, start_year, error = %e, "scheduled annual run failed");
         }
         started += 1;
@@ -175,34 +215,37 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRe
     Ok(issued)
 }
 
-/// Runs what is due now, as at start-up after a stop.
-pub async fn catch_up(db: &DatabaseConnection, holder: &str) -> AppResult<()> {
+/// Runs what is due now, as at start-up after a stop. Shutdown waits for it.
+pub async fn catch_up(jobs: &Jobs) -> AppResult<()> {
+    let Some(_running) = jobs.shutdown.job_guard() else {
+        return Ok(());
+    };
+    let (db, holder, metrics) = (&jobs.db, jobs.holder.as_str(), jobs.metrics.as_ref());
     let now = Utc::now();
-    monthly_due(db, now, Trigger::CatchUp, holder).await?;
-    annual_due(db, now, Trigger::CatchUp, holder).await?;
-    overdue_risks(db, now).await?;
+    monthly_due_measured(db, now, Trigger::CatchUp, holder, metrics).await?;
+    annual_due_measured(db, now, Trigger::CatchUp, holder, metrics).await?;
+    metrics.job(JOB_RISK_CHECK, overdue_risks(db, now)).await?;
     Ok(())
 }
 
 /// Starts the cron jobs. A bad cron expression is named by its variable.
 pub async fn start(
-    db: DatabaseConnection,
+    jobs: Jobs,
     schedule: &Schedule,
-    holder: String,
 ) -> Result<JobScheduler, (String, JobSchedulerError)> {
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| ("scheduler".to_owned(), e))?;
-    let jobs: [(&str, &str, Kind); 3] = [
+    let crons: [(&str, &str, Kind); 3] = [
         ("MONTHLY_CRON", &schedule.monthly_cron, Kind::Monthly),
         ("ANNUAL_CRON", &schedule.annual_cron, Kind::Annual),
         ("RISK_CHECK_CRON", &schedule.risk_cron, Kind::Risks),
     ];
-    for (variable, cron, kind) in jobs {
-        let (db, holder) = (db.clone(), holder.clone());
+    for (variable, cron, kind) in crons {
+        let jobs = jobs.clone();
         let job = Job::new_async_tz(cron, chrono_tz::Asia::Shanghai, move |_, _| {
-            let (db, holder) = (db.clone(), holder.clone());
-            Box::pin(async move { tick(&db, kind, &holder).await })
+            let jobs = jobs.clone();
+            Box::pin(async move { tick(&jobs, kind).await })
         })
         .map_err(|e| (variable.to_owned(), e))?;
         scheduler
@@ -224,12 +267,19 @@ enum Kind {
     Risks,
 }
 
-async fn tick(db: &DatabaseConnection, kind: Kind, holder: &str) {
+/// One scheduled job, unless the application is shutting down; shutdown
+/// waits for one under way (its run commits or rolls back first).
+async fn tick(jobs: &Jobs, kind: Kind) {
+    let Some(_running) = jobs.shutdown.job_guard() else {
+        tracing::info!("shutting down: scheduled job not started");
+        return;
+    };
+    let (db, holder, metrics) = (&jobs.db, jobs.holder.as_str(), jobs.metrics.as_ref());
     let now = Utc::now();
     let result = match kind {
-        Kind::Monthly => monthly_due(db, now, Trigger::Schedule, holder).await,
-        Kind::Annual => annual_due(db, now, Trigger::Schedule, holder).await,
-        Kind::Risks => overdue_risks(db, now).await,
+        Kind::Monthly => monthly_due_measured(db, now, Trigger::Schedule, holder, metrics).await,
+        Kind::Annual => annual_due_measured(db, now, Trigger::Schedule, holder, metrics).await,
+        Kind::Risks => metrics.job(JOB_RISK_CHECK, overdue_risks(db, now)).await,
     };
     if let Err(e) = result {
         tracing::error!(error = %e, "scheduled job failed");

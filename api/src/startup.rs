@@ -1,26 +1,33 @@
 //! Building and running the application: database, schema, HTTP routes.
 //! `Application::build` binds first, so tests can use port 0 and ask for the port.
+//! `Application::run` serves until SIGTERM, Ctrl-C or `Shutdown::trigger`, then
+//! finishes the requests and jobs under way (see `shutdown`).
 
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::token::TokenKeys;
 use crate::config::{Config, HttpConfig, Secret};
 use crate::graphql::{self, AppSchema};
+use crate::metrics::Metrics;
+use crate::request_id::{self, RequestId};
+use crate::shutdown::Shutdown;
 use crate::state::AppState;
 use crate::{bootstrap, client_errors, db, session};
 
@@ -31,17 +38,22 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 struct Http {
     schema: AppSchema,
     state: AppState,
+    /// `/metrics` wants this bearer token when set.
+    metrics_token: Option<Secret>,
 }
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
-    /// The cron jobs, alive as long as the application.
-    _scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    /// The cron jobs, alive as long as the application; stopped at shutdown.
+    scheduler: Option<tokio_cron_scheduler::JobScheduler>,
     /// Tells the background jobs to stop; the mail sender's task.
     stop: tokio::sync::watch::Sender<bool>,
     sender: tokio::task::JoinHandle<()>,
+    shutdown: Shutdown,
+    /// How long shutdown waits for the requests and jobs under way.
+    grace: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +75,11 @@ pub enum StartError {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db = db::connect(&config).await?;
+        let metrics = Arc::new(Metrics::new());
+        let mut db = db::connect(&config).await?;
+        // Before the first clone: clones made earlier would not count.
+        metrics.count_statements(&mut db);
+        let shutdown = Shutdown::default();
         let secret = config.jwt_secret.clone().unwrap_or_else(|| {
             tracing::warn!(
                 "JWT_SECRET is not set: using a random secret; tokens end with this process"
@@ -74,6 +90,7 @@ impl Application {
             db,
             keys: TokenKeys::new(&secret, config.token_ttl_minutes),
             throttle: Default::default(),
+            metrics: Arc::clone(&metrics),
         };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
@@ -90,18 +107,27 @@ impl Application {
             let _ = stopping.changed().await;
         };
         let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
-        let sender =
-            crate::mail::sender::spawn_sender_until(state.db.clone(), mailer, poll, stopped);
+        let sender = crate::mail::sender::spawn_sender_until(
+            state.db.clone(),
+            mailer,
+            poll,
+            Arc::clone(&metrics),
+            stopped,
+        );
         let mut scheduler_handle = None;
         if let Some(schedule) = &config.schedule {
-            let holder = crate::leases::holder_name();
-            let scheduler = crate::scheduler::start(state.db.clone(), schedule, holder.clone())
+            let jobs = crate::scheduler::Jobs {
+                db: state.db.clone(),
+                holder: crate::leases::holder_name(),
+                metrics: Arc::clone(&metrics),
+                shutdown: shutdown.clone(),
+            };
+            let scheduler = crate::scheduler::start(jobs.clone(), schedule)
                 .await
                 .map_err(|(variable, e)| StartError::Schedule(variable, e))?;
             scheduler_handle = Some(scheduler);
-            let db = state.db.clone();
             tokio::spawn(async move {
-                if let Err(e) = crate::scheduler::catch_up(&db, &holder).await {
+                if let Err(e) = crate::scheduler::catch_up(&jobs).await {
                     tracing::error!(error = %e, "catch-up of missed scheduled runs failed");
                 }
             });
@@ -117,9 +143,11 @@ impl Application {
             listener,
             router,
             state,
-            _scheduler: scheduler_handle,
+            scheduler: scheduler_handle,
             stop,
             sender,
+            shutdown,
+            grace: Duration::from_secs(config.http.shutdown_grace_seconds),
         })
     }
 
@@ -127,19 +155,63 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until Ctrl-C, then finishes in-flight requests and the mail round
-    /// under way before returning.
-    pub async fn run(self) -> std::io::Result<()> {
+    /// Stops the application as SIGTERM would (for tests and embedders).
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
+    /// Serves until SIGTERM, Ctrl-C or the shutdown handle, then stops
+    /// accepting connections and starting jobs, and waits up to the grace
+    /// period for the requests, jobs and mail round under way.
+    pub async fn run(mut self) -> std::io::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL at /graphql");
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let serve = axum::serve(self.listener, service)
+            .with_graceful_shutdown(self.shutdown.clone().triggered());
+        let mut server = tokio::spawn(serve.into_future());
+        tokio::select! {
+            () = crate::shutdown::signal() => self.shutdown.trigger(),
+            () = self.shutdown.clone().triggered() => {}
+            // The server does not stop by itself; if it fails, stop the rest.
+            served = &mut server => {
+                self.shutdown.trigger();
+                tracing::error!("the HTTP server stopped unasked");
+                return served.map_err(std::io::Error::other)?;
+            }
+        }
+        tracing::info!(
+            grace_seconds = self.grace.as_secs(),
+            "shutting down: finishing the requests and jobs under way"
+        );
+        if let Some(mut scheduler) = self.scheduler.take()
+            && let Err(e) = scheduler.shutdown().await
+        {
+            tracing::warn!(error = %e, "the cron scheduler did not stop cleanly");
+        }
         let _ = self.stop.send(true);
-        let _ = self.sender.await;
-        served
+        let abort = server.abort_handle();
+        let (shutdown, sender) = (self.shutdown, self.sender);
+        let drained = tokio::time::timeout(self.grace, async {
+            let (served, (), _) = tokio::join!(server, shutdown.jobs_finished(), sender);
+            served
+        })
+        .await;
+        match drained {
+            Ok(served) => {
+                tracing::info!("shut down: nothing left under way");
+                served.map_err(std::io::Error::other)?
+            }
+            Err(_) => {
+                abort.abort();
+                tracing::warn!(
+                    grace_seconds = self.grace.as_secs(),
+                    "shut down with work still under way: the grace period ran out"
+                );
+                Ok(())
+            }
+        }
     }
 }
 
@@ -149,6 +221,7 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
     let http = Http {
         schema: graphql::build(Some(state.clone()), config.introspection),
         state,
+        metrics_token: config.metrics_token.clone(),
     };
     let graphql = if config.introspection {
         get(graphiql).post(graphql_handler)
@@ -158,7 +231,8 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", graphql)
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready));
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics));
     if config.introspection {
         router = router.route("/schema.graphql", get(schema_sdl));
     }
@@ -168,6 +242,12 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
         ))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    // Layers wrap what comes before them: the last one sees the request first.
+    // The id is set before the span is made and propagated outside the limits,
+    // so a 408 or 413 answer carries it too.
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(request_span)
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     router
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -175,8 +255,56 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
             Duration::from_secs(config.request_timeout_seconds),
         ))
         .layer(cors)
-        .layer(TraceLayer::new_for_http())
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(request_id::header()))
+        .layer(SetRequestIdLayer::new(
+            request_id::header(),
+            request_id::MakeId,
+        ))
+        .layer(axum::middleware::map_request(drop_insane_request_id))
         .with_state(Arc::new(http))
+}
+
+async fn drop_insane_request_id(request: Request) -> Request {
+    request_id::drop_insane_id(request)
+}
+
+/// Every log line written while serving a request carries its id.
+fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        request_id = %request_id::of(request),
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
+}
+
+/// Prometheus metrics; behind a bearer token when `METRICS_TOKEN` is set.
+async fn metrics(State(http): State<Arc<Http>>, headers: HeaderMap) -> Response {
+    if let Some(token) = &http.metrics_token
+        && !bearer_is(&headers, token)
+    {
+        return (StatusCode::FORBIDDEN, "forbidden").into_response();
+    }
+    match http.state.metrics.render(&http.state.db).await {
+        Ok(text) => ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "metrics: cannot encode");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Compares in time independent of where the first difference is, so the
+/// token cannot be guessed byte by byte from response times.
+fn bearer_is(headers: &HeaderMap, token: &Secret) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let (a, b) = (given.as_bytes(), token.expose().as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 /// Ready when the database answers and every migration is applied.
@@ -198,10 +326,6 @@ fn random_secret() -> Secret {
     Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
-}
-
 async fn graphiql() -> impl IntoResponse {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
@@ -219,7 +343,19 @@ async fn graphql_handler(
     headers: HeaderMap,
     req: GraphQLRequest,
 ) -> GraphQLResponse {
-    let mut request = req.into_inner().data(crate::state::ClientAddr(peer.ip()));
+    let mut request = req.into_inner();
+    let timer = http
+        .state
+        .metrics
+        .request(crate::metrics::operation_label(&mut request));
+    let id = headers
+        .get(request_id::header())
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let mut request = request
+        .data(crate::state::ClientAddr(peer.ip()))
+        .data(RequestId(id));
     if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
         request = request
             .data(crate::graphql::nested::loader(
@@ -235,6 +371,7 @@ async fn graphql_handler(
         .into_json()
         .unwrap_or_default();
     let mut response = http.schema.execute(request).await;
+    timer.finish(response.is_err());
     client_errors::label(&mut response, &variables);
     response.into()
 }

@@ -12,6 +12,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// Failed sign-ins per username and per address.
     pub throttle: std::sync::Arc<crate::auth::throttle::LoginThrottle>,
+    /// This instance's metrics (one registry per application, served at `/metrics`).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 /// The address a request came from, for throttling and logs.

@@ -16,6 +16,7 @@ use crate::audit::Audit;
 use crate::auth::{Actor, Role};
 use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
+use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY};
 use crate::period::local;
 use crate::runs::{self, Trigger};
 
@@ -322,17 +323,21 @@ impl RunMutation {
             let region_id = crud::parse_id("regionId", &region_id)?;
             may_run(actor, region_id)?;
             let month = month_of(&period)?;
-            runs::run_monthly(
+            let audit = Audit::new(ctx, actor);
+            let run = runs::run_monthly(
                 &state.db,
                 region_id,
                 month,
                 Trigger::Manual {
                     user_id: actor.user_id,
                 },
-                Some(&Audit::new(ctx, actor)),
-            )
-            .await
-            .map(AssessmentRun::from)
+                Some(&audit),
+            );
+            state
+                .metrics
+                .job(JOB_MONTHLY, run)
+                .await
+                .map(AssessmentRun::from)
         }
         .await
         .gql()
@@ -353,17 +358,21 @@ impl RunMutation {
             if !(2000..=2100).contains(&service_year) {
                 return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
             }
-            runs::run_annual(
+            let audit = Audit::new(ctx, actor);
+            let run = runs::run_annual(
                 &state.db,
                 region_id,
                 service_year,
                 Trigger::Manual {
                     user_id: actor.user_id,
                 },
-                Some(&Audit::new(ctx, actor)),
-            )
-            .await
-            .map(AssessmentRun::from)
+                Some(&audit),
+            );
+            state
+                .metrics
+                .job(JOB_ANNUAL, run)
+                .await
+                .map(AssessmentRun::from)
         }
         .await
         .gql()

@@ -16,6 +16,7 @@
 //! The alternative, never retrying such rows, would lose mail instead.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -32,6 +33,7 @@ use super::mailer::{MailError, Mailer, OutgoingMail, mask_address, mask_addresse
 use super::outbox::{PENDING, SENDING, SENT};
 use crate::db::write_txn;
 use crate::error::{AppError, AppResult};
+use crate::metrics::{JOB_MAIL, Metrics};
 
 /// How long a row may stay SENDING before it is taken for abandoned. Far above
 /// the longest send (lettre's SMTP timeout is one minute per command).
@@ -82,15 +84,19 @@ pub async fn deliver_due(
 
 /// The background job: one round every `poll`, until the process ends.
 pub fn spawn_sender(db: DatabaseConnection, mailer: Mailer, poll: Duration) -> JoinHandle<()> {
-    spawn_sender_until(db, mailer, poll, std::future::pending())
+    let metrics = Arc::new(Metrics::new()); // nobody reads these
+    spawn_sender_until(db, mailer, poll, metrics, std::future::pending())
 }
 
 /// The background job, stopping when `shutdown` completes. A round under way
 /// is finished first, so a shutdown never cuts between a send and its record.
+/// Each round is a `mail` job run in `metrics`; its failed tries are counted
+/// as outbox failures.
 pub fn spawn_sender_until(
     db: DatabaseConnection,
     mailer: Mailer,
     poll: Duration,
+    metrics: Arc<Metrics>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -103,8 +109,12 @@ pub fn spawn_sender_until(
                 () = &mut shutdown => break,
                 _ = ticks.tick() => {}
             }
-            if let Err(error) = deliver_due(&db, &mailer, Utc::now(), BATCH).await {
-                tracing::error!(error = ?error, "mail sender round failed; next round will retry");
+            let round = deliver_due(&db, &mailer, Utc::now(), BATCH);
+            match metrics.job(JOB_MAIL, round).await {
+                Ok(report) => metrics.outbox_failed(report.failed),
+                Err(error) => {
+                    tracing::error!(error = ?error, "mail sender round failed; next round will retry");
+                }
             }
         }
         tracing::info!("mail sender stopped");

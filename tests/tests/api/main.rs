@@ -11,6 +11,7 @@ mod demo;
 mod flow;
 mod login;
 mod mail;
+mod ops;
 mod refusals;
 mod schedule;
 mod schema;

@@ -1,0 +1,423 @@
+//! Prometheus metrics, served at `/metrics` in the OpenMetrics text format.
+//!
+//! One [`Metrics`] (one registry) per application, held in `AppState`: the
+//! end-to-end tests run several servers in one process, and each must count
+//! only its own requests, so nothing here is a global static.
+//!
+//! Labels have bounded values: GraphQL operation names are kept only when they
+//! look like identifiers of at most 64 characters, job names are constants.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use sea_orm::{DatabaseConnection, DbBackend};
+
+/// The content type of [`Metrics::render`]'s output.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The job names of `govcloud_job_runs_total{job}`.
+pub const JOB_MONTHLY: &str = "monthly";
+pub const JOB_ANNUAL: &str = "annual";
+pub const JOB_RISK_CHECK: &str = "risk_check";
+pub const JOB_MAIL: &str = "mail";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    operation: String,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobRunLabels {
+    job: &'static str,
+    status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    job: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    state: &'static str,
+}
+
+type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// Every metric of one application, and the registry that encodes them.
+pub struct Metrics {
+    registry: Registry,
+    http_requests: Family<RequestLabels, Counter>,
+    http_duration: HistogramFamily<OperationLabels>,
+    http_in_flight: Gauge,
+    db_statements: Counter,
+    db_statement_duration: Histogram,
+    job_runs: Family<JobRunLabels, Counter>,
+    job_duration: HistogramFamily<JobLabels>,
+    outbox_pending: Gauge,
+    outbox_failures: Counter,
+    pool_connections: Family<PoolLabels, Gauge>,
+    pool_max: Gauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+/// 5 ms to about 10 s: GraphQL requests are answered in milliseconds, and the
+/// request timeout (30 s by default) caps the rest in `+Inf`.
+fn request_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.005, 2.0, 12))
+}
+
+/// 50 ms to about 14 min: a mail round is quick, an annual run of a large
+/// region may take minutes.
+fn job_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.05, 4.0, 8))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("govcloud");
+        let http_requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "GraphQL requests answered, by operation and outcome (error: the answer has errors, or the request was cut off)",
+            http_requests.clone(),
+        );
+        let http_duration: HistogramFamily<OperationLabels> =
+            Family::new_with_constructor(request_histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer a GraphQL request, by operation",
+            http_duration.clone(),
+        );
+        let http_in_flight = Gauge::default();
+        registry.register(
+            "http_requests_in_flight",
+            "GraphQL requests being answered now",
+            http_in_flight.clone(),
+        );
+        let db_statements = Counter::default();
+        registry.register(
+            "db_statements",
+            "SQL statements issued by this instance (each scrape of /metrics issues one, counting the outbox)",
+            db_statements.clone(),
+        );
+        // 0.5 ms to about 8 s.
+        let db_statement_duration = Histogram::new(exponential_buckets(0.0005, 4.0, 8));
+        registry.register(
+            "db_statement_duration_seconds",
+            "Time from sending an SQL statement to its result",
+            db_statement_duration.clone(),
+        );
+        let job_runs = Family::<JobRunLabels, Counter>::default();
+        registry.register(
+            "job_runs",
+            "Job runs by job (monthly, annual, risk_check, mail) and status (succeeded, failed)",
+            job_runs.clone(),
+        );
+        let job_duration: HistogramFamily<JobLabels> = Family::new_with_constructor(job_histogram);
+        registry.register(
+            "job_duration_seconds",
+            "Time a job run took, by job",
+            job_duration.clone(),
+        );
+        let outbox_pending = Gauge::default();
+        registry.register(
+            "outbox_pending",
+            "Mails in the outbox not delivered yet (read from the database at scrape time; shared by all instances)",
+            outbox_pending.clone(),
+        );
+        let outbox_failures = Counter::default();
+        registry.register(
+            "outbox_failures",
+            "Mail delivery attempts of this instance that failed (each is retried later)",
+            outbox_failures.clone(),
+        );
+        let pool_connections = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Connections of this instance's database pool, by state (idle, in_use)",
+            pool_connections.clone(),
+        );
+        let pool_max = Gauge::default();
+        registry.register(
+            "db_pool_max_connections",
+            "The most connections this instance's database pool opens",
+            pool_max.clone(),
+        );
+        Self {
+            registry,
+            http_requests,
+            http_duration,
+            http_in_flight,
+            db_statements,
+            db_statement_duration,
+            job_runs,
+            job_duration,
+            outbox_pending,
+            outbox_failures,
+            pool_connections,
+            pool_max,
+        }
+    }
+
+    /// Counts every statement `db` and its clones issue. Call it before `db` is
+    /// cloned: the callback lives in the connection value, not in a shared pool.
+    /// The callback runs when the statement's result arrives, inside the caller's
+    /// await, so a request's statements are all counted before its answer is sent.
+    pub fn count_statements(self: &Arc<Self>, db: &mut DatabaseConnection) {
+        let metrics = Arc::clone(self);
+        db.set_metric_callback(move |info| {
+            metrics.db_statements.inc();
+            metrics
+                .db_statement_duration
+                .observe(info.elapsed.as_secs_f64());
+        });
+    }
+
+    /// Starts timing a GraphQL request; the returned guard records it when
+    /// finished, or as an error when dropped first (timeout, client gone).
+    pub fn request(self: &Arc<Self>, operation: String) -> RequestTimer {
+        self.http_in_flight.inc();
+        RequestTimer {
+            metrics: Arc::clone(self),
+            operation,
+            started: Instant::now(),
+            outcome: "error",
+        }
+    }
+
+    /// Runs one job, recording its duration and whether it returned an error.
+    pub async fn job<T, E>(
+        &self,
+        job: &'static str,
+        work: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let started = Instant::now();
+        let result = work.await;
+        let status = if result.is_ok() {
+            "succeeded"
+        } else {
+            "failed"
+        };
+        self.job_runs
+            .get_or_create(&JobRunLabels { job, status })
+            .inc();
+        self.job_duration
+            .get_or_create(&JobLabels { job })
+            .observe(started.elapsed().as_secs_f64());
+        result
+    }
+
+    /// Mail delivery attempts that failed.
+    pub fn outbox_failed(&self, attempts: usize) {
+        self.outbox_failures.inc_by(attempts as u64);
+    }
+
+    /// The current numbers, after reading the outbox and the pool.
+    pub async fn render(&self, db: &DatabaseConnection) -> Result<String, std::fmt::Error> {
+        self.read_pool(db);
+        match crate::mail::outbox::pending_count(db).await {
+            Ok(n) => {
+                self.outbox_pending
+                    .set(i64::try_from(n).unwrap_or(i64::MAX));
+            }
+            // The last value stays; the scrape still answers with the rest.
+            Err(e) => tracing::warn!(error = %e, "metrics: cannot count the outbox"),
+        }
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+
+    fn read_pool(&self, db: &DatabaseConnection) {
+        let (size, idle, max) = match db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let pool = db.get_sqlite_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            DbBackend::Postgres => {
+                let pool = db.get_postgres_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            _ => return,
+        };
+        let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+        let size = i64::from(size);
+        self.pool_connections
+            .get_or_create(&PoolLabels { state: "idle" })
+            .set(idle);
+        self.pool_connections
+            .get_or_create(&PoolLabels { state: "in_use" })
+            .set((size - idle).max(0));
+        self.pool_max.set(i64::from(max));
+    }
+}
+
+/// One GraphQL request being timed (see [`Metrics::request`]).
+pub struct RequestTimer {
+    metrics: Arc<Metrics>,
+    operation: String,
+    started: Instant,
+    outcome: &'static str,
+}
+
+impl RequestTimer {
+    /// Records the request as answered, with or without errors.
+    pub fn finish(mut self, had_errors: bool) {
+        self.outcome = if had_errors { "error" } else { "ok" };
+    }
+}
+
+impl Drop for RequestTimer {
+    fn drop(&mut self) {
+        let m = &self.metrics;
+        m.http_in_flight.dec();
+        let operation = std::mem::take(&mut self.operation);
+        m.http_duration
+            .get_or_create(&OperationLabels {
+                operation: operation.clone(),
+            })
+            .observe(self.started.elapsed().as_secs_f64());
+        m.http_requests
+            .get_or_create(&RequestLabels {
+                operation,
+                outcome: self.outcome,
+            })
+            .inc();
+    }
+}
+
+/// The label for a GraphQL request: the operation name if given, else the
+/// first root field, else `unknown` (`invalid` when the query does not parse).
+/// Only names like identifiers of at most 64 characters are kept, so a client
+/// cannot grow the number of series without bound.
+pub fn operation_label(request: &mut async_graphql::Request) -> String {
+    use async_graphql::parser::types::{DocumentOperations, Selection};
+    if let Some(name) = request.operation_name.as_deref().filter(|n| is_label(n)) {
+        return name.to_owned();
+    }
+    let Ok(document) = request.parsed_query() else {
+        return "invalid".to_owned();
+    };
+    let operation = match &document.operations {
+        DocumentOperations::Single(op) => op,
+        DocumentOperations::Multiple(named) => {
+            // Without operationName only a document with one operation runs.
+            let mut ops = named.iter();
+            match (ops.next(), ops.next()) {
+                (Some((name, _)), None) if is_label(name) => return name.to_string(),
+                (Some((_, op)), None) => op,
+                _ => return "unknown".to_owned(),
+            }
+        }
+    };
+    match operation
+        .node
+        .selection_set
+        .node
+        .items
+        .first()
+        .map(|s| &s.node)
+    {
+        Some(Selection::Field(field)) if is_label(&field.node.name.node) => {
+            field.node.name.node.to_string()
+        }
+        _ => "unknown".to_owned(),
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]{0,63}`.
+fn is_label(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(query: &str, name: Option<&str>) -> String {
+        let mut request = async_graphql::Request::new(query);
+        request.operation_name = name.map(str::to_owned);
+        operation_label(&mut request)
+    }
+
+    #[test]
+    fn the_operation_is_named_by_the_client_or_by_the_first_root_field() {
+        for (query, name, expected) in [
+            ("query Dash { regions { total } }", None, "Dash"),
+            ("{ regions { total } vendors { total } }", None, "regions"),
+            (
+                "mutation { login(username: \"a\", password: \"b\") { token } }",
+                None,
+                "login",
+            ),
+            (
+                "query A { me { id } } query B { regions { total } }",
+                Some("B"),
+                "B",
+            ),
+            // Two operations and no name: nothing runs.
+            (
+                "query A { me { id } } query B { regions { total } }",
+                None,
+                "unknown",
+            ),
+            (
+                "{ ...F } fragment F on Query { me { id } }",
+                None,
+                "unknown",
+            ),
+            ("{ regions {", None, "invalid"),
+        ] {
+            assert_eq!(label(query, name), expected, "{query}");
+        }
+    }
+
+    #[test]
+    fn names_that_are_not_short_identifiers_are_not_labels() {
+        let long = "a".repeat(65);
+        for bad in ["", "1abc", "has space", "名字", long.as_str()] {
+            assert!(!is_label(bad), "{bad:?}");
+        }
+        assert!(is_label(&"a".repeat(64)));
+        // A bad operationName falls back to the root field.
+        assert_eq!(label("{ me { id } }", Some("x y")), "me");
+    }
+}
