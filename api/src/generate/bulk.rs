@@ -45,16 +45,17 @@ impl<'a> Writer<'a> {
         A: ActiveModelTrait + Send,
     {
         let n = rows.len() as u64;
+        // Recorded even when empty, so the report names every table.
+        match self.inserted.iter_mut().find(|(t, _)| *t == table) {
+            Some((_, count)) => *count += n,
+            None => self.inserted.push((table, n)),
+        }
         if n == 0 {
             return Ok(());
         }
         <A::Entity as EntityTrait>::insert_many(rows)
             .exec_without_returning(self.txn()?)
             .await?;
-        match self.inserted.iter_mut().find(|(t, _)| *t == table) {
-            Some((_, count)) => *count += n,
-            None => self.inserted.push((table, n)),
-        }
         self.in_txn += n;
         if self.in_txn >= ROWS_PER_TRANSACTION {
             self.commit().await?;

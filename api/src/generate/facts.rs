@@ -101,12 +101,20 @@ const ACCIDENTS: [&str; 3] = [
     "遭受DDoS攻击致业务中断",
 ];
 
+/// The cell weight (at scale 1) the trouble rates below are written for: about
+/// the average cell. The scores deduct per event up to a cap, so a cell with
+/// many more facts gets proportionally lower rates; otherwise the big vendors
+/// of the municipality (and every vendor at scale 2) would fail every month.
+const TYPICAL_CELL_WEIGHT: u64 = 36;
+
 /// What every fact of a cell shares.
 struct Scope<'a> {
     region_id: i64,
     vendor_id: i64,
     recorded_by: i64,
     quality: u64,
+    /// Millionths of the written trouble rates that apply to this cell (at most all).
+    damping_ppm: u64,
     year: i32,
     month: u32,
     systems: &'a [SystemRef],
@@ -126,6 +134,9 @@ impl<'a> Scope<'a> {
             vendor_id: ids.vendors[cell.vendor],
             recorded_by: region.supervisor,
             quality: plan.vendors[cell.vendor].quality,
+            damping_ppm: (TYPICAL_CELL_WEIGHT * 1_000_000_000_000
+                / (cell.weight * plan.scale_ppm).max(1))
+            .min(1_000_000),
             year: cell.year,
             month: cell.month,
             systems: &region.systems[slot],
@@ -133,9 +144,10 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Something going wrong: `per_100k` for an average vendor, scaled by quality.
+    /// Something going wrong: `per_100k` for an average vendor in a typical
+    /// cell, scaled by the vendor's quality and the cell's damping.
     fn trouble(&self, d: &mut Draw, per_100k: u64) -> bool {
-        d.chance(per_100k * self.quality / 100)
+        d.chance(per_100k * self.quality / 100 * self.damping_ppm / 1_000_000)
     }
 }
 

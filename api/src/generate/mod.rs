@@ -174,7 +174,9 @@ pub async fn generate(db: &DatabaseConnection, options: &Options) -> Result<Repo
     let plan = Plan::new(options.seed, options.scale, &options.years)?;
     let started = Instant::now();
     if options.reset {
-        Migrator::fresh(db).await?;
+        // Every migration down, then up: `fresh` drops the tables in name
+        // order, which SQLite's foreign keys refuse.
+        Migrator::refresh(db).await?;
     } else if holds_reference_data(db).await? {
         return Err(GenerateError::NotEmpty);
     }

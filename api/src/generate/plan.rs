@@ -250,7 +250,8 @@ pub struct Cell {
     /// The calendar year and month.
     pub year: i32,
     pub month: u32,
-    weight: u64,
+    /// Region weight × vendor size: the cell's share of the facts.
+    pub weight: u64,
 }
 
 pub struct Plan {
