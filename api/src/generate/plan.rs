@@ -404,7 +404,11 @@ impl Plan {
     }
 
     pub fn contracts(&self) -> u64 {
-        self.regions.iter().map(|r| r.vendors.len() as u64).sum::<u64>() * self.years.len() as u64
+        self.regions
+            .iter()
+            .map(|r| r.vendors.len() as u64)
+            .sum::<u64>()
+            * self.years.len() as u64
     }
 
     pub fn agencies(&self) -> u64 {
@@ -425,7 +429,10 @@ impl Plan {
             ("information_systems", self.systems()),
             ("users", (VENDORS.len() + REGIONS.len()) as u64),
             ("attendances", self.cells.len() as u64),
-            ("survey_responses", self.agencies() * self.years.len() as u64),
+            (
+                "survey_responses",
+                self.agencies() * self.years.len() as u64,
+            ),
         ];
         for kind in Kind::ALL {
             let n = self.cells.iter().map(|c| self.count(c, kind)).sum();

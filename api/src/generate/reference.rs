@@ -139,7 +139,11 @@ pub async fn load(plan: &Plan, writer: &mut Writer<'_>, password_hash: &str) -> 
 }
 
 fn agency_name(region: usize, index: usize) -> String {
-    let prefix = if region == 0 { "市" } else { REGIONS[region].name };
+    let prefix = if region == 0 {
+        "市"
+    } else {
+        REGIONS[region].name
+    };
     let department = DEPARTMENTS[index % DEPARTMENTS.len()];
     match index / DEPARTMENTS.len() {
         0 => format!("{prefix}{department}"),
@@ -246,7 +250,10 @@ async fn agencies(
         }
     }
     batch.flush(writer).await?;
-    let by_key = ids_by(writer, Entity::find(), |m: &Model| (m.region_id, m.name.clone())).await?;
+    let by_key = ids_by(writer, Entity::find(), |m: &Model| {
+        (m.region_id, m.name.clone())
+    })
+    .await?;
     Ok(plan
         .regions
         .iter()
@@ -378,12 +385,7 @@ async fn users(
     };
     let mut batch = Batch::<entities::user::ActiveModel>::new("users");
     for (i, &vendor) in vendors.iter().enumerate() {
-        let row = user(
-            vendor_username(i),
-            RoleKind::Vendor,
-            None,
-            Some(vendor),
-        );
+        let row = user(vendor_username(i), RoleKind::Vendor, None, Some(vendor));
         batch.push(writer, row).await?;
     }
     for (r, &region) in regions.iter().enumerate() {
