@@ -13,6 +13,7 @@ pub mod crud;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod generate;
 pub mod grading;
 pub mod graphql;
 pub mod leases;

@@ -1,7 +1,8 @@
 #![recursion_limit = "256"]
 //! `govcloud` serves the API; `govcloud run-due [--at <RFC 3339 instant>]` runs
 //! the scheduled jobs that are due once and exits (for operators, and for the
-//! test that races two processes).
+//! test that races two processes); `govcloud generate …` fills the database
+//! with a province-scale data set (see `api::generate`).
 
 use api::config::Config;
 use api::startup::Application;
@@ -22,7 +23,12 @@ async fn main() -> std::process::ExitCode {
             Some("run-due") => {
                 api::scheduler::run_due_once(&config, args.get(1..).unwrap_or_default()).await
             }
-            Some(other) => Err(format!("unknown command {other:?}; use serve or run-due")),
+            Some("generate") => {
+                api::generate::run(&config, args.get(1..).unwrap_or_default()).await
+            }
+            Some(other) => Err(format!(
+                "unknown command {other:?}; use serve, run-due or generate"
+            )),
         }
     };
     match run.await {
