@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
@@ -99,9 +99,9 @@ impl Application {
                 .await
                 .map_err(|(variable, e)| StartError::Schedule(variable, e))?;
             scheduler_handle = Some(scheduler);
-            let db = state.db.clone();
+            let (db, lease) = (state.db.clone(), schedule.lease);
             tokio::spawn(async move {
-                if let Err(e) = crate::scheduler::catch_up(&db, &holder).await {
+                if let Err(e) = crate::scheduler::catch_up(&db, &holder, lease).await {
                     tracing::error!(error = %e, "catch-up of missed scheduled runs failed");
                 }
             });
@@ -217,11 +217,20 @@ async fn graphql_handler(
     State(http): State<Arc<Http>>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
-    let mut request = req.into_inner().data(crate::state::ClientAddr(peer.ip()));
-    if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
-        request = request.data(actor);
+    client_errors::JsonGraphQL(req): client_errors::JsonGraphQL,
+) -> axum::response::Response {
+    let mut request = req.data(crate::state::ClientAddr(peer.ip()));
+    if request.query.trim().is_empty() {
+        return client_errors::refused(
+            StatusCode::BAD_REQUEST,
+            "request body: \"query\" is missing or empty",
+        );
+    }
+    match session::actor_from_headers(&http.state, &headers).await {
+        Ok(Some(actor)) => request = request.data(actor),
+        Ok(None) => {}
+        // The database cannot say who the token is: answer that, not UNAUTHENTICATED.
+        Err(e) => return client_errors::failed(e),
     }
     let variables = request
         .variables
@@ -229,7 +238,13 @@ async fn graphql_handler(
         .into_value()
         .into_json()
         .unwrap_or_default();
+    if let Some(path) = client_errors::nul_in(&variables) {
+        return client_errors::refused(
+            StatusCode::BAD_REQUEST,
+            format!("{path}: must not contain the NUL character (U+0000)"),
+        );
+    }
     let mut response = http.schema.execute(request).await;
     client_errors::label(&mut response, &variables);
-    response.into()
+    GraphQLResponse::from(response).into_response()
 }
