@@ -63,14 +63,16 @@ impl IntoResponse for Rejection {
 }
 
 /// The GraphQL request of a POST, its Content-Type checked before its body
-/// is read (see `check_content_type`).
+/// is read (see `content_type_refusal`).
 pub struct JsonGraphQL(pub async_graphql::Request);
 
 impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonGraphQL {
     type Rejection = Response;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
-        check_content_type(req.headers())?;
+        if let Some(refusal) = content_type_refusal(req.headers()) {
+            return Err(refusal);
+        }
         let parsed = async_graphql_axum::GraphQLRequest::<Rejection>::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -83,7 +85,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonGraphQL {
 /// are the content types a browser sends cross-site without asking first, so
 /// they are refused with 415 (a token is a header, not a cookie, but there is
 /// no reason to accept them).
-pub fn check_content_type(headers: &HeaderMap) -> Result<(), Response> {
+pub fn content_type_refusal(headers: &HeaderMap) -> Option<Response> {
     let value = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -92,14 +94,14 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), Response> {
     if essence.eq_ignore_ascii_case("application/json")
         || essence.eq_ignore_ascii_case("application/graphql-response+json")
     {
-        return Ok(());
+        return None;
     }
     let sent = if value.is_empty() {
         "none".to_owned()
     } else {
         format!("\"{value}\"")
     };
-    Err(refused(
+    Some(refused(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         format!("Content-Type: must be application/json, got {sent}"),
     ))
@@ -165,11 +167,16 @@ fn bad_value_in(message: &str, variables: &Value) -> Option<String> {
         .1
         .rsplit_once(". (occurred while parsing")
         .map_or_else(
-            || message.rsplit_once(", found ").map(|(_, f)| f.trim_end_matches('.')),
+            || {
+                message
+                    .rsplit_once(", found ")
+                    .map(|(_, f)| f.trim_end_matches('.'))
+            },
             |(f, _)| Some(f),
         )?;
     walk_values(variables, String::new(), &mut |p, value| {
-        if path.is_none() && value.to_string() == found {
+        let rendered = value.to_string();
+        if path.is_none() && rendered == found {
             path = Some(p.to_owned());
         }
     });
@@ -285,7 +292,8 @@ mod tests {
         let vars = json!({"i": {"title": "x", "attendees": 4294967296i64}});
         let message = "Expected input type \"Int\", found 4294967296. (occurred while parsing \"CreateTrainingInput\")";
         assert_eq!(bad_value_in(message, &vars), Some("i.attendees".to_owned()));
-        let message = "Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.";
+        let message =
+            "Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.";
         assert_eq!(bad_value_in(message, &vars), Some("i.attendees".to_owned()));
     }
 

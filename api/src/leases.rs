@@ -133,9 +133,21 @@ mod tests {
         assert!(!renew(&db, "l", "b", t0, ttl).await.expect("b renews"));
         release(&db, "l", "b").await.expect("b releases");
         // Still held by "a", renewed to t0 + 50 s + 60 s.
-        assert!(renew(&db, "l", "a", t0 + Duration::seconds(50), ttl).await.expect("a renews"));
-        assert!(!acquire(&db, "l", "b", t0 + Duration::seconds(100), ttl).await.expect("b"));
+        assert!(
+            renew(&db, "l", "a", t0 + Duration::seconds(50), ttl)
+                .await
+                .expect("a renews")
+        );
+        assert!(
+            !acquire(&db, "l", "b", t0 + Duration::seconds(100), ttl)
+                .await
+                .expect("b")
+        );
         release(&db, "l", "a").await.expect("a releases");
-        assert!(acquire(&db, "l", "b", t0 + Duration::seconds(100), ttl).await.expect("b free"));
+        assert!(
+            acquire(&db, "l", "b", t0 + Duration::seconds(100), ttl)
+                .await
+                .expect("b free")
+        );
     }
 }

@@ -131,7 +131,9 @@ pub async fn monthly_due(
     holder: &str,
     lease: std::time::Duration,
 ) -> AppResult<usize> {
-    Ok(monthly_round(db, now, trigger, holder, lease).await?.started)
+    Ok(monthly_round(db, now, trigger, holder, lease)
+        .await?
+        .started)
 }
 
 async fn monthly_round(
@@ -289,10 +291,16 @@ pub async fn catch_up(
             break;
         }
         if attempt == CATCH_UP_ROUNDS {
-            tracing::warn!(busy, "catch-up: runs still leased by another process; leaving them to it");
+            tracing::warn!(
+                busy,
+                "catch-up: runs still leased by another process; leaving them to it"
+            );
             break;
         }
-        tracing::info!(busy, "catch-up: runs leased by another process; looking again when the lease can have expired");
+        tracing::info!(
+            busy,
+            "catch-up: runs leased by another process; looking again when the lease can have expired"
+        );
         tokio::time::sleep(lease + std::time::Duration::from_secs(1)).await;
     }
     overdue_risks(db, Utc::now()).await?;
@@ -365,10 +373,12 @@ pub async fn run_due_once(config: &crate::config::Config, args: &[String]) -> Re
         .await
         .map_err(|e| format!("database: {e}"))?;
     let holder = leases::holder_name();
-    let lease = config.schedule.as_ref().map_or(
-        std::time::Duration::from_secs(DEFAULT_LEASE_SECONDS),
-        |s| s.lease,
-    );
+    let lease = config
+        .schedule
+        .as_ref()
+        .map_or(std::time::Duration::from_secs(DEFAULT_LEASE_SECONDS), |s| {
+            s.lease
+        });
     let monthly = monthly_due(&db, now, Trigger::Schedule, &holder, lease)
         .await
         .map_err(|e| e.to_string())?;

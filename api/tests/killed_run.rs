@@ -117,7 +117,12 @@ fn server(url: &str, scratch: &std::path::Path, vendor_delay_ms: Option<u64>) ->
         .env("RUST_LOG", "warn")
         .env_remove("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS")
         .stdout(Stdio::null())
-        .stderr(std::fs::File::create(scratch.join(format!("server-{}.log", vendor_delay_ms.is_some()))).unwrap());
+        .stderr(
+            std::fs::File::create(
+                scratch.join(format!("server-{}.log", vendor_delay_ms.is_some())),
+            )
+            .unwrap(),
+        );
     if let Some(ms) = vendor_delay_ms {
         command.env("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS", ms.to_string());
     }
@@ -186,9 +191,11 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
 
     // First life: the catch-up opens the month's run and works slowly.
     let mut first = server(&url, &scratch, Some(VENDOR_DELAY_MS));
-    let killed = wait_for("the first server's run", Duration::from_secs(30), || async {
-        runs(&db, &month).await.into_iter().next()
-    })
+    let killed = wait_for(
+        "the first server's run",
+        Duration::from_secs(30),
+        || async { runs(&db, &month).await.into_iter().next() },
+    )
     .await;
     assert_eq!(killed.status, "RUNNING");
     // Into the second vendor: the first vendor's result is written, uncommitted.
@@ -199,7 +206,11 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
     let after_kill = runs(&db, &month).await;
     assert_eq!(after_kill.len(), 1, "{after_kill:?}");
     assert_eq!(after_kill[0].status, "RUNNING", "killed before it finished");
-    assert_eq!(results_of(&db, killed.id).await.len(), 0, "no partial result");
+    assert_eq!(
+        results_of(&db, killed.id).await.len(),
+        0,
+        "no partial result"
+    );
 
     // Second life, no fault: it waits out the dead lease (2 s), closes the dead
     // run and runs the month again.

@@ -126,7 +126,18 @@ async fn template() -> PathBuf {
     let initdb = Path::new(PG_BIN).join("initdb");
     as_postgres(
         &initdb,
-        &["-D", &path(&making), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions"],
+        &[
+            "-D",
+            &path(&making),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        ],
     )
     .await;
     if std::fs::rename(&making, &template).is_err() {
@@ -259,7 +270,10 @@ async fn post(
         .map_err(|e| (format!("HTTP {status}"), e.to_string()))?;
     match answer["errors"].as_array() {
         Some(errors) if !errors.is_empty() => Err((
-            errors[0]["extensions"]["code"].as_str().unwrap_or("").to_owned(),
+            errors[0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned(),
             errors[0]["message"].as_str().unwrap_or("").to_owned(),
         )),
         _ => Ok(()),

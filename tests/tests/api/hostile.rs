@@ -152,7 +152,9 @@ fn malformed_cases(w: &World) -> Vec<Case> {
     let long_text = "长".repeat(200_000 / 3); // 200 KB of UTF-8, well inside 1 MiB
     let many_ids: Vec<String> = (1..=100_000).map(|i| i.to_string()).collect();
     // 3,000 aliases of a field costing 2 (the page and its total): 6,000 > 5,000.
-    let aliases: String = (0..3000).map(|i| format!("a{i}: regions {{ total }} ")).collect();
+    let aliases: String = (0..3000)
+        .map(|i| format!("a{i}: regions {{ total }} "))
+        .collect();
     let fault_m = "mutation($i: CreateFaultInput!) { createFault(input: $i) { id } }";
     let fault = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "title": "t",
         "impact": "UNUSABLE", "occurredAt": "2025-03-07T14:00:00+08:00",
@@ -363,22 +365,34 @@ async fn malformed_and_oversized_requests_are_refused_and_change_nothing() {
         } else {
             let (code, message) = first_error(&body);
             if code != "BAD_USER_INPUT" || !body["data"].is_null() {
-                misses.push(format!("{}: not a BAD_USER_INPUT without data: {body}", c.name));
+                misses.push(format!(
+                    "{}: not a BAD_USER_INPUT without data: {body}",
+                    c.name
+                ));
             }
             message
         };
         if status != c.status {
-            misses.push(format!("{}: status {status}, not {}: {body}", c.name, c.status));
+            misses.push(format!(
+                "{}: status {status}, not {}: {body}",
+                c.name, c.status
+            ));
         }
         for part in &c.message_has {
             if !message.contains(part) {
-                misses.push(format!("{}: message {message:?} does not say {part:?}", c.name));
+                misses.push(format!(
+                    "{}: message {message:?} does not say {part:?}",
+                    c.name
+                ));
             }
         }
         assert_alive(&app, c.name).await;
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
-    assert_eq!(changed(&before, &snapshot(&app).await), Vec::<String>::new());
+    assert_eq!(
+        changed(&before, &snapshot(&app).await),
+        Vec::<String>::new()
+    );
     app.finish().await;
 }
 
@@ -411,8 +425,10 @@ async fn sql_and_script_in_text_fields_are_stored_verbatim_and_harmless() {
             .client
             .post(format!("{}/graphql", app.base))
             .bearer_auth(&w.admin)
-            .json(&json!({ "query": "query($id: ID!) { workOrder(id: $id) { title } }",
-                           "variables": { "id": id } }))
+            .json(
+                &json!({ "query": "query($id: ID!) { workOrder(id: $id) { title } }",
+                           "variables": { "id": id } }),
+            )
             .send()
             .await
             .unwrap();
@@ -472,10 +488,17 @@ async fn sql_and_script_in_text_fields_are_stored_verbatim_and_harmless() {
     // The world's one work order per side + the six hostile ones: the table
     // is there and complete, and every user still is.
     let totals = app
-        .must(&w.admin, "{ workOrders { total } users { total } }", json!({}))
+        .must(
+            &w.admin,
+            "{ workOrders { total } users { total } }",
+            json!({}),
+        )
         .await;
     assert_eq!(totals["workOrders"]["total"], 2 + hostile.len());
-    assert_eq!(totals["users"]["total"], 4, "the admin and the world's three");
+    assert_eq!(
+        totals["users"]["total"], 4,
+        "the admin and the world's three"
+    );
     assert_alive(&app, "hostile text").await;
     app.finish().await;
 }
@@ -615,7 +638,10 @@ async fn forged_expired_and_foreign_tokens_are_unauthenticated() {
         }
         assert_alive(&app, name).await;
     }
-    assert_eq!(changed(&before, &snapshot(&app).await), Vec::<String>::new());
+    assert_eq!(
+        changed(&before, &snapshot(&app).await),
+        Vec::<String>::new()
+    );
     app.finish().await;
 }
 
@@ -672,7 +698,8 @@ async fn another_vendors_ids_are_not_found_in_reads_and_writes() {
         (
             "the vendor submits a rectification of their notice",
             &w.vendor,
-            "mutation($id: ID!) { submitRectification(id: $id, rectification: \"done\") { id } }".into(),
+            "mutation($id: ID!) { submitRectification(id: $id, rectification: \"done\") { id } }"
+                .into(),
             json!({ "id": notice }),
         ),
         (
@@ -703,6 +730,9 @@ async fn another_vendors_ids_are_not_found_in_reads_and_writes() {
         assert!(message.ends_with("not found"), "{name}: {message}");
         assert_alive(&app, name).await;
     }
-    assert_eq!(changed(&before, &snapshot(&app).await), Vec::<String>::new());
+    assert_eq!(
+        changed(&before, &snapshot(&app).await),
+        Vec::<String>::new()
+    );
     app.finish().await;
 }

@@ -10,8 +10,7 @@ use serde_json::json;
 
 use crate::world;
 
-const LEASE: std::time::Duration =
-    std::time::Duration::from_secs(scheduler::DEFAULT_LEASE_SECONDS);
+const LEASE: std::time::Duration = std::time::Duration::from_secs(scheduler::DEFAULT_LEASE_SECONDS);
 
 /// 2025-04-05 02:00 in Shanghai: the monthly run is for March 2025.
 fn april_fifth() -> DateTime<Utc> {
