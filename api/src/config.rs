@@ -190,6 +190,19 @@ impl Config {
             from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
             poll_seconds,
         };
+        let lease_seconds = match get("JOB_LEASE_SECONDS") {
+            None => crate::scheduler::DEFAULT_LEASE_SECONDS,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (2..=3600).contains(s))
+                .ok_or_else(|| {
+                    bad(
+                        "JOB_LEASE_SECONDS",
+                        "must be a whole number of seconds from 2 to 3600",
+                    )
+                })?,
+        };
         let schedule = match get("SCHEDULER").as_deref() {
             Some("0") | Some("false") => None,
             None | Some("1") | Some("true") => {
@@ -198,6 +211,7 @@ impl Config {
                     monthly_cron: get("MONTHLY_CRON").unwrap_or(default.monthly_cron),
                     annual_cron: get("ANNUAL_CRON").unwrap_or(default.annual_cron),
                     risk_cron: get("RISK_CHECK_CRON").unwrap_or(default.risk_cron),
+                    lease: std::time::Duration::from_secs(lease_seconds),
                 })
             }
             Some(_) => return Err(bad("SCHEDULER", "must be 1 or 0")),
@@ -327,6 +341,7 @@ mod tests {
             ("SMTP_URL", "http://mail"),
             ("MAIL_POLL_SECONDS", "0"),
             ("SCHEDULER", "sometimes"),
+            ("JOB_LEASE_SECONDS", "1"),
             ("GRAPHQL_INTROSPECTION", "maybe"),
             ("CORS_ORIGINS", "*"),
             ("REQUEST_TIMEOUT_SECONDS", "0"),

@@ -3,7 +3,8 @@
 //! Use `BadInput` for anything the client can fix (it names the field), `NotFound`
 //! also for rows outside the caller's reach (so ids of other vendors' data do not
 //! leak their existence), `Forbidden` for operations the caller's role may never
-//! do, `Internal` for everything else: it is logged and never shown.
+//! do, `Unavailable` when the database cannot be reached (the request may be
+//! tried again), `Internal` for everything else: it is logged and never shown.
 
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
@@ -21,6 +22,10 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// The database is down or restarting: nothing was done that answered
+    /// this error (a write's transaction was not committed); try again.
+    #[error("the service is temporarily unavailable; try again shortly")]
+    Unavailable(#[source] DbErr),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -50,6 +55,7 @@ impl AppError {
             Self::Unauthenticated | Self::BadCredentials => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -65,8 +71,36 @@ impl From<DbErr> for AppError {
                 "id",
                 "still referenced by other records, or refers to a missing one",
             ),
+            _ if connection_lost(&e) => Self::Unavailable(e),
             _ => Self::Internal(Box::new(e)),
         }
+    }
+}
+
+/// The database could not be reached or dropped the connection: no pool
+/// connection within the acquire timeout, a connection closed or reset under
+/// a statement, or PostgreSQL shutting down or starting up (SQLSTATE class 57P:
+/// 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+fn connection_lost(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return false,
+    };
+    match runtime {
+        RuntimeErr::SqlxError(sqlx) => match sqlx.as_ref() {
+            Sqlx::Io(_)
+            | Sqlx::Tls(_)
+            | Sqlx::PoolTimedOut
+            | Sqlx::PoolClosed
+            | Sqlx::WorkerCrashed
+            | Sqlx::Protocol(_) => true,
+            Sqlx::Database(db) => db.code().is_some_and(|c| c.starts_with("57P")),
+            _ => false,
+        },
+        _ => matches!(e, DbErr::Conn(_)),
     }
 }
 
@@ -113,6 +147,9 @@ impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         if let Self::Internal(source) = self {
             tracing::error!(error = %source, "internal error");
+        }
+        if let Self::Unavailable(source) = self {
+            tracing::warn!(error = %source, "database unavailable");
         }
         async_graphql::Error::new(self.to_string())
             .extend_with(|_, ext| ext.set("code", self.code()))

@@ -2,6 +2,10 @@
 //! only one runs a given job: a process runs it only while it holds the lease.
 //! Taking a lease is one atomic statement (an insert, or an update of an
 //! expired lease), safe on PostgreSQL and SQLite alike.
+//!
+//! A lease is short and renewed while its job runs (see `scheduler`), so that a
+//! process that died holding one (killed, power lost) blocks nobody for longer
+//! than one lease: an expired lease means its holder stopped renewing it.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -49,6 +53,34 @@ pub async fn acquire(
     Ok(taken_over.rows_affected == 1)
 }
 
+/// Extends a lease this holder still holds; false when it has lost it (it
+/// expired and another holder took it over).
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    name: &str,
+    holder: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<bool> {
+    let renewed = Entity::update_many()
+        .col_expr(Column::ExpiresAt, Expr::value(now + ttl))
+        .filter(Column::Name.eq(name))
+        .filter(Column::Holder.eq(holder))
+        .exec(db)
+        .await?;
+    Ok(renewed.rows_affected == 1)
+}
+
+/// Gives a lease back (only if this holder still holds it).
+pub async fn release(db: &impl ConnectionTrait, name: &str, holder: &str) -> AppResult<()> {
+    Entity::delete_many()
+        .filter(Column::Name.eq(name))
+        .filter(Column::Holder.eq(holder))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +121,33 @@ mod tests {
             )
             .await
             .expect("b later")
+        );
+    }
+
+    #[tokio::test]
+    async fn only_the_holder_renews_or_releases() {
+        let db = db().await;
+        let t0 = Utc::now();
+        let ttl = Duration::seconds(60);
+        assert!(acquire(&db, "l", "a", t0, ttl).await.expect("a"));
+        assert!(!renew(&db, "l", "b", t0, ttl).await.expect("b renews"));
+        release(&db, "l", "b").await.expect("b releases");
+        // Still held by "a", renewed to t0 + 50 s + 60 s.
+        assert!(
+            renew(&db, "l", "a", t0 + Duration::seconds(50), ttl)
+                .await
+                .expect("a renews")
+        );
+        assert!(
+            !acquire(&db, "l", "b", t0 + Duration::seconds(100), ttl)
+                .await
+                .expect("b")
+        );
+        release(&db, "l", "a").await.expect("a releases");
+        assert!(
+            acquire(&db, "l", "b", t0 + Duration::seconds(100), ttl)
+                .await
+                .expect("b free")
         );
     }
 }

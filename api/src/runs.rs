@@ -89,6 +89,7 @@ pub async fn run_monthly(
                 document,
             };
             store(&txn, &run, outcome).await?;
+            fault_delay_per_vendor().await;
         }
         txn.commit().await?;
         Ok(rows_read)
@@ -146,6 +147,61 @@ pub async fn run_annual(
     }
     .await;
     close(db, run, result, audit).await
+}
+
+/// TEST-ONLY fault injection: with `GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS` set,
+/// a monthly run waits that long after each vendor's result (inside the run's
+/// transaction), so that a test can kill the process in the middle of a run
+/// (`api/tests/killed_run.rs`). Unset — always, outside that test — it does
+/// nothing. Not a configuration variable; never set it in production.
+async fn fault_delay_per_vendor() {
+    if let Some(ms) = std::env::var("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+}
+
+/// What an abandoned run says: the process running it stopped.
+pub const ABANDONED: &str =
+    "abandoned: the process running it stopped before it finished (its lease expired)";
+
+/// Closes as FAILED the scheduled runs of (region, kind, period) still marked
+/// RUNNING. Called only by a process that has just taken the period's lease:
+/// the lease is renewed while a scheduled run works, so if it could be taken
+/// the process that opened those runs is gone, and they will never finish.
+/// (Their results, written in one transaction, were never committed.) Manual
+/// runs hold no lease and are left alone. Returns how many were closed.
+pub async fn abandon_stale(
+    db: &DatabaseConnection,
+    region_id: i64,
+    kind: &str,
+    period: &str,
+) -> AppResult<u64> {
+    use entities::assessment_run::Column as C;
+    use sea_orm::sea_query::Expr;
+    let closed = entities::assessment_run::Entity::update_many()
+        .col_expr(C::Status, Expr::value("FAILED"))
+        .col_expr(C::Error, Expr::value(ABANDONED))
+        .col_expr(C::FinishedAt, Expr::value(Utc::now()))
+        .filter(C::RegionId.eq(region_id))
+        .filter(C::Kind.eq(kind))
+        .filter(C::Period.eq(period))
+        .filter(C::Status.eq("RUNNING"))
+        .filter(C::Trigger.is_in(["SCHEDULE", "CATCH_UP"]))
+        .exec(db)
+        .await?;
+    if closed.rows_affected > 0 {
+        tracing::warn!(
+            region = region_id,
+            kind,
+            period,
+            runs = closed.rows_affected,
+            "closed scheduled runs left RUNNING by a process that stopped"
+        );
+    }
+    Ok(closed.rows_affected)
 }
 
 async fn region(db: &DatabaseConnection, id: i64) -> AppResult<entities::region::Model> {

@@ -21,8 +21,14 @@ use crate::notices::{self, NewNotice};
 use crate::runs::{self, ANNUAL, MONTHLY, Trigger};
 use crate::shutdown::Shutdown;
 
-/// How long a lease on one run is held: longer than any run takes.
-const LEASE: i64 = 30;
+/// How long a lease on one run lasts unless renewed (`JOB_LEASE_SECONDS`). The
+/// process running the job renews it every third of that, so a process that
+/// dies holding it blocks the job for at most this long.
+pub const DEFAULT_LEASE_SECONDS: u64 = 60;
+
+/// How many times the start-up catch-up looks again, one lease apart, at runs
+/// it found leased by another process (alive, or dead and not yet expired).
+const CATCH_UP_ROUNDS: u32 = 5;
 
 /// What the scheduled jobs of one application share.
 #[derive(Clone, Debug)]
@@ -33,6 +39,8 @@ pub struct Jobs {
     pub metrics: Arc<Metrics>,
     /// A job holds a guard from it while running, so shutdown waits for it.
     pub shutdown: Shutdown,
+    /// How long a lease on one run lasts unless renewed.
+    pub lease: std::time::Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -40,6 +48,8 @@ pub struct Schedule {
     pub monthly_cron: String,
     pub annual_cron: String,
     pub risk_cron: String,
+    /// The lifetime of a job's lease, renewed while the job runs.
+    pub lease: std::time::Duration,
 }
 
 impl Default for Schedule {
@@ -49,6 +59,7 @@ impl Default for Schedule {
             // The 20th: after the supervisors have published December.
             annual_cron: "0 0 3 20 * *".to_owned(),
             risk_cron: "0 30 1 * * *".to_owned(),
+            lease: std::time::Duration::from_secs(DEFAULT_LEASE_SECONDS),
         }
     }
 }
@@ -76,6 +87,58 @@ async fn has_automatic_run(
         .is_some())
 }
 
+/// What one round of a scheduled job did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Runs this process started (and finished, successfully or not).
+    pub started: usize,
+    /// Runs due whose lease another process holds: running them now, or dead
+    /// holding it until it expires.
+    pub busy: usize,
+}
+
+/// Runs `job` while holding the lease `name`, renewing it every third of
+/// `ttl`, and gives the lease back after. `None` when another holder has it.
+async fn under_lease<T>(
+    db: &DatabaseConnection,
+    name: &str,
+    holder: &str,
+    ttl: std::time::Duration,
+    job: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<Option<T>> {
+    let lease = Duration::from_std(ttl).unwrap_or(Duration::seconds(60));
+    if !leases::acquire(db, name, holder, Utc::now(), lease).await? {
+        return Ok(None);
+    }
+    let renewing = {
+        let (db, name, holder) = (db.clone(), name.to_owned(), holder.to_owned());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(ttl / 3).await;
+                match leases::renew(&db, &name, &holder, Utc::now(), lease).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(lease = name, "lease lost while running"),
+                    Err(e) => tracing::warn!(lease = name, error = %e, "cannot renew lease"),
+                }
+            }
+        })
+    };
+    // Stops the renewal however `job` ends (also if it panics).
+    struct Abort(tokio::task::JoinHandle<()>);
+    impl Drop for Abort {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let renewing = Abort(renewing);
+    let result = job.await;
+    drop(renewing);
+    if let Err(e) = leases::release(db, name, holder).await {
+        tracing::warn!(lease = name, error = %e, "cannot release lease; it will expire");
+    }
+    result.map(Some)
+}
+
 /// The monthly run for the previous month in every region whose scheme assesses
 /// monthly and that has no scheduled run for it yet. Returns the runs started.
 pub async fn monthly_due(
@@ -83,43 +146,51 @@ pub async fn monthly_due(
     now: DateTime<Utc>,
     trigger: Trigger,
     holder: &str,
+    lease: std::time::Duration,
 ) -> AppResult<usize> {
     // Outside an application (tests, `run-due`) nobody reads the metrics.
-    monthly_due_measured(db, now, trigger, holder, &Metrics::new()).await
+    Ok(monthly_round(db, now, trigger, holder, lease, &Metrics::new())
+        .await?
+        .started)
 }
 
-/// [`monthly_due`], each run measured as a `monthly` job.
-pub async fn monthly_due_measured(
+async fn monthly_round(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     trigger: Trigger,
     holder: &str,
+    lease: std::time::Duration,
     metrics: &Metrics,
-) -> AppResult<usize> {
+) -> AppResult<Round> {
     let month = previous_month(now);
-    let mut started = 0;
+    let period = month.to_string();
+    let mut round = Round::default();
     for region in entities::region::Entity::find().all(db).await? {
         let scheme = crate::schemes::require_known(db, "schemeCode", &region.scheme_code).await?;
-        if scheme.monthly.is_none()
-            || has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await?
-        {
+        if scheme.monthly.is_none() || has_automatic_run(db, region.id, MONTHLY, &period).await? {
             continue;
         }
-        let lease = format!("monthly:{}:{month}", region.id);
-        if !leases::acquire(db, &lease, holder, Utc::now(), Duration::minutes(LEASE)).await? {
-            continue;
+        let name = format!("monthly:{}:{month}", region.id);
+        let ran = under_lease(db, &name, holder, lease, async {
+            // Checked again under the lease: another process may have finished it.
+            if has_automatic_run(db, region.id, MONTHLY, &period).await? {
+                return Ok(false);
+            }
+            runs::abandon_stale(db, region.id, MONTHLY, &period).await?;
+            let run = runs::run_monthly(db, region.id, month, trigger, None);
+            if let Err(e) = metrics.job(JOB_MONTHLY, run).await {
+                tracing::error!(region = region.id, %month, error = %e, "scheduled monthly run failed");
+            }
+            Ok(true)
+        })
+        .await?;
+        match ran {
+            None => round.busy += 1,
+            Some(true) => round.started += 1,
+            Some(false) => {}
         }
-        // Checked again under the lease: another process may have finished it.
-        if has_automatic_run(db, region.id, MONTHLY, &month.to_string()).await? {
-            continue;
-        }
-        let run = runs::run_monthly(db, region.id, month, trigger, None);
-        if let Err(e) = metrics.job(JOB_MONTHLY, run).await {
-            tracing::error!(region = region.id, %month, error = %e, "scheduled monthly run failed");
-        }
-        started += 1;
     }
-    Ok(started)
+    Ok(round)
 }
 
 /// The annual run for each region whose service year ended with the previous
@@ -129,20 +200,23 @@ pub async fn annual_due(
     now: DateTime<Utc>,
     trigger: Trigger,
     holder: &str,
+    lease: std::time::Duration,
 ) -> AppResult<usize> {
-    annual_due_measured(db, now, trigger, holder, &Metrics::new()).await
+    Ok(annual_round(db, now, trigger, holder, lease, &Metrics::new())
+        .await?
+        .started)
 }
 
-/// [`annual_due`], each run measured as an `annual` job.
-pub async fn annual_due_measured(
+async fn annual_round(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     trigger: Trigger,
     holder: &str,
+    lease: std::time::Duration,
     metrics: &Metrics,
-) -> AppResult<usize> {
+) -> AppResult<Round> {
     let last = previous_month(now);
-    let mut started = 0;
+    let mut round = Round::default();
     for region in entities::region::Entity::find().all(db).await? {
         let scheme = crate::schemes::require_known(db, "schemeCode", &region.scheme_code).await?;
         let Ok(year) = ServiceYear::containing(scheme.service_year_first_month, last) else {
@@ -150,22 +224,30 @@ pub async fn annual_due_measured(
         };
         let ended = year.months().last() == Some(last);
         let start_year = year.first_month().year();
-        if !ended || has_automatic_run(db, region.id, ANNUAL, &start_year.to_string()).await? {
+        let period = start_year.to_string();
+        if !ended || has_automatic_run(db, region.id, ANNUAL, &period).await? {
             continue;
         }
-        let lease = format!("annual:{}:{start_year}", region.id);
-        if !leases::acquire(db, &lease, holder, Utc::now(), Duration::minutes(LEASE)).await?
-            || has_automatic_run(db, region.id, ANNUAL, &start_year.to_string()).await?
-        {
-            continue;
+        let name = format!("annual:{}:{start_year}", region.id);
+        let ran = under_lease(db, &name, holder, lease, async {
+            if has_automatic_run(db, region.id, ANNUAL, &period).await? {
+                return Ok(false);
+            }
+            runs::abandon_stale(db, region.id, ANNUAL, &period).await?;
+            let run = runs::run_annual(db, region.id, start_year, trigger, None);
+            if let Err(e) = metrics.job(JOB_ANNUAL, run).await {
+                tracing::error!(region = region.id, start_year, error = %e, "scheduled annual run failed");
+            }
+            Ok(true)
+        })
+        .await?;
+        match ran {
+            None => round.busy += 1,
+            Some(true) => round.started += 1,
+            Some(false) => {}
         }
-        let run = runs::run_annual(db, region.id, start_year, trigger, None);
-        if let Err(e) = metrics.job(JOB_ANNUAL, run).await {
-            tracing::error!(region = region.id, start_year, error = %e, "scheduled annual run failed");
-        }
-        started += 1;
     }
-    Ok(started)
+    Ok(round)
 }
 
 /// A notice for every confirmed, vendor-liable security risk past its deadline
@@ -215,16 +297,40 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRe
     Ok(issued)
 }
 
-/// Runs what is due now, as at start-up after a stop. Shutdown waits for it.
+/// Runs what is due now, as at start-up after a stop; shutdown waits for it. A
+/// run leased by another process is looked at again once that lease can have
+/// expired: if that process died in the middle of the run (and is maybe this
+/// one's previous life), the run is closed as abandoned and run again here.
 pub async fn catch_up(jobs: &Jobs) -> AppResult<()> {
     let Some(_running) = jobs.shutdown.job_guard() else {
         return Ok(());
     };
     let (db, holder, metrics) = (&jobs.db, jobs.holder.as_str(), jobs.metrics.as_ref());
-    let now = Utc::now();
-    monthly_due_measured(db, now, Trigger::CatchUp, holder, metrics).await?;
-    annual_due_measured(db, now, Trigger::CatchUp, holder, metrics).await?;
-    metrics.job(JOB_RISK_CHECK, overdue_risks(db, now)).await?;
+    let lease = jobs.lease;
+    for attempt in 1..=CATCH_UP_ROUNDS {
+        let now = Utc::now();
+        let monthly = monthly_round(db, now, Trigger::CatchUp, holder, lease, metrics).await?;
+        let annual = annual_round(db, now, Trigger::CatchUp, holder, lease, metrics).await?;
+        let busy = monthly.busy + annual.busy;
+        if busy == 0 {
+            break;
+        }
+        if attempt == CATCH_UP_ROUNDS {
+            tracing::warn!(
+                busy,
+                "catch-up: runs still leased by another process; leaving them to it"
+            );
+            break;
+        }
+        tracing::info!(
+            busy,
+            "catch-up: runs leased by another process; looking again when the lease can have expired"
+        );
+        tokio::time::sleep(lease + std::time::Duration::from_secs(1)).await;
+    }
+    metrics
+        .job(JOB_RISK_CHECK, overdue_risks(db, Utc::now()))
+        .await?;
     Ok(())
 }
 
@@ -275,10 +381,14 @@ async fn tick(jobs: &Jobs, kind: Kind) {
         return;
     };
     let (db, holder, metrics) = (&jobs.db, jobs.holder.as_str(), jobs.metrics.as_ref());
-    let now = Utc::now();
+    let (now, lease) = (Utc::now(), jobs.lease);
     let result = match kind {
-        Kind::Monthly => monthly_due_measured(db, now, Trigger::Schedule, holder, metrics).await,
-        Kind::Annual => annual_due_measured(db, now, Trigger::Schedule, holder, metrics).await,
+        Kind::Monthly => monthly_round(db, now, Trigger::Schedule, holder, lease, metrics)
+            .await
+            .map(|r| r.started),
+        Kind::Annual => annual_round(db, now, Trigger::Schedule, holder, lease, metrics)
+            .await
+            .map(|r| r.started),
         Kind::Risks => metrics.job(JOB_RISK_CHECK, overdue_risks(db, now)).await,
     };
     if let Err(e) = result {
@@ -300,10 +410,16 @@ pub async fn run_due_once(config: &crate::config::Config, args: &[String]) -> Re
         .await
         .map_err(|e| format!("database: {e}"))?;
     let holder = leases::holder_name();
-    let monthly = monthly_due(&db, now, Trigger::Schedule, &holder)
+    let lease = config
+        .schedule
+        .as_ref()
+        .map_or(std::time::Duration::from_secs(DEFAULT_LEASE_SECONDS), |s| {
+            s.lease
+        });
+    let monthly = monthly_due(&db, now, Trigger::Schedule, &holder, lease)
         .await
         .map_err(|e| e.to_string())?;
-    let annual = annual_due(&db, now, Trigger::Schedule, &holder)
+    let annual = annual_due(&db, now, Trigger::Schedule, &holder, lease)
         .await
         .map_err(|e| e.to_string())?;
     let notices = overdue_risks(&db, now).await.map_err(|e| e.to_string())?;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -121,6 +121,7 @@ impl Application {
                 holder: crate::leases::holder_name(),
                 metrics: Arc::clone(&metrics),
                 shutdown: shutdown.clone(),
+                lease: schedule.lease,
             };
             let scheduler = crate::scheduler::start(jobs.clone(), schedule)
                 .await
@@ -341,9 +342,15 @@ async fn graphql_handler(
     State(http): State<Arc<Http>>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
-    let mut request = req.into_inner();
+    client_errors::JsonGraphQL(req): client_errors::JsonGraphQL,
+) -> axum::response::Response {
+    let mut request = req;
+    if request.query.trim().is_empty() {
+        return client_errors::refused(
+            StatusCode::BAD_REQUEST,
+            "request body: \"query\" is missing or empty",
+        );
+    }
     let timer = http
         .state
         .metrics
@@ -356,13 +363,21 @@ async fn graphql_handler(
     let mut request = request
         .data(crate::state::ClientAddr(peer.ip()))
         .data(RequestId(id));
-    if let Some(actor) = session::actor_from_headers(&http.state, &headers).await {
-        request = request
-            .data(crate::graphql::nested::loader(
-                http.state.clone(),
-                actor.clone(),
-            ))
-            .data(actor);
+    match session::actor_from_headers(&http.state, &headers).await {
+        Ok(Some(actor)) => {
+            request = request
+                .data(crate::graphql::nested::loader(
+                    http.state.clone(),
+                    actor.clone(),
+                ))
+                .data(actor)
+        }
+        Ok(None) => {}
+        // The database cannot say who the token is: answer that, not UNAUTHENTICATED.
+        Err(e) => {
+            timer.finish(true);
+            return client_errors::failed(e);
+        }
     }
     let variables = request
         .variables
@@ -370,8 +385,15 @@ async fn graphql_handler(
         .into_value()
         .into_json()
         .unwrap_or_default();
+    if let Some(path) = client_errors::nul_in(&variables) {
+        timer.finish(true);
+        return client_errors::refused(
+            StatusCode::BAD_REQUEST,
+            format!("{path}: must not contain the NUL character (U+0000)"),
+        );
+    }
     let mut response = http.schema.execute(request).await;
     timer.finish(response.is_err());
     client_errors::label(&mut response, &variables);
-    response.into()
+    GraphQLResponse::from(response).into_response()
 }

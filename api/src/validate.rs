@@ -11,6 +11,13 @@ pub fn text(field: &str, value: String, max: usize) -> AppResult<String> {
     if trimmed.is_empty() {
         return Err(AppError::bad(field, "must not be empty"));
     }
+    if trimmed.contains('\0') {
+        // PostgreSQL cannot store it in text; SQLite could, so refuse it on both.
+        return Err(AppError::bad(
+            field,
+            "must not contain the NUL character (U+0000)",
+        ));
+    }
     if trimmed.chars().count() > max {
         return Err(AppError::bad(
             field,
@@ -76,7 +83,7 @@ pub fn email(field: &str, value: &str) -> AppResult<String> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
         })
-        && !v.contains(char::is_whitespace);
+        && !v.contains(|c: char| c.is_whitespace() || c == '\0');
     if ok {
         Ok(v.to_owned())
     } else {
@@ -107,5 +114,6 @@ mod tests {
         assert_eq!(text("title", "  a  ".into(), 5).expect("valid"), "a");
         assert!(text("title", "   ".into(), 5).is_err());
         assert!(text("title", "abcdef".into(), 5).is_err());
+        assert!(text("title", "a\0b".into(), 5).is_err());
     }
 }

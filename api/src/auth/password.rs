@@ -6,6 +6,8 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash}
 use crate::error::{AppError, AppResult};
 
 pub const MIN_LENGTH: usize = 10;
+/// Long enough for any passphrase; a longer "password" is an attack on the hasher.
+pub const MAX_LENGTH: usize = 200;
 
 pub fn hash(password: &str) -> AppResult<String> {
     // A fresh random salt is drawn from the OS for every hash.
@@ -38,6 +40,12 @@ pub fn check_policy(field: &str, password: &str) -> AppResult<()> {
     let long_enough = password.chars().count() >= MIN_LENGTH;
     let has_letter = password.chars().any(char::is_alphabetic);
     let has_digit = password.chars().any(|c| c.is_ascii_digit());
+    if password.chars().count() > MAX_LENGTH {
+        return Err(AppError::bad(
+            field,
+            format!("must be at most {MAX_LENGTH} characters"),
+        ));
+    }
     if !long_enough || !has_letter || !has_digit {
         return Err(AppError::bad(
             field,

@@ -108,6 +108,14 @@ impl NoticeMutation {
             if input.deadline.is_some_and(|d| d < local(now).date_naive()) {
                 return Err(AppError::bad("input.deadline", "must not be in the past"));
             }
+            // The lines of the notice's basis: a letter, not a data dump.
+            const MAX_BASIS_LINES: usize = 50;
+            if input.basis.len() > MAX_BASIS_LINES {
+                return Err(AppError::bad(
+                    "input.basis",
+                    format!("must have at most {MAX_BASIS_LINES} lines"),
+                ));
+            }
             let basis = input
                 .basis
                 .into_iter()

@@ -10,6 +10,8 @@ use serde_json::json;
 
 use crate::world;
 
+const LEASE: std::time::Duration = std::time::Duration::from_secs(scheduler::DEFAULT_LEASE_SECONDS);
+
 /// 2025-04-05 02:00 in Shanghai: the monthly run is for March 2025.
 fn april_fifth() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2025-04-05T02:00:00+08:00")
@@ -38,8 +40,8 @@ async fn two_instances_racing_run_each_region_once() {
         sea_orm::Database::connect(&app.database_url).await.unwrap(),
     );
     let (ra, rb) = tokio::join!(
-        scheduler::monthly_due(&a, april_fifth(), Trigger::Schedule, "instance-a"),
-        scheduler::monthly_due(&b, april_fifth(), Trigger::Schedule, "instance-b"),
+        scheduler::monthly_due(&a, april_fifth(), Trigger::Schedule, "instance-a", LEASE),
+        scheduler::monthly_due(&b, april_fifth(), Trigger::Schedule, "instance-b", LEASE),
     );
     // The world has two regions: exactly one run each, whoever ran it.
     assert_eq!(ra.unwrap() + rb.unwrap(), 2);
@@ -51,7 +53,7 @@ async fn two_instances_racing_run_each_region_once() {
     );
     // A later tick (or a restart) finds the period done.
     assert_eq!(
-        scheduler::monthly_due(&a, april_fifth(), Trigger::CatchUp, "instance-c")
+        scheduler::monthly_due(&a, april_fifth(), Trigger::CatchUp, "instance-c", LEASE)
             .await
             .unwrap(),
         0

@@ -1,0 +1,262 @@
+//! The real server killed (SIGKILL) in the middle of a monthly run: the run's
+//! results, written in one transaction, are not there; the restarted server
+//! closes the dead run as abandoned once its lease has expired and catches the
+//! month up. On PostgreSQL when `TEST_DATABASE_URL` is set, else on an SQLite
+//! file.
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use entities::{assessment_result, assessment_run};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+/// Three vendors: the run is killed after the first one's result is written
+/// (uncommitted) and before the last one's.
+const VENDORS: usize = 3;
+/// Each vendor's part of the killed run takes this long (fault injection).
+const VENDOR_DELAY_MS: u64 = 1000;
+/// The lease lifetime both servers run with (`JOB_LEASE_SECONDS`), short so the
+/// restarted one may take the dead one's lease within seconds.
+const LEASE_SECONDS: &str = "2";
+
+/// The database URL, and the server and name to drop it by afterwards (PostgreSQL).
+async fn database() -> (String, Option<(String, String)>) {
+    let stamp = std::process::id();
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(server) if server.starts_with("postgres") => {
+            let name = format!("killed_run_{stamp}");
+            let admin = Database::connect(&server)
+                .await
+                .expect("TEST_DATABASE_URL reachable");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            (
+                format!("{}/{name}", server.rsplit_once('/').unwrap().0),
+                Some((server, name)),
+            )
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("govcloud-killed-run-{stamp}.db"));
+            let _ = std::fs::remove_file(&path);
+            (format!("sqlite://{}?mode=rwc", path.display()), None)
+        }
+    }
+}
+
+/// One region (calendar service year) with `VENDORS` vendors contracted for
+/// the year of `month`, through the real migrations. Returns the vendor ids.
+async fn seed(url: &str, month: &str) -> Vec<i64> {
+    let mut config = api::config::Config::from_lookup(|_| None).unwrap();
+    config.database_url = url.to_owned();
+    let db = api::db::connect(&config).await.unwrap();
+    let now = Utc::now();
+    let region = entities::region::ActiveModel {
+        code: Set("R".into()),
+        name: Set("区".into()),
+        parent_id: Set(None),
+        scheme_code: Set("sh-municipal".into()),
+        service_year_start_month: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let year: i32 = month[..4].parse().unwrap();
+    let mut vendors = Vec::new();
+    for n in 0..VENDORS {
+        let vendor = entities::vendor::ActiveModel {
+            code: Set(format!("V{n}")),
+            name: Set(format!("云{n}")),
+            contact_emails: Set(serde_json::json!([])),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        entities::contract::ActiveModel {
+            vendor_id: Set(vendor.id),
+            region_id: Set(region.id),
+            service_year: Set(year),
+            settlement_amount: Set(1000.into()),
+            monthly_fee: Set(100.into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        vendors.push(vendor.id);
+    }
+    vendors
+}
+
+/// The real server with the scheduler on: at start it catches up the previous
+/// month's run (no cron fires during the test: the monthly one is on the 5th).
+fn server(url: &str, scratch: &std::path::Path, vendor_delay_ms: Option<u64>) -> Killer {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_govcloud"));
+    command
+        .env("DATABASE_URL", url)
+        .env("LISTEN_ADDR", "127.0.0.1:0")
+        .env("SCHEDULER", "1")
+        .env("JOB_LEASE_SECONDS", LEASE_SECONDS)
+        .env("MAIL_DIR", scratch.join("mail"))
+        .env("RUST_LOG", "warn")
+        .env_remove("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS")
+        .stdout(Stdio::null())
+        .stderr(
+            std::fs::File::create(
+                scratch.join(format!("server-{}.log", vendor_delay_ms.is_some())),
+            )
+            .unwrap(),
+        );
+    if let Some(ms) = vendor_delay_ms {
+        command.env("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS", ms.to_string());
+    }
+    Killer(command.spawn().expect("the server starts"))
+}
+
+/// Kills the server however the test ends.
+struct Killer(Child);
+
+impl Killer {
+    /// SIGKILL: no shutdown code runs.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Killer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn runs(db: &DatabaseConnection, month: &str) -> Vec<assessment_run::Model> {
+    assessment_run::Entity::find()
+        .filter(assessment_run::Column::Period.eq(month))
+        .order_by_asc(assessment_run::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+async fn results_of(db: &DatabaseConnection, run_id: i64) -> Vec<assessment_result::Model> {
+    assessment_result::Entity::find()
+        .filter(assessment_result::Column::RunId.eq(run_id))
+        .order_by_asc(assessment_result::Column::VendorId)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+/// Polls `check` every 50 ms until it gives a value, failing after `limit`.
+async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    limit: Duration,
+    mut check: impl FnMut() -> F,
+) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_catches_up() {
+    let (url, cleanup) = database().await;
+    let month = api::scheduler::previous_month(Utc::now()).to_string();
+    let vendors = seed(&url, &month).await;
+    let scratch = std::env::temp_dir().join(format!("govcloud-killed-run-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let db = Database::connect(&url).await.unwrap();
+
+    // First life: the catch-up opens the month's run and works slowly.
+    let mut first = server(&url, &scratch, Some(VENDOR_DELAY_MS));
+    let killed = wait_for(
+        "the first server's run",
+        Duration::from_secs(30),
+        || async { runs(&db, &month).await.into_iter().next() },
+    )
+    .await;
+    assert_eq!(killed.status, "RUNNING");
+    // Into the second vendor: the first vendor's result is written, uncommitted.
+    tokio::time::sleep(Duration::from_millis(VENDOR_DELAY_MS * 3 / 2)).await;
+    first.kill();
+
+    // The dead process could not close its run, and none of its results count.
+    let after_kill = runs(&db, &month).await;
+    assert_eq!(after_kill.len(), 1, "{after_kill:?}");
+    assert_eq!(after_kill[0].status, "RUNNING", "killed before it finished");
+    assert_eq!(
+        results_of(&db, killed.id).await.len(),
+        0,
+        "no partial result"
+    );
+
+    // Second life, no fault: it waits out the dead lease (2 s), closes the dead
+    // run and runs the month again.
+    let started = Instant::now();
+    let _second = server(&url, &scratch, None);
+    let (closed, caught) = wait_for("the catch-up run", Duration::from_secs(30), || async {
+        let all = runs(&db, &month).await;
+        match all.as_slice() {
+            [closed, caught] if caught.status != "RUNNING" => {
+                Some((closed.clone(), caught.clone()))
+            }
+            _ => None,
+        }
+    })
+    .await;
+    let took = started.elapsed();
+
+    assert_eq!(closed.id, killed.id);
+    assert_eq!(closed.status, "FAILED");
+    assert_eq!(closed.error.as_deref(), Some(api::runs::ABANDONED));
+    assert!(closed.finished_at.is_some());
+    assert_eq!(
+        (caught.trigger.as_str(), caught.status.as_str()),
+        ("CATCH_UP", "SUCCEEDED"),
+        "{caught:?}"
+    );
+    // Still nothing of the killed run; one result per contracted vendor from
+    // the catch-up, each the first revision (the killed one never committed).
+    assert_eq!(results_of(&db, killed.id).await.len(), 0);
+    let results = results_of(&db, caught.id).await;
+    assert_eq!(
+        results.iter().map(|r| r.vendor_id).collect::<Vec<_>>(),
+        vendors
+    );
+    assert!(results.iter().all(|r| r.revision == 1 && !r.published));
+    // The lease is 2 s, the catch-up looks again 1 s after it could expire,
+    // and three vendors take well under a second: far less than 15 s.
+    assert!(took < Duration::from_secs(15), "caught up after {took:?}");
+
+    drop(db);
+    let _ = std::fs::remove_dir_all(&scratch);
+    if let Some((server, name)) = cleanup {
+        let admin = Database::connect(&server).await.unwrap();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
+}
