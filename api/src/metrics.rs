@@ -172,9 +172,9 @@ impl Metrics {
         // not exposed at all, and alerts on "failed" want a 0 to compare with.
         for job in [JOB_MONTHLY, JOB_ANNUAL, JOB_RISK_CHECK, JOB_MAIL] {
             for status in ["succeeded", "failed"] {
-                job_runs.get_or_create(&JobRunLabels { job, status });
+                job_runs.get_or_create_owned(&JobRunLabels { job, status });
             }
-            job_duration.get_or_create(&JobLabels { job });
+            job_duration.get_or_create_owned(&JobLabels { job });
         }
         Self {
             registry,
