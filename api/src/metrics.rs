@@ -168,6 +168,14 @@ impl Metrics {
             "The most connections this instance's database pool opens",
             pool_max.clone(),
         );
+        // Every job's series exist from the start, at zero: an empty family is
+        // not exposed at all, and alerts on "failed" want a 0 to compare with.
+        for job in [JOB_MONTHLY, JOB_ANNUAL, JOB_RISK_CHECK, JOB_MAIL] {
+            for status in ["succeeded", "failed"] {
+                job_runs.get_or_create_owned(&JobRunLabels { job, status });
+            }
+            job_duration.get_or_create_owned(&JobLabels { job });
+        }
         Self {
             registry,
             http_requests,
