@@ -149,9 +149,11 @@ pub async fn monthly_due(
     lease: std::time::Duration,
 ) -> AppResult<usize> {
     // Outside an application (tests, `run-due`) nobody reads the metrics.
-    Ok(monthly_round(db, now, trigger, holder, lease, &Metrics::new())
-        .await?
-        .started)
+    Ok(
+        monthly_round(db, now, trigger, holder, lease, &Metrics::new())
+            .await?
+            .started,
+    )
 }
 
 async fn monthly_round(
@@ -202,9 +204,11 @@ pub async fn annual_due(
     holder: &str,
     lease: std::time::Duration,
 ) -> AppResult<usize> {
-    Ok(annual_round(db, now, trigger, holder, lease, &Metrics::new())
-        .await?
-        .started)
+    Ok(
+        annual_round(db, now, trigger, holder, lease, &Metrics::new())
+            .await?
+            .started,
+    )
 }
 
 async fn annual_round(

@@ -68,8 +68,9 @@ async fn create_update_and_delete_each_write_one_entry_with_who_what_and_the_cha
     assert_eq!(entry["regionId"], json!(w.one.region));
     assert_eq!(entry["vendorId"], json!(w.one.vendor));
     assert_eq!(entry["clientAddr"], "127.0.0.1");
-    // No request id is put into the request data yet.
-    assert_eq!(entry["requestId"], Value::Null);
+    // The HTTP layer's request id (none was sent, so a generated UUID: 36
+    // characters) is kept with the entry, to join the trail with the logs.
+    assert_eq!(entry["requestId"].as_str().map(str::len), Some(36));
     assert_eq!(entry["before"], Value::Null);
     // A create keeps the whole row, named as in the API.
     assert_eq!(entry["after"]["id"], json!(wo.parse::<i64>().unwrap()));

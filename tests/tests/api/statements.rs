@@ -98,7 +98,7 @@ async fn add_vendor(app: &TestApp, w: &World, n: u32) {
     create("createContract", "CreateContractInput",
         json!({"vendorId": v, "regionId": w.one.region, "serviceYear": 2025, "settlementAmount": "500000.00", "monthlyFee": "41666.67"})).await;
     let s = create("createInformationSystem", "CreateInformationSystemInput",
-        json!({"regionId": w.one.region, "agencyId": w.one.agency, "vendorId": v, "name": format!("系统{n}"), "class": "A"})).await;
+        json!({"regionId": w.one.region, "agencyId": w.one.agency, "vendorId": v, "name": format!("系统{n}"), "class": "A", "protectionLevel": 2, "onlineOn": "2024-01-01"})).await;
     create("createWorkOrder", "CreateWorkOrderInput",
         json!({"regionId": w.one.region, "vendorId": v, "agencyId": w.one.agency, "systemId": s, "title": "扩容",
                "approvedAt": "2025-03-03T09:00:00+08:00", "confirmed": true, "vendorLiable": true})).await;
