@@ -13,6 +13,8 @@ pub struct Region {
     pub id: String,
     pub code: String,
     pub first_month: u32,
+    /// False for a scheme assessed only once a year (松江区's).
+    pub monthly: bool,
     pub vendors: usize,
 }
 
@@ -37,7 +39,7 @@ impl Province {
         let data = admin
             .must(
                 "{ regions(limit: 500) { items { id code schemeCode } }
-                   schemes { code version serviceYearFirstMonth }
+                   schemes { code version serviceYearFirstMonth document }
                    contracts(limit: 500) { total items { regionId serviceYear } } }",
                 json!({}),
             )
@@ -45,7 +47,11 @@ impl Province {
         let contracts = items(&data["contracts"]);
         let latest_first_month = items(&data["regions"])
             .iter()
-            .map(|r| first_month(&data["schemes"], &text(&r["schemeCode"])))
+            .map(|r| {
+                latest(&data["schemes"], &text(&r["schemeCode"]))["serviceYearFirstMonth"]
+                    .as_u64()
+                    .unwrap_or(1) as u32
+            })
             .max()
             .unwrap_or(1);
         // The latest service year that has ended everywhere: a run of a month
@@ -67,8 +73,10 @@ impl Province {
                     .filter(|c| text(&c["regionId"]) == id)
                     .filter(|c| c["serviceYear"].as_i64() == Some(service_year as i64))
                     .count();
+                let scheme = latest(&data["schemes"], &text(&r["schemeCode"]));
                 Region {
-                    first_month: first_month(&data["schemes"], &text(&r["schemeCode"])),
+                    first_month: scheme["serviceYearFirstMonth"].as_u64().unwrap_or(1) as u32,
+                    monthly: !scheme["document"]["monthly"].is_null(),
                     code: text(&r["code"]),
                     id,
                     vendors,
@@ -90,6 +98,7 @@ impl Province {
     pub fn busiest(&self) -> Result<&Region> {
         self.regions
             .iter()
+            .filter(|r| r.monthly)
             .max_by_key(|r| r.vendors)
             .ok_or_else(|| failed("the data set has no regions"))
     }
@@ -103,16 +112,16 @@ fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
-/// The latest version's first month of a scheme.
-fn first_month(schemes: &Value, code: &str) -> u32 {
+/// The latest version of a scheme.
+fn latest(schemes: &Value, code: &str) -> Value {
     schemes
         .as_array()
         .into_iter()
         .flatten()
         .filter(|s| s["code"] == code)
         .max_by_key(|s| s["version"].as_i64())
-        .and_then(|s| s["serviceYearFirstMonth"].as_u64())
-        .unwrap_or(1) as u32
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// What a timed set of runs cost.
@@ -174,6 +183,7 @@ pub async fn monthly(admin: &Client, p: &Province) -> Result<RunFigures> {
     let runs = p
         .regions
         .iter()
+        .filter(|r| r.monthly)
         .map(|r| (RUN_MONTHLY, json!({ "r": r.id, "p": p.timed_month(r) })))
         .collect();
     timed(admin, runs).await
@@ -185,6 +195,7 @@ pub async fn remaining_months(admin: &Client, p: &Province) -> Result<RunFigures
     let runs = p
         .regions
         .iter()
+        .filter(|r| r.monthly)
         .flat_map(|r| {
             (0..11).map(|n| {
                 (

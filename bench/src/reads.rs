@@ -23,8 +23,8 @@ const TREND: &str = "query Trend($v: ID!, $r: ID!, $y: Int!) {
   vendorTrend(vendorId: $v, regionId: $r, year: $y) { period total passed } }";
 const NOTICES: &str =
     "query NoticeCounts($r: ID) { noticeCounts(regionId: $r) { vendor { name } open overdue } }";
-const OWN: &str = "query OwnScores($p: String!) {
-  assessmentResults(filter: { period: $p }) { total items { total passed
+const OWN: &str = "query OwnScores($r: ID!) {
+  assessmentResults(filter: { regionId: $r }, limit: 50) { total items { period total passed
     scorecard { indicators { code score deductions { points reason } } } } } }";
 
 pub struct Subject<'a> {
@@ -60,7 +60,7 @@ pub fn all(s: &Subject<'_>) -> Vec<Read> {
         },
         Read {
             name: "own scores (vendor)",
-            body: json!({ "query": OWN, "variables": { "p": s.month } }),
+            body: json!({ "query": OWN, "variables": { "r": s.region_id } }),
             token: s.vendor.token.clone(),
         },
     ]
