@@ -6,50 +6,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use api::generate::{self, GenerateError, Options, Plan};
 use chrono::Utc;
 use rust_decimal_macros::dec;
-use sea_orm::{
-    ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, QueryOrder, Statement,
-};
-
-/// A fresh database and, on PostgreSQL, the server and name to drop it by.
-async fn database(label: &str) -> (String, Option<(String, String)>) {
-    let stamp = std::process::id();
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(server) if server.starts_with("postgres") => {
-            let name = format!("generate_{label}_{stamp}");
-            let admin = Database::connect(&server).await.unwrap();
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            let base = server.rsplit_once('/').unwrap().0;
-            (format!("{base}/{name}"), Some((server, name)))
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("govcloud-generate-{label}-{stamp}.db"));
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-            (format!("sqlite://{}?mode=rwc", path.display()), None)
-        }
-    }
-}
-
-async fn drop_database(cleanup: Option<(String, String)>) {
-    if let Some((server, name)) = cleanup {
-        let admin = Database::connect(&server).await.unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .unwrap();
-    }
-}
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryOrder, Statement};
 
 async fn connect(url: &str) -> DatabaseConnection {
     let mut config = api::config::Config::from_lookup(|_| None).unwrap();
@@ -114,8 +76,8 @@ async fn snapshot(db: &DatabaseConnection) -> String {
 
 #[tokio::test]
 async fn generator_is_reproducible_and_loads_what_it_plans() {
-    let (url_a, cleanup_a) = database("a").await;
-    let (url_b, cleanup_b) = database("b").await;
+    let (url_a, cleanup_a) = support::database("generate_a").await;
+    let (url_b, cleanup_b) = support::database("generate_b").await;
     let (a, b) = (connect(&url_a).await, connect(&url_b).await);
 
     let report = generate::generate(&a, &tiny(2026)).await.unwrap();
@@ -155,13 +117,13 @@ async fn generator_is_reproducible_and_loads_what_it_plans() {
 
     a.close().await.unwrap();
     b.close().await.unwrap();
-    drop_database(cleanup_a).await;
-    drop_database(cleanup_b).await;
+    support::drop_database(cleanup_a).await;
+    support::drop_database(cleanup_b).await;
 }
 
 #[tokio::test]
 async fn generated_faults_are_graded_as_the_api_grades_them() {
-    let (url, cleanup) = database("faults").await;
+    let (url, cleanup) = support::database("generate_faults").await;
     let db = connect(&url).await;
     let options = Options {
         scale: dec!(0.02),
@@ -187,5 +149,5 @@ async fn generated_faults_are_graded_as_the_api_grades_them() {
     }
 
     db.close().await.unwrap();
-    drop_database(cleanup).await;
+    support::drop_database(cleanup).await;
 }

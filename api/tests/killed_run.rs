@@ -6,14 +6,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use entities::{assessment_result, assessment_run};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 /// Three vendors: the run is killed after the first one's result is written
@@ -24,36 +26,6 @@ const VENDOR_DELAY_MS: u64 = 1000;
 /// The lease lifetime both servers run with (`JOB_LEASE_SECONDS`), short so the
 /// restarted one may take the dead one's lease within seconds.
 const LEASE_SECONDS: &str = "2";
-
-/// The database URL, and the server and name to drop it by afterwards (PostgreSQL).
-async fn database() -> (String, Option<(String, String)>) {
-    let stamp = std::process::id();
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(server) if server.starts_with("postgres") => {
-            let name = format!("killed_run_{stamp}");
-            let admin = Database::connect(&server)
-                .await
-                .expect("TEST_DATABASE_URL reachable");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            (
-                format!("{}/{name}", server.rsplit_once('/').unwrap().0),
-                Some((server, name)),
-            )
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("govcloud-killed-run-{stamp}.db"));
-            let _ = std::fs::remove_file(&path);
-            (format!("sqlite://{}?mode=rwc", path.display()), None)
-        }
-    }
-}
 
 /// One region (calendar service year) with `VENDORS` vendors contracted for
 /// the year of `month`, through the real migrations. Returns the vendor ids.
@@ -182,7 +154,7 @@ async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
 
 #[tokio::test]
 async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_catches_up() {
-    let (url, cleanup) = database().await;
+    let (url, cleanup) = support::database("killed_run").await;
     let month = api::scheduler::previous_month(Utc::now()).to_string();
     let vendors = seed(&url, &month).await;
     let scratch = std::env::temp_dir().join(format!("govcloud-killed-run-{}", std::process::id()));
@@ -252,11 +224,5 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
 
     drop(db);
     let _ = std::fs::remove_dir_all(&scratch);
-    if let Some((server, name)) = cleanup {
-        let admin = Database::connect(&server).await.unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .unwrap();
-    }
+    support::drop_database(cleanup).await;
 }

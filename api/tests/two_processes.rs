@@ -4,42 +4,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::process::Command;
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set,
-};
-
-/// The database URL, and the server and name to drop it by afterwards (PostgreSQL).
-async fn database() -> (String, Option<(String, String)>) {
-    let stamp = std::process::id();
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(server) if server.starts_with("postgres") => {
-            let name = format!("two_processes_{stamp}");
-            let admin = Database::connect(&server)
-                .await
-                .expect("TEST_DATABASE_URL reachable");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            (
-                format!("{}/{name}", server.rsplit_once('/').unwrap().0),
-                Some((server, name)),
-            )
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("govcloud-two-processes-{stamp}.db"));
-            let _ = std::fs::remove_file(&path);
-            (format!("sqlite://{}?mode=rwc", path.display()), None)
-        }
-    }
-}
+use sea_orm::{ActiveModelTrait, ColumnTrait, Database, EntityTrait, QueryFilter, Set};
 
 /// One region with one contracted vendor, through the real migrations.
 async fn seed(url: &str) {
@@ -85,7 +55,7 @@ async fn seed(url: &str) {
 
 #[tokio::test]
 async fn two_processes_run_a_scheduled_month_once() {
-    let (url, cleanup) = database().await;
+    let (url, cleanup) = support::database("two_processes").await;
     seed(&url).await;
     // Both processes act as if it were 5 April 2025, 02:00 in Shanghai: March is due.
     let spawn = || {
@@ -110,11 +80,5 @@ async fn two_processes_run_a_scheduled_month_once() {
     assert_eq!(runs[0].status, "SUCCEEDED");
     assert_eq!(runs[0].trigger, "SCHEDULE");
     drop(db);
-    if let Some((server, name)) = cleanup {
-        let admin = Database::connect(&server).await.unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .unwrap();
-    }
+    support::drop_database(cleanup).await;
 }
