@@ -112,23 +112,13 @@ async fn find<R: Resource>(conn: &impl ConnectionTrait, id: i64) -> AppResult<Op
     Ok(R::Entity::find().filter(R::ID.eq(id)).one(conn).await?)
 }
 
-async fn find_visible<R: Resource>(
-    conn: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-) -> AppResult<Option<R::Model>> {
-    Ok(R::restrict(actor, R::Entity::find().filter(R::ID.eq(id)))
-        .one(conn)
-        .await?)
-}
-
 /// One row the actor may read. Rows outside its reach are `NOT_FOUND`, exactly
 /// like missing ones, so ids do not reveal other vendors' data.
 pub async fn get<R: Resource>(state: &AppState, actor: &Actor, id: i64) -> AppResult<R::Model> {
-    match find_visible::<R>(&state.db, actor, id).await? {
-        Some(row) if access::can_read(actor, &R::POLICY, R::scope(&row)) => Ok(row),
-        _ => Err(AppError::not_found(format!("{} {id}", R::NAME))),
-    }
+    get_many::<R>(state, actor, vec![id])
+        .await?
+        .remove(&id)
+        .ok_or_else(|| AppError::not_found(format!("{} {id}", R::NAME)))
 }
 
 /// The rows of `ids` the actor may read, in one query; the others are simply
