@@ -181,6 +181,29 @@ impl TestApp {
         Answer(resp.json().await.expect("a JSON answer"))
     }
 
+    /// The same request `n` times at once, each on its own task (real parallel
+    /// requests, on as many connections).
+    pub async fn gql_parallel(
+        &self,
+        n: usize,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> Vec<Answer> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..n {
+            let request = reqwest::Client::new()
+                .post(format!("{}/graphql", self.base))
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }));
+            tasks.spawn(async move {
+                let resp = request.send().await.expect("the server answers");
+                Answer(resp.json().await.expect("a JSON answer"))
+            });
+        }
+        tasks.join_all().await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> String {
         let a = self
             .gql(None, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", json!({ "u": username, "p": password }))

@@ -189,10 +189,10 @@ impl Deref for AuditedTxn<'_> {
 }
 
 impl AuditedTxn<'_> {
-    /// Writes the entry in this transaction.
-    pub async fn record(&mut self, change: Change) -> AppResult<()> {
+    /// Writes the entry in this transaction; returns its id.
+    pub async fn record(&mut self, change: Change) -> AppResult<i64> {
         let a = self.audit;
-        entities::audit_entry::ActiveModel {
+        let entry = entities::audit_entry::ActiveModel {
             at: Set(Utc::now()),
             user_id: Set(a.user_id),
             username: Set(self.username.clone()),
@@ -211,7 +211,7 @@ impl AuditedTxn<'_> {
         .insert(&self.txn)
         .await?;
         self.recorded = true;
-        Ok(())
+        Ok(entry.id)
     }
 
     /// Commits the change and its entry together; without an entry nothing is
@@ -224,6 +224,26 @@ impl AuditedTxn<'_> {
         }
         Ok(self.txn.commit().await?)
     }
+}
+
+/// Completes the entry of an operation that was recorded when it started and
+/// ends later (an assessment run): its `after` becomes the row as it ended, so
+/// one operation keeps one entry, and one cut off keeps the entry it started with.
+pub async fn complete(
+    conn: &impl sea_orm::ConnectionTrait,
+    entry_id: i64,
+    row: &impl Serialize,
+) -> AppResult<()> {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    entities::audit_entry::Entity::update_many()
+        .col_expr(
+            entities::audit_entry::Column::After,
+            Expr::value(full(row)?),
+        )
+        .filter(entities::audit_entry::Column::Id.eq(entry_id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// What a mutation changed: the target and, for supervisors' reading, its scope.

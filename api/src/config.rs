@@ -207,12 +207,30 @@ impl Config {
             Some("0") | Some("false") => None,
             None | Some("1") | Some("true") => {
                 let default = crate::scheduler::Schedule::default();
-                Some(crate::scheduler::Schedule {
+                let catch_up_months = match get("CATCH_UP_MONTHS") {
+                    None => default.catch_up_months,
+                    Some(v) => v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|m| (1..=120).contains(m))
+                        .ok_or_else(|| {
+                            bad(
+                                "CATCH_UP_MONTHS",
+                                "must be a whole number of months from 1 to 120",
+                            )
+                        })?,
+                };
+                let schedule = crate::scheduler::Schedule {
                     monthly_cron: get("MONTHLY_CRON").unwrap_or(default.monthly_cron),
                     annual_cron: get("ANNUAL_CRON").unwrap_or(default.annual_cron),
                     risk_cron: get("RISK_CHECK_CRON").unwrap_or(default.risk_cron),
                     lease: std::time::Duration::from_secs(lease_seconds),
-                })
+                    catch_up_months,
+                };
+                schedule
+                    .check()
+                    .map_err(|(variable, reason)| bad(variable, &reason))?;
+                Some(schedule)
             }
             Some(_) => return Err(bad("SCHEDULER", "must be 1 or 0")),
         };
@@ -285,6 +303,15 @@ impl Config {
             schedule,
             http,
         })
+    }
+
+    /// How long a run's lease lasts (`JOB_LEASE_SECONDS`): manual runs take
+    /// leases too, also in a process that runs no scheduled jobs.
+    pub fn lease(&self) -> std::time::Duration {
+        self.schedule.as_ref().map_or(
+            std::time::Duration::from_secs(crate::scheduler::DEFAULT_LEASE_SECONDS),
+            |s| s.lease,
+        )
     }
 
     /// The directory an SQLite URL points into, so it can be created before connecting.

@@ -34,6 +34,10 @@ pub enum TimeColumn<C> {
     MonthText(C),
     /// An integer service-year column.
     ServiceYear(C),
+    /// A text column holding a month `YYYY-MM` or a service year `YYYY` (an
+    /// assessment's period): a month filter matches the month, a year filter
+    /// the service year and every month of the calendar year.
+    PeriodText(C),
 }
 
 pub trait Resource: Send + Sync + 'static {
@@ -68,6 +72,15 @@ pub trait Resource: Send + Sync + 'static {
     /// A further condition on what the actor sees beyond the scope (e.g. vendors
     /// see published results only); applied to lists and single reads alike.
     fn restrict(_actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
+        query
+    }
+
+    /// Lists show the newest row first (runs, results) rather than by id.
+    const NEWEST_FIRST: bool = false;
+
+    /// The current rows only (e.g. a result's latest revision), unless the
+    /// list asks for history (`filter.history`).
+    fn current(_actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
         query
     }
 }
@@ -207,6 +220,8 @@ pub struct ListFilter {
     pub agency_id: Option<ID>,
     /// A month `YYYY-MM` or a year `YYYY` (Asia/Shanghai), on the record's own date.
     pub period: Option<String>,
+    /// Assessment results: every revision, not only the latest of each period.
+    pub history: Option<bool>,
 }
 
 pub struct Page<M> {
@@ -229,13 +244,17 @@ pub async fn list<R: Resource>(
     let (offset, limit) = paging(offset, limit)?;
     let query = R::restrict(actor, scoped::<R>(actor)?);
     let query = filtered::<R>(query, &filter)?;
+    let query = match filter.history {
+        Some(true) => query,
+        _ => R::current(actor, query),
+    };
     let total = query.clone().count(&state.db).await?;
-    let items = query
-        .order_by_asc(R::ID)
-        .offset(offset)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
+    let query = if R::NEWEST_FIRST {
+        query.order_by_desc(R::ID)
+    } else {
+        query.order_by_asc(R::ID)
+    };
+    let items = query.offset(offset).limit(limit).all(&state.db).await?;
     Ok(Page {
         items,
         total,
@@ -323,6 +342,14 @@ fn filtered<R: Resource>(
         TimeColumn::MonthText(c) => match period {
             Period::Month { .. } => query.filter(c.eq(period.to_string())),
             Period::Year(y) => query.filter(c.starts_with(format!("{y:04}-"))),
+        },
+        TimeColumn::PeriodText(c) => match period {
+            Period::Month { .. } => query.filter(c.eq(period.to_string())),
+            Period::Year(y) => query.filter(
+                sea_orm::Condition::any()
+                    .add(c.eq(format!("{y:04}")))
+                    .add(c.starts_with(format!("{y:04}-"))),
+            ),
         },
         TimeColumn::ServiceYear(c) => match period {
             Period::Year(y) => query.filter(c.eq(y)),

@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::auth::{RoleKind, password};
 use crate::crud::Resource;
 use crate::db;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::graphql::agencies::Agencies;
 use crate::graphql::contracts::Contracts;
 use crate::graphql::facts::{
@@ -32,6 +32,7 @@ use crate::graphql::systems::InformationSystems;
 use crate::graphql::users::Users;
 use crate::graphql::vendors::Vendors;
 use crate::period::shanghai;
+use crate::runs::{self, Target, Trigger};
 
 pub const REGION_CODE: &str = "DEMO-SH";
 
@@ -104,7 +105,31 @@ pub async fn load(conn: &DatabaseConnection) -> AppResult<()> {
     };
     loader.load().await?;
     txn.commit().await?;
+    publish_months(conn).await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");
+    Ok(())
+}
+
+/// The demo's months of the municipal region, run and published as the
+/// scheduler and a supervisor would have done, so that the dashboards, the
+/// vendor's own scores and the annual preview have results to show.
+async fn publish_months(conn: &DatabaseConnection) -> AppResult<()> {
+    let region = entities::region::Entity::find()
+        .filter(entities::region::Column::Code.eq(REGION_CODE))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Region {REGION_CODE}")))?;
+    for month in 8..=10 {
+        let target = Target::Month(
+            jobs::engine::Month::new(2026, month)
+                .map_err(|e| AppError::bad("period", e.to_string()))?,
+        );
+        let (region, scheme) = runs::prepare(conn, region.id, target).await?;
+        let run = runs::execute(conn, &region, &scheme, target, Trigger::Schedule, None).await?;
+        let txn = db::write_txn(conn).await?;
+        crate::publishing::publish_in(&txn, run.id, None, Utc::now()).await?;
+        txn.commit().await?;
+    }
     Ok(())
 }
 

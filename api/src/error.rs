@@ -2,7 +2,8 @@
 //!
 //! Use `BadInput` for anything the client can fix (it names the field), `NotFound`
 //! also for rows outside the caller's reach (so ids of other vendors' data do not
-//! leak their existence), `Forbidden` for operations the caller's role may never
+//! leak their existence), `Conflict` when the same work is under way elsewhere,
+//! `Forbidden` for operations the caller's role may never
 //! do, `Unavailable` when the database cannot be reached (the request may be
 //! tried again), `Internal` for everything else: it is logged and never shown.
 
@@ -22,6 +23,10 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// The operation is under way elsewhere (e.g. the same period's run):
+    /// nothing was done; try again when it has finished.
+    #[error("{0}")]
+    Conflict(String),
     /// The database is down or restarting: nothing was done that answered
     /// this error (a write's transaction was not committed); try again.
     #[error("the service is temporarily unavailable; try again shortly")]
@@ -55,6 +60,7 @@ impl AppError {
             Self::Unauthenticated | Self::BadCredentials => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::Conflict(_) => "CONFLICT",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }

@@ -7,12 +7,76 @@
 //! process that died holding one (killed, power lost) blocks nobody for longer
 //! than one lease: an expired lease means its holder stopped renewing it.
 
+use std::future::Future;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::error::AppResult;
 use entities::job_lease::{ActiveModel, Column, Entity};
+
+/// Who this process is in the leases table and how long its leases last
+/// (`JOB_LEASE_SECONDS`); shared by the scheduled jobs and manual runs.
+#[derive(Clone, Debug)]
+pub struct Lease {
+    pub holder: String,
+    pub ttl: std::time::Duration,
+}
+
+impl Lease {
+    /// A new holder name for this process, with `ttl`.
+    pub fn for_this_process(ttl: std::time::Duration) -> Self {
+        Self {
+            holder: holder_name(),
+            ttl,
+        }
+    }
+}
+
+/// Runs `job` while holding the lease `name`, renewing it every third of its
+/// lifetime, and gives it back after. `None` when another holder has it.
+/// Dropping the future (a request cut off) stops the renewal: the lease then
+/// expires, and whoever takes it next closes what was left running.
+pub async fn hold<T>(
+    db: &sea_orm::DatabaseConnection,
+    name: &str,
+    lease: &Lease,
+    job: impl Future<Output = AppResult<T>>,
+) -> AppResult<Option<T>> {
+    let ttl = lease.ttl;
+    let span = Duration::from_std(ttl).unwrap_or(Duration::seconds(60));
+    if !acquire(db, name, &lease.holder, Utc::now(), span).await? {
+        return Ok(None);
+    }
+    let renewing = {
+        let (db, name, holder) = (db.clone(), name.to_owned(), lease.holder.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(ttl / 3).await;
+                match renew(&db, &name, &holder, Utc::now(), span).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(lease = name, "lease lost while running"),
+                    Err(e) => tracing::warn!(lease = name, error = %e, "cannot renew lease"),
+                }
+            }
+        })
+    };
+    // Stops the renewal however `job` ends (also if it panics or is dropped).
+    struct Abort(tokio::task::JoinHandle<()>);
+    impl Drop for Abort {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let renewing = Abort(renewing);
+    let result = job.await;
+    drop(renewing);
+    if let Err(e) = release(db, name, &lease.holder).await {
+        tracing::warn!(lease = name, error = %e, "cannot release lease; it will expire");
+    }
+    result.map(Some)
+}
 
 /// This process's name in the leases table.
 pub fn holder_name() -> String {

@@ -6,6 +6,8 @@
 //!
 //! issued → acknowledged → submitted → accepted, or submitted → reopened →
 //! (acknowledged →) submitted → …; past its deadline and not accepted: overdue.
+//! An assessment notice not yet accepted is superseded (closed, with a mail)
+//! when a newer published revision of its result no longer supports it.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -23,6 +25,10 @@ pub const MONTHLY_BELOW_PASS_MARK: &str = "MONTHLY_BELOW_PASS_MARK";
 pub const ANNUAL_PENALTY: &str = "ANNUAL_PENALTY";
 pub const SECURITY_RISK_OVERDUE: &str = "SECURITY_RISK_OVERDUE";
 pub const MANUAL: &str = "MANUAL";
+
+pub const ACCEPTED: &str = "ACCEPTED";
+/// Closed because a newer revision of its result no longer supports it.
+pub const SUPERSEDED: &str = "SUPERSEDED";
 
 pub struct NewNotice {
     pub region_id: i64,
@@ -107,6 +113,40 @@ pub async fn issue(
     Ok(notice)
 }
 
+/// Closes an assessment notice that the newer result `by` no longer supports
+/// and tells the vendor's contacts why, in the same transaction.
+pub async fn supersede(
+    txn: &DatabaseTransaction,
+    notice: entities::notice::Model,
+    by: &entities::assessment_result::Model,
+    why: &str,
+    now: DateTime<Utc>,
+) -> AppResult<entities::notice::Model> {
+    let vendor = entities::vendor::Entity::find_by_id(notice.vendor_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("notice {}: no vendor", notice.id).into()))?;
+    let region = entities::region::Entity::find_by_id(notice.region_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("notice {}: no region", notice.id).into()))?;
+    let mail = templates::SupersededMail {
+        vendor_name: vendor.name.clone(),
+        region_name: region.name.clone(),
+        period: by.period.clone(),
+        why: why.to_owned(),
+        notice_id: notice.id,
+    };
+    let (subject, body) = templates::render_superseded(&mail);
+    let recipients: Vec<String> = serde_json::from_value(vendor.contact_emails).unwrap_or_default();
+    let mut active = notice.into_active_model();
+    active.status = Set(SUPERSEDED.to_owned());
+    active.updated_at = Set(now);
+    let notice = active.update(txn).await?;
+    outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
+    Ok(notice)
+}
+
 /// Who moves a notice, from where, to where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -168,7 +208,8 @@ pub async fn advance(
 }
 
 pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool {
-    notice.status != "ACCEPTED" && notice.deadline < local(now).date_naive()
+    ![ACCEPTED, SUPERSEDED].contains(&notice.status.as_str())
+        && notice.deadline < local(now).date_naive()
 }
 
 #[cfg(test)]

@@ -3,12 +3,21 @@
 //! same transaction: a notice for each monthly total below the pass mark and
 //! each annual total in a penalty tier, and a breach after three consecutive
 //! published monthly totals below the pass mark (Beijing general breach no. 3).
+//!
+//! Publishing never goes backwards: a run with a result older than a revision
+//! already published for the same region, vendor, kind and period is refused
+//! whole. Publishing a newer revision closes the older revisions' notices that
+//! no longer hold (the total now passes, or the penalty tier changed) as
+//! SUPERSEDED, with a mail; one that still holds stays, and no second notice is
+//! issued for the same finding. Publishing the same run twice, or five times at
+//! once, publishes it once: each result is claimed by one conditional update.
 
 use chrono::{DateTime, Utc};
 use jobs::engine::Month;
+use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
+    QueryFilter, QueryOrder, Set, sea_query::Expr,
 };
 use serde_json::Value;
 
@@ -20,8 +29,15 @@ use crate::runs::{self, ANNUAL, MONTHLY};
 
 pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
 
+/// What publishing one result did to the notices.
+#[derive(Default)]
+struct Consequences {
+    issued: Vec<i64>,
+    superseded: Vec<i64>,
+}
+
 /// Publishes in one transaction with its audit entry, which names the results
-/// published and the notices issued.
+/// published and the notices issued and superseded.
 pub async fn publish(
     db: &DatabaseConnection,
     audit: &Audit,
@@ -30,8 +46,39 @@ pub async fn publish(
     now: DateTime<Utc>,
 ) -> AppResult<entities::assessment_run::Model> {
     let mut txn = audit.begin(db).await?;
+    let (run, done) = publish_in(&txn, run_id, Some(user_id), now).await?;
+    let scope = Scope {
+        region: Some(run.region_id),
+        ..Scope::default()
+    };
+    let change = Change::on("AssessmentRun", Some(run.id), scope).with_after(serde_json::json!({
+        "publishedResultIds": done.published,
+        "issuedNoticeIds": done.issued,
+        "supersededNoticeIds": done.superseded,
+    }));
+    txn.record(change).await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// What publishing a run did.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub published: Vec<i64>,
+    pub issued: Vec<i64>,
+    pub superseded: Vec<i64>,
+}
+
+/// Publishes the run in `txn` (the caller commits and audits); `user_id` is
+/// `None` when the platform publishes (the demo data).
+pub async fn publish_in(
+    txn: &DatabaseTransaction,
+    run_id: i64,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<(entities::assessment_run::Model, Published)> {
     let run = entities::assessment_run::Entity::find_by_id(run_id)
-        .one(&*txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("AssessmentRun {run_id}")))?;
     if run.status != "SUCCEEDED" {
@@ -45,73 +92,210 @@ pub async fn publish(
     }
     let results = entities::assessment_result::Entity::find()
         .filter(entities::assessment_result::Column::RunId.eq(run_id))
-        .all(&*txn)
+        .order_by_asc(entities::assessment_result::Column::VendorId)
+        .all(txn)
         .await?;
-    let mut published = Vec::new();
-    let mut notices = Vec::new();
+    for result in &results {
+        refuse_if_superseded(txn, result).await?;
+    }
+    let mut done = Published::default();
     for result in results {
-        if result.published {
+        if !claim(txn, &result, user_id, now).await? {
             continue;
         }
-        let result = mark_published(&txn, result, user_id, now).await?;
-        published.push(result.id);
-        notices.extend(consequences(&txn, &result, user_id, now).await?);
+        unpublish_others(txn, &result).await?;
+        done.published.push(result.id);
+        let c = consequences(txn, &result, user_id, now).await?;
+        done.issued.extend(c.issued);
+        done.superseded.extend(c.superseded);
     }
-    let scope = Scope {
-        region: Some(run.region_id),
-        ..Scope::default()
-    };
-    let change = Change::on("AssessmentRun", Some(run.id), scope).with_after(
-        serde_json::json!({ "publishedResultIds": published, "issuedNoticeIds": notices }),
-    );
-    txn.record(change).await?;
-    txn.commit().await?;
-    Ok(run)
+    Ok((run, done))
 }
 
-async fn mark_published(
-    txn: &DatabaseTransaction,
-    result: entities::assessment_result::Model,
-    user_id: i64,
-    now: DateTime<Utc>,
-) -> AppResult<entities::assessment_result::Model> {
+/// The other revisions of a result's region, vendor, kind and period.
+fn same_period(
+    r: &entities::assessment_result::Model,
+) -> sea_orm::Select<entities::assessment_result::Entity> {
     use entities::assessment_result::Column as C;
-    entities::assessment_result::Entity::update_many()
-        .col_expr(C::Published, sea_orm::sea_query::Expr::value(false))
-        .filter(C::RegionId.eq(result.region_id))
-        .filter(C::VendorId.eq(result.vendor_id))
-        .filter(C::Kind.eq(result.kind.clone()))
-        .filter(C::Period.eq(result.period.clone()))
+    entities::assessment_result::Entity::find()
+        .filter(C::RegionId.eq(r.region_id))
+        .filter(C::VendorId.eq(r.vendor_id))
+        .filter(C::Kind.eq(r.kind.clone()))
+        .filter(C::Period.eq(r.period.clone()))
+        .filter(C::Id.ne(r.id))
+}
+
+async fn refuse_if_superseded(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+) -> AppResult<()> {
+    use entities::assessment_result::Column as C;
+    let newer = same_period(r)
+        .filter(C::Published.eq(true))
+        .filter(C::Revision.gt(r.revision))
+        .one(txn)
+        .await?;
+    match newer {
+        None => Ok(()),
+        Some(newer) => Err(AppError::bad(
+            "runId",
+            format!(
+                "运行 {} 的结果已被更新的结果取代：{} 的第 {} 版（运行 {}）已发布，不能再发布较早的第 {} 版",
+                r.run_id, r.period, newer.revision, newer.run_id, r.revision
+            ),
+        )),
+    }
+}
+
+/// Marks the result published unless it already is; false when another
+/// publication (maybe one running at the same time) got there first.
+async fn claim(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    use entities::assessment_result::Column as C;
+    let claimed = entities::assessment_result::Entity::update_many()
+        .col_expr(C::Published, Expr::value(true))
+        .col_expr(C::PublishedAt, Expr::value(now))
+        .col_expr(C::PublishedBy, Expr::value(user_id))
+        .filter(C::Id.eq(r.id))
+        .filter(C::Published.eq(false))
         .exec(txn)
         .await?;
-    let mut active = result.into_active_model();
-    active.published = Set(true);
-    active.published_at = Set(Some(now));
-    active.published_by = Set(Some(user_id));
-    Ok(active.update(txn).await?)
+    Ok(claimed.rows_affected == 1)
+}
+
+async fn unpublish_others(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+) -> AppResult<()> {
+    use entities::assessment_result::Column as C;
+    entities::assessment_result::Entity::update_many()
+        .col_expr(C::Published, Expr::value(false))
+        .filter(C::RegionId.eq(r.region_id))
+        .filter(C::VendorId.eq(r.vendor_id))
+        .filter(C::Kind.eq(r.kind.clone()))
+        .filter(C::Period.eq(r.period.clone()))
+        .filter(C::Id.ne(r.id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The notice a result calls for: its kind and, for an annual result, the
+/// penalty tier's threshold; `None` when the result passes.
+#[derive(Clone, Debug, PartialEq)]
+struct Finding {
+    kind: &'static str,
+    tier_below: Option<Decimal>,
+}
+
+fn finding(r: &entities::assessment_result::Model) -> AppResult<Option<Finding>> {
+    if r.passed {
+        return Ok(None);
+    }
+    Ok(match r.kind.as_str() {
+        MONTHLY => Some(Finding {
+            kind: notices::MONTHLY_BELOW_PASS_MARK,
+            tier_below: None,
+        }),
+        ANNUAL => {
+            let document: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
+            Some(Finding {
+                kind: notices::ANNUAL_PENALTY,
+                tier_below: document["penalty"]["tier"]["below"]
+                    .as_str()
+                    .and_then(|t| t.parse().ok()),
+            })
+        }
+        _ => None,
+    })
 }
 
 async fn consequences(
     txn: &DatabaseTransaction,
     r: &entities::assessment_result::Model,
-    user_id: i64,
+    user_id: Option<i64>,
     now: DateTime<Utc>,
-) -> AppResult<Option<i64>> {
+) -> AppResult<Consequences> {
+    let now_finds = finding(r)?;
+    let mut done = Consequences::default();
+    let mut still_holds = false;
+    for (notice, old) in earlier_notices(txn, r).await? {
+        if now_finds.is_some() && finding(&old)? == now_finds {
+            still_holds = true;
+        } else if notice.status != notices::ACCEPTED {
+            let why = superseded_because(r, now_finds.as_ref());
+            done.superseded
+                .push(notices::supersede(txn, notice, r, &why, now).await?.id);
+        }
+    }
+    if let Some(finding) = now_finds.filter(|_| !still_holds) {
+        done.issued
+            .push(issue(txn, r, finding.kind, user_id, now).await?);
+    }
+    if r.kind == MONTHLY && !r.passed {
+        record_breach_if_three_failed(txn, r, now).await?;
+    }
+    Ok(done)
+}
+
+/// The notices raised from other revisions of the result's period, not yet
+/// superseded, with the result each was raised from.
+async fn earlier_notices(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+) -> AppResult<Vec<(entities::notice::Model, entities::assessment_result::Model)>> {
+    let others = same_period(r).all(txn).await?;
+    if others.is_empty() {
+        return Ok(Vec::new());
+    }
+    use entities::notice::Column as N;
+    let notices = entities::notice::Entity::find()
+        .filter(N::ResultId.is_in(others.iter().map(|o| o.id)))
+        .filter(N::Status.ne(notices::SUPERSEDED))
+        .order_by_asc(N::Id)
+        .all(txn)
+        .await?;
+    Ok(notices
+        .into_iter()
+        .filter_map(|n| {
+            let old = others.iter().find(|o| Some(o.id) == n.result_id)?.clone();
+            Some((n, old))
+        })
+        .collect())
+}
+
+fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Finding>) -> String {
+    let total = runs::exact_total(r)
+        .map(|t| jobs::engine::round_half_up_2dp(t).to_string())
+        .unwrap_or_default();
+    match now {
+        None => format!(
+            "{} 考核结果已更新为第 {} 版，得分 {total}，已达到要求",
+            r.period, r.revision
+        ),
+        Some(_) => format!(
+            "{} 考核结果已更新为第 {} 版，得分 {total}，扣罚档次已变化，以新的整改通知为准",
+            r.period, r.revision
+        ),
+    }
+}
+
+async fn issue(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    kind: &'static str,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
     let document: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
     let total = runs::exact_total(r)?;
     let shown = jobs::engine::round_half_up_2dp(total);
-    let notice = match r.kind.as_str() {
-        MONTHLY if !r.passed => Some((
-            notices::MONTHLY_BELOW_PASS_MARK,
-            format!(
-                "{} 月度考核得分 {shown}，低于合格线 {}",
-                r.period,
-                document["pass_mark"].as_str().unwrap_or("90")
-            ),
-            deduction_lines(&document),
-        )),
-        ANNUAL if !r.passed => Some((
-            notices::ANNUAL_PENALTY,
+    let (reason, basis) = if kind == notices::ANNUAL_PENALTY {
+        (
             format!(
                 "{} 服务年度考核得分 {shown}，按结算金额扣减 {}（{} 元）",
                 r.period,
@@ -119,29 +303,30 @@ async fn consequences(
                 document["penalty"]["amount"].as_str().unwrap_or("—")
             ),
             deduction_lines(&document["annual"]),
-        )),
-        _ => None,
+        )
+    } else {
+        (
+            format!(
+                "{} 月度考核得分 {shown}，低于合格线 {}",
+                r.period,
+                document["pass_mark"].as_str().unwrap_or("90")
+            ),
+            deduction_lines(&document),
+        )
     };
-    let mut issued = None;
-    if let Some((kind, reason, basis)) = notice {
-        let new = NewNotice {
-            region_id: r.region_id,
-            vendor_id: r.vendor_id,
-            kind,
-            period: Some(r.period.clone()),
-            reason,
-            basis,
-            result_id: Some(r.id),
-            risk_id: None,
-            deadline: None,
-            created_by: Some(user_id),
-        };
-        issued = Some(notices::issue(txn, new, now).await?.id);
-    }
-    if r.kind == MONTHLY && !r.passed {
-        record_breach_if_three_failed(txn, r, now).await?;
-    }
-    Ok(issued)
+    let new = NewNotice {
+        region_id: r.region_id,
+        vendor_id: r.vendor_id,
+        kind,
+        period: Some(r.period.clone()),
+        reason,
+        basis,
+        result_id: Some(r.id),
+        risk_id: None,
+        deadline: None,
+        created_by: user_id,
+    };
+    Ok(notices::issue(txn, new, now).await?.id)
 }
 
 /// "A1 −0.5: work order 17 completed …", one line per deduction of a scorecard.

@@ -1,12 +1,19 @@
 //! Assessment runs: every vendor with a contract in a region, assessed for one
 //! month or one service year, results stored as a new revision.
 //!
+//! A period is assessed only once it has ended, and by one run at a time: a run
+//! holds the period's lease (`leases`) whether the scheduler or a supervisor
+//! started it, so a second request while it works is told so (`CONFLICT`), and
+//! whoever takes the lease next closes a run left RUNNING by a process that
+//! stopped (or a request that was cut off) as abandoned.
+//!
 //! A run is recorded (RUNNING) before it starts and closed (SUCCEEDED or FAILED
 //! with the error) after; all of its results are written in one transaction, so
 //! a crash leaves no partial result, only a run that never finished.
 
-use chrono::Utc;
-use jobs::engine::{Month, ServiceYear};
+use chrono::{DateTime, Utc};
+use jobs::engine::{Month, Period, ServiceYear};
+use jobs::scheme::Scheme;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -14,13 +21,18 @@ use sea_orm::{
 };
 
 use crate::access::Scope;
-use crate::assessment::{self, Subject};
-use crate::audit::{Audit, Change};
+use crate::assessment;
+use crate::audit::{self, Audit, Change};
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::leases::{self, Lease};
+use crate::period::local;
 
 pub const MONTHLY: &str = "MONTHLY";
 pub const ANNUAL: &str = "ANNUAL";
+
+/// The earliest year a period may be assessed in: older dates are typing errors.
+pub const FIRST_YEAR: i32 = 2000;
 
 /// What started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +58,90 @@ impl Trigger {
     }
 }
 
+/// The period a run assesses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Month(Month),
+    /// A service year, named by the calendar year it starts in.
+    Year(i32),
+}
+
+impl Target {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Month(_) => MONTHLY,
+            Self::Year(_) => ANNUAL,
+        }
+    }
+
+    /// As stored in `assessment_runs.period`: `2025-03` or `2025`.
+    pub fn period(self) -> String {
+        match self {
+            Self::Month(m) => m.to_string(),
+            Self::Year(y) => y.to_string(),
+        }
+    }
+
+    /// The input field that names the period, for errors.
+    fn field(self) -> &'static str {
+        match self {
+            Self::Month(_) => "period",
+            Self::Year(_) => "serviceYear",
+        }
+    }
+
+    /// The lease every run of this region and period holds while it works.
+    pub fn lease_name(self, region_id: i64) -> String {
+        match self {
+            Self::Month(m) => format!("monthly:{region_id}:{m}"),
+            Self::Year(y) => format!("annual:{region_id}:{y}"),
+        }
+    }
+
+    /// The engine's period under `scheme` (its service year's first month).
+    pub fn engine_period(self, scheme: &Scheme) -> AppResult<Period> {
+        match self {
+            Self::Month(m) => Ok(Period::Month(m)),
+            Self::Year(y) => ServiceYear::new(scheme.service_year_first_month, y)
+                .map(Period::ServiceYear)
+                .map_err(|e| AppError::bad("serviceYear", e.to_string())),
+        }
+    }
+}
+
+/// The period may be assessed by a run at `now`: it is from 2000 on and has
+/// ended (a month after its last day, a service year after its last month).
+/// The error says from when it can run.
+pub fn ensure_ended(target: Target, scheme: &Scheme, now: DateTime<Utc>) -> AppResult<()> {
+    let period = target.engine_period(scheme)?;
+    let first_year = period.months().first().map_or(0, |m| m.year());
+    if first_year < FIRST_YEAR {
+        return Err(AppError::bad(
+            target.field(),
+            format!("{FIRST_YEAR} 年以前的期间不予考核"),
+        ));
+    }
+    if period.end() > now {
+        return Err(AppError::bad(
+            target.field(),
+            format!(
+                "{} 尚未结束，{}（北京时间）起方可考核；可先预览（结果为临时）",
+                describe(target, period),
+                local(period.end()).format("%Y-%m-%d %H:%M")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn describe(target: Target, period: Period) -> String {
+    match (target, period) {
+        (Target::Month(m), _) => format!("{}年{}月", m.year(), m.month()),
+        (Target::Year(_), Period::ServiceYear(y)) => format!("服务年度 {y}"),
+        (Target::Year(y), _) => format!("服务年度 {y}"),
+    }
+}
+
 /// One vendor's outcome in a run, before it is stored.
 struct Outcome {
     vendor_id: i64,
@@ -54,99 +150,152 @@ struct Outcome {
     document: String,
 }
 
-pub async fn run_monthly(
+/// What a finished run reports besides its results.
+#[derive(Default)]
+struct Figures {
+    rows_read: u64,
+    warnings: Vec<String>,
+}
+
+/// The region and its scheme, checked for the target: the scheme assesses
+/// that kind of period, and the period has ended by the clock.
+pub async fn prepare(
     db: &DatabaseConnection,
     region_id: i64,
-    month: Month,
-    trigger: Trigger,
-    audit: Option<&Audit>,
-) -> AppResult<entities::assessment_run::Model> {
+    target: Target,
+) -> AppResult<(entities::region::Model, Scheme)> {
     let region = region(db, region_id).await?;
     let scheme = crate::schemes::require_known(db, "regionId", &region.scheme_code).await?;
-    if scheme.monthly.is_none() {
+    if matches!(target, Target::Month(_)) && scheme.monthly.is_none() {
         return Err(AppError::bad(
             "period",
             format!("scheme {} has no monthly scorecard", scheme.code),
         ));
     }
+    ensure_ended(target, &scheme, Utc::now())?;
+    Ok((region, scheme))
+}
+
+/// A run started by a person: checked, then run under the period's lease; a
+/// run of the same period under way answers `CONFLICT`.
+pub async fn run_manual(
+    db: &DatabaseConnection,
+    lease: &Lease,
+    region_id: i64,
+    target: Target,
+    user_id: i64,
+    audit: &Audit,
+) -> AppResult<entities::assessment_run::Model> {
+    let (region, scheme) = prepare(db, region_id, target).await?;
+    let trigger = Trigger::Manual { user_id };
+    let name = target.lease_name(region.id);
+    // Boxed: a run's future is large, and resolvers run on small stacks.
+    let job = Box::pin(async {
+        abandon_stale(db, region.id, target).await?;
+        execute(db, &region, &scheme, target, trigger, Some(audit)).await
+    });
+    leases::hold(db, &name, lease, job).await?.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "{}{} 的考核正在进行中，请在其完成后再试",
+            region.name,
+            target.period()
+        ))
+    })
+}
+
+/// Runs the target for the region. The caller holds the period's lease and
+/// has checked the period (`prepare`).
+pub async fn execute(
+    db: &DatabaseConnection,
+    region: &entities::region::Model,
+    scheme: &Scheme,
+    target: Target,
+    trigger: Trigger,
+    audit: Option<&Audit>,
+) -> AppResult<entities::assessment_run::Model> {
+    let (run, entry) = open(db, region, target, scheme, trigger, audit).await?;
+    let result = match target {
+        Target::Month(month) => Box::pin(assess_month(db, &run, region, scheme, month)).await,
+        Target::Year(start_year) => Box::pin(assess_year(db, &run, region, start_year)).await,
+    };
+    close(db, run, result, entry).await
+}
+
+async fn assess_month(
+    db: &DatabaseConnection,
+    run: &entities::assessment_run::Model,
+    region: &entities::region::Model,
+    scheme: &Scheme,
+    month: Month,
+) -> AppResult<Figures> {
     let start_year = ServiceYear::containing(scheme.service_year_first_month, month)
         .map_err(|e| AppError::bad("period", e.to_string()))?
         .first_month()
         .year();
-    let run = open(db, &region, MONTHLY, &month.to_string(), &scheme, trigger).await?;
-    let result = async {
-        let txn = db::write_txn(db).await?;
-        let mut rows_read = 0;
-        for vendor_id in contracted_vendors(&txn, region.id, start_year).await? {
-            let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
-            let (card, rows) = assessment::month_counted(&txn, &subject, month).await?;
-            rows_read += rows;
-            let document = serde_json::to_string(&card).map_err(AppError::internal)?;
-            let outcome = Outcome {
-                vendor_id,
-                total: card.total,
-                passed: card.passed,
-                document,
-            };
-            store(&txn, &run, outcome).await?;
-            fault_delay_per_vendor().await;
-        }
-        txn.commit().await?;
-        Ok(rows_read)
+    let txn = db::write_txn(db).await?;
+    let mut figures = Figures::default();
+    let vendors = contracted_vendors(&txn, region.id, start_year).await?;
+    if vendors.is_empty() {
+        figures.warnings.push(no_vendor(region, start_year));
     }
-    .await;
-    close(db, run, result, audit).await
+    for vendor_id in vendors {
+        let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
+        let (card, rows) = assessment::month_counted(&txn, &subject, month).await?;
+        figures.rows_read += rows;
+        let document = serde_json::to_string(&card).map_err(AppError::internal)?;
+        let outcome = Outcome {
+            vendor_id,
+            total: card.total,
+            passed: card.passed,
+            document,
+        };
+        store(&txn, run, outcome).await?;
+        fault_delay_per_vendor().await;
+    }
+    txn.commit().await?;
+    Ok(figures)
 }
 
 /// The annual run blends the latest published monthly result of each month of
 /// the service year (a month without one is left out of the mean, and the
-/// result says so).
-pub async fn run_annual(
+/// result says so), exactly as the preview does.
+async fn assess_year(
     db: &DatabaseConnection,
-    region_id: i64,
+    run: &entities::assessment_run::Model,
+    region: &entities::region::Model,
     start_year: i32,
-    trigger: Trigger,
-    audit: Option<&Audit>,
-) -> AppResult<entities::assessment_run::Model> {
-    let region = region(db, region_id).await?;
-    let scheme = crate::schemes::require_known(db, "regionId", &region.scheme_code).await?;
-    let run = open(
-        db,
-        &region,
-        ANNUAL,
-        &start_year.to_string(),
-        &scheme,
-        trigger,
-    )
-    .await?;
-    let result = async {
-        let txn = db::write_txn(db).await?;
-        let mut rows_read = 0;
-        for vendor_id in contracted_vendors(&txn, region.id, start_year).await? {
-            let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
-            let monthly = published_monthly_totals(&txn, &subject, start_year).await?;
-            let (result, rows) =
-                assessment::year_with_counted(&txn, &subject, start_year, &monthly).await?;
-            rows_read += rows;
-            let passed = result.penalty.tier.is_none();
-            let document = serde_json::to_string(&result).map_err(AppError::internal)?;
-            store(
-                &txn,
-                &run,
-                Outcome {
-                    vendor_id,
-                    total: result.total,
-                    passed,
-                    document,
-                },
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        Ok(rows_read)
+) -> AppResult<Figures> {
+    let txn = db::write_txn(db).await?;
+    let mut figures = Figures::default();
+    let vendors = contracted_vendors(&txn, region.id, start_year).await?;
+    if vendors.is_empty() {
+        figures.warnings.push(no_vendor(region, start_year));
     }
-    .await;
-    close(db, run, result, audit).await
+    for vendor_id in vendors {
+        let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
+        let monthly = assessment::published_monthly_totals(&txn, &subject, start_year).await?;
+        let (result, rows) =
+            assessment::year_with_counted(&txn, &subject, start_year, &monthly).await?;
+        figures.rows_read += rows;
+        let passed = result.penalty.tier.is_none();
+        let document = serde_json::to_string(&result).map_err(AppError::internal)?;
+        let outcome = Outcome {
+            vendor_id,
+            total: result.total,
+            passed,
+            document,
+        };
+        store(&txn, run, outcome).await?;
+    }
+    txn.commit().await?;
+    Ok(figures)
+}
+
+fn no_vendor(region: &entities::region::Model, start_year: i32) -> String {
+    format!(
+        "{}在服务年度 {start_year} 没有签订合同的云服务商，本次考核没有结果",
+        region.name
+    )
 }
 
 /// TEST-ONLY fault injection: with `GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS` set,
@@ -167,17 +316,16 @@ async fn fault_delay_per_vendor() {
 pub const ABANDONED: &str =
     "abandoned: the process running it stopped before it finished (its lease expired)";
 
-/// Closes as FAILED the scheduled runs of (region, kind, period) still marked
-/// RUNNING. Called only by a process that has just taken the period's lease:
-/// the lease is renewed while a scheduled run works, so if it could be taken
-/// the process that opened those runs is gone, and they will never finish.
-/// (Their results, written in one transaction, were never committed.) Manual
-/// runs hold no lease and are left alone. Returns how many were closed.
+/// Closes as FAILED the runs of (region, kind, period) still marked RUNNING.
+/// Called only by a process that has just taken the period's lease: every run
+/// holds it while it works, renewing it, so if it could be taken the process
+/// (or request) that opened those runs is gone, and they will never finish.
+/// (Their results, written in one transaction, were never committed.) Returns
+/// how many were closed.
 pub async fn abandon_stale(
     db: &DatabaseConnection,
     region_id: i64,
-    kind: &str,
-    period: &str,
+    target: Target,
 ) -> AppResult<u64> {
     use entities::assessment_run::Column as C;
     use sea_orm::sea_query::Expr;
@@ -186,22 +334,58 @@ pub async fn abandon_stale(
         .col_expr(C::Error, Expr::value(ABANDONED))
         .col_expr(C::FinishedAt, Expr::value(Utc::now()))
         .filter(C::RegionId.eq(region_id))
-        .filter(C::Kind.eq(kind))
-        .filter(C::Period.eq(period))
+        .filter(C::Kind.eq(target.kind()))
+        .filter(C::Period.eq(target.period()))
         .filter(C::Status.eq("RUNNING"))
-        .filter(C::Trigger.is_in(["SCHEDULE", "CATCH_UP"]))
         .exec(db)
         .await?;
     if closed.rows_affected > 0 {
         tracing::warn!(
             region = region_id,
-            kind,
-            period,
+            kind = target.kind(),
+            period = target.period(),
             runs = closed.rows_affected,
-            "closed scheduled runs left RUNNING by a process that stopped"
+            "closed runs left RUNNING by a process that stopped"
         );
     }
     Ok(closed.rows_affected)
+}
+
+/// Closes every run left RUNNING whose lease is free (its process stopped),
+/// whatever started it; called at start-up. Returns how many were closed.
+pub async fn abandon_orphans(db: &DatabaseConnection, lease: &Lease) -> AppResult<u64> {
+    use entities::assessment_run::Column as C;
+    let running = entities::assessment_run::Entity::find()
+        .filter(C::Status.eq("RUNNING"))
+        .all(db)
+        .await?;
+    let mut closed = 0;
+    for run in running {
+        let Some(target) = target_of(&run) else {
+            continue;
+        };
+        let name = target.lease_name(run.region_id);
+        if let Some(n) =
+            leases::hold(db, &name, lease, abandon_stale(db, run.region_id, target)).await?
+        {
+            closed += n;
+        }
+    }
+    Ok(closed)
+}
+
+/// The target a stored run assessed.
+pub fn target_of(run: &entities::assessment_run::Model) -> Option<Target> {
+    match run.kind.as_str() {
+        MONTHLY => {
+            let (y, m) = run.period.split_once('-')?;
+            Month::new(y.parse().ok()?, m.parse().ok()?)
+                .ok()
+                .map(Target::Month)
+        }
+        ANNUAL => run.period.parse().ok().map(Target::Year),
+        _ => None,
+    }
 }
 
 async fn region(db: &DatabaseConnection, id: i64) -> AppResult<entities::region::Model> {
@@ -212,7 +396,7 @@ async fn region(db: &DatabaseConnection, id: i64) -> AppResult<entities::region:
 }
 
 /// The vendors serving the region in the service year (those with a contract).
-async fn contracted_vendors(
+pub async fn contracted_vendors(
     conn: &impl ConnectionTrait,
     region_id: i64,
     start_year: i32,
@@ -224,32 +408,6 @@ async fn contracted_vendors(
         .all(conn)
         .await?;
     Ok(contracts.into_iter().map(|c| c.vendor_id).collect())
-}
-
-async fn published_monthly_totals(
-    conn: &impl ConnectionTrait,
-    subject: &Subject,
-    start_year: i32,
-) -> AppResult<Vec<(Month, Decimal)>> {
-    let (service_year, _) = assessment::service_year(conn, subject, start_year).await?;
-    if subject.scheme.blend.is_none() {
-        return Ok(Vec::new());
-    }
-    let mut totals = Vec::new();
-    for month in service_year.months() {
-        if let Some(r) = latest_published(
-            conn,
-            subject.region.id,
-            subject.vendor_id,
-            MONTHLY,
-            &month.to_string(),
-        )
-        .await?
-        {
-            totals.push((month, exact_total(&r)?));
-        }
-    }
-    Ok(totals)
 }
 
 /// The exact total kept in a result's document (the `total` column is rounded
@@ -282,18 +440,21 @@ pub async fn latest_published(
         .await?)
 }
 
+/// Records the run as RUNNING; a run started through the API gets its audit
+/// entry here, in the same transaction, so even a run that never finishes
+/// (the server killed, the request cut off) has one. Returns the entry's id.
 async fn open(
     db: &DatabaseConnection,
     region: &entities::region::Model,
-    kind: &str,
-    period: &str,
-    scheme: &jobs::scheme::Scheme,
+    target: Target,
+    scheme: &Scheme,
     trigger: Trigger,
-) -> AppResult<entities::assessment_run::Model> {
-    Ok(entities::assessment_run::ActiveModel {
-        kind: Set(kind.to_owned()),
+    audit: Option<&Audit>,
+) -> AppResult<(entities::assessment_run::Model, Option<i64>)> {
+    let row = entities::assessment_run::ActiveModel {
+        kind: Set(target.kind().to_owned()),
         region_id: Set(region.id),
-        period: Set(period.to_owned()),
+        period: Set(target.period()),
         scheme_code: Set(scheme.code.clone()),
         scheme_version: Set(scheme.version as i32),
         trigger: Set(trigger.as_str().to_owned()),
@@ -303,10 +464,25 @@ async fn open(
         started_at: Set(Utc::now()),
         finished_at: Set(None),
         rows_read: Set(0),
+        warnings: Set("[]".to_owned()),
         ..Default::default()
+    };
+    let Some(audit) = audit else {
+        return Ok((row.insert(db).await?, None));
+    };
+    let mut txn = audit.begin(db).await?;
+    let run = row.insert(&*txn).await?;
+    let change = Change::on("AssessmentRun", Some(run.id), run_scope(&run)).created(&run)?;
+    let entry = txn.record(change).await?;
+    txn.commit().await?;
+    Ok((run, Some(entry)))
+}
+
+fn run_scope(run: &entities::assessment_run::Model) -> Scope {
+    Scope {
+        region: Some(run.region_id),
+        ..Scope::default()
     }
-    .insert(db)
-    .await?)
 }
 
 /// The next revision of each vendor's result for the period.
@@ -345,21 +521,22 @@ async fn store(
     Ok(())
 }
 
-/// Records how the run ended. A run started through the API is audited here,
-/// in the transaction that closes it, with the run as it ended: a failed run is
-/// audited too, because its row stays (it is not a refusal).
+/// Records how the run ended, completing its audit entry (a failed run is
+/// audited too: its row stays, it is not a refusal).
 async fn close(
     db: &DatabaseConnection,
     run: entities::assessment_run::Model,
-    result: AppResult<u64>,
-    audit: Option<&Audit>,
+    result: AppResult<Figures>,
+    entry: Option<i64>,
 ) -> AppResult<entities::assessment_run::Model> {
     let mut active = run.into_active_model();
     active.finished_at = Set(Some(Utc::now()));
     match &result {
-        Ok(rows_read) => {
+        Ok(figures) => {
             active.status = Set("SUCCEEDED".to_owned());
-            active.rows_read = Set(*rows_read as i64);
+            active.rows_read = Set(figures.rows_read as i64);
+            active.warnings =
+                Set(serde_json::to_string(&figures.warnings).map_err(AppError::internal)?);
         }
         Err(e) => {
             tracing::error!(error = %e, "assessment run failed");
@@ -367,20 +544,111 @@ async fn close(
             active.error = Set(Some(e.to_string()));
         }
     }
-    let closed = match audit {
+    let closed = match entry {
         None => active.update(db).await?,
-        Some(audit) => {
-            let mut txn = audit.begin(db).await?;
-            let closed = active.update(&*txn).await?;
-            let scope = Scope {
-                region: Some(closed.region_id),
-                ..Scope::default()
-            };
-            let change = Change::on("AssessmentRun", Some(closed.id), scope).created(&closed)?;
-            txn.record(change).await?;
+        Some(entry) => {
+            let txn = db::write_txn(db).await?;
+            let closed = active.update(&txn).await?;
+            audit::complete(&txn, entry, &closed).await?;
             txn.commit().await?;
             closed
         }
     };
     result.map(|_| closed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("instant")
+            .with_timezone(&Utc)
+    }
+
+    fn builtin(code: &str) -> Scheme {
+        Scheme::builtin()
+            .into_iter()
+            .find(|s| s.code == code)
+            .expect("a built-in scheme")
+    }
+
+    fn municipal() -> Scheme {
+        builtin("sh-municipal")
+    }
+
+    fn songjiang() -> Scheme {
+        builtin("sh-songjiang")
+    }
+
+    #[test]
+    fn a_month_can_be_run_from_the_first_instant_of_the_next() {
+        let november = Target::Month(Month::new(2026, 11).expect("month"));
+        // 2026-11-30 23:59 in Shanghai: November has not ended.
+        let err = ensure_ended(november, &municipal(), at("2026-11-30T23:59:00+08:00"))
+            .expect_err("open month");
+        assert!(err.to_string().contains("2026-12-01 00:00"), "{err}");
+        // 2026-12-01 00:00 in Shanghai (16:00 UTC the day before): it has.
+        ensure_ended(november, &municipal(), at("2026-11-30T16:00:00Z")).expect("ended");
+    }
+
+    #[test]
+    fn a_service_year_can_be_run_after_its_last_month() {
+        // Songjiang's year 2025 runs July 2025 – June 2026: runnable from 1 July 2026.
+        let err = ensure_ended(
+            Target::Year(2025),
+            &songjiang(),
+            at("2026-06-30T12:00:00+08:00"),
+        )
+        .expect_err("open year");
+        assert!(err.to_string().contains("2026-07-01 00:00"), "{err}");
+        ensure_ended(
+            Target::Year(2025),
+            &songjiang(),
+            at("2026-07-01T00:00:00+08:00"),
+        )
+        .expect("ended");
+    }
+
+    #[test]
+    fn periods_before_2000_are_refused() {
+        let err = ensure_ended(
+            Target::Month(Month::new(1999, 12).expect("month")),
+            &municipal(),
+            at("2026-12-01T00:00:00+08:00"),
+        )
+        .expect_err("1999");
+        assert!(err.to_string().starts_with("period: 2000"), "{err}");
+    }
+
+    #[test]
+    fn a_stored_run_names_its_target() {
+        let run = |kind: &str, period: &str| entities::assessment_run::Model {
+            id: 1,
+            kind: kind.into(),
+            region_id: 1,
+            period: period.into(),
+            scheme_code: "sh-municipal".into(),
+            scheme_version: 1,
+            trigger: "MANUAL".into(),
+            started_by: None,
+            status: "RUNNING".into(),
+            error: None,
+            started_at: Utc::now(),
+            finished_at: None,
+            rows_read: 0,
+            warnings: "[]".into(),
+        };
+        assert_eq!(
+            target_of(&run(MONTHLY, "2025-03")),
+            Some(Target::Month(Month::new(2025, 3).expect("month")))
+        );
+        assert_eq!(target_of(&run(ANNUAL, "2025")), Some(Target::Year(2025)));
+        assert_eq!(
+            Target::Year(2025).lease_name(7),
+            "annual:7:2025",
+            "the lease the scheduler takes too"
+        );
+    }
 }

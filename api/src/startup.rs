@@ -86,11 +86,13 @@ impl Application {
             );
             random_secret()
         });
+        let lease = crate::leases::Lease::for_this_process(config.lease());
         let state = AppState {
             db,
             keys: TokenKeys::new(&secret, config.token_ttl_minutes),
             throttle: Default::default(),
             metrics: Arc::clone(&metrics),
+            lease: lease.clone(),
         };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
@@ -118,12 +120,12 @@ impl Application {
         if let Some(schedule) = &config.schedule {
             let jobs = crate::scheduler::Jobs {
                 db: state.db.clone(),
-                holder: crate::leases::holder_name(),
+                lease,
                 metrics: Arc::clone(&metrics),
                 shutdown: shutdown.clone(),
-                lease: schedule.lease,
+                schedule: schedule.clone(),
             };
-            let scheduler = crate::scheduler::start(jobs.clone(), schedule)
+            let scheduler = crate::scheduler::start(jobs.clone())
                 .await
                 .map_err(|(variable, e)| StartError::Schedule(variable, e))?;
             scheduler_handle = Some(scheduler);

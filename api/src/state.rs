@@ -14,6 +14,9 @@ pub struct AppState {
     pub throttle: std::sync::Arc<crate::auth::throttle::LoginThrottle>,
     /// This instance's metrics (one registry per application, served at `/metrics`).
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
+    /// This process's lease holder: manual runs take the same period leases
+    /// as the scheduled ones.
+    pub lease: crate::leases::Lease,
 }
 
 /// The address a request came from, for throttling and logs.

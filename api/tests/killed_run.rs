@@ -76,8 +76,23 @@ async fn seed(url: &str, month: &str) -> Vec<i64> {
     vendors
 }
 
-/// The real server with the scheduler on: at start it catches up the previous
-/// month's run (no cron fires during the test: the monthly one is on the 5th).
+/// The month the restarted server catches up first: reaching back two months
+/// (`CATCH_UP_MONTHS=2`), the month before last is always due (its instant, the
+/// 5th of last month at 02:00, has passed) and is the oldest.
+fn month_before_last() -> String {
+    use chrono::Datelike;
+    let now = Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    let index = now.year() * 12 + now.month() as i32 - 1 - 2;
+    format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    )
+}
+
+/// The real server with the scheduler on, reaching back two months: at start
+/// it catches up the month before last first (no cron fires during the test:
+/// the monthly one is on the 5th at 02:00).
 fn server(url: &str, scratch: &std::path::Path, vendor_delay_ms: Option<u64>) -> Killer {
     let mut command = Command::new(env!("CARGO_BIN_EXE_govcloud"));
     command
@@ -85,6 +100,7 @@ fn server(url: &str, scratch: &std::path::Path, vendor_delay_ms: Option<u64>) ->
         .env("LISTEN_ADDR", "127.0.0.1:0")
         .env("SCHEDULER", "1")
         .env("JOB_LEASE_SECONDS", LEASE_SECONDS)
+        .env("CATCH_UP_MONTHS", "2")
         .env("MAIL_DIR", scratch.join("mail"))
         .env("RUST_LOG", "warn")
         .env_remove("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS")
@@ -155,7 +171,7 @@ async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
 #[tokio::test]
 async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_catches_up() {
     let (url, cleanup) = support::database("killed_run").await;
-    let month = api::scheduler::previous_month(Utc::now()).to_string();
+    let month = month_before_last();
     let vendors = seed(&url, &month).await;
     let scratch = std::env::temp_dir().join(format!("govcloud-killed-run-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();

@@ -21,6 +21,9 @@ pub struct Model {
     pub finished_at: Option<DateTimeUtc>,
     /// Fact rows the run loaded, over all its vendors.
     pub rows_read: i64,
+    /// What the reader should know although the run succeeded: a JSON array of sentences.
+    #[sea_orm(column_type = "Text")]
+    pub warnings: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -164,24 +164,60 @@ pub async fn year_with_counted(
     Ok((result, facts::row_count(&facts)))
 }
 
-/// The preview of a service year: monthly totals, for a blending scheme, are
-/// computed now from the facts for the months that have ended by `now`, when the
-/// vendor's contract covers the year.
+/// The latest published monthly total of each month of the service year in
+/// which the vendor is in service (today: every month of a contracted year),
+/// for a blending scheme; empty for a scheme that does not blend. The annual
+/// run and the annual preview both blend these, so they agree.
+pub async fn published_monthly_totals(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+) -> AppResult<Vec<(Month, Decimal)>> {
+    let (service_year, contract) = service_year(conn, subject, start_year).await?;
+    if subject.scheme.blend.is_none() || contract.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut totals = Vec::new();
+    for month in service_year.months() {
+        if let Some(r) = crate::runs::latest_published(
+            conn,
+            subject.region.id,
+            subject.vendor_id,
+            crate::runs::MONTHLY,
+            &month.to_string(),
+        )
+        .await?
+        {
+            totals.push((month, crate::runs::exact_total(&r)?));
+        }
+    }
+    Ok(totals)
+}
+
+/// The preview of a service year, blending the published monthly results as
+/// the annual run does (the result names the months without one). A vendor
+/// without a contract for the year is not assessed in it: an error says so.
 pub async fn year(
     conn: &impl ConnectionTrait,
     subject: &Subject,
     start_year: i32,
-    now: DateTime<Utc>,
 ) -> AppResult<AnnualResult> {
-    let (service_year, contract) = service_year(conn, subject, start_year).await?;
-    let mut monthly = Vec::new();
-    if subject.scheme.blend.is_some() && contract.is_some() {
-        for m in service_year
-            .months()
-            .filter(|m| Period::Month(*m).end() <= now)
-        {
-            monthly.push((m, month(conn, subject, m).await?.total));
-        }
+    let (_, contract) = service_year(conn, subject, start_year).await?;
+    if contract.is_none() {
+        return Err(AppError::bad(
+            "vendorId",
+            format!(
+                "该云服务商在{}没有服务年度 {start_year} 的合同，不参加该年度考核",
+                subject.region.name
+            ),
+        ));
     }
+    let monthly = published_monthly_totals(conn, subject, start_year).await?;
     year_with(conn, subject, start_year, &monthly).await
+}
+
+/// A preview of a period that has not ended at `now` is provisional: facts may
+/// still come in.
+pub fn provisional(period: Period, now: DateTime<Utc>) -> bool {
+    period.end() > now
 }

@@ -92,6 +92,8 @@ pub struct Scorecard {
     pub passed: bool,
     pub indicators: Vec<IndicatorScore>,
     pub warnings: Vec<String>,
+    /// A preview of a period that has not ended: facts may still change it.
+    pub provisional: bool,
 }
 
 impl From<&ScoreCard> for Scorecard {
@@ -109,6 +111,7 @@ impl From<&ScoreCard> for Scorecard {
             passed: c.passed,
             indicators: c.indicators.iter().map(IndicatorScore::from).collect(),
             warnings: c.warnings.clone(),
+            provisional: false,
         }
     }
 }
@@ -147,6 +150,8 @@ pub struct AnnualScore {
     pub total: Decimal,
     pub penalty: Penalty,
     pub warnings: Vec<String>,
+    /// A preview of a service year that has not ended: months may still come in.
+    pub provisional: bool,
 }
 
 impl From<&AnnualResult> for AnnualScore {
@@ -187,6 +192,7 @@ impl From<&AnnualResult> for AnnualScore {
                 amount: r.penalty.amount,
             },
             warnings: r.warnings.clone(),
+            provisional: false,
         }
     }
 }
@@ -227,17 +233,20 @@ impl AssessmentQuery {
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
-            assessment::month(&state.db, &subject, month)
-                .await
-                .map(|c| Scorecard::from(&c))
+            let card = assessment::month(&state.db, &subject, month).await?;
+            Ok(Scorecard {
+                provisional: assessment::provisional(card.period, Utc::now()),
+                ..Scorecard::from(&card)
+            })
         }
         .await
         .gql()
     }
 
     /// A vendor's result for a service year (named by the calendar year it starts
-    /// in): the annual scorecard, the monthly results blended in (months ended so
-    /// far), the total, the penalty tier and amount. Nothing is stored.
+    /// in): the annual scorecard, the published monthly results blended in (as
+    /// the annual run blends them; `monthsWithoutResult` names the others), the
+    /// total, the penalty tier and amount. Nothing is stored.
     async fn preview_annual_score(
         &self,
         ctx: &Context<'_>,
@@ -257,9 +266,14 @@ impl AssessmentQuery {
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
-            assessment::year(&state.db, &subject, service_year, Utc::now())
-                .await
-                .map(|r| AnnualScore::from(&r))
+            let result = assessment::year(&state.db, &subject, service_year).await?;
+            Ok(AnnualScore {
+                provisional: assessment::provisional(
+                    engine::Period::ServiceYear(result.service_year),
+                    Utc::now(),
+                ),
+                ..AnnualScore::from(&result)
+            })
         }
         .await
         .gql()

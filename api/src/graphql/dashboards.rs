@@ -28,6 +28,7 @@ use crate::access::{self, Policy, Scope};
 use crate::auth::{Actor, Role};
 use crate::crud;
 use crate::error::{AppError, AppResult, GqlResult};
+use crate::notices;
 use crate::period::{Period, local};
 use crate::runs::{ANNUAL, MONTHLY};
 
@@ -594,7 +595,7 @@ impl DashboardQuery {
                 .column(C::VendorId)
                 .column_as(C::Id.count(), "open")
                 .column_as(overdue, "overdue")
-                .filter(C::Status.ne("ACCEPTED"));
+                .filter(C::Status.is_not_in([notices::ACCEPTED, notices::SUPERSEDED]));
             if let Some(r) = region {
                 query = query.filter(C::RegionId.eq(r));
             }

@@ -33,7 +33,8 @@ pub struct Notice {
     pub result_id: Option<ID>,
     pub risk_id: Option<ID>,
     pub deadline: NaiveDate,
-    /// ISSUED, ACKNOWLEDGED, SUBMITTED, ACCEPTED or REOPENED.
+    /// ISSUED, ACKNOWLEDGED, SUBMITTED, ACCEPTED, REOPENED, or SUPERSEDED (closed:
+    /// a newer published result no longer supports it).
     pub status: String,
     /// Past its deadline and not accepted.
     pub overdue: bool,

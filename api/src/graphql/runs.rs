@@ -18,7 +18,7 @@ use crate::crud::{self, Resource, TimeColumn};
 use crate::error::{AppError, AppResult, GqlResult};
 use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY};
 use crate::period::local;
-use crate::runs::{self, Trigger};
+use crate::runs::{self, Target};
 
 const RUN_POLICY: Policy = Policy {
     everyone_reads: false,
@@ -27,9 +27,35 @@ const RUN_POLICY: Policy = Policy {
     agency: AgencyAccess::None,
 };
 
-resource!(AssessmentRuns => assessment_run, name: "AssessmentRun", policy: RUN_POLICY,
-    region: Some(entities::assessment_run::Column::RegionId), vendor: None, agency: None, time: TimeColumn::None,
-    scope: |m| Scope { region: Some(m.region_id), vendor: None, agency: None });
+/// Runs: listed newest first, filtered by their period.
+pub struct AssessmentRuns;
+
+impl Resource for AssessmentRuns {
+    type Entity = entities::assessment_run::Entity;
+    type Model = entities::assessment_run::Model;
+    type ActiveModel = entities::assessment_run::ActiveModel;
+    type Column = entities::assessment_run::Column;
+    const NAME: &'static str = "AssessmentRun";
+    const POLICY: Policy = RUN_POLICY;
+    const ID: Self::Column = entities::assessment_run::Column::Id;
+    const REGION: Option<Self::Column> = Some(entities::assessment_run::Column::RegionId);
+    const VENDOR: Option<Self::Column> = None;
+    const AGENCY: Option<Self::Column> = None;
+    const TIME: TimeColumn<Self::Column> =
+        TimeColumn::PeriodText(entities::assessment_run::Column::Period);
+    const NEWEST_FIRST: bool = true;
+
+    fn id(m: &Self::Model) -> i64 {
+        m.id
+    }
+    fn scope(m: &Self::Model) -> Scope {
+        Scope {
+            region: Some(m.region_id),
+            vendor: None,
+            agency: None,
+        }
+    }
+}
 
 /// Results: like facts, but a vendor sees only published ones.
 pub struct AssessmentResults;
@@ -45,7 +71,9 @@ impl Resource for AssessmentResults {
     const REGION: Option<Self::Column> = Some(entities::assessment_result::Column::RegionId);
     const VENDOR: Option<Self::Column> = Some(entities::assessment_result::Column::VendorId);
     const AGENCY: Option<Self::Column> = None;
-    const TIME: TimeColumn<Self::Column> = TimeColumn::None;
+    const TIME: TimeColumn<Self::Column> =
+        TimeColumn::PeriodText(entities::assessment_result::Column::Period);
+    const NEWEST_FIRST: bool = true;
 
     fn id(m: &Self::Model) -> i64 {
         m.id
@@ -63,6 +91,21 @@ impl Resource for AssessmentResults {
                 query.filter(entities::assessment_result::Column::Published.eq(true))
             }
             _ => query,
+        }
+    }
+    /// The latest revision of each region, vendor, kind and period. A vendor
+    /// sees one revision of a period at most already: the published one.
+    fn current(actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
+        match actor.role {
+            Role::Vendor { .. } => query,
+            _ => query.filter(sea_orm::sea_query::Expr::cust(
+                "NOT EXISTS (SELECT 1 FROM assessment_results AS newer \
+                 WHERE newer.region_id = assessment_results.region_id \
+                 AND newer.vendor_id = assessment_results.vendor_id \
+                 AND newer.kind = assessment_results.kind \
+                 AND newer.period = assessment_results.period \
+                 AND newer.revision > assessment_results.revision)",
+            )),
         }
     }
 }
@@ -88,6 +131,8 @@ pub struct AssessmentRun {
     pub finished_at: Option<DateTime<FixedOffset>>,
     /// Fact rows the run read, over all its vendors (0 until it succeeds).
     pub rows_read: i64,
+    /// What to know although the run succeeded (e.g. no contracted vendor).
+    pub warnings: Vec<String>,
 }
 
 impl From<entities::assessment_run::Model> for AssessmentRun {
@@ -106,6 +151,7 @@ impl From<entities::assessment_run::Model> for AssessmentRun {
             started_at: local(m.started_at),
             finished_at: m.finished_at.map(local),
             rows_read: m.rows_read,
+            warnings: serde_json::from_str(&m.warnings).unwrap_or_default(),
         }
     }
 }
@@ -257,6 +303,7 @@ pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
         passed: card["passed"].as_bool().unwrap_or_default(),
         indicators: indicators.collect(),
         warnings: strings(&card["warnings"]),
+        provisional: false,
     }
 }
 
@@ -305,13 +352,36 @@ fn may_run(actor: &Actor, region_id: i64) -> AppResult<()> {
     }
 }
 
+/// A run started by the caller, who must supervise the region.
+async fn run(
+    ctx: &Context<'_>,
+    region_id: i64,
+    target: Target,
+    job: &'static str,
+) -> AppResult<AssessmentRun> {
+    let (state, actor) = crud::env(ctx)?;
+    may_run(actor, region_id)?;
+    let audit = Audit::new(ctx, actor);
+    let run = runs::run_manual(
+        &state.db,
+        &state.lease,
+        region_id,
+        target,
+        actor.user_id,
+        &audit,
+    );
+    state.metrics.job(job, run).await.map(AssessmentRun::from)
+}
+
 #[derive(Default)]
 pub struct RunMutation;
 
 #[Object]
 impl RunMutation {
     /// Assesses every contracted vendor of the region for the month; the results
-    /// are stored as a new revision, as drafts.
+    /// are stored as a new revision, as drafts. Only a month that has ended can
+    /// be run (the error says from when), and one run of a period at a time
+    /// (`CONFLICT` while another is under way).
     async fn run_monthly_assessment(
         &self,
         ctx: &Context<'_>,
@@ -319,32 +389,16 @@ impl RunMutation {
         period: String,
     ) -> async_graphql::Result<AssessmentRun> {
         async {
-            let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
-            may_run(actor, region_id)?;
-            let month = month_of(&period)?;
-            let audit = Audit::new(ctx, actor);
-            let run = runs::run_monthly(
-                &state.db,
-                region_id,
-                month,
-                Trigger::Manual {
-                    user_id: actor.user_id,
-                },
-                Some(&audit),
-            );
-            state
-                .metrics
-                .job(JOB_MONTHLY, run)
-                .await
-                .map(AssessmentRun::from)
+            let target = Target::Month(month_of(&period)?);
+            run(ctx, region_id, target, JOB_MONTHLY).await
         }
         .await
         .gql()
     }
 
     /// Assesses the service year starting in `serviceYear`, blending the
-    /// published monthly results.
+    /// published monthly results; only once the year has ended.
     async fn run_annual_assessment(
         &self,
         ctx: &Context<'_>,
@@ -352,27 +406,11 @@ impl RunMutation {
         service_year: i32,
     ) -> async_graphql::Result<AssessmentRun> {
         async {
-            let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
-            may_run(actor, region_id)?;
-            if !(2000..=2100).contains(&service_year) {
+            if !(runs::FIRST_YEAR..=2100).contains(&service_year) {
                 return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
             }
-            let audit = Audit::new(ctx, actor);
-            let run = runs::run_annual(
-                &state.db,
-                region_id,
-                service_year,
-                Trigger::Manual {
-                    user_id: actor.user_id,
-                },
-                Some(&audit),
-            );
-            state
-                .metrics
-                .job(JOB_ANNUAL, run)
-                .await
-                .map(AssessmentRun::from)
+            run(ctx, region_id, Target::Year(service_year), JOB_ANNUAL).await
         }
         .await
         .gql()

@@ -129,6 +129,40 @@ fn body(notice: &NoticeMail, opening: &str) -> String {
     )
 }
 
+/// The facts of the mail that withdraws a superseded notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupersededMail {
+    pub vendor_name: String,
+    pub region_name: String,
+    /// The assessment period, `2025-03` or `2025`.
+    pub period: String,
+    /// Why the notice no longer holds, one sentence.
+    pub why: String,
+    pub notice_id: i64,
+}
+
+/// The subject and body of the mail that withdraws a notice.
+pub fn render_superseded(mail: &SupersededMail) -> (String, String) {
+    let subject = format!(
+        "【整改通知撤销】{}：{} {} 整改通知（编号 {}）已撤销",
+        mail.region_name, mail.vendor_name, mail.period, mail.notice_id
+    );
+    let body = format!(
+        "{vendor}：\n\n\
+         {region}政务云服务{period}考核结果已更新：{why}。\n\
+         原整改通知（通知编号：{id}）所依据的考核结果不再成立，该通知已撤销，无需再按其整改。\n\n\
+         特此通知。\n\n\
+         {region}政务云监管平台\n\
+         （本邮件由系统自动发送，请勿直接回复。）\n",
+        vendor = mail.vendor_name,
+        region = mail.region_name,
+        period = period_text(&mail.period),
+        why = mail.why,
+        id = mail.notice_id,
+    );
+    (subject, body)
+}
+
 /// `2025-04-30` → `2025年4月30日`.
 pub fn chinese_date(date: NaiveDate) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())

@@ -111,7 +111,8 @@ async fn a_month_of_facts_scores_as_the_spec_says_with_every_deduction_explained
     app.finish().await;
 }
 
-/// Service year 2025 for V1 in R1, previewed in November 2026 (all months ended):
+/// Service year 2025 for V1 in R1, previewed once every month of it has been
+/// run and published (the preview blends the published months, as the run):
 /// - monthly totals: January and February 100; March 88.37598566 (above); April to
 ///   December 99 each (the unrectified delivery costs A4 1 point again every month).
 ///   Mean = (200 + 88.37598566 + 9 × 99) / 12 = 1179.37598566 / 12 = 98.2813321...
@@ -124,6 +125,22 @@ async fn a_month_of_facts_scores_as_the_spec_says_with_every_deduction_explained
 async fn a_year_blends_80_20_and_finds_its_penalty_tier() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
+    for month in 1..=12 {
+        let run = app
+            .must(
+                &w.supervisor,
+                "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) { id } }",
+                json!({"r": w.one.region, "p": format!("2025-{month:02}")}),
+            )
+            .await["runMonthlyAssessment"]["id"]
+            .clone();
+        app.must(
+            &w.supervisor,
+            "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
+            json!({"id": run}),
+        )
+        .await;
+    }
     let vars = json!({"v": w.one.vendor, "r": w.one.region, "y": 2025});
     let year = app.must(&w.supervisor, ANNUAL, vars).await["previewAnnualScore"].clone();
     assert_eq!(year["monthlyTotals"].as_array().unwrap().len(), 12);
