@@ -54,6 +54,9 @@ pub struct Config {
     /// Cron expressions (Asia/Shanghai) of the scheduled runs; `None`: no
     /// scheduled jobs in this process (`SCHEDULER=0`).
     pub schedule: Option<crate::scheduler::Schedule>,
+    /// How long a run's lease lasts (`JOB_LEASE_SECONDS`), renewed while it
+    /// runs: manual runs take leases too, also where no scheduled job runs.
+    pub lease: std::time::Duration,
     pub http: HttpConfig,
 }
 
@@ -224,7 +227,6 @@ impl Config {
                     monthly_cron: get("MONTHLY_CRON").unwrap_or(default.monthly_cron),
                     annual_cron: get("ANNUAL_CRON").unwrap_or(default.annual_cron),
                     risk_cron: get("RISK_CHECK_CRON").unwrap_or(default.risk_cron),
-                    lease: std::time::Duration::from_secs(lease_seconds),
                     catch_up_months,
                 };
                 schedule
@@ -301,17 +303,9 @@ impl Config {
             demo_data,
             mail,
             schedule,
+            lease: std::time::Duration::from_secs(lease_seconds),
             http,
         })
-    }
-
-    /// How long a run's lease lasts (`JOB_LEASE_SECONDS`): manual runs take
-    /// leases too, also in a process that runs no scheduled jobs.
-    pub fn lease(&self) -> std::time::Duration {
-        self.schedule.as_ref().map_or(
-            std::time::Duration::from_secs(crate::scheduler::DEFAULT_LEASE_SECONDS),
-            |s| s.lease,
-        )
     }
 
     /// The directory an SQLite URL points into, so it can be created before connecting.

@@ -59,8 +59,6 @@ pub struct Schedule {
     pub monthly_cron: String,
     pub annual_cron: String,
     pub risk_cron: String,
-    /// The lifetime of a job's lease, renewed while the job runs.
-    pub lease: std::time::Duration,
     /// How many months before the current one a round looks for missed periods.
     pub catch_up_months: u32,
 }
@@ -72,7 +70,6 @@ impl Default for Schedule {
             // The 20th: after the supervisors have published December.
             annual_cron: "0 0 3 20 * *".to_owned(),
             risk_cron: "0 30 1 * * *".to_owned(),
-            lease: std::time::Duration::from_secs(DEFAULT_LEASE_SECONDS),
             catch_up_months: DEFAULT_CATCH_UP_MONTHS,
         }
     }
@@ -579,7 +576,7 @@ pub async fn run_due_once(config: &crate::config::Config, args: &[String]) -> Re
         .await
         .map_err(|e| format!("database: {e}"))?;
     let schedule = config.schedule.clone().unwrap_or_default();
-    let lease = Lease::for_this_process(schedule.lease);
+    let lease = Lease::for_this_process(config.lease);
     let monthly = monthly_due(&db, &schedule, now, Trigger::Schedule, &lease)
         .await
         .map_err(|e| e.to_string())?;

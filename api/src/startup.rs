@@ -86,7 +86,7 @@ impl Application {
             );
             random_secret()
         });
-        let lease = crate::leases::Lease::for_this_process(config.lease());
+        let lease = crate::leases::Lease::for_this_process(config.lease);
         let state = AppState {
             db,
             keys: TokenKeys::new(&secret, config.token_ttl_minutes),

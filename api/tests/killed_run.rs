@@ -94,11 +94,23 @@ fn month_before_last() -> String {
 /// it catches up the month before last first (no cron fires during the test:
 /// the monthly one is on the 5th at 02:00).
 fn server(url: &str, scratch: &std::path::Path, vendor_delay_ms: Option<u64>) -> Killer {
+    server_on(url, scratch, vendor_delay_ms, "1", 0)
+}
+
+/// The real server; `scheduler` is `SCHEDULER`, `port` 0 for any.
+fn server_on(
+    url: &str,
+    scratch: &std::path::Path,
+    vendor_delay_ms: Option<u64>,
+    scheduler: &str,
+    port: u16,
+) -> Killer {
     let mut command = Command::new(env!("CARGO_BIN_EXE_govcloud"));
     command
         .env("DATABASE_URL", url)
-        .env("LISTEN_ADDR", "127.0.0.1:0")
-        .env("SCHEDULER", "1")
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("SCHEDULER", scheduler)
+        .env("ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("JOB_LEASE_SECONDS", LEASE_SECONDS)
         .env("CATCH_UP_MONTHS", "2")
         .env("MAIL_DIR", scratch.join("mail"))
@@ -115,6 +127,54 @@ fn server(url: &str, scratch: &std::path::Path, vendor_delay_ms: Option<u64>) ->
         command.env("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS", ms.to_string());
     }
     Killer(command.spawn().expect("the server starts"))
+}
+
+const ADMIN_PASSWORD: &str = "Admin-pass-2026";
+
+/// A free port on loopback (taken back by the server a moment later).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A GraphQL request to the server on `port`, once it answers.
+async fn gql(port: u16, token: Option<&str>, query: &str) -> serde_json::Value {
+    let client = reqwest::Client::new();
+    let healthz = format!("http://127.0.0.1:{port}/healthz");
+    wait_for("the server", Duration::from_secs(30), || async {
+        client
+            .get(&healthz)
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+    })
+    .await;
+    let mut request = client
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .json(&serde_json::json!({ "query": query }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+async fn admin_token(port: u16) -> String {
+    let answer = gql(
+        port,
+        None,
+        &format!(
+            "mutation {{ login(username: \"admin\", password: \"{ADMIN_PASSWORD}\") {{ token }} }}"
+        ),
+    )
+    .await;
+    answer["data"]["login"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Kills the server however the test ends.
@@ -237,6 +297,79 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
     // The lease is 2 s, the catch-up looks again 1 s after it could expire,
     // and three vendors take well under a second: far less than 15 s.
     assert!(took < Duration::from_secs(15), "caught up after {took:?}");
+
+    drop(db);
+    let _ = std::fs::remove_dir_all(&scratch);
+    support::drop_database(cleanup).await;
+}
+
+/// A supervisor's run cut off by a killed server is closed as abandoned by the
+/// next run of its period, which takes the same lease (2 s here), and it kept
+/// the audit entry written when it started.
+#[tokio::test]
+async fn a_manual_run_cut_off_by_a_killed_server_is_abandoned_and_audited() {
+    let (url, cleanup) = support::database("killed_manual_run").await;
+    let month = month_before_last();
+    seed(&url, &month).await;
+    let scratch =
+        std::env::temp_dir().join(format!("govcloud-killed-manual-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let db = Database::connect(&url).await.unwrap();
+    let run = format!(
+        "mutation {{ runMonthlyAssessment(regionId: \"1\", period: \"{month}\") {{ id status }} }}"
+    );
+
+    // First life, no scheduler: the administrator's run works slowly and the
+    // server is killed in the middle of it.
+    let port = free_port();
+    let mut first = server_on(&url, &scratch, Some(VENDOR_DELAY_MS), "0", port);
+    let token = admin_token(port).await;
+    let request = {
+        let (token, run) = (token.clone(), run.clone());
+        tokio::spawn(async move { gql(port, Some(&token), &run).await })
+    };
+    let killed = wait_for("the manual run", Duration::from_secs(30), || async {
+        runs(&db, &month).await.into_iter().next()
+    })
+    .await;
+    assert_eq!(
+        (killed.trigger.as_str(), killed.status.as_str()),
+        ("MANUAL", "RUNNING")
+    );
+    tokio::time::sleep(Duration::from_millis(VENDOR_DELAY_MS * 3 / 2)).await;
+    first.kill();
+    request.abort();
+
+    let entries = entities::audit_entry::Entity::find()
+        .filter(entities::audit_entry::Column::Operation.eq("runMonthlyAssessment"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].target_id, Some(killed.id));
+    assert_eq!(
+        entries[0].after.as_ref().unwrap()["status"],
+        "RUNNING",
+        "written when the run started"
+    );
+
+    // Second life: once the dead lease has expired, the next run of the month
+    // closes the cut-off one and runs.
+    let port = free_port();
+    let _second = server_on(&url, &scratch, None, "0", port);
+    let token = admin_token(port).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let answer = gql(port, Some(&token), &run).await;
+    assert_eq!(
+        answer["data"]["runMonthlyAssessment"]["status"], "SUCCEEDED",
+        "{answer}"
+    );
+    let all = runs(&db, &month).await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].id, killed.id);
+    assert_eq!(all[0].status, "FAILED");
+    assert_eq!(all[0].error.as_deref(), Some(api::runs::ABANDONED));
+    assert_eq!(results_of(&db, killed.id).await.len(), 0);
 
     drop(db);
     let _ = std::fs::remove_dir_all(&scratch);
