@@ -20,6 +20,12 @@ pub(crate) fn shown(d: Decimal) -> Decimal {
     engine::two_dp(d)
 }
 
+/// The exact value of an `…Exact` field, without trailing zeros, so both
+/// databases give the same text ("55286.4", "85.500788528", "92").
+pub(crate) fn unrounded(d: Decimal) -> Decimal {
+    d.normalize()
+}
+
 #[derive(SimpleObject)]
 pub struct FactLink {
     /// e.g. `work_order`, `fault`: the fact's kind, as in the list of its type.
@@ -52,7 +58,7 @@ impl ScoreDeduction {
     pub(crate) fn new(points: Decimal, reason: String, facts: Vec<FactLink>) -> Self {
         Self {
             points: shown(points),
-            points_exact: points,
+            points_exact: unrounded(points),
             reason,
             facts,
         }
@@ -111,11 +117,11 @@ impl IndicatorScore {
             name_en,
             weight: shown(n.weight),
             score: shown(n.score),
-            score_exact: n.score,
+            score_exact: unrounded(n.score),
             deducted: shown(n.deducted),
-            deducted_exact: n.deducted,
+            deducted_exact: unrounded(n.deducted),
             capped: shown(n.capped),
-            capped_exact: n.capped,
+            capped_exact: unrounded(n.capped),
             deductions,
             warnings,
         }
@@ -167,7 +173,7 @@ impl From<&ScoreCard> for Scorecard {
             scheme_version: c.scheme_version,
             period,
             total: shown(c.total),
-            total_exact: c.total,
+            total_exact: unrounded(c.total),
             pass_mark: shown(c.pass_mark),
             passed: c.passed,
             indicators: c.indicators.iter().map(IndicatorScore::from).collect(),
@@ -188,7 +194,7 @@ impl MonthTotal {
         Self {
             period,
             total: shown(total),
-            total_exact: total,
+            total_exact: unrounded(total),
         }
     }
 }
@@ -222,11 +228,11 @@ impl Penalty {
         Self {
             tier_below: tier_below.map(shown),
             rate: engine::percent_text(rate),
-            rate_exact: rate,
+            rate_exact: unrounded(rate),
             settlement_amount: settlement_amount.map(shown),
-            settlement_amount_exact: settlement_amount,
+            settlement_amount_exact: settlement_amount.map(unrounded),
             amount: amount.map(shown),
-            amount_exact: settlement_amount.map(|s| s * rate),
+            amount_exact: settlement_amount.map(|s| unrounded(s * rate)),
         }
     }
 }
@@ -284,13 +290,13 @@ impl From<&AnnualResult> for AnnualScore {
                 })
                 .unwrap_or_default(),
             monthly_mean: blend.map(|b| shown(b.monthly_mean)),
-            monthly_mean_exact: blend.map(|b| b.monthly_mean),
+            monthly_mean_exact: blend.map(|b| unrounded(b.monthly_mean)),
             monthly_part: monthly_part.map(shown),
-            monthly_part_exact: monthly_part,
+            monthly_part_exact: monthly_part.map(unrounded),
             annual_part: annual_part.map(shown),
-            annual_part_exact: annual_part,
+            annual_part_exact: annual_part.map(unrounded),
             total: shown(r.total),
-            total_exact: r.total,
+            total_exact: unrounded(r.total),
             penalty: Penalty::new(
                 r.penalty.tier.as_ref().map(|t| t.below),
                 r.penalty.rate,

@@ -20,7 +20,7 @@ use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 
-use super::assessment::{Penalty, Scorecard};
+use super::assessment::{Penalty, Scorecard, unrounded};
 use super::nested::id;
 use super::runs::scorecard_of;
 use super::vendors::Vendor;
@@ -326,15 +326,15 @@ impl AnnualStanding {
             published: r.published,
             passed: r.passed,
             total: two_dp(total),
-            total_exact: total,
+            total_exact: unrounded(total),
             monthly_mean: monthly_mean.map(two_dp),
-            monthly_mean_exact: monthly_mean,
+            monthly_mean_exact: monthly_mean.map(unrounded),
             monthly_part: monthly_part.map(two_dp),
-            monthly_part_exact: monthly_part,
+            monthly_part_exact: monthly_part.map(unrounded),
             annual_total: two_dp(annual_total),
-            annual_total_exact: annual_total,
+            annual_total_exact: unrounded(annual_total),
             annual_part: annual_part.map(two_dp),
-            annual_part_exact: annual_part,
+            annual_part_exact: annual_part.map(unrounded),
             months_without_result: blend["months_without_result"]
                 .as_array()
                 .into_iter()
@@ -405,7 +405,7 @@ impl DashboardQuery {
                     result_id: id(r.id),
                     revision: r.revision,
                     total: two_dp(total),
-                    total_exact: total,
+                    total_exact: unrounded(total),
                     passed: r.passed,
                     published: r.published,
                     document: doc,
@@ -478,7 +478,7 @@ impl DashboardQuery {
                     Ok(TrendPoint {
                         period,
                         total: Some(two_dp(total)),
-                        total_exact: Some(total),
+                        total_exact: Some(unrounded(total)),
                         passed: Some(r.passed),
                         published: Some(r.published),
                         revision: Some(r.revision),
@@ -533,7 +533,7 @@ impl DashboardQuery {
                         vendor: vendor_of(&names, vendor_id)?,
                         responses: i32::try_from(responses).map_err(AppError::internal)?,
                         percent: two_dp(percent),
-                        percent_exact: percent,
+                        percent_exact: unrounded(percent),
                     })
                 })
                 .collect::<AppResult<Vec<_>>>()

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use serde_json::Value;
 
 use super::assessment::{
-    FactLink, IndicatorNumbers, IndicatorScore, ScoreDeduction, Scorecard, shown,
+    FactLink, IndicatorNumbers, IndicatorScore, ScoreDeduction, Scorecard, shown, unrounded,
 };
 use super::nested::{self, id};
 use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
@@ -178,7 +178,7 @@ impl From<entities::assessment_result::Model> for AssessmentResult {
             period: m.period,
             revision: m.revision,
             total: jobs::engine::two_dp(exact_total),
-            total_exact: exact_total,
+            total_exact: unrounded(exact_total),
             passed: m.passed,
             published: m.published,
             published_at: m.published_at.map(local),
@@ -264,7 +264,7 @@ pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
         scheme_version: card["scheme_version"].as_u64().unwrap_or_default() as u32,
         period: period_text(&card["period"]),
         total: shown(dec(&card["total"])),
-        total_exact: dec(&card["total"]),
+        total_exact: unrounded(dec(&card["total"])),
         pass_mark: shown(dec(&card["pass_mark"])),
         passed: card["passed"].as_bool().unwrap_or_default(),
         indicators: indicators.collect(),

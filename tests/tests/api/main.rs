@@ -18,4 +18,5 @@ mod refusals;
 mod schedule;
 mod schema;
 mod statements;
+mod words;
 mod world;
