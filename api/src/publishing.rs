@@ -13,7 +13,7 @@
 //! once, publishes it once: each result is claimed by one conditional update.
 
 use chrono::{DateTime, Utc};
-use jobs::engine::Month;
+use jobs::engine::{Month, percent_text, points_text};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -269,9 +269,7 @@ async fn earlier_notices(
 }
 
 fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Finding>) -> String {
-    let total = runs::exact_total(r)
-        .map(|t| jobs::engine::round_half_up_2dp(t).to_string())
-        .unwrap_or_default();
+    let total = runs::exact_total(r).map(points_text).unwrap_or_default();
     match now {
         None => format!(
             "{} 考核结果已更新为第 {} 版，得分 {total}，已达到要求",
@@ -293,23 +291,23 @@ async fn issue(
 ) -> AppResult<i64> {
     let document: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
     let total = runs::exact_total(r)?;
-    let shown = jobs::engine::round_half_up_2dp(total);
+    let shown = points_text(total);
     let (reason, basis) = if kind == notices::ANNUAL_PENALTY {
         (
             format!(
-                "{} 服务年度考核得分 {shown}，按结算金额扣减 {}（{} 元）",
+                "{} 服务年度考核得分 {shown} 分，按结算金额扣减 {}（{} 元）",
                 r.period,
-                document["penalty"]["rate"].as_str().unwrap_or(""),
-                document["penalty"]["amount"].as_str().unwrap_or("—")
+                decimal(&document["penalty"]["rate"]).map_or_else(String::new, percent_text),
+                number_text(&document["penalty"]["amount"]).unwrap_or_else(|| "—".into())
             ),
             deduction_lines(&document["annual"]),
         )
     } else {
         (
             format!(
-                "{} 月度考核得分 {shown}，低于合格线 {}",
+                "{} 月度考核得分 {shown} 分，低于合格线 {} 分",
                 r.period,
-                document["pass_mark"].as_str().unwrap_or("90")
+                number_text(&document["pass_mark"]).unwrap_or_else(|| "90.00".into())
             ),
             deduction_lines(&document),
         )
@@ -329,20 +327,32 @@ async fn issue(
     Ok(notices::issue(txn, new, now).await?.id)
 }
 
-/// "A1 −0.5: work order 17 completed …", one line per deduction of a scorecard.
+/// "A1 服务交付及时率 扣 0.50 分：工单「…」（2025-09-30 10:00 审批）…", one line
+/// per deduction of a scorecard, points to two decimals.
 fn deduction_lines(card: &Value) -> Vec<String> {
     let mut lines = Vec::new();
     for indicator in card["indicators"].as_array().into_iter().flatten() {
         for d in indicator["deductions"].as_array().into_iter().flatten() {
             lines.push(format!(
-                "{} −{}：{}",
+                "{} {} 扣 {} 分：{}",
                 indicator["code"].as_str().unwrap_or("?"),
-                d["points"].as_str().unwrap_or("?"),
+                indicator["name"]["zh"].as_str().unwrap_or(""),
+                number_text(&d["points"]).unwrap_or_else(|| "?".into()),
                 d["reason"].as_str().unwrap_or("")
             ));
         }
     }
     lines
+}
+
+/// A decimal of a stored document (the engine writes them as strings), exact.
+fn decimal(v: &Value) -> Option<rust_decimal::Decimal> {
+    v.as_str()?.parse().ok()
+}
+
+/// A score, points or an amount of a stored document as users read it: "0.49".
+fn number_text(v: &Value) -> Option<String> {
+    decimal(v).map(points_text)
 }
 
 async fn record_breach_if_three_failed(

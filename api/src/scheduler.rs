@@ -440,8 +440,10 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRe
             kind: notices::SECURITY_RISK_OVERDUE,
             period: None,
             reason: format!(
-                "安全风险（编号 {}）整改期限 {} 已过，尚未整改",
-                risk.id, risk.deadline
+                "安全风险{}（{} 发现）整改期限 {} 已过，尚未整改",
+                jobs::engine::title_text(&risk.description),
+                jobs::engine::local_time_text(risk.found_at),
+                risk.deadline
             ),
             basis: vec![risk.description.clone()],
             result_id: None,

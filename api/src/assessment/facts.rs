@@ -86,6 +86,7 @@ async fn work_orders(
         .into_iter()
         .map(|r| f::WorkOrder {
             id: r.id,
+            title: r.title,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             approved_at: r.approved_at,
@@ -115,6 +116,7 @@ async fn unticketed_deliveries(
         .into_iter()
         .map(|r| f::UnticketedDelivery {
             id: r.id,
+            title: r.description,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             occurred_at: r.occurred_at,
@@ -139,6 +141,7 @@ async fn service_tasks(
         .into_iter()
         .map(|r| f::ServiceTask {
             id: r.id,
+            title: r.title,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             planned_at: r.planned_at,
@@ -195,6 +198,7 @@ async fn complaints(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f:
         .into_iter()
         .map(|r| f::Complaint {
             id: r.id,
+            title: r.description,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             received_at: r.received_at,
@@ -227,6 +231,7 @@ async fn outages(
         .into_iter()
         .map(|r| f::Outage {
             id: r.id,
+            title: r.description,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             service: r.service,
@@ -252,6 +257,7 @@ async fn faults(
         .into_iter()
         .map(|r| f::Fault {
             id: r.id,
+            title: r.title,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             // A supervisor's override wins over the graded level.
@@ -280,6 +286,7 @@ async fn changes(
         .into_iter()
         .map(|r| f::Change {
             id: r.id,
+            title: r.title,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             submitted_at: r.submitted_at,
@@ -313,6 +320,7 @@ async fn violations(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f:
         .into_iter()
         .map(|r| f::Violation {
             id: r.id,
+            title: r.description,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             occurred_at: r.occurred_at,
@@ -332,6 +340,7 @@ async fn trainings(conn: &impl ConnectionTrait, w: &Window) -> AppResult<Vec<f::
         .into_iter()
         .map(|r| f::Training {
             id: r.id,
+            title: r.title,
             held_at: r.held_at,
             attendees: r.attendees.max(0) as u32,
             evidence: serde_json::from_value(r.evidence).unwrap_or_default(),
@@ -358,6 +367,7 @@ async fn security_risks(
         .into_iter()
         .map(|r| f::SecurityRisk {
             id: r.id,
+            title: r.description,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             found_at: r.found_at,
@@ -382,6 +392,7 @@ async fn security_accidents(
         .into_iter()
         .map(|r| f::SecurityAccident {
             id: r.id,
+            title: r.description,
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             occurred_at: r.occurred_at,

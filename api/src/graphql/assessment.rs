@@ -1,6 +1,9 @@
 //! Scores as the API shows them: every indicator with its weight, score and
-//! each deduction with its points, reason and the facts behind it. Scores are
-//! shown rounded half-up to 2 decimals (the engine keeps them exact).
+//! each deduction with its points, reason and the facts behind it. Scores,
+//! points and amounts are shown rounded half-up to exactly 2 decimals ("82.00");
+//! the engine keeps them exact, and each has an `…Exact` field beside it with
+//! the unrounded value, for programs that add them up. Rates read as
+//! percentages ("5 %").
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
@@ -12,8 +15,15 @@ use crate::assessment;
 use crate::crud;
 use crate::error::{AppError, AppResult, GqlResult};
 
-fn shown(d: Decimal) -> Decimal {
-    engine::round_half_up_2dp(d)
+/// A score, points or an amount as shown: half-up, exactly 2 decimals.
+pub(crate) fn shown(d: Decimal) -> Decimal {
+    engine::two_dp(d)
+}
+
+/// The exact value of an `…Exact` field, without trailing zeros, so both
+/// databases give the same text ("55286.4", "85.500788528", "92").
+pub(crate) fn unrounded(d: Decimal) -> Decimal {
+    d.normalize()
 }
 
 #[derive(SimpleObject)]
@@ -35,18 +45,33 @@ impl From<&FactRef> for FactLink {
 
 #[derive(SimpleObject)]
 pub struct ScoreDeduction {
+    /// Points taken off, rounded half-up to 2 decimals ("0.49").
     pub points: Decimal,
+    /// The exact points (e.g. 0.4924242424…), for programs that add them up.
+    pub points_exact: Decimal,
+    /// Why, in Chinese, naming the fact by its own title and time.
     pub reason: String,
     pub facts: Vec<FactLink>,
 }
 
+impl ScoreDeduction {
+    pub(crate) fn new(points: Decimal, reason: String, facts: Vec<FactLink>) -> Self {
+        Self {
+            points: shown(points),
+            points_exact: unrounded(points),
+            reason,
+            facts,
+        }
+    }
+}
+
 impl From<&Deduction> for ScoreDeduction {
     fn from(d: &Deduction) -> Self {
-        Self {
-            points: shown(d.points),
-            reason: d.reason.clone(),
-            facts: d.facts.iter().map(FactLink::from).collect(),
-        }
+        Self::new(
+            d.points,
+            d.reason.clone(),
+            d.facts.iter().map(FactLink::from).collect(),
+        )
     }
 }
 
@@ -56,28 +81,67 @@ pub struct IndicatorScore {
     pub name_zh: String,
     pub name_en: String,
     pub weight: Decimal,
+    /// Rounded half-up to 2 decimals.
     pub score: Decimal,
+    /// The exact score.
+    pub score_exact: Decimal,
     /// The sum of the deductions' points, before the floor at zero.
     pub deducted: Decimal,
+    pub deducted_exact: Decimal,
     /// The part of `deducted` not applied because the score stops at zero (扣完为止).
     pub capped: Decimal,
+    pub capped_exact: Decimal,
     pub deductions: Vec<ScoreDeduction>,
     pub warnings: Vec<String>,
 }
 
+/// An indicator's numbers, exact.
+pub(crate) struct IndicatorNumbers {
+    pub weight: Decimal,
+    pub score: Decimal,
+    pub deducted: Decimal,
+    pub capped: Decimal,
+}
+
+impl IndicatorScore {
+    pub(crate) fn new(
+        code: String,
+        (name_zh, name_en): (String, String),
+        n: IndicatorNumbers,
+        deductions: Vec<ScoreDeduction>,
+        warnings: Vec<String>,
+    ) -> Self {
+        Self {
+            code,
+            name_zh,
+            name_en,
+            weight: shown(n.weight),
+            score: shown(n.score),
+            score_exact: unrounded(n.score),
+            deducted: shown(n.deducted),
+            deducted_exact: unrounded(n.deducted),
+            capped: shown(n.capped),
+            capped_exact: unrounded(n.capped),
+            deductions,
+            warnings,
+        }
+    }
+}
+
 impl From<&IndicatorResult> for IndicatorScore {
     fn from(i: &IndicatorResult) -> Self {
-        Self {
-            code: i.code.to_string(),
-            name_zh: i.name.zh.to_owned(),
-            name_en: i.name.en.to_owned(),
-            weight: shown(i.weight),
-            score: shown(i.score),
-            deducted: shown(i.deducted),
-            capped: shown(i.capped),
-            deductions: i.deductions.iter().map(ScoreDeduction::from).collect(),
-            warnings: i.warnings.clone(),
-        }
+        Self::new(
+            i.code.to_string(),
+            (i.name.zh.to_owned(), i.name.en.to_owned()),
+            IndicatorNumbers {
+                weight: i.weight,
+                score: i.score,
+                deducted: i.deducted,
+                capped: i.capped,
+            },
+            i.deductions.iter().map(ScoreDeduction::from).collect(),
+            i.warnings.clone(),
+        )
     }
 }
 
@@ -87,7 +151,11 @@ pub struct Scorecard {
     pub scheme_version: u32,
     /// `2025-03`, or the service year `2025-07..2026-06`.
     pub period: String,
+    /// The sum of the exact indicator scores, rounded half-up to 2 decimals
+    /// (so it may differ by a cent from the sum of the rounded scores).
     pub total: Decimal,
+    /// The exact total.
+    pub total_exact: Decimal,
     pub pass_mark: Decimal,
     pub passed: bool,
     pub indicators: Vec<IndicatorScore>,
@@ -107,6 +175,7 @@ impl From<&ScoreCard> for Scorecard {
             scheme_version: c.scheme_version,
             period,
             total: shown(c.total),
+            total_exact: unrounded(c.total),
             pass_mark: shown(c.pass_mark),
             passed: c.passed,
             indicators: c.indicators.iter().map(IndicatorScore::from).collect(),
@@ -120,16 +189,55 @@ impl From<&ScoreCard> for Scorecard {
 pub struct MonthTotal {
     pub period: String,
     pub total: Decimal,
+    pub total_exact: Decimal,
+}
+
+impl MonthTotal {
+    pub(crate) fn new(period: String, total: Decimal) -> Self {
+        Self {
+            period,
+            total: shown(total),
+            total_exact: unrounded(total),
+        }
+    }
 }
 
 #[derive(SimpleObject)]
 pub struct Penalty {
     /// The tier's threshold ("total below …"); null when no tier applies.
     pub tier_below: Option<Decimal>,
-    pub rate: Decimal,
+    /// The tier's rate as a percentage: "5 %" ("0 %" without a tier).
+    pub rate: String,
+    /// The rate as a fraction: 0.05.
+    pub rate_exact: Decimal,
     pub settlement_amount: Option<Decimal>,
-    /// settlement × rate, to the fen; null without a contract's settlement.
+    pub settlement_amount_exact: Option<Decimal>,
+    /// What is deducted: settlement × rate, rounded half-up to the fen; null
+    /// without a contract's settlement.
     pub amount: Option<Decimal>,
+    /// settlement × rate before rounding to the fen.
+    pub amount_exact: Option<Decimal>,
+}
+
+impl Penalty {
+    /// From the exact tier threshold, rate and settlement; `amount` is the
+    /// engine's (already to the fen), shown with 2 decimals.
+    pub(crate) fn new(
+        tier_below: Option<Decimal>,
+        rate: Decimal,
+        settlement_amount: Option<Decimal>,
+        amount: Option<Decimal>,
+    ) -> Self {
+        Self {
+            tier_below: tier_below.map(shown),
+            rate: engine::percent_text(rate),
+            rate_exact: unrounded(rate),
+            settlement_amount: settlement_amount.map(shown),
+            settlement_amount_exact: settlement_amount.map(unrounded),
+            amount: amount.map(shown),
+            amount_exact: settlement_amount.map(|s| unrounded(s * rate)),
+        }
+    }
 }
 
 #[derive(SimpleObject)]
@@ -143,11 +251,17 @@ pub struct AnnualScore {
     pub monthly_totals: Vec<MonthTotal>,
     pub months_without_result: Vec<String>,
     pub monthly_mean: Option<Decimal>,
+    pub monthly_mean_exact: Option<Decimal>,
     /// mean × monthly share (80 %).
     pub monthly_part: Option<Decimal>,
+    pub monthly_part_exact: Option<Decimal>,
     /// annual total × annual share (20 %).
     pub annual_part: Option<Decimal>,
+    pub annual_part_exact: Option<Decimal>,
+    /// monthly part + annual part from the exact values, rounded half-up to 2
+    /// decimals: it may differ by a cent from the sum of the rounded parts.
     pub total: Decimal,
+    pub total_exact: Decimal,
     pub penalty: Penalty,
     pub warnings: Vec<String>,
     /// A preview of a service year that has not ended: months may still come in.
@@ -157,6 +271,8 @@ pub struct AnnualScore {
 impl From<&AnnualResult> for AnnualScore {
     fn from(r: &AnnualResult) -> Self {
         let blend = r.blend.as_ref();
+        let monthly_part = blend.map(|b| b.monthly_mean * b.monthly_share);
+        let annual_part = blend.map(|b| b.annual_total * b.annual_share);
         Self {
             scheme_code: r.scheme_code.clone(),
             scheme_version: r.scheme_version,
@@ -166,10 +282,7 @@ impl From<&AnnualResult> for AnnualScore {
                 .map(|b| {
                     b.monthly_totals
                         .iter()
-                        .map(|m| MonthTotal {
-                            period: m.month.to_string(),
-                            total: shown(m.total),
-                        })
+                        .map(|m| MonthTotal::new(m.month.to_string(), m.total))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -182,15 +295,19 @@ impl From<&AnnualResult> for AnnualScore {
                 })
                 .unwrap_or_default(),
             monthly_mean: blend.map(|b| shown(b.monthly_mean)),
-            monthly_part: blend.map(|b| shown(b.monthly_mean * b.monthly_share)),
-            annual_part: blend.map(|b| shown(b.annual_total * b.annual_share)),
+            monthly_mean_exact: blend.map(|b| unrounded(b.monthly_mean)),
+            monthly_part: monthly_part.map(shown),
+            monthly_part_exact: monthly_part.map(unrounded),
+            annual_part: annual_part.map(shown),
+            annual_part_exact: annual_part.map(unrounded),
             total: shown(r.total),
-            penalty: Penalty {
-                tier_below: r.penalty.tier.as_ref().map(|t| t.below),
-                rate: r.penalty.rate,
-                settlement_amount: r.penalty.settlement_amount,
-                amount: r.penalty.amount,
-            },
+            total_exact: unrounded(r.total),
+            penalty: Penalty::new(
+                r.penalty.tier.as_ref().map(|t| t.below),
+                r.penalty.rate,
+                r.penalty.settlement_amount,
+                r.penalty.amount,
+            ),
             warnings: r.warnings.clone(),
             provisional: false,
         }

@@ -41,9 +41,11 @@ impl From<entities::contract::Model> for Contract {
             vendor_id: id(m.vendor_id),
             region_id: id(m.region_id),
             service_year: m.service_year,
-            // SQLite hands decimals back through f64: restore the fen scale.
-            settlement_amount: m.settlement_amount.round_dp(2),
-            monthly_fee: m.monthly_fee.round_dp(2),
+            // SQLite hands decimals back through f64: restore the fen scale,
+            // always 2 decimals ("1105728.00") on both databases. Amounts are
+            // entered with at most 2 decimals, so this is the exact value.
+            settlement_amount: jobs::engine::two_dp(m.settlement_amount),
+            monthly_fee: jobs::engine::two_dp(m.monthly_fee),
             created_at: local(m.created_at),
         }
     }

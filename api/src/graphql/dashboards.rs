@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::Utc;
-use jobs::engine::round_half_up_2dp;
+use jobs::engine::two_dp;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 
-use super::assessment::{Penalty, Scorecard};
+use super::assessment::{Penalty, Scorecard, unrounded};
 use super::nested::id;
 use super::runs::scorecard_of;
 use super::vendors::Vendor;
@@ -223,8 +223,9 @@ pub struct RankedResult {
     pub vendor: Vendor,
     pub result_id: ID,
     pub revision: i32,
-    /// Shown rounded half-up to 2 decimals (ranked by the exact total).
+    /// Shown rounded half-up to exactly 2 decimals (ranked by the exact total).
     pub total: Decimal,
+    pub total_exact: Decimal,
     pub passed: bool,
     /// False for a draft (only supervisors and administrators see drafts).
     pub published: bool,
@@ -244,9 +245,10 @@ impl RankedResult {
 pub struct TrendPoint {
     /// `YYYY-MM`.
     pub period: String,
-    /// The month's total shown rounded half-up to 2 decimals; null without a
-    /// result (for a vendor: without a published one).
+    /// The month's total shown rounded half-up to exactly 2 decimals; null
+    /// without a result (for a vendor: without a published one).
     pub total: Option<Decimal>,
+    pub total_exact: Option<Decimal>,
     pub passed: Option<bool>,
     pub published: Option<bool>,
     pub revision: Option<i32>,
@@ -257,8 +259,9 @@ pub struct VendorSatisfaction {
     pub vendor: Vendor,
     pub responses: i32,
     /// Mean over the responses of (Q1 + … + Q10) / 44 × 100, shown rounded
-    /// half-up to 2 decimals.
+    /// half-up to exactly 2 decimals.
     pub percent: Decimal,
+    pub percent_exact: Decimal,
 }
 
 #[derive(SimpleObject)]
@@ -272,15 +275,22 @@ pub struct AnnualStanding {
     pub passed: bool,
     /// The year's total: monthly part + annual part (or the annual scorecard's
     /// total for a scheme without a blend).
+    /// Computed from the exact parts, then rounded: it may differ by a cent
+    /// from the sum of the rounded parts.
     pub total: Decimal,
+    pub total_exact: Decimal,
     /// The mean of the monthly totals blended in; null without a blend.
     pub monthly_mean: Option<Decimal>,
+    pub monthly_mean_exact: Option<Decimal>,
     /// mean × monthly share (80 %).
     pub monthly_part: Option<Decimal>,
+    pub monthly_part_exact: Option<Decimal>,
     /// The annual scorecard's total.
     pub annual_total: Decimal,
+    pub annual_total_exact: Decimal,
     /// annual total × annual share (20 %); null without a blend.
     pub annual_part: Option<Decimal>,
+    pub annual_part_exact: Option<Decimal>,
     pub months_without_result: Vec<String>,
     /// The tier (threshold, rate) and the amount on the year's settlement.
     pub penalty: Penalty,
@@ -304,26 +314,28 @@ impl AnnualStanding {
         vendor: Vendor,
     ) -> Self {
         let blend = &doc["blend"];
-        let part = |value: &str, share: &str| {
-            Some(round_half_up_2dp(
-                exact(&blend[value])? * exact(&blend[share])?,
-            ))
-        };
+        let part = |value: &str, share: &str| Some(exact(&blend[value])? * exact(&blend[share])?);
+        let monthly_mean = exact(&blend["monthly_mean"]);
+        let monthly_part = part("monthly_mean", "monthly_share");
+        let annual_total = exact(&doc["annual"]["total"]).unwrap_or_default();
+        let annual_part = part("annual_total", "annual_share");
         let penalty = &doc["penalty"];
-        let money = |v: &Value| exact(v).map(round_half_up_2dp);
         Self {
             vendor,
             result_id: id(r.id),
             revision: r.revision,
             published: r.published,
             passed: r.passed,
-            total: round_half_up_2dp(total),
-            monthly_mean: exact(&blend["monthly_mean"]).map(round_half_up_2dp),
-            monthly_part: part("monthly_mean", "monthly_share"),
-            annual_total: exact(&doc["annual"]["total"])
-                .map(round_half_up_2dp)
-                .unwrap_or_default(),
-            annual_part: part("annual_total", "annual_share"),
+            total: two_dp(total),
+            total_exact: unrounded(total),
+            monthly_mean: monthly_mean.map(two_dp),
+            monthly_mean_exact: monthly_mean.map(unrounded),
+            monthly_part: monthly_part.map(two_dp),
+            monthly_part_exact: monthly_part.map(unrounded),
+            annual_total: two_dp(annual_total),
+            annual_total_exact: unrounded(annual_total),
+            annual_part: annual_part.map(two_dp),
+            annual_part_exact: annual_part.map(unrounded),
             months_without_result: blend["months_without_result"]
                 .as_array()
                 .into_iter()
@@ -336,12 +348,12 @@ impl AnnualStanding {
                     )
                 })
                 .collect(),
-            penalty: Penalty {
-                tier_below: exact(&penalty["tier"]["below"]),
-                rate: exact(&penalty["rate"]).unwrap_or_default(),
-                settlement_amount: money(&penalty["settlement_amount"]),
-                amount: money(&penalty["amount"]),
-            },
+            penalty: Penalty::new(
+                exact(&penalty["tier"]["below"]),
+                exact(&penalty["rate"]).unwrap_or_default(),
+                exact(&penalty["settlement_amount"]),
+                exact(&penalty["amount"]),
+            ),
             document: doc,
         }
     }
@@ -393,7 +405,8 @@ impl DashboardQuery {
                     vendor: vendor_of(&names, r.vendor_id)?,
                     result_id: id(r.id),
                     revision: r.revision,
-                    total: round_half_up_2dp(total),
+                    total: two_dp(total),
+                    total_exact: unrounded(total),
                     passed: r.passed,
                     published: r.published,
                     document: doc,
@@ -456,6 +469,7 @@ impl DashboardQuery {
                         return Ok(TrendPoint {
                             period,
                             total: None,
+                            total_exact: None,
                             passed: None,
                             published: None,
                             revision: None,
@@ -464,7 +478,8 @@ impl DashboardQuery {
                     let (_, total) = document(&r)?;
                     Ok(TrendPoint {
                         period,
-                        total: Some(round_half_up_2dp(total)),
+                        total: Some(two_dp(total)),
+                        total_exact: Some(unrounded(total)),
                         passed: Some(r.passed),
                         published: Some(r.published),
                         revision: Some(r.revision),
@@ -518,7 +533,8 @@ impl DashboardQuery {
                     Ok(VendorSatisfaction {
                         vendor: vendor_of(&names, vendor_id)?,
                         responses: i32::try_from(responses).map_err(AppError::internal)?,
-                        percent: round_half_up_2dp(percent),
+                        percent: two_dp(percent),
+                        percent_exact: unrounded(percent),
                     })
                 })
                 .collect::<AppResult<Vec<_>>>()

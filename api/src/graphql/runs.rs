@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use serde_json::Value;
 
-use super::assessment::{FactLink, IndicatorScore, ScoreDeduction, Scorecard};
+use super::assessment::{
+    FactLink, IndicatorNumbers, IndicatorScore, ScoreDeduction, Scorecard, shown, unrounded,
+};
 use super::nested::{self, id};
 use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::audit::Audit;
@@ -196,8 +198,10 @@ pub struct AssessmentResult {
     pub kind: String,
     pub period: String,
     pub revision: i32,
-    /// Shown rounded half-up to 2 decimals.
+    /// Shown rounded half-up to exactly 2 decimals ("82.00").
     pub total: Decimal,
+    /// The exact total, for programs that add totals up.
+    pub total_exact: Decimal,
     pub passed: bool,
     pub published: bool,
     pub published_at: Option<DateTime<FixedOffset>>,
@@ -219,7 +223,8 @@ impl From<entities::assessment_result::Model> for AssessmentResult {
             kind: m.kind,
             period: m.period,
             revision: m.revision,
-            total: jobs::engine::round_half_up_2dp(exact_total),
+            total: jobs::engine::two_dp(exact_total),
+            total_exact: unrounded(exact_total),
             passed: m.passed,
             published: m.published,
             published_at: m.published_at.map(local),
@@ -245,11 +250,9 @@ impl AssessmentResult {
     }
 }
 
+/// A decimal of a stored document (the engine writes them as strings), exact.
 fn dec(v: &Value) -> Decimal {
-    v.as_str()
-        .and_then(|s| s.parse().ok())
-        .map(jobs::engine::round_half_up_2dp)
-        .unwrap_or_default()
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_default()
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -266,40 +269,49 @@ pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|i| IndicatorScore {
-            code: i["code"].as_str().unwrap_or_default().to_owned(),
-            name_zh: i["name"]["zh"].as_str().unwrap_or_default().to_owned(),
-            name_en: i["name"]["en"].as_str().unwrap_or_default().to_owned(),
-            weight: dec(&i["weight"]),
-            score: dec(&i["score"]),
-            deducted: dec(&i["deducted"]),
-            capped: dec(&i["capped"]),
-            deductions: i["deductions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|d| ScoreDeduction {
-                    points: dec(&d["points"]),
-                    reason: d["reason"].as_str().unwrap_or_default().to_owned(),
-                    facts: d["facts"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|f| FactLink {
-                            kind: f["kind"].as_str().unwrap_or_default().to_owned(),
-                            id: id(f["id"].as_i64().unwrap_or_default()),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            warnings: strings(&i["warnings"]),
+        .map(|i| {
+            IndicatorScore::new(
+                i["code"].as_str().unwrap_or_default().to_owned(),
+                (
+                    i["name"]["zh"].as_str().unwrap_or_default().to_owned(),
+                    i["name"]["en"].as_str().unwrap_or_default().to_owned(),
+                ),
+                IndicatorNumbers {
+                    weight: dec(&i["weight"]),
+                    score: dec(&i["score"]),
+                    deducted: dec(&i["deducted"]),
+                    capped: dec(&i["capped"]),
+                },
+                i["deductions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|d| {
+                        ScoreDeduction::new(
+                            dec(&d["points"]),
+                            d["reason"].as_str().unwrap_or_default().to_owned(),
+                            d["facts"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|f| FactLink {
+                                    kind: f["kind"].as_str().unwrap_or_default().to_owned(),
+                                    id: id(f["id"].as_i64().unwrap_or_default()),
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+                strings(&i["warnings"]),
+            )
         });
     Scorecard {
         scheme_code: card["scheme_code"].as_str().unwrap_or_default().to_owned(),
         scheme_version: card["scheme_version"].as_u64().unwrap_or_default() as u32,
         period: period_text(&card["period"]),
-        total: dec(&card["total"]),
-        pass_mark: dec(&card["pass_mark"]),
+        total: shown(dec(&card["total"])),
+        total_exact: unrounded(dec(&card["total"])),
+        pass_mark: shown(dec(&card["pass_mark"])),
         passed: card["passed"].as_bool().unwrap_or_default(),
         indicators: indicators.collect(),
         warnings: strings(&card["warnings"]),

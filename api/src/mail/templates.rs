@@ -194,10 +194,11 @@ mod tests {
             vendor_name: "云端科技有限公司".to_owned(),
             region_name: "临江市".to_owned(),
             period: period.map(str::to_owned),
-            reason: "月度考核得分 82.5 分，低于合格线 85 分".to_owned(),
+            reason: "月度考核得分 82.50 分，低于合格线 85.00 分".to_owned(),
             basis: vec![
-                "A1 工单及时处理：扣 2 分".to_owned(),
-                "D1 故障恢复：扣 5 分".to_owned(),
+                "A1 服务交付及时率 扣 2.00 分：工单「扩容申请」（2025-03-03 10:00 审批）未完成"
+                    .to_owned(),
+                "D1 服务可用性 扣 5.00 分：云服务 ECS 可用率 99.5 %".to_owned(),
             ],
             deadline: NaiveDate::from_ymd_opt(2025, 4, 30).unwrap(),
             notice_id: 17,
@@ -252,8 +253,8 @@ mod tests {
         let (_, body) = render(&notice(MONTHLY_BELOW_PASS_MARK, Some("2025-03")));
         for expected in [
             "云端科技有限公司：\n",
-            "一、整改事由\n月度考核得分 82.5 分，低于合格线 85 分\n",
-            "二、依据\n1. A1 工单及时处理：扣 2 分\n2. D1 故障恢复：扣 5 分\n",
+            "一、整改事由\n月度考核得分 82.50 分，低于合格线 85.00 分\n",
+            "二、依据\n1. A1 服务交付及时率 扣 2.00 分：工单「扩容申请」（2025-03-03 10:00 审批）未完成\n2. D1 服务可用性 扣 5.00 分：云服务 ECS 可用率 99.5 %\n",
             "请于2025年4月30日前完成整改",
             "（通知编号：17）",
             "特此通知。",

@@ -7,12 +7,13 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
+use super::assess_scorecard;
 use super::error::EngineError;
 use super::facts::VendorFacts;
 use super::penalty::{Penalty, penalty};
 use super::period::{Month, Period, ServiceYear};
 use super::result::ScoreCard;
-use super::{assess_scorecard, rate::percent};
+use super::shown::percent_text as percent;
 use crate::calendar::WorkCalendar;
 use crate::scheme::{Blend, Scheme};
 

@@ -172,6 +172,7 @@ mod tests {
     fn an_event_counts_in_the_local_month_it_occurred() {
         let complaint = |id, received: &str| Complaint {
             id,
+            title: String::new(),
             confirmed: true,
             vendor_liable: true,
             received_at: at(received),
@@ -192,18 +193,21 @@ mod tests {
         let facts = [
             Violation {
                 id: 1,
+                title: String::new(),
                 confirmed: true,
                 vendor_liable: false,
                 occurred_at: at("2025-10-05 10:00"),
             },
             Violation {
                 id: 2,
+                title: String::new(),
                 confirmed: false,
                 vendor_liable: true,
                 occurred_at: at("2025-10-05 10:00"),
             },
             Violation {
                 id: 3,
+                title: String::new(),
                 confirmed: true,
                 vendor_liable: true,
                 occurred_at: at("2025-10-05 10:00"),
@@ -262,6 +266,7 @@ mod tests {
     fn an_unrectified_delivery_keeps_counting_until_rectified() {
         let delivery = |rectified| UnticketedDelivery {
             id: 1,
+            title: String::new(),
             confirmed: true,
             vendor_liable: true,
             occurred_at: at("2025-09-20 10:00"),

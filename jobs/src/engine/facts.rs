@@ -16,6 +16,9 @@ use super::period::Month;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkOrder {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub approved_at: DateTime<Utc>,
@@ -28,6 +31,9 @@ pub struct WorkOrder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnticketedDelivery {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub occurred_at: DateTime<Utc>,
@@ -40,6 +46,9 @@ pub struct UnticketedDelivery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceTask {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     /// The deadline: finished at or before it is on schedule.
@@ -60,6 +69,9 @@ pub struct Attendance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub received_at: DateTime<Utc>,
@@ -69,6 +81,9 @@ pub struct Complaint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outage {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     /// The cloud service, e.g. "ECS"; availability is computed per service.
@@ -82,6 +97,9 @@ pub struct Outage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub level: u8,
@@ -105,6 +123,9 @@ pub enum ChangeOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     /// When the change plan was reported; `None`: never reported.
@@ -120,6 +141,9 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub occurred_at: DateTime<Utc>,
@@ -129,6 +153,9 @@ pub struct Violation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Training {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub held_at: DateTime<Utc>,
     pub attendees: u32,
     /// References to materials, notice, sign-in sheet or minutes; empty: none.
@@ -139,6 +166,9 @@ pub struct Training {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityRisk {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub found_at: DateTime<Utc>,
@@ -151,6 +181,9 @@ pub struct SecurityRisk {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityAccident {
     pub id: i64,
+    /// Its own title (or description), to cite it in reasons.
+    #[serde(default)]
+    pub title: String,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub occurred_at: DateTime<Utc>,

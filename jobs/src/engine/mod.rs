@@ -22,6 +22,7 @@ pub mod period;
 mod rate;
 mod result;
 mod rounding;
+pub mod shown;
 
 #[cfg(test)]
 mod properties;
@@ -37,6 +38,7 @@ pub use penalty::Penalty;
 pub use period::{Month, Period, PeriodError, ServiceYear};
 pub use result::{Deduction, IndicatorResult, ScoreCard};
 pub use rounding::round_half_up_2dp;
+pub use shown::{local_time_text, percent_text, points_text, title_text, two_dp};
 
 use crate::calendar::WorkCalendar;
 use crate::scheme::{Scheme, ScorecardKind};

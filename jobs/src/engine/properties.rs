@@ -34,6 +34,7 @@ fn fault_strategy() -> impl Strategy<Value = Fault> {
             (later(occurred_at), later(occurred_at)).prop_map(move |(reported_at, recovered_at)| {
                 Fault {
                     id,
+                    title: String::new(),
                     confirmed,
                     vendor_liable,
                     level,
@@ -51,6 +52,7 @@ fn complaint_strategy() -> impl Strategy<Value = Complaint> {
     (any::<i64>(), flags(), instant()).prop_map(|(id, (confirmed, vendor_liable), received_at)| {
         Complaint {
             id,
+            title: String::new(),
             confirmed,
             vendor_liable,
             received_at,
@@ -62,6 +64,7 @@ fn violation_strategy() -> impl Strategy<Value = Violation> {
     (any::<i64>(), flags(), instant()).prop_map(|(id, (confirmed, vendor_liable), occurred_at)| {
         Violation {
             id,
+            title: String::new(),
             confirmed,
             vendor_liable,
             occurred_at,
@@ -74,6 +77,7 @@ fn work_order_strategy() -> impl Strategy<Value = WorkOrder> {
         |(id, (confirmed, vendor_liable), approved_at, provisioned_differently)| {
             later(approved_at).prop_map(move |completed_at| WorkOrder {
                 id,
+                title: String::new(),
                 confirmed,
                 vendor_liable,
                 approved_at,
@@ -89,6 +93,7 @@ fn task_strategy() -> impl Strategy<Value = ServiceTask> {
         |(id, (confirmed, vendor_liable), planned_at)| {
             later(planned_at - TimeDelta::days(5)).prop_map(move |finished_at| ServiceTask {
                 id,
+                title: String::new(),
                 confirmed,
                 vendor_liable,
                 planned_at,
@@ -102,6 +107,7 @@ fn delivery_strategy() -> impl Strategy<Value = UnticketedDelivery> {
     (any::<i64>(), flags(), instant(), any::<bool>()).prop_map(
         |(id, (confirmed, vendor_liable), occurred_at, rectified)| UnticketedDelivery {
             id,
+            title: String::new(),
             confirmed,
             vendor_liable,
             occurred_at,
@@ -120,6 +126,7 @@ fn outage_strategy() -> impl Strategy<Value = Outage> {
         .prop_flat_map(|(id, (confirmed, vendor_liable), service, started_at)| {
             later(started_at).prop_map(move |ended_at| Outage {
                 id,
+                title: String::new(),
                 confirmed,
                 vendor_liable,
                 service: service.into(),
@@ -140,6 +147,7 @@ fn change_strategy() -> impl Strategy<Value = Change> {
             (later(planned_at - TimeDelta::days(6)), later(planned_at)).prop_map(
                 move |(submitted_at, executed_at)| Change {
                     id,
+                    title: String::new(),
                     confirmed,
                     vendor_liable,
                     submitted_at,
@@ -168,6 +176,7 @@ fn training_strategy() -> impl Strategy<Value = Training> {
     (any::<i64>(), instant(), 0u32..8, any::<bool>()).prop_map(
         |(id, held_at, attendees, evidence)| Training {
             id,
+            title: String::new(),
             held_at,
             attendees,
             evidence: if evidence {
@@ -184,6 +193,7 @@ fn risk_strategy() -> impl Strategy<Value = SecurityRisk> {
         |(id, (confirmed, vendor_liable), found_at, days)| {
             later(found_at).prop_map(move |rectified_at| SecurityRisk {
                 id,
+                title: String::new(),
                 confirmed,
                 vendor_liable,
                 found_at,
@@ -198,6 +208,7 @@ fn accident_strategy() -> impl Strategy<Value = SecurityAccident> {
     (any::<i64>(), flags(), instant(), 1u8..=5).prop_map(
         |(id, (confirmed, vendor_liable), occurred_at, level)| SecurityAccident {
             id,
+            title: String::new(),
             confirmed,
             vendor_liable,
             occurred_at,

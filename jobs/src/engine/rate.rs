@@ -2,10 +2,9 @@
 //! above a threshold; each step below it costs a share of the weight. A partial
 //! step is charged pro rata or in full, as the scheme says.
 
-use rust_decimal::{Decimal, RoundingStrategy};
-use rust_decimal_macros::dec;
-
+use crate::engine::shown::{deduct_text, percent_text, points_text};
 use crate::scheme::{PartialSteps, Threshold};
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// How far a rate fell short of its threshold and what it costs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,27 +37,23 @@ pub fn shortfall(
 }
 
 impl Shortfall {
-    /// "1.5 steps of 1 % below 90 %, each −5 % of 10 = −0.75".
+    /// "低于 90 % 共 1.5 档（每档 1 %），每档扣权重 10.00 分的 5 %：扣 0.75 分".
     pub fn explain(&self, rule: &Threshold, weight: Decimal) -> String {
         format!(
-            "{} steps of {} below {}, each −{} of {} = −{}",
-            for_reason(self.steps),
-            percent(rule.step),
-            percent(rule.threshold),
-            percent(rule.step_share),
-            weight.normalize(),
-            for_reason(self.points),
+            "低于 {} 共 {} 档（每档 {}），每档扣权重 {} 分的 {}：{}",
+            percent_text(rule.threshold),
+            steps_text(self.steps),
+            percent_text(rule.step),
+            points_text(weight),
+            percent_text(rule.step_share),
+            deduct_text(self.points),
         )
     }
 }
 
-/// A fraction as a percentage for reasons: 0.885 → "88.5 %" (at most 4 decimals).
-pub fn percent(fraction: Decimal) -> String {
-    format!("{} %", for_reason(fraction * dec!(100)))
-}
-
-/// A number for reasons, at most 4 decimals (the exact value is in `points`).
-fn for_reason(value: Decimal) -> Decimal {
+/// A number of steps for reasons, at most 4 decimals: 1.5, 6.6667 (the exact
+/// points are in `points`).
+fn steps_text(value: Decimal) -> Decimal {
     value
         .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
@@ -68,6 +63,7 @@ fn for_reason(value: Decimal) -> Decimal {
 mod tests {
     use super::*;
     use crate::scheme::{Indicator, IndicatorCode};
+    use rust_decimal_macros::dec;
 
     fn b1() -> Threshold {
         match Indicator::standard(IndicatorCode::B1) {
@@ -105,8 +101,7 @@ mod tests {
         let s = shortfall(dec!(0.885), &rule, dec!(10), PartialSteps::Proportional);
         assert_eq!(
             s.map(|s| s.explain(&rule, dec!(10))).as_deref(),
-            Some("1.5 steps of 1 % below 90 %, each −5 % of 10 = −0.75")
+            Some("低于 90 % 共 1.5 档（每档 1 %），每档扣权重 10.00 分的 5 %：扣 0.75 分")
         );
-        assert_eq!(percent(dec!(0.9995)), "99.95 %");
     }
 }

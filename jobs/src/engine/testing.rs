@@ -44,6 +44,7 @@ pub fn service_year(first_month: u32, start_year: i32) -> Period {
 pub fn work_order(id: i64, approved: &str, completed: Option<&str>) -> WorkOrder {
     WorkOrder {
         id,
+        title: format!("工单{id}"),
         confirmed: true,
         vendor_liable: true,
         approved_at: at(approved),
@@ -55,6 +56,7 @@ pub fn work_order(id: i64, approved: &str, completed: Option<&str>) -> WorkOrder
 pub fn task(id: i64, planned: &str, finished: Option<&str>) -> ServiceTask {
     ServiceTask {
         id,
+        title: format!("任务{id}"),
         confirmed: true,
         vendor_liable: true,
         planned_at: at(planned),
@@ -65,6 +67,7 @@ pub fn task(id: i64, planned: &str, finished: Option<&str>) -> ServiceTask {
 pub fn delivery(id: i64, occurred: &str, rectified: bool) -> UnticketedDelivery {
     UnticketedDelivery {
         id,
+        title: format!("交付{id}"),
         confirmed: true,
         vendor_liable: true,
         occurred_at: at(occurred),
@@ -84,6 +87,7 @@ pub fn attendance(id: i64, m: Month, required: Decimal, actual: Decimal) -> Atte
 pub fn complaint(id: i64, received: &str) -> Complaint {
     Complaint {
         id,
+        title: format!("投诉{id}"),
         confirmed: true,
         vendor_liable: true,
         received_at: at(received),
@@ -93,6 +97,7 @@ pub fn complaint(id: i64, received: &str) -> Complaint {
 pub fn outage(id: i64, service: &str, started: &str, ended: Option<&str>) -> Outage {
     Outage {
         id,
+        title: format!("中断{id}"),
         confirmed: true,
         vendor_liable: true,
         service: service.into(),
@@ -105,6 +110,7 @@ pub fn outage(id: i64, service: &str, started: &str, ended: Option<&str>) -> Out
 pub fn fault(id: i64, level: u8, occurred: &str) -> Fault {
     Fault {
         id,
+        title: format!("故障{id}"),
         confirmed: true,
         vendor_liable: true,
         level,
@@ -120,6 +126,7 @@ pub fn change(id: i64, planned: &str) -> Change {
     let planned_at = at(planned);
     Change {
         id,
+        title: format!("变更{id}"),
         confirmed: true,
         vendor_liable: true,
         submitted_at: Some(planned_at - chrono::TimeDelta::days(7)),
@@ -133,6 +140,7 @@ pub fn change(id: i64, planned: &str) -> Change {
 pub fn violation(id: i64, occurred: &str) -> Violation {
     Violation {
         id,
+        title: format!("违规{id}"),
         confirmed: true,
         vendor_liable: true,
         occurred_at: at(occurred),
@@ -143,6 +151,7 @@ pub fn violation(id: i64, occurred: &str) -> Violation {
 pub fn training(id: i64, held: &str) -> Training {
     Training {
         id,
+        title: format!("培训{id}"),
         held_at: at(held),
         attendees: 4,
         evidence: vec!["sign-in sheet".into()],
@@ -152,6 +161,7 @@ pub fn training(id: i64, held: &str) -> Training {
 pub fn risk(id: i64, found: &str, deadline: NaiveDate, rectified: Option<&str>) -> SecurityRisk {
     SecurityRisk {
         id,
+        title: format!("风险{id}"),
         confirmed: true,
         vendor_liable: true,
         found_at: at(found),
@@ -163,6 +173,7 @@ pub fn risk(id: i64, found: &str, deadline: NaiveDate, rectified: Option<&str>) 
 pub fn accident(id: i64, level: u8, occurred: &str) -> SecurityAccident {
     SecurityAccident {
         id,
+        title: format!("事故{id}"),
         confirmed: true,
         vendor_liable: true,
         occurred_at: at(occurred),

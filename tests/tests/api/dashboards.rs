@@ -3,7 +3,6 @@
 //! in March 2025. Expected numbers are worked out in the comments.
 
 use e2e::{TestApp, id_of, spawn_app};
-use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::world::{self, World};
@@ -19,7 +18,8 @@ const SATISFACTION: &str =
     vendor { id } responses percent } }";
 const ANNUAL: &str = "query($r: ID!, $y: Int!) { annualResults(regionId: $r, serviceYear: $y) {
     vendor { id } revision published passed total monthlyMean monthlyPart annualTotal annualPart
-    monthsWithoutResult penalty { tierBelow rate settlementAmount amount } scorecard { total } } }";
+    totalExact monthlyPartExact annualPartExact
+    monthsWithoutResult penalty { tierBelow rate rateExact settlementAmount amount amountExact } scorecard { total } } }";
 const NOTICE_COUNTS: &str =
     "query($r: ID) { noticeCounts(regionId: $r) { regionId vendor { id } open overdue } }";
 
@@ -81,13 +81,9 @@ async fn second_supervisor(app: &TestApp, w: &World) -> String {
     app.login("sup2", "Supervisor-pass-2").await
 }
 
-fn dec(text: &str) -> Decimal {
-    text.parse().unwrap()
-}
-
-/// total, monthly mean, monthly part, annual total, annual part (the scale of a
-/// shown decimal follows the arithmetic: 95 × 0.8 is shown as 76.0).
-fn parts(row: &Value) -> [Decimal; 5] {
+/// total, monthly mean, monthly part, annual total, annual part, as shown:
+/// always two decimals (95 × 0.8 is "76.00", not "76.0").
+fn parts(row: &Value) -> [&str; 5] {
     [
         "total",
         "monthlyMean",
@@ -95,7 +91,7 @@ fn parts(row: &Value) -> [Decimal; 5] {
         "annualTotal",
         "annualPart",
     ]
-    .map(|f| dec(row[f].as_str().unwrap_or_else(|| panic!("{f}: {row}"))))
+    .map(|f| row[f].as_str().unwrap_or_else(|| panic!("{f}: {row}")))
 }
 
 fn indicator<'a>(card: &'a Value, code: &str) -> &'a Value {
@@ -137,23 +133,23 @@ async fn the_supervisor_sees_every_vendor_ranked_and_a_vendor_only_its_own_publi
             r["revision"]
         ])
     };
-    assert_eq!(summary(&rows[0]), json!([1, v3, "95", true, false, 1]));
+    assert_eq!(summary(&rows[0]), json!([1, v3, "95.00", true, false, 1]));
     assert_eq!(
         summary(&rows[1]),
         json!([2, w.one.vendor, "88.38", false, false, 1])
     );
     assert_eq!(rows[0]["vendor"]["name"], "云3");
     let card = &rows[0]["scorecard"];
-    assert_eq!(card["total"], "95");
-    assert_eq!(indicator(card, "C1")["score"], "5");
+    assert_eq!(card["total"], "95.00");
+    assert_eq!(indicator(card, "C1")["score"], "5.00");
     let b1 = indicator(card, "B1");
-    assert_eq!(b1["score"], "10");
+    assert_eq!(b1["score"], "10.00");
     assert_eq!(
         b1["warnings"].as_array().unwrap().len(),
         1,
         "no attendance record: {b1}"
     );
-    assert_eq!(indicator(&rows[1]["scorecard"], "C1")["score"], "5");
+    assert_eq!(indicator(&rows[1]["scorecard"], "C1")["score"], "5.00");
 
     // Drafts are not the vendor's to see.
     assert_eq!(
@@ -336,25 +332,37 @@ async fn annual_results_show_the_80_20_parts_and_the_penalty() {
     assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
     let (first, second) = (&rows[0], &rows[1]);
     assert_eq!(first["vendor"]["id"], v3);
-    assert_eq!(parts(first), ["92", "95", "76", "80", "16"].map(dec));
+    assert_eq!(parts(first), ["92.00", "95.00", "76.00", "80.00", "16.00"]);
+    // Exact values without trailing zeros: 95 × 0.8 = 76, 76 + 16 = 92.
+    assert_eq!(first["totalExact"], "92");
+    assert_eq!(first["monthlyPartExact"], "76");
     assert_eq!(first["passed"], true);
     assert_eq!(first["penalty"]["tierBelow"], Value::Null);
     assert_eq!(second["vendor"]["id"], w.one.vendor);
-    assert_eq!(
-        parts(second),
-        ["85.50", "88.38", "70.70", "74", "14.8"].map(dec)
+    assert_eq!(parts(second), ["85.50", "88.38", "70.70", "74.00", "14.80"]);
+    // The exact total carries what the rounded one drops: 88.3759856630824372…
+    // × 0.8 = 70.7007885304659498…, + 74 × 0.2 = 14.8 → 85.5007885304659498….
+    let exact = second["totalExact"].as_str().unwrap();
+    assert!(exact.starts_with("85.500788530465949"), "{exact}");
+    assert!(
+        second["monthlyPartExact"]
+            .as_str()
+            .unwrap()
+            .starts_with("70.700788530465949")
     );
+    assert_eq!(second["annualPartExact"], "14.8");
     assert_eq!(second["monthsWithoutResult"].as_array().unwrap().len(), 11);
     assert_eq!(second["passed"], false);
     assert_eq!(second["published"], false);
     let penalty = &second["penalty"];
-    let money = ["tierBelow", "rate", "settlementAmount", "amount"].map(|f| {
-        dec(penalty[f]
-            .as_str()
-            .unwrap_or_else(|| panic!("{f}: {penalty}")))
-    });
-    assert_eq!(money, ["90", "0.05", "1105728", "55286.40"].map(dec));
-    assert_eq!(second["scorecard"]["total"], "74");
+    // 1,105,728.00 × 5 % = 55,286.40: amounts with two decimals, the rate as a
+    // percentage, and the exact rate and amount beside them.
+    assert_eq!(
+        *penalty,
+        json!({"tierBelow": "90.00", "rate": "5 %", "rateExact": "0.05",
+            "settlementAmount": "1105728.00", "amount": "55286.40", "amountExact": "55286.4"})
+    );
+    assert_eq!(second["scorecard"]["total"], "74.00");
 
     // The annual run is a draft: the vendor sees nothing yet.
     assert_eq!(

@@ -75,7 +75,7 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         .iter()
         .find(|i| i["code"] == "C1")
         .unwrap();
-    assert_eq!(c1["deductions"][0]["points"], "5");
+    assert_eq!(c1["deductions"][0]["points"], "5.00");
     assert_eq!(c1["deductions"][0]["facts"][0]["kind"], "complaint");
 
     // …and a notice for the total below the pass mark, with the deductions behind it.
@@ -390,7 +390,10 @@ async fn a_published_annual_total_in_a_penalty_tier_raises_a_notice() {
         .unwrap()
         .clone();
     assert!(
-        penalty["reason"].as_str().unwrap().contains("55286.4"),
+        penalty["reason"]
+            .as_str()
+            .unwrap()
+            .contains("5 %（55286.40 元）"),
         "{penalty}"
     );
     app.finish().await;

@@ -19,4 +19,5 @@ mod refusals;
 mod schedule;
 mod schema;
 mod statements;
+mod words;
 mod world;

@@ -45,8 +45,8 @@ impl From<Model> for Attendance {
             vendor_id: id(m.vendor_id),
             period: m.period,
             // SQLite hands decimals back through f64: restore the scale.
-            required_hours: m.required_hours.round_dp(2),
-            actual_hours: m.actual_hours.round_dp(2),
+            required_hours: jobs::engine::two_dp(m.required_hours),
+            actual_hours: jobs::engine::two_dp(m.actual_hours),
             recorded_by_id: id(m.recorded_by),
             recorded_at: local(m.recorded_at),
         }

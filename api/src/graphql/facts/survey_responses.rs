@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use sea_orm::DatabaseTransaction;
 
 use super::{check_owner, fact_links, owner};
@@ -72,7 +72,7 @@ pub struct SurveyResponse {
     pub q10: i32,
     /// The sum of the answers, at most 44.
     pub score: i32,
-    /// score / 44 × 100, rounded half-up to 2 decimals.
+    /// score / 44 × 100, rounded half-up to exactly 2 decimals.
     pub satisfaction_percent: Decimal,
     pub recorded_by_id: ID,
     pub recorded_at: DateTime<FixedOffset>,
@@ -81,9 +81,9 @@ pub struct SurveyResponse {
 impl From<Model> for SurveyResponse {
     fn from(m: Model) -> Self {
         let score = m.q1 + m.q2 + m.q3 + m.q4 + m.q5 + m.q6 + m.q7 + m.q8 + m.q9 + m.q10;
-        let satisfaction_percent = (Decimal::from(score) * Decimal::from(100)
-            / Decimal::from(MAX_SCORE))
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let satisfaction_percent = jobs::engine::two_dp(
+            Decimal::from(score) * Decimal::from(100) / Decimal::from(MAX_SCORE),
+        );
         Self {
             id: id(m.id),
             region_id: id(m.region_id),

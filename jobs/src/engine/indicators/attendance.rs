@@ -4,8 +4,9 @@ use rust_decimal::Decimal;
 
 use crate::engine::error::EngineError;
 use crate::engine::facts::{Attendance, Fact};
-use crate::engine::rate::{percent, shortfall};
+use crate::engine::rate::shortfall;
 use crate::engine::result::Findings;
+use crate::engine::shown::{percent_text, points_text};
 use crate::scheme::Threshold;
 
 use super::Context;
@@ -54,10 +55,11 @@ pub fn attendance(
         findings.deduct(
             short.points,
             format!(
-                "attendance {} ({} h worked of {} h required): {}",
-                percent(rate),
-                actual.normalize(),
-                required.normalize(),
+                "{} 驻场出勤率 {}（实际出勤 {} 小时，应出勤 {} 小时），{}",
+                ctx.period,
+                percent_text(rate),
+                points_text(actual),
+                points_text(required),
                 short.explain(rule, weight)
             ),
             records.iter().map(|r| r.fact_ref()).collect(),
@@ -110,7 +112,8 @@ mod tests {
         assert_eq!(r.score, dec!(9.25));
         assert_eq!(
             r.deductions[0].reason,
-            "attendance 88.5 % (177 h worked of 200 h required): 1.5 steps of 1 % below 90 %, each −5 % of 10 = −0.75"
+            // 177 / 200 = 88.5 %; (90 − 88.5) / 1 = 1.5 steps × 5 % × 10 = 0.75.
+            "2025-10 驻场出勤率 88.5 %（实际出勤 177.00 小时，应出勤 200.00 小时），低于 90 % 共 1.5 档（每档 1 %），每档扣权重 10.00 分的 5 %：扣 0.75 分"
         );
         assert_eq!(
             r.deductions[0].facts,
@@ -119,6 +122,29 @@ mod tests {
                 id: 7
             }]
         );
+    }
+
+    #[test]
+    fn b1_reason_shows_two_decimal_points_and_the_exact_points_stay() {
+        // 235 / 264 = 0.890151515… = 89.0152 %; (0.90 − 0.890151515…) / 0.01 =
+        // 0.98484848… steps × 5 % × 10 = 0.49242424… points: the reason reads
+        // "扣 0.49 分", the deduction keeps the exact 0.4924242424…, and the
+        // score is 10 − 0.4924… = 9.5075757…
+        let facts = hours(vec![attendance(1, month(2025, 10), dec!(264), dec!(235))]);
+        let r = score(B1, &facts, in_month(2025, 10));
+        let exact = (dec!(0.90) - dec!(235) / dec!(264)) / dec!(0.01) * dec!(0.05) * dec!(10);
+        assert_eq!(r.deductions[0].points, exact.normalize());
+        assert!(
+            r.deductions[0]
+                .points
+                .to_string()
+                .starts_with("0.492424242424")
+        );
+        assert_eq!(
+            r.deductions[0].reason,
+            "2025-10 驻场出勤率 89.0152 %（实际出勤 235.00 小时，应出勤 264.00 小时），低于 90 % 共 0.9848 档（每档 1 %），每档扣权重 10.00 分的 5 %：扣 0.49 分"
+        );
+        assert!(!r.deductions[0].reason.contains("0.4924"));
     }
 
     #[test]

@@ -8,8 +8,9 @@ use crate::engine::counting::failure_seconds;
 use crate::engine::error::EngineError;
 use crate::engine::facts::{Fact, Outage, attributable};
 use crate::engine::period::Period;
-use crate::engine::rate::{percent, shortfall};
+use crate::engine::rate::shortfall;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, percent_text, title_text};
 use crate::scheme::Threshold;
 
 use super::Context;
@@ -39,8 +40,9 @@ pub fn availability(
             findings.deduct(
                 short.points,
                 format!(
-                    "service {service}: {down} s of failure in {seconds} s, availability {}: {}",
-                    percent(rate),
+                    "云服务 {service} 中断{}共 {down} 秒（本期 {seconds} 秒），可用率 {}，{}",
+                    cited(&outages),
+                    percent_text(rate),
                     short.explain(rule, weight)
                 ),
                 outages.iter().map(|o| o.fact_ref()).collect(),
@@ -48,6 +50,30 @@ pub fn availability(
         }
     }
     Ok(findings)
+}
+
+/// The most outages a reason names; the others are counted ("等 7 次").
+const CITED: usize = 3;
+
+/// "「中断1」（2025-11-05 10:00 起）、「中断2」（…起）等 7 次".
+fn cited(outages: &[&Outage]) -> String {
+    let named: Vec<String> = outages
+        .iter()
+        .take(CITED)
+        .map(|o| {
+            format!(
+                "{}（{} 起）",
+                title_text(&o.title),
+                local_time_text(o.started_at)
+            )
+        })
+        .collect();
+    let more = if outages.len() > CITED {
+        format!("等 {} 次", outages.len())
+    } else {
+        String::new()
+    };
+    format!("{}{more}", named.join("、"))
 }
 
 fn overlaps(outage: &Outage, period: &Period) -> bool {
@@ -102,7 +128,7 @@ mod tests {
         assert_eq!(r.score, dec!(9.6));
         assert_eq!(
             r.deductions[0].reason,
-            "service ECS: 1296 s of failure in 2592000 s, availability 99.95 %: 4 steps of 0.01 % below 99.99 %, each −1 % of 10 = −0.4"
+            "云服务 ECS 中断「中断1」（2025-11-05 10:00 起）共 1296 秒（本期 2592000 秒），可用率 99.95 %，低于 99.99 % 共 4 档（每档 0.01 %），每档扣权重 10.00 分的 1 %：扣 0.40 分"
         );
     }
 

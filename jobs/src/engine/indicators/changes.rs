@@ -8,8 +8,8 @@ use rust_decimal_macros::dec;
 
 use crate::engine::counting::occurred_in;
 use crate::engine::facts::{Change, ChangeOutcome, Fact};
-use crate::engine::period::local_time;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, points_text, title_text};
 use crate::scheme::{ChangeNotice, PerEvent};
 
 use super::Context;
@@ -23,7 +23,7 @@ pub fn success(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     for change in failed {
         findings.deduct(
             rule.deduction,
-            format!("{} not completed as planned", describe(change)),
+            format!("{}未按计划完成", describe(change)),
             vec![change.fact_ref()],
         );
     }
@@ -38,11 +38,11 @@ pub fn notice(rule: &ChangeNotice, ctx: &Context<'_>) -> Findings {
     let lead = TimeDelta::hours(i64::from(rule.lead_time_hours));
     for change in occurred_in(&ctx.facts.changes, ctx.period).filter(|c| !c.emergency) {
         let reason = match change.submitted_at {
-            None => format!("{} was never reported", describe(change)),
+            None => format!("{}未上报", describe(change)),
             Some(submitted) if change.planned_at - submitted < lead => format!(
-                "{} reported {}, {} h before its planned execution ({} h required)",
+                "{}于 {} 上报，距计划执行仅 {} 小时（应提前 {} 小时）",
                 describe(change),
-                local_time(submitted),
+                local_time_text(submitted),
                 hours(change.planned_at - submitted),
                 rule.lead_time_hours
             ),
@@ -53,18 +53,17 @@ pub fn notice(rule: &ChangeNotice, ctx: &Context<'_>) -> Findings {
     findings
 }
 
-/// A notice period in hours for reasons: 40.5, 71.98 (at most 2 decimals).
-fn hours(notice: TimeDelta) -> Decimal {
-    (Decimal::from(notice.num_minutes()) / dec!(60))
-        .round_dp(2)
-        .normalize()
+/// A notice period in hours for reasons, two decimals: 40.00, 71.98.
+fn hours(notice: TimeDelta) -> String {
+    points_text(Decimal::from(notice.num_minutes()) / dec!(60))
 }
 
+/// "变更「数据库升级」（计划 2025-10-05 02:00 执行）".
 fn describe(change: &Change) -> String {
     format!(
-        "change {} planned for {}",
-        change.id,
-        local_time(change.planned_at)
+        "变更{}（计划 {} 执行）",
+        title_text(&change.title),
+        local_time_text(change.planned_at)
     )
 }
 
@@ -107,7 +106,7 @@ mod tests {
         assert_eq!(r.score, dec!(4));
         assert_eq!(
             r.deductions[0].reason,
-            "change 1 planned for 2025-10-05 02:00 not completed as planned"
+            "变更「变更1」（计划 2025-10-05 02:00 执行）未按计划完成"
         );
     }
 
@@ -168,7 +167,7 @@ mod tests {
         assert_eq!(r.score, dec!(4));
         assert_eq!(
             r.deductions[0].reason,
-            "change 1 planned for 2025-10-05 02:00 reported 2025-10-03 10:00, 40 h before its planned execution (72 h required)"
+            "变更「变更1」（计划 2025-10-05 02:00 执行）于 2025-10-03 10:00 上报，距计划执行仅 40.00 小时（应提前 72 小时）"
         );
     }
 
@@ -180,7 +179,7 @@ mod tests {
         let facts = changes(vec![submitted(change(1, "2025-10-05 02:00"), None), late]);
         let r = score(F2, &facts, in_month(2025, 10));
         assert_eq!(r.score, dec!(3));
-        assert!(r.deductions[1].reason.contains("71.98 h before"));
+        assert!(r.deductions[1].reason.contains("仅 71.98 小时"));
     }
 
     #[test]

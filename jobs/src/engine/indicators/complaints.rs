@@ -1,7 +1,7 @@
 //! C1 liable complaints (formal letters or other confirmed channels).
 
-use crate::engine::period::local_time;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, title_text};
 use crate::scheme::PerEvent;
 
 use super::{Context, per_occurred_event};
@@ -10,9 +10,9 @@ use super::{Context, per_occurred_event};
 pub fn complaints(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     per_occurred_event(&ctx.facts.complaints, ctx, rule.deduction, |c| {
         format!(
-            "liable complaint {} received {}",
-            c.id,
-            local_time(c.received_at)
+            "有责投诉{}（{} 收到）",
+            title_text(&c.title),
+            local_time_text(c.received_at)
         )
     })
 }
@@ -43,7 +43,7 @@ mod tests {
         assert_eq!(r.score, dec!(5));
         assert_eq!(
             r.deductions[0].reason,
-            "liable complaint 3 received 2025-10-09 11:00"
+            "有责投诉「投诉3」（2025-10-09 11:00 收到）"
         );
     }
 

@@ -6,8 +6,9 @@ use crate::engine::counting::{
     work_order_may_fall_due_in,
 };
 use crate::engine::facts::{Fact, attributable};
-use crate::engine::period::{local_day, local_time};
+use crate::engine::period::local_day;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, title_text};
 use crate::scheme::{PerEvent, WorkOrderDeadline};
 
 use super::Context;
@@ -40,14 +41,16 @@ pub fn on_time(rule: &WorkOrderDeadline, ctx: &Context<'_>) -> Findings {
             continue;
         }
         let status = match order.completed_at {
-            Some(done) => format!("completed {}", local_day(done)),
-            None => "not completed".to_owned(),
+            Some(done) => format!("{} 完成", local_day(done)),
+            None => "未完成".to_owned(),
         };
         findings.deduct(
             rule.deduction,
             format!(
-                "work order {} {status}, deadline {deadline} ({} working days after {approved_on})",
-                order.id, rule.working_days
+                "工单{}（{} 审批）{status}，超过完成期限 {deadline}（审批后第 {} 个工作日）",
+                title_text(&order.title),
+                local_time_text(order.approved_at),
+                rule.working_days
             ),
             vec![order.fact_ref()],
         );
@@ -66,8 +69,9 @@ pub fn provisioning(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
         findings.deduct(
             rule.deduction,
             format!(
-                "work order {} provisioned differently from its approval (completed {})",
-                order.id,
+                "工单{}（{} 审批，{} 完成）发放的资源与审批内容不一致",
+                title_text(&order.title),
+                local_time_text(order.approved_at),
                 completed.map_or_else(String::new, |d| d.to_string())
             ),
             vec![order.fact_ref()],
@@ -85,15 +89,15 @@ pub fn tasks(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     });
     for task in late {
         let status = match task.finished_at {
-            Some(done) => format!("finished {}", local_time(done)),
-            None => "not finished".to_owned(),
+            Some(done) => format!("{} 才完成", local_time_text(done)),
+            None => "未完成".to_owned(),
         };
         findings.deduct(
             rule.deduction,
             format!(
-                "service task {} {status}, planned by {}",
-                task.id,
-                local_time(task.planned_at)
+                "服务任务{}计划 {} 前完成，{status}",
+                title_text(&task.title),
+                local_time_text(task.planned_at)
             ),
             vec![task.fact_ref()],
         );
@@ -109,18 +113,13 @@ pub fn unticketed(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
         let Some(why) = unticketed_delivery_counts(delivery, ctx.period) else {
             continue;
         };
-        let when = local_time(delivery.occurred_at);
+        let when = local_time_text(delivery.occurred_at);
+        let what = title_text(&delivery.title);
         let reason = match why {
-            DeliveryCount::Occurred => {
-                format!(
-                    "resource delivered without a work order on {when} (delivery {})",
-                    delivery.id
-                )
+            DeliveryCount::Occurred => format!("{when} 未经工单交付资源{what}"),
+            DeliveryCount::NotRectified => {
+                format!("{when} 未经工单交付资源{what}，本期末仍未整改")
             }
-            DeliveryCount::NotRectified => format!(
-                "resource delivered without a work order on {when} still not rectified (delivery {})",
-                delivery.id
-            ),
         };
         findings.deduct(rule.deduction, reason, vec![delivery.fact_ref()]);
     }
@@ -171,7 +170,7 @@ mod tests {
         assert_eq!(r.score, dec!(9.5));
         assert_eq!(
             r.deductions[0].reason,
-            "work order 17 completed 2025-10-16, deadline 2025-10-14 (5 working days after 2025-09-30)"
+            "工单「工单17」（2025-09-30 10:00 审批）2025-10-16 完成，超过完成期限 2025-10-14（审批后第 5 个工作日）"
         );
     }
 
@@ -226,7 +225,7 @@ mod tests {
         assert_eq!(score(A1, &facts, in_month(2025, 10)).score, dec!(10));
         let r = score(A1, &facts, in_month(2025, 11));
         assert_eq!(r.score, dec!(9.5));
-        assert!(r.deductions[0].reason.contains("not completed"));
+        assert!(r.deductions[0].reason.contains("未完成"));
     }
 
     #[test]
@@ -341,7 +340,7 @@ mod tests {
         assert_eq!(r.score, dec!(4));
         assert_eq!(
             r.deductions[0].reason,
-            "service task 1 finished 2025-10-12 10:00, planned by 2025-10-10 18:00"
+            "服务任务「任务1」计划 2025-10-10 18:00 前完成，2025-10-12 10:00 才完成"
         );
     }
 
@@ -407,7 +406,7 @@ mod tests {
         ]);
         let r = score(A4, &facts, in_month(2025, 10));
         assert_eq!(r.score, dec!(2));
-        assert!(r.deductions[0].reason.contains("still not rectified"));
+        assert!(r.deductions[0].reason.contains("本期末仍未整改"));
     }
 
     #[test]

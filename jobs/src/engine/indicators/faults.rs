@@ -7,8 +7,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::engine::counting::occurred_in;
 use crate::engine::error::EngineError;
 use crate::engine::facts::{Fact, Fault};
-use crate::engine::period::local_time;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, title_text};
 use crate::scheme::{ByLevel, LevelLimits, PerEvent};
 
 use super::{Context, by_level};
@@ -42,7 +42,7 @@ pub fn recovery(rule: &LevelLimits, ctx: &Context<'_>) -> Result<Findings, Engin
                     findings.deduct(
                         rule.deduction,
                         format!(
-                            "{} recovered after {}, limit {}",
+                            "{}恢复用时 {}，超过时限 {}",
                             describe(fault),
                             duration(took),
                             duration(limit)
@@ -69,7 +69,7 @@ fn open_at_period_end(
         findings.deduct(
             rule.deduction,
             format!(
-                "{} not recovered by the end of the period, already {} (limit {})",
+                "{}至本期末仍未恢复，已历时 {}（时限 {}）",
                 describe(fault),
                 duration(so_far),
                 duration(limit)
@@ -78,7 +78,7 @@ fn open_at_period_end(
         );
     } else {
         findings.warn(format!(
-            "{} not recovered by the end of the period but still within its limit of {}; re-run once it is recovered",
+            "{}至本期末仍未恢复，尚在时限 {} 内；恢复后请重新考核",
             describe(fault),
             duration(limit)
         ));
@@ -97,17 +97,13 @@ pub fn reporting(rule: &LevelLimits, ctx: &Context<'_>) -> Result<Findings, Engi
         )?);
         let reason = match fault.reported_at {
             Some(reported) if reported - fault.occurred_at > limit => format!(
-                "{} reported after {}, limit {}",
+                "{}上报用时 {}，超过时限 {}",
                 describe(fault),
                 duration(reported - fault.occurred_at),
                 duration(limit)
             ),
             Some(_) => continue,
-            None => format!(
-                "{} never reported (limit {})",
-                describe(fault),
-                duration(limit)
-            ),
+            None => format!("{}未上报（时限 {}）", describe(fault), duration(limit)),
         };
         findings.deduct(rule.deduction, reason, vec![fault.fact_ref()]);
     }
@@ -120,19 +116,20 @@ pub fn accuracy(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     for fault in occurred_in(&ctx.facts.faults, ctx.period).filter(|f| f.misreported) {
         findings.deduct(
             rule.deduction,
-            format!("{} misreported or concealed", describe(fault)),
+            format!("{}漏报或瞒报", describe(fault)),
             vec![fault.fact_ref()],
         );
     }
     findings
 }
 
+/// "故障「核心交换机宕机」（4 级，2025-10-05 10:00 发生）".
 fn describe(fault: &Fault) -> String {
     format!(
-        "fault {} (level {}) at {}",
-        fault.id,
+        "故障{}（{} 级，{} 发生）",
+        title_text(&fault.title),
         fault.level,
-        local_time(fault.occurred_at)
+        local_time_text(fault.occurred_at)
     )
 }
 
@@ -140,12 +137,12 @@ fn minutes(limit: u32) -> TimeDelta {
     TimeDelta::minutes(i64::from(limit))
 }
 
-/// "150 min" or "30 min 20 s".
+/// "150 分钟" or "30 分 20 秒".
 fn duration(d: TimeDelta) -> String {
     let seconds = d.num_seconds();
     match (seconds / 60, seconds % 60) {
-        (m, 0) => format!("{m} min"),
-        (m, s) => format!("{m} min {s} s"),
+        (m, 0) => format!("{m} 分钟"),
+        (m, s) => format!("{m} 分 {s} 秒"),
     }
 }
 
@@ -187,7 +184,7 @@ mod tests {
         assert_eq!(r.score, dec!(7));
         assert_eq!(
             r.deductions[0].reason,
-            "fault 1 (level 4) at 2025-10-05 10:00"
+            "故障「故障1」（4 级，2025-10-05 10:00 发生）"
         );
     }
 
@@ -252,7 +249,7 @@ mod tests {
         assert_eq!(r.score, dec!(8));
         assert_eq!(
             r.deductions[0].reason,
-            "fault 1 (level 3) at 2025-10-05 10:00 recovered after 61 min, limit 60 min"
+            "故障「故障1」（3 级，2025-10-05 10:00 发生）恢复用时 61 分钟，超过时限 60 分钟"
         );
     }
 
@@ -288,7 +285,7 @@ mod tests {
         assert!(
             r.deductions[0]
                 .reason
-                .contains("already 720 min (limit 240 min)")
+                .contains("已历时 720 分钟（时限 240 分钟）")
         );
     }
 
@@ -326,7 +323,7 @@ mod tests {
         assert_eq!(r.score, dec!(4));
         assert_eq!(
             r.deductions[0].reason,
-            "fault 1 (level 2) at 2025-10-05 10:00 reported after 11 min, limit 10 min"
+            "故障「故障1」（2 级，2025-10-05 10:00 发生）上报用时 11 分钟，超过时限 10 分钟"
         );
     }
 
@@ -339,11 +336,7 @@ mod tests {
         ]);
         let r = score(E3, &facts, in_month(2025, 10));
         assert_eq!(r.score, dec!(3));
-        assert!(
-            r.deductions[0]
-                .reason
-                .ends_with("never reported (limit 120 min)")
-        );
+        assert!(r.deductions[0].reason.ends_with("未上报（时限 120 分钟）"));
     }
 
     #[test]
@@ -383,7 +376,7 @@ mod tests {
         ]);
         let r = score(E4, &facts, in_month(2025, 10));
         assert_eq!(r.score, dec!(4));
-        assert!(r.deductions[0].reason.ends_with("misreported or concealed"));
+        assert!(r.deductions[0].reason.ends_with("漏报或瞒报"));
     }
 
     #[test]

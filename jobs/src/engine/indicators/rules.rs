@@ -1,8 +1,8 @@
 //! G1 rule compliance: confirmed violations of the cloud management rules, found
 //! in daily work or the third-party monthly inspection.
 
-use crate::engine::period::local_time;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, title_text};
 use crate::scheme::PerEvent;
 
 use super::{Context, per_occurred_event};
@@ -11,9 +11,9 @@ use super::{Context, per_occurred_event};
 pub fn violations(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     per_occurred_event(&ctx.facts.violations, ctx, rule.deduction, |v| {
         format!(
-            "violation {} of the cloud management rules on {}",
-            v.id,
-            local_time(v.occurred_at)
+            "违反云管理制度{}（{} 发生）",
+            title_text(&v.title),
+            local_time_text(v.occurred_at)
         )
     })
 }

@@ -5,8 +5,9 @@ use rust_decimal::Decimal;
 
 use crate::engine::error::EngineError;
 use crate::engine::facts::{Fact, SurveyResponse};
-use crate::engine::rate::{percent, shortfall};
+use crate::engine::rate::shortfall;
 use crate::engine::result::Findings;
+use crate::engine::shown::percent_text;
 use crate::scheme::Threshold;
 
 use super::Context;
@@ -68,8 +69,8 @@ pub fn satisfaction(
         findings.deduct(
             short.points,
             format!(
-                "satisfaction {} (mean of {} responses: {points} of {possible} points): {}",
-                percent(rate),
+                "满意率 {}（{} 份问卷平均：共得 {points} 分，满分 {possible} 分），{}",
+                percent_text(rate),
                 totals.len(),
                 short.explain(rule, weight)
             ),
@@ -136,7 +137,8 @@ mod tests {
         assert_eq!(r.score, dec!(27));
         assert_eq!(
             r.deductions[0].reason,
-            "satisfaction 85 % (mean of 5 responses: 187 of 220 points): 5 steps of 1 % below 90 %, each −2 % of 30 = −3"
+            // (90 − 85) / 1 = 5 steps × 2 % × 30 = 3.
+            "满意率 85 %（5 份问卷平均：共得 187 分，满分 220 分），低于 90 % 共 5 档（每档 1 %），每档扣权重 30.00 分的 2 %：扣 3.00 分"
         );
         assert_eq!(r.deductions[0].facts.len(), 5);
     }

@@ -4,8 +4,9 @@
 use crate::engine::counting::{late_after_day, occurred_in};
 use crate::engine::error::EngineError;
 use crate::engine::facts::{Fact, attributable};
-use crate::engine::period::{local_day, local_time};
+use crate::engine::period::local_day;
 use crate::engine::result::Findings;
+use crate::engine::shown::{local_time_text, title_text};
 use crate::scheme::{ByLevel, PerEvent};
 
 use super::{Context, by_level};
@@ -19,15 +20,15 @@ pub fn risks(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     });
     for risk in late {
         let status = match risk.rectified_at {
-            Some(done) => format!("rectified {}", local_day(done)),
-            None => "not rectified".to_owned(),
+            Some(done) => format!("{} 才整改", local_day(done)),
+            None => "未整改".to_owned(),
         };
         findings.deduct(
             rule.deduction,
             format!(
-                "security risk {} found {} {status}, deadline {}",
-                risk.id,
-                local_day(risk.found_at),
+                "安全风险{}（{} 发现）整改期限 {}，{status}",
+                title_text(&risk.title),
+                local_time_text(risk.found_at),
                 risk.deadline
             ),
             vec![risk.fact_ref()],
@@ -44,10 +45,10 @@ pub fn accidents(rule: &ByLevel, ctx: &Context<'_>) -> Result<Findings, EngineEr
         findings.deduct(
             points,
             format!(
-                "security accident {} (level {}) at {}",
-                accident.id,
+                "安全责任事故{}（{} 级，{} 发生）",
+                title_text(&accident.title),
                 accident.level,
-                local_time(accident.occurred_at)
+                local_time_text(accident.occurred_at)
             ),
             vec![accident.fact_ref()],
         );
@@ -100,7 +101,7 @@ mod tests {
         assert_eq!(r.score, dec!(15));
         assert_eq!(
             r.deductions[0].reason,
-            "security risk 1 found 2025-03-01 rectified 2025-03-20, deadline 2025-03-15"
+            "安全风险「风险1」（2025-03-01 09:00 发现）整改期限 2025-03-15，2025-03-20 才整改"
         );
     }
 

@@ -6,6 +6,7 @@ use crate::engine::counting::Occurs;
 use crate::engine::facts::{Fact, Training};
 use crate::engine::period::local_time;
 use crate::engine::result::Findings;
+use crate::engine::shown::{deduct_text, percent_text, points_text};
 use crate::scheme::TrainingCount;
 
 use super::Context;
@@ -54,11 +55,11 @@ pub fn trainings(rule: &TrainingCount, weight: Decimal, ctx: &Context<'_>) -> Fi
         findings.deduct(
             points,
             format!(
-                "{counted} valid trainings of {} required: {short} short × {} % of {} = −{}",
+                "有效培训 {counted} 次，应达 {} 次：少 {short} 次，每次扣权重 {} 分的 {}：{}",
                 rule.required,
-                (rule.step_share * Decimal::ONE_HUNDRED).normalize(),
-                weight.normalize(),
-                points.normalize()
+                points_text(weight),
+                percent_text(rule.step_share),
+                deduct_text(points)
             ),
             valid,
         );
@@ -100,7 +101,8 @@ mod tests {
         assert_eq!(r.score, dec!(19));
         assert_eq!(
             r.deductions[0].reason,
-            "19 valid trainings of 20 required: 1 short × 5 % of 20 = −1"
+            // 20 − 19 = 1 short × 5 % × 20 = 1.
+            "有效培训 19 次，应达 20 次：少 1 次，每次扣权重 20.00 分的 5 %：扣 1.00 分"
         );
         assert_eq!(r.deductions[0].facts.len(), 19);
     }
