@@ -108,11 +108,14 @@ impl Application {
         let stopped = async move {
             let _ = stopping.changed().await;
         };
-        let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
+        let sending = crate::mail::Sending {
+            poll: std::time::Duration::from_secs(config.mail.poll_seconds),
+            max_attempts: config.mail.max_attempts,
+        };
         let sender = crate::mail::sender::spawn_sender_until(
             state.db.clone(),
             mailer,
-            poll,
+            sending,
             Arc::clone(&metrics),
             stopped,
         );

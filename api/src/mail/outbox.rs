@@ -2,7 +2,8 @@
 //! creates their notice and leave only through the sender job.
 //!
 //! A row's `status` moves PENDING → SENDING (claimed by one sender) → SENT, or
-//! back to PENDING with a later `next_attempt_at` when a try failed.
+//! back to PENDING with a later `next_attempt_at` when a try failed, or FAILED
+//! once it has failed `MAIL_MAX_ATTEMPTS` times.
 
 use chrono::{DateTime, Utc};
 use entities::outbox;
@@ -16,6 +17,9 @@ use crate::error::AppResult;
 pub const PENDING: &str = "PENDING";
 pub const SENDING: &str = "SENDING";
 pub const SENT: &str = "SENT";
+/// Given up after `MAIL_MAX_ATTEMPTS` failed tries: shown to the region's
+/// supervisors (`Notice.undeliveredMails`) and counted in `/metrics`.
+pub const FAILED: &str = "FAILED";
 
 /// Queues one message per distinct recipient of a notice, due at once, and
 /// returns how many were queued. Call it inside the notice's transaction: a
@@ -57,6 +61,14 @@ pub async fn enqueue(
 pub async fn pending_count(db: &impl ConnectionTrait) -> AppResult<u64> {
     Ok(outbox::Entity::find()
         .filter(outbox::Column::Status.is_in([PENDING, SENDING]))
+        .count(db)
+        .await?)
+}
+
+/// Messages given up on, for metrics.
+pub async fn failed_count(db: &impl ConnectionTrait) -> AppResult<u64> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Status.eq(FAILED))
         .count(db)
         .await?)
 }
