@@ -397,6 +397,13 @@ async fn graphql_handler(
             format!("{path}: must not contain the NUL character (U+0000)"),
         );
     }
+    if let Some(path) = client_errors::nul_in_literals(&request.query) {
+        timer.finish(true);
+        return client_errors::refused(
+            StatusCode::BAD_REQUEST,
+            format!("{path}: must not contain the NUL character (U+0000)"),
+        );
+    }
     let mut response = http.schema.execute(request).await;
     timer.finish(response.is_err());
     client_errors::label(&mut response, &variables);

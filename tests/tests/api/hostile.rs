@@ -476,6 +476,29 @@ async fn sql_and_script_in_text_fields_are_stored_verbatim_and_harmless() {
         "{}",
         nul.0
     );
+    // Every other literal too, refused at the edge by its argument path before
+    // it reaches a query (PostgreSQL would fail on it: it was INTERNAL there).
+    for (query, path) in [
+        (
+            "mutation { login(username: \"ad\\u0000min\", password: \"x\") { token } }",
+            "username",
+        ),
+        (
+            "{ workOrders(filter: { period: \"2025-0\\u00003\" }) { total } }",
+            "filter.period",
+        ),
+        ("{ workOrder(id: \"1\\u0000\") { id } }", "id"),
+    ] {
+        let nul = app.gql(Some(&w.admin), query, json!({})).await;
+        assert_eq!(
+            nul.error(),
+            (
+                "BAD_USER_INPUT".to_owned(),
+                format!("{path}: must not contain the NUL character (U+0000)")
+            ),
+            "{query}"
+        );
+    }
     // SQL in the login name is just a wrong name.
     let login = app
         .gql(
