@@ -759,3 +759,35 @@ async fn another_vendors_ids_are_not_found_in_reads_and_writes() {
     );
     app.finish().await;
 }
+
+/// Policy: a reference to another region's agency or system answers exactly
+/// like a reference to one that does not exist, so R1's supervisor cannot
+/// learn which ids R2 holds.
+#[tokio::test]
+async fn another_regions_agency_or_system_answers_like_a_missing_one() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let missing = "999999";
+    for (field, theirs) in [("agencyId", &w.two.agency), ("systemId", &w.two.system)] {
+        let answer = |id: &str| {
+            let input = with(work_order(&w), field, json!(id));
+            let app = &app;
+            let token = w.supervisor.clone();
+            async move {
+                app.gql(Some(&token), WO_CREATE, json!({ "i": input }))
+                    .await
+                    .error()
+            }
+        };
+        let (code, of_theirs) = answer(theirs).await;
+        let (missing_code, of_missing) = answer(missing).await;
+        assert_eq!(code, "BAD_USER_INPUT");
+        assert_eq!(missing_code, code);
+        assert_eq!(
+            of_theirs.replace(theirs.as_str(), "N"),
+            of_missing.replace(missing, "N"),
+            "{field}"
+        );
+    }
+    app.finish().await;
+}

@@ -11,7 +11,7 @@ use super::agencies::Agencies;
 use super::regions::Regions;
 use super::vendors::Vendors;
 use crate::crud;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 pub mod attendances;
 pub mod changes;
@@ -35,7 +35,8 @@ pub fn owner(region_id: &ID, vendor_id: &ID) -> AppResult<(i64, i64)> {
     ))
 }
 
-/// The region and vendor exist; an agency, if any, is of that region.
+/// The region and vendor exist; an agency, if any, is of that region (one of
+/// another region answers as a missing one).
 pub async fn check_owner(
     txn: &DatabaseTransaction,
     region_id: i64,
@@ -45,13 +46,7 @@ pub async fn check_owner(
     crud::require::<Regions>(txn, "input.regionId", region_id).await?;
     crud::require::<Vendors>(txn, "input.vendorId", vendor_id).await?;
     if let Some(agency_id) = agency_id {
-        let agency = crud::require::<Agencies>(txn, "input.agencyId", agency_id).await?;
-        if agency.region_id != region_id {
-            return Err(AppError::bad(
-                "input.agencyId",
-                "the agency belongs to another region",
-            ));
-        }
+        crud::require_in_region::<Agencies>(txn, "input.agencyId", agency_id, region_id).await?;
     }
     Ok(())
 }
