@@ -508,7 +508,7 @@ impl Loader<'_> {
                     vendor_id: vendor,
                     description: "无工单开通测试云主机 2 台".into(),
                     occurred_at: at(day(2026, 10, 14), 11, 0),
-                    rectified: false,
+                    rectified_at: None,
                     confirmed: true,
                     vendor_liable: true,
                     recorded_by,

@@ -10,6 +10,7 @@ mod m20261123_000003_schemes_calendar;
 mod m20261123_000004_runs_notices;
 mod m20261123_000005_audit;
 mod m20261123_000006_run_figures;
+mod m20261201_000010_delivery_rectified_at;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_runs_notices::Migration),
             Box::new(m20261123_000005_audit::Migration),
             Box::new(m20261123_000006_run_figures::Migration),
+            Box::new(m20261201_000010_delivery_rectified_at::Migration),
         ]
     }
 }

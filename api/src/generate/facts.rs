@@ -372,7 +372,9 @@ fn unticketed_delivery(
         vendor_id: s.vendor_id,
         description: format!("{} {} 台", d.pick(&UNTICKETED), d.between(1, 6)),
         occurred_at: occurred,
-        rectified,
+        // Rectified the same afternoon (deliveries happen 09:00–17:59, so within
+        // the month): charged in its own month only, as before the date was kept.
+        rectified_at: rectified.then(|| occurred + Duration::hours(4)),
         confirmed,
         vendor_liable,
         recorded_by: s.recorded_by,

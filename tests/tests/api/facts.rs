@@ -148,3 +148,107 @@ async fn f2_measures_the_notice_from_submission_to_the_actual_execution() {
     assert_eq!(read["change"]["executedAt"], "2025-04-03T10:00:00+08:00");
     app.finish().await;
 }
+
+// --- item 8: A4 with the instant of rectification ---------------------------
+
+const UPDATE_DELIVERY: &str = "mutation($id: ID!, $i: UpdateUnticketedDeliveryInput!) { updateUnticketedDelivery(id: $id, input: $i) { id rectifiedAt } }";
+
+/// Spec §1 A4: −1 for each delivery without a work order in the month, and −1 for
+/// each one still not rectified at the month's end; once per delivery and month.
+/// V1 in R1 has the world's delivery D0 of 4 March 2025, not rectified; add D1
+/// on 10 April 2025, not rectified.
+///
+/// Before any rectification:
+/// - April: D0 open at 30 Apr 24:00 −1, D1 occurred −1 → 5 − 2 = 3;
+/// - May: D0 and D1 both open at 31 May 24:00 → 3; June likewise → 3.
+///
+/// Then D0 is rectified on 20 May 10:00 and D1 on 5 June 10:00:
+/// - April (re-run): both were still open at 30 Apr 24:00 → 3, as before;
+/// - May: D0 rectified before the end of May, D1 still open at 31 May 24:00 → 4;
+/// - June: both rectified before the end of June → 5; July → 5.
+#[tokio::test]
+async fn a4_counts_a_delivery_each_month_until_the_month_it_was_rectified_in() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let d0 = w
+        .one
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "unticketedDeliveries")
+        .unwrap()
+        .1
+        .clone();
+    let d1 = create(&app, &w, "createUnticketedDelivery",
+        json!({"description": "无工单开通云主机 2 台", "occurredAt": "2025-04-10T09:00:00+08:00", "confirmed": true, "vendorLiable": true})).await;
+
+    let a4 = |card: Value| score(&card, "A4");
+    let before: Vec<Decimal> = [
+        a4(month(&app, &w.supervisor, &w, "2025-04").await),
+        a4(month(&app, &w.supervisor, &w, "2025-05").await),
+        a4(month(&app, &w.supervisor, &w, "2025-06").await),
+    ]
+    .to_vec();
+    assert_eq!(before, [dec("3"), dec("3"), dec("3")]);
+    let april = month(&app, &w.supervisor, &w, "2025-04").await;
+    assert_eq!(deducted(&april, "A4"), [d0.clone(), d1.clone()]);
+
+    for (id, at) in [
+        (&d0, "2025-05-20T10:00:00+08:00"),
+        (&d1, "2025-06-05T10:00:00+08:00"),
+    ] {
+        let done = app
+            .must(
+                &w.supervisor,
+                UPDATE_DELIVERY,
+                json!({"id": id, "i": {"rectifiedAt": at}}),
+            )
+            .await;
+        assert_eq!(done["updateUnticketedDelivery"]["rectifiedAt"], at);
+    }
+
+    let april_again = month(&app, &w.supervisor, &w, "2025-04").await;
+    assert_eq!(
+        april_again, april,
+        "re-running April after the rectifications gives the same result"
+    );
+    let may = month(&app, &w.supervisor, &w, "2025-05").await;
+    assert_eq!(score(&may, "A4"), dec("4"));
+    assert_eq!(deducted(&may, "A4"), [d1.clone()]);
+    for period in ["2025-06", "2025-07"] {
+        assert_eq!(
+            a4(month(&app, &w.supervisor, &w, period).await),
+            dec("5"),
+            "{period}"
+        );
+    }
+
+    // A rectification before the delivery is refused, naming the field; `null`
+    // reopens it.
+    let (code, message) = app
+        .gql(
+            Some(&w.supervisor),
+            UPDATE_DELIVERY,
+            json!({"id": d1, "i": {"rectifiedAt": "2025-04-09T10:00:00+08:00"}}),
+        )
+        .await
+        .error();
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("input.rectifiedAt"), "{message}");
+    let reopened = app
+        .must(
+            &w.supervisor,
+            UPDATE_DELIVERY,
+            json!({"id": d1, "i": {"rectifiedAt": null}}),
+        )
+        .await;
+    assert_eq!(
+        reopened["updateUnticketedDelivery"]["rectifiedAt"],
+        Value::Null
+    );
+    // D1 open again: July −1 → 4.
+    assert_eq!(
+        a4(month(&app, &w.supervisor, &w, "2025-07").await),
+        dec("4")
+    );
+    app.finish().await;
+}
