@@ -411,6 +411,7 @@ impl Loader<'_> {
                 grading_row: 0,
                 level_override: None,
                 level_override_reason: None,
+                platform_systems: None,
                 confirmed: true,
                 vendor_liable: true,
                 recorded_by,

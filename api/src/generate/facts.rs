@@ -114,6 +114,8 @@ struct Scope<'a> {
     year: i32,
     month: u32,
     systems: &'a [SystemRef],
+    /// The vendor's systems in every region: the platform of fault grading.
+    vendor_systems: &'a [SystemRef],
     agencies: &'a [i64],
 }
 
@@ -136,6 +138,7 @@ impl<'a> Scope<'a> {
             year: cell.year,
             month: cell.month,
             systems: &region.systems[slot],
+            vendor_systems: &ids.vendor_systems[cell.vendor],
             agencies: &region.agencies,
         }
     }
@@ -401,10 +404,12 @@ fn complaint(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::complaint::Mod
     })
 }
 
-/// A fault on one to three of the vendor's systems on the platform that day,
-/// graded by the six-level table exactly as `grading::grade_fault` grades a
-/// saved fault (the platform counted in memory instead of by a query per
-/// fault; the generator test re-grades every fault through the API's code).
+/// A fault on one to three of the vendor's systems in the region on the
+/// platform that day, graded by the six-level table exactly as
+/// `grading::grade_fault` grades a saved fault: the platform is every system
+/// of the vendor on the platform that day, in every region (counted in memory
+/// instead of by a query per fault; the generator test re-grades every fault
+/// through the API's code).
 fn fault(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::fault::Model, GenerateError> {
     let occurred = any_time_in(d, s.year, s.month);
     let day = local_day(occurred);
@@ -437,9 +442,14 @@ fn fault(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::fault::Model, Gene
         Some(occurred + minutes(d, 1, 9))
     };
     let impact = if unusable { "UNUSABLE" } else { "DEGRADED" };
+    let platform_systems = s
+        .vendor_systems
+        .iter()
+        .filter(|x| x.on_platform(day))
+        .count() as u32;
     let grade = fault_grading::grade(&FaultInput {
         affected_systems: n as u32,
-        platform_systems: platform.len() as u32,
+        platform_systems,
         most_important_class: most_important(affected),
         impact: grading::impact(impact),
         duration_minutes: grading::duration_minutes(occurred, recovered),
@@ -460,6 +470,7 @@ fn fault(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::fault::Model, Gene
         grading_row: i32::from(grade.row),
         level_override: None,
         level_override_reason: None,
+        platform_systems: Some(platform_systems as i32),
         confirmed: d.chance(90_000),
         vendor_liable: s.trouble(d, 35_000),
         recorded_by: s.recorded_by,

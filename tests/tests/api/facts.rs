@@ -252,3 +252,75 @@ async fn a4_counts_a_delivery_each_month_until_the_month_it_was_rectified_in() {
     );
     app.finish().await;
 }
+
+// --- item 9: the platform of fault grading is the vendor's, in every region --
+
+async fn system(
+    app: &TestApp,
+    w: &World,
+    side: &world::Side,
+    class: &str,
+    online: &str,
+    offline: Option<&str>,
+) -> String {
+    let q =
+        "mutation($i: CreateInformationSystemInput!) { createInformationSystem(input: $i) { id } }";
+    let input = json!({"regionId": side.region, "agencyId": side.agency, "vendorId": w.one.vendor,
+        "name": "系统", "class": class, "protectionLevel": 2, "onlineOn": online, "offlineOn": offline});
+    id_of(
+        &app.must(&w.admin, q, json!({ "i": input })).await,
+        "createInformationSystem",
+    )
+}
+
+/// Spec §3 Decision: the platform is every system the vendor hosts on the day of
+/// the fault, in every region (districts use the municipal cloud, seed 004).
+/// V1 hosts, on 20 March 2025: in R1 the world's S1 (class B) and a new class-C
+/// system Sc; in R2 (another region) 18 systems online since 2024 — 20 in all.
+/// Not on the platform that day: one in R2 offline since 1 March, one in R2
+/// online from 1 April.
+///
+/// A fault in R1 makes Sc unusable for 20 minutes: n = 1, s = 1 / 20 = 5 %:
+/// - S4 (s ≥ 5 % and n ≤ 10), unusable, 20 ≤ 120 min → row 20, level 4; no row
+///   above matches (not ALL: 1 ≠ 20; S1 and S2 need s ≥ 25 % or n > 10; S3 needs
+///   s < 5 %; class C has no class rows).
+/// - Counting only R1's systems (2) would give s = 50 %, n ≤ 50 → S2 unusable
+///   ≤ 60 min → row 11, level 3; counting the two systems off the platform (22)
+///   would give s = 4.5 % → S3 → row 19.
+#[tokio::test]
+async fn a_fault_is_graded_against_every_system_the_vendor_hosts_in_every_region() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let sc = system(&app, &w, &w.one, "C", "2024-01-01", None).await;
+    for _ in 0..18 {
+        system(&app, &w, &w.two, "C", "2024-01-01", None).await;
+    }
+    system(&app, &w, &w.two, "C", "2024-01-01", Some("2025-03-01")).await;
+    system(&app, &w, &w.two, "C", "2025-04-01", None).await;
+
+    let q = "mutation($i: CreateFaultInput!) { createFault(input: $i) { id level gradingRow platformSystems } }";
+    let input = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "title": "存储故障",
+        "affectedSystemIds": [sc], "impact": "UNUSABLE", "occurredAt": "2025-03-20T10:00:00+08:00",
+        "reportedAt": "2025-03-20T10:05:00+08:00", "recoveredAt": "2025-03-20T10:20:00+08:00",
+        "confirmed": true, "vendorLiable": true});
+    let fault = app.must(&w.supervisor, q, json!({ "i": input })).await["createFault"].clone();
+    assert_eq!(
+        (
+            &fault["level"],
+            &fault["gradingRow"],
+            &fault["platformSystems"]
+        ),
+        (&json!(4), &json!(20), &json!(20)),
+        "{fault}"
+    );
+    // The supervisor reads back the count the grading used.
+    let read = app
+        .must(
+            &w.supervisor,
+            "query($id: ID!) { fault(id: $id) { platformSystems level } }",
+            json!({"id": fault["id"]}),
+        )
+        .await;
+    assert_eq!(read["fault"], json!({"platformSystems": 20, "level": 4}));
+    app.finish().await;
+}
