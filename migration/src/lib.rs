@@ -12,6 +12,7 @@ mod m20261123_000005_audit;
 mod m20261123_000006_run_figures;
 mod m20261201_000010_delivery_rectified_at;
 mod m20261201_000011_fault_platform;
+mod m20261201_000012_survey_respondent;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_run_figures::Migration),
             Box::new(m20261201_000010_delivery_rectified_at::Migration),
             Box::new(m20261201_000011_fault_platform::Migration),
+            Box::new(m20261201_000012_survey_respondent::Migration),
         ]
     }
 }

@@ -663,6 +663,13 @@ async fn survey_responses(
                     q8: q[7],
                     q9: q[8],
                     q10,
+                    respondent_name: Some(format!("联络员{}", a + 1)),
+                    respondent_unit: Some("信息中心".into()),
+                    respondent_phone: Some(format!("021-6{:07}", a + 1)),
+                    surveying_body: Some("第三方监管团队".into()),
+                    surveyor: Some("监管专员".into()),
+                    surveyed_on: Some(time::date(last_year, last_month, 15)),
+                    suggestions: None,
                     recorded_by: region_ids.supervisor,
                     recorded_at: recorded_on(time::date(last_year, last_month, 15)),
                 };

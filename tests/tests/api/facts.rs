@@ -324,3 +324,250 @@ async fn a_fault_is_graded_against_every_system_the_vendor_hosts_in_every_region
     assert_eq!(read["fault"], json!({"platformSystems": 20, "level": 4}));
     app.finish().await;
 }
+
+// --- item 10: satisfaction surveys as the questionnaire has them -------------
+
+const CREATE_SURVEY: &str = "mutation($i: CreateSurveyResponseInput!) { createSurveyResponse(input: $i) { id respondentName respondentUnit respondentPhone surveyingBody surveyor surveyedOn suggestions score } }";
+
+/// A questionnaire of seed 003 about V1, filed for A1 (the world's side one);
+/// `respondent`'s answers are all top marks (4 × 9 + 8 = 44).
+fn questionnaire(w: &World, vendor: &str, year: i32, respondent: &str) -> Value {
+    let mut input = json!({"regionId": w.one.region, "vendorId": vendor, "agencyId": w.one.agency, "serviceYear": year,
+        "respondentName": respondent, "respondentUnit": "单位1 信息中心", "respondentPhone": "021-6321 0101",
+        "surveyingBody": "第三方监管团队", "surveyor": "李华", "surveyedOn": format!("{year}-12-20"),
+        "suggestions": "建议提升应急响应速度"});
+    for q in 1..=9 {
+        input[format!("q{q}")] = json!(4);
+    }
+    input["q10"] = json!(8);
+    input
+}
+
+async fn refused(app: &TestApp, token: &str, input: Value) -> String {
+    let (code, message) = app
+        .gql(Some(token), CREATE_SURVEY, json!({ "i": input }))
+        .await
+        .error();
+    assert_eq!(code, "BAD_USER_INPUT", "{message}");
+    message
+}
+
+/// Seed 003's questionnaire records the respondent (您的姓名, 所在单位, 联系电话),
+/// the surveying body and surveyor (调查机构, 调查人员), the date and the
+/// suggestions (意见和建议); spec §2: a respondent answers once per vendor and
+/// service year. The world has 张敏's response about V1 for 2025.
+#[tokio::test]
+async fn a_respondent_answers_once_per_vendor_and_service_year() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let first = w
+        .one
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "surveyResponses")
+        .unwrap()
+        .1
+        .clone();
+
+    // The agency files one for 赵磊 about V1, 2025: everything it records reads back.
+    let filed = app
+        .must(
+            &w.agency,
+            CREATE_SURVEY,
+            json!({"i": questionnaire(&w, &w.one.vendor, 2025, "赵磊")}),
+        )
+        .await;
+    assert_eq!(
+        filed["createSurveyResponse"],
+        json!({"id": filed["createSurveyResponse"]["id"], "respondentName": "赵磊", "respondentUnit": "单位1 信息中心",
+               "respondentPhone": "021-6321 0101", "surveyingBody": "第三方监管团队", "surveyor": "李华",
+               "surveyedOn": "2025-12-20", "suggestions": "建议提升应急响应速度", "score": 44})
+    );
+
+    // 张敏 again about V1 for 2025 is refused, naming the field and the first response.
+    let message = refused(
+        &app,
+        &w.agency,
+        questionnaire(&w, &w.one.vendor, 2025, "张敏"),
+    )
+    .await;
+    assert!(message.contains("input.respondentName"), "{message}");
+    assert!(
+        message.contains(&format!("survey response {first}")),
+        "{message}"
+    );
+    // Also when a supervisor records it, and with surrounding spaces.
+    let message = refused(
+        &app,
+        &w.supervisor,
+        questionnaire(&w, &w.one.vendor, 2025, " 张敏 "),
+    )
+    .await;
+    assert!(
+        message.contains(&format!("survey response {first}")),
+        "{message}"
+    );
+    // 张敏 may answer about V1 for another service year (S1 was online in 2024).
+    app.must(
+        &w.agency,
+        CREATE_SURVEY,
+        json!({"i": questionnaire(&w, &w.one.vendor, 2024, "张敏")}),
+    )
+    .await;
+
+    // Renaming 赵磊's response to 张敏 would make a second one: refused too.
+    let (code, message) = app
+        .gql(
+            Some(&w.supervisor),
+            "mutation($id: ID!) { updateSurveyResponse(id: $id, input: { respondentName: \"张敏\" }) { id } }",
+            json!({"id": filed["createSurveyResponse"]["id"]}),
+        )
+        .await
+        .error();
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("input.respondentName"), "{message}");
+
+    // The questionnaire's fields are required.
+    let mut missing = questionnaire(&w, &w.one.vendor, 2025, "钱伟");
+    missing.as_object_mut().unwrap().remove("surveyor");
+    let answer = app
+        .gql(Some(&w.agency), CREATE_SURVEY, json!({ "i": missing }))
+        .await;
+    assert!(!answer.errors().is_empty(), "{}", answer.0);
+    app.finish().await;
+}
+
+/// The agency must be served by the vendor in the service year (Decision: one of
+/// its systems is hosted by the vendor and on the platform on some day of that
+/// year), the year must have begun, and the date must fall between the year's
+/// start and today. A1's only system, S1, is V1's, online since 2024-01-01.
+#[tokio::test]
+async fn a_survey_is_about_a_vendor_serving_the_agency_in_a_year_that_has_begun() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let before = app
+        .must(&w.admin, "{ surveyResponses { total } }", json!({}))
+        .await;
+
+    // V2 hosts none of A1's systems.
+    let message = refused(
+        &app,
+        &w.agency,
+        questionnaire(&w, &w.two.vendor, 2025, "赵磊"),
+    )
+    .await;
+    assert!(message.contains("input.vendorId"), "{message}");
+    // In 2023 S1 was not yet online: V1 did not serve A1 then.
+    let message = refused(
+        &app,
+        &w.admin,
+        questionnaire(&w, &w.one.vendor, 2023, "赵磊"),
+    )
+    .await;
+    assert!(message.contains("input.vendorId"), "{message}");
+    // Service year 2100 has not begun.
+    let message = refused(
+        &app,
+        &w.agency,
+        questionnaire(&w, &w.one.vendor, 2100, "赵磊"),
+    )
+    .await;
+    assert!(message.contains("input.serviceYear"), "{message}");
+    // A date before the service year, or in the future.
+    for date in ["2024-12-31", "2099-01-01"] {
+        let mut input = questionnaire(&w, &w.one.vendor, 2025, "赵磊");
+        input["surveyedOn"] = json!(date);
+        let message = refused(&app, &w.agency, input).await;
+        assert!(message.contains("input.surveyedOn"), "{date}: {message}");
+    }
+    // Nothing was written.
+    assert_eq!(
+        app.must(&w.admin, "{ surveyResponses { total } }", json!({}))
+            .await,
+        before
+    );
+    app.finish().await;
+}
+
+const SERVING: &str =
+    "query($a: ID, $y: Int) { servingVendors(agencyId: $a, serviceYear: $y) { id code name } }";
+
+/// Agencies read the names of the vendors that serve them (to name them in
+/// complaints and surveys), and nothing of any other vendor.
+#[tokio::test]
+async fn an_agency_sees_the_names_of_the_vendors_that_serve_it_and_no_other() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let v1 = json!([{"id": w.one.vendor, "code": "V1", "name": "云1"}]);
+
+    let mine = app.must(&w.agency, SERVING, json!({})).await;
+    assert_eq!(mine["servingVendors"], v1);
+    let in_2025 = app.must(&w.agency, SERVING, json!({"y": 2025})).await;
+    assert_eq!(in_2025["servingVendors"], v1);
+    // S1 went online in 2024: nobody served A1 in 2023.
+    let in_2023 = app.must(&w.agency, SERVING, json!({"y": 2023})).await;
+    assert_eq!(in_2023["servingVendors"], json!([]));
+
+    // Not another agency's vendors, and still no vendor records.
+    let other = app
+        .gql(Some(&w.agency), SERVING, json!({"a": w.two.agency}))
+        .await;
+    assert_eq!(other.error().0, "NOT_FOUND");
+    let v2 = app
+        .gql(
+            Some(&w.agency),
+            "query($id: ID!) { vendor(id: $id) { name } }",
+            json!({"id": w.two.vendor}),
+        )
+        .await;
+    assert!(!v2.errors().is_empty(), "{}", v2.0);
+    let list = app
+        .gql(Some(&w.agency), "{ vendors { items { name } } }", json!({}))
+        .await;
+    assert!(!list.errors().is_empty(), "{}", list.0);
+
+    // The region's supervisor may ask about A1; a vendor may not.
+    let sup = app
+        .must(&w.supervisor, SERVING, json!({"a": w.one.agency}))
+        .await;
+    assert_eq!(sup["servingVendors"], v1);
+    let vendor = app
+        .gql(Some(&w.vendor), SERVING, json!({"a": w.one.agency}))
+        .await;
+    assert_eq!(vendor.error().0, "NOT_FOUND");
+    app.finish().await;
+}
+
+const ANNUAL: &str = "query($v: ID!, $r: ID!, $y: Int!) { previewAnnualScore(vendorId: $v, regionId: $r, serviceYear: $y) {
+    annual { indicators { code score warnings } } } }";
+
+/// Spec §2 Decision: a service year with no response scores H1 in full (30) with
+/// a warning that says so. The world's one response for V1 in 2025 is deleted.
+#[tokio::test]
+async fn a_service_year_without_responses_scores_h1_in_full_with_a_warning() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let response = w
+        .one
+        .facts
+        .iter()
+        .find(|(l, _)| *l == "surveyResponses")
+        .unwrap()
+        .1
+        .clone();
+    app.must(
+        &w.admin,
+        "mutation($id: ID!) { deleteSurveyResponse(id: $id) }",
+        json!({"id": response}),
+    )
+    .await;
+
+    let vars = json!({"v": w.one.vendor, "r": w.one.region, "y": 2025});
+    let year = app.must(&w.supervisor, ANNUAL, vars).await;
+    let h1 = indicator(&year["previewAnnualScore"]["annual"], "H1");
+    assert_eq!(dec(h1["score"].as_str().unwrap()), dec("30"), "{h1}");
+    let warnings = h1["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{h1}");
+    assert!(warnings[0].as_str().unwrap().contains("H1"), "{h1}");
+    app.finish().await;
+}
