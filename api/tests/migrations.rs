@@ -7,7 +7,7 @@ mod support;
 
 use chrono::{DateTime, Utc};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sea_query::{Alias, Query};
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
     QueryOrder,
@@ -128,6 +128,89 @@ async fn the_rectified_flag_becomes_an_instant_in_the_month_it_occurred() {
         [Some(instant("2025-03-04T01:00:00Z")), None],
         "flagged → its occurred_at; not flagged → null"
     );
+
+    // Down again (every migration after 23 November): the flag comes back.
+    let applied = Migrator::get_applied_migrations(&db).await.unwrap().len() as u32;
+    Migrator::down(&db, Some(applied - BEFORE_ISSUE_10))
+        .await
+        .unwrap();
+    let flags: Vec<bool> = db
+        .query_all(
+            &Query::select()
+                .column(Alias::new("rectified"))
+                .from(Alias::new("unticketed_deliveries"))
+                .order_by(Alias::new("id"), sea_orm::sea_query::Order::Asc)
+                .to_owned(),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("", "rectified").unwrap())
+        .collect();
+    assert_eq!(flags, [true, false]);
+    db.close().await.unwrap();
+    support::drop_database(cleanup).await;
+}
+
+/// Item 10: responses recorded before the questionnaire's fields were kept keep
+/// null in them, and several of them from one agency about one vendor and year
+/// (allowed then) survive the new unique index (nulls never collide); a named
+/// respondent answering twice does collide.
+#[tokio::test]
+async fn old_survey_responses_keep_null_respondents_and_the_index_holds_named_ones() {
+    let (url, cleanup) = support::database("migrate_survey").await;
+    let db = Database::connect(&url).await.unwrap();
+    Migrator::up(&db, Some(BEFORE_ISSUE_10)).await.unwrap();
+    let (region, vendor, user) = owners(&db).await;
+    let mut agency = entities::agency::Model {
+        id: 0,
+        region_id: region,
+        name: "单位".into(),
+        created_at: instant("2026-11-20T00:00:00Z"),
+    }
+    .into_active_model()
+    .reset_all();
+    agency.not_set(entities::agency::Column::Id);
+    let agency = agency.insert(&db).await.unwrap().id;
+    let mut columns: Vec<String> = ["region_id", "vendor_id", "agency_id", "service_year"]
+        .map(String::from)
+        .to_vec();
+    columns.extend((1..=10).map(|q| format!("q{q}")));
+    columns.extend(["recorded_by", "recorded_at"].map(String::from));
+    for _ in 0..2 {
+        let mut values: Vec<sea_orm::sea_query::SimpleExpr> =
+            vec![region.into(), vendor.into(), agency.into(), 2025.into()];
+        values.extend((1..=10).map(|_| 4.into()));
+        values.extend([user.into(), instant("2025-12-20T02:00:00Z").into()]);
+        let stmt = Query::insert()
+            .into_table(Alias::new("survey_responses"))
+            .columns(columns.iter().map(Alias::new))
+            .values_panic(values)
+            .to_owned();
+        db.execute(&stmt).await.unwrap();
+    }
+
+    Migrator::up(&db, None).await.unwrap();
+
+    let rows = entities::survey_response::Entity::find()
+        .order_by_asc(entities::survey_response::Column::Id)
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.respondent_name.is_none()
+        && r.surveyed_on.is_none()
+        && r.suggestions.is_none()));
+    // Naming the same respondent on both is refused by the index.
+    let name = |id: i64| {
+        Query::update()
+            .table(Alias::new("survey_responses"))
+            .value(Alias::new("respondent_name"), "张敏")
+            .and_where(sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
+            .to_owned()
+    };
+    db.execute(&name(rows[0].id)).await.unwrap();
+    assert!(db.execute(&name(rows[1].id)).await.is_err());
     db.close().await.unwrap();
     support::drop_database(cleanup).await;
 }
