@@ -213,7 +213,7 @@ async fn a4_counts_a_delivery_each_month_until_the_month_it_was_rectified_in() {
     );
     let may = month(&app, &w.supervisor, &w, "2025-05").await;
     assert_eq!(score(&may, "A4"), dec("4"));
-    assert_eq!(deducted(&may, "A4"), [d1.clone()]);
+    assert_eq!(deducted(&may, "A4"), std::slice::from_ref(&d1));
     for period in ["2025-06", "2025-07"] {
         assert_eq!(
             a4(month(&app, &w.supervisor, &w, period).await),

@@ -400,7 +400,7 @@ impl Writable for SurveyResponses {
         {
             let when = first
                 .surveyed_on
-                .map_or_else(|| local(first.recorded_at).date_naive(), |d| d);
+                .unwrap_or_else(|| local(first.recorded_at).date_naive());
             return Err(AppError::bad(
                 "input.respondentName",
                 format!(
