@@ -151,6 +151,22 @@ async fn f2_measures_the_notice_from_submission_to_the_actual_execution() {
 
 // --- item 8: A4 with the instant of rectification ---------------------------
 
+/// Runs April 2025 for R1 (a past month) and returns V1's result.
+async fn run_april(app: &TestApp, w: &World) -> Value {
+    let q = "mutation($r: ID!) { runMonthlyAssessment(regionId: $r, period: \"2025-04\") {
+        status results { vendorId total scorecard { indicators { code score deductions { points facts { kind id } } } } } } }";
+    let run = app.must(&w.supervisor, q, json!({"r": w.one.region})).await["runMonthlyAssessment"]
+        .clone();
+    assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["vendorId"] == json!(w.one.vendor))
+        .unwrap_or_else(|| panic!("no result for V1: {run}"))
+        .clone()
+}
+
 const UPDATE_DELIVERY: &str = "mutation($id: ID!, $i: UpdateUnticketedDeliveryInput!) { updateUnticketedDelivery(id: $id, input: $i) { id rectifiedAt } }";
 
 /// Spec §1 A4: −1 for each delivery without a work order in the month, and −1 for
@@ -163,7 +179,8 @@ const UPDATE_DELIVERY: &str = "mutation($id: ID!, $i: UpdateUnticketedDeliveryIn
 /// - May: D0 and D1 both open at 31 May 24:00 → 3; June likewise → 3.
 ///
 /// Then D0 is rectified on 20 May 10:00 and D1 on 5 June 10:00:
-/// - April (re-run): both were still open at 30 Apr 24:00 → 3, as before;
+/// - April (re-run, as a preview and as a stored run): both were still open at
+///   30 Apr 24:00 → 3, the same result as before;
 /// - May: D0 rectified before the end of May, D1 still open at 31 May 24:00 → 4;
 /// - June: both rectified before the end of June → 5; July → 5.
 #[tokio::test]
@@ -191,6 +208,8 @@ async fn a4_counts_a_delivery_each_month_until_the_month_it_was_rectified_in() {
     assert_eq!(before, [dec("3"), dec("3"), dec("3")]);
     let april = month(&app, &w.supervisor, &w, "2025-04").await;
     assert_eq!(deducted(&april, "A4"), [d0.clone(), d1.clone()]);
+    let april_run = run_april(&app, &w).await;
+    assert_eq!(score(&april_run["scorecard"], "A4"), dec("3"));
 
     for (id, at) in [
         (&d0, "2025-05-20T10:00:00+08:00"),
@@ -211,6 +230,9 @@ async fn a4_counts_a_delivery_each_month_until_the_month_it_was_rectified_in() {
         april_again, april,
         "re-running April after the rectifications gives the same result"
     );
+    // And so does a stored run of April (a new revision, the same result).
+    let april_rerun = run_april(&app, &w).await;
+    assert_eq!(april_rerun, april_run);
     let may = month(&app, &w.supervisor, &w, "2025-05").await;
     assert_eq!(score(&may, "A4"), dec("4"));
     assert_eq!(deducted(&may, "A4"), std::slice::from_ref(&d1));
