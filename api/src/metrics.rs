@@ -256,19 +256,14 @@ impl Metrics {
     /// The current numbers, after reading the outbox and the pool.
     pub async fn render(&self, db: &DatabaseConnection) -> Result<String, std::fmt::Error> {
         self.read_pool(db);
-        match crate::mail::outbox::pending_count(db).await {
-            Ok(n) => {
+        match crate::mail::outbox::counts(db).await {
+            Ok((pending, given_up)) => {
                 self.outbox_pending
-                    .set(i64::try_from(n).unwrap_or(i64::MAX));
-            }
-            // The last value stays; the scrape still answers with the rest.
-            Err(e) => tracing::warn!(error = %e, "metrics: cannot count the outbox"),
-        }
-        match crate::mail::outbox::failed_count(db).await {
-            Ok(n) => {
+                    .set(i64::try_from(pending).unwrap_or(i64::MAX));
                 self.outbox_given_up
-                    .set(i64::try_from(n).unwrap_or(i64::MAX));
+                    .set(i64::try_from(given_up).unwrap_or(i64::MAX));
             }
+            // The last values stay; the scrape still answers with the rest.
             Err(e) => tracing::warn!(error = %e, "metrics: cannot count the outbox"),
         }
         let mut text = String::new();

@@ -7,10 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use entities::outbox;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use crate::error::AppResult;
 
@@ -57,20 +54,26 @@ pub async fn enqueue(
     Ok(queued)
 }
 
-/// Messages not delivered yet (waiting, retrying or being sent), for metrics.
-pub async fn pending_count(db: &impl ConnectionTrait) -> AppResult<u64> {
-    Ok(outbox::Entity::find()
-        .filter(outbox::Column::Status.is_in([PENDING, SENDING]))
-        .count(db)
-        .await?)
-}
-
-/// Messages given up on, for metrics.
-pub async fn failed_count(db: &impl ConnectionTrait) -> AppResult<u64> {
-    Ok(outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(FAILED))
-        .count(db)
-        .await?)
+/// What the outbox holds, for metrics: messages not delivered yet (waiting,
+/// retrying or being sent) and messages given up. One statement.
+pub async fn counts(db: &impl ConnectionTrait) -> AppResult<(u64, u64)> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(outbox::Column::Id.count(), "n")
+        .filter(outbox::Column::Status.is_in([PENDING, SENDING, FAILED]))
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let sum = |wanted: &[&str]| {
+        rows.iter()
+            .filter(|(status, _)| wanted.contains(&status.as_str()))
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .sum()
+    };
+    Ok((sum(&[PENDING, SENDING]), sum(&[FAILED])))
 }
 
 fn distinct(recipients: &[String]) -> Vec<String> {
