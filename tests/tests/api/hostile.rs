@@ -791,3 +791,30 @@ async fn another_regions_agency_or_system_answers_like_a_missing_one() {
     }
     app.finish().await;
 }
+
+/// Policy: a vendor sees the complaints and survey responses about it with the
+/// agency's name, but never the person who complained or answered (nor the
+/// user who recorded it); the supervisor sees both.
+#[tokio::test]
+async fn a_vendor_sees_the_agency_but_not_the_person_behind_complaints_and_surveys() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let query = "{ complaints { items { recordedById agencyName } }
+        surveyResponses { items { respondentName respondentUnit respondentPhone recordedById agencyName } } }";
+    let vendor = app.must(&w.vendor, query, json!({})).await;
+    let complaint = &vendor["complaints"]["items"][0];
+    assert_eq!(complaint["agencyName"], "单位1");
+    assert_eq!(complaint["recordedById"], Value::Null);
+    let survey = &vendor["surveyResponses"]["items"][0];
+    assert_eq!(survey["agencyName"], "单位1");
+    for hidden in ["respondentName", "respondentPhone", "recordedById"] {
+        assert_eq!(survey[hidden], Value::Null, "{hidden}: {survey}");
+    }
+    let supervisor = app.must(&w.supervisor, query, json!({})).await;
+    let survey = &supervisor["surveyResponses"]["items"][0];
+    for shown in ["respondentName", "respondentPhone", "recordedById"] {
+        assert!(survey[shown].is_string(), "{shown}: {survey}");
+    }
+    assert!(supervisor["complaints"]["items"][0]["recordedById"].is_string());
+    app.finish().await;
+}

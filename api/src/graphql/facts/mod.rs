@@ -51,6 +51,38 @@ pub async fn check_owner(
     Ok(())
 }
 
+/// Policy: who complained or answered a survey is not the vendor's to know;
+/// `value` for everyone else.
+pub fn unless_vendor<T>(ctx: &async_graphql::Context<'_>, value: Option<T>) -> Option<T> {
+    match ctx.data_opt::<crate::auth::Actor>().map(|a| a.role) {
+        Some(crate::auth::Role::Vendor { .. }) | None => None,
+        Some(_) => value,
+    }
+}
+
+/// The name of a fact's agency, read as part of the fact: whoever may read
+/// the fact (the vendor complained about, too) sees which agency it came from,
+/// though the vendor may not read the agency itself.
+pub async fn agency_name(
+    ctx: &async_graphql::Context<'_>,
+    agency_id: Option<&ID>,
+) -> async_graphql::Result<Option<String>> {
+    use crate::error::GqlResult;
+    use sea_orm::EntityTrait;
+    async {
+        let (state, _) = crud::env(ctx)?;
+        let Some(id) = crud::parse_opt_id("agencyId", &agency_id.cloned())? else {
+            return Ok(None);
+        };
+        Ok(entities::agency::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|a| a.name))
+    }
+    .await
+    .gql()
+}
+
 pub fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     t.with_timezone(&Utc)
 }

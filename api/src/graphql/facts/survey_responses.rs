@@ -93,11 +93,13 @@ pub struct SurveyResponse {
     /// score / 44 × 100, rounded half-up to exactly 2 decimals.
     pub satisfaction_percent: Decimal,
     /// The respondent's name (您的姓名). Null on responses recorded before the
-    /// questionnaire's fields were kept (December 2026), as are the six below.
+    /// questionnaire's fields were kept (December 2026), as are the six below;
+    /// the name and the phone are never shown to the vendor surveyed.
+    #[graphql(skip)]
     pub respondent_name: Option<String>,
     /// The respondent's unit (所在单位).
     pub respondent_unit: Option<String>,
-    /// The respondent's phone (联系电话).
+    #[graphql(skip)]
     pub respondent_phone: Option<String>,
     /// The surveying body (调查机构).
     pub surveying_body: Option<String>,
@@ -107,6 +109,7 @@ pub struct SurveyResponse {
     pub surveyed_on: Option<NaiveDate>,
     /// The suggestions (意见和建议); null: none given.
     pub suggestions: Option<String>,
+    #[graphql(skip)]
     pub recorded_by_id: ID,
     pub recorded_at: DateTime<FixedOffset>,
 }
@@ -151,6 +154,23 @@ impl From<Model> for SurveyResponse {
 fact_links!(SurveyResponse {
     async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Agency> {
         nested::one::<Agencies, Agency>(ctx, &self.agency_id).await
+    }
+    /// The respondent's name (您的姓名); null for the vendor surveyed (it sees
+    /// the agency, never the person) and on responses recorded before December 2026.
+    async fn respondent_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        super::unless_vendor(ctx, self.respondent_name.as_deref())
+    }
+    /// The respondent's phone (联系电话); null for the vendor surveyed.
+    async fn respondent_phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        super::unless_vendor(ctx, self.respondent_phone.as_deref())
+    }
+    /// The agency's name, also for the vendor surveyed.
+    async fn agency_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        super::agency_name(ctx, Some(&self.agency_id)).await
+    }
+    /// Who recorded the response; null for the vendor surveyed.
+    async fn recorded_by_id(&self, ctx: &Context<'_>) -> Option<&ID> {
+        super::unless_vendor(ctx, Some(&self.recorded_by_id))
     }
 });
 
