@@ -392,6 +392,7 @@ pub async fn create<R: Writable>(
         )));
     }
     let mut txn = audit.begin(&state.db).await?;
+    crate::validate::plausible_times(&row)?;
     R::check(&txn, &mut row).await?;
     let mut active = row.into_active_model().reset_all();
     active.not_set(R::ID);
@@ -421,6 +422,7 @@ pub async fn update<R: Writable>(
             R::NAME
         )));
     }
+    crate::validate::plausible_times(&row)?;
     R::check(&txn, &mut row).await?;
     let saved = row.into_active_model().reset_all().update(&*txn).await?;
     // Scoped by the row as saved: the region it is in now.

@@ -397,15 +397,25 @@ async fn graphql_handler(
             format!("{path}: must not contain the NUL character (U+0000)"),
         );
     }
-    if let Some(path) = client_errors::nul_in_literals(&request.query) {
+    // Only an escape can put a NUL into an inline literal: most queries skip this.
+    let nul_literal = request
+        .query
+        .contains('\\')
+        .then(|| client_errors::nul_in_literals(&client_errors::literal_arguments(&request.query)))
+        .flatten();
+    if let Some(path) = nul_literal {
         timer.finish(true);
         return client_errors::refused(
             StatusCode::BAD_REQUEST,
             format!("{path}: must not contain the NUL character (U+0000)"),
         );
     }
+    let query = request.query.clone();
     let mut response = http.schema.execute(request).await;
     timer.finish(response.is_err());
-    client_errors::label(&mut response, &variables);
+    if !response.errors.is_empty() {
+        let literals = client_errors::literal_arguments(&query);
+        client_errors::label(&mut response, &variables, &literals);
+    }
     GraphQLResponse::from(response).into_response()
 }

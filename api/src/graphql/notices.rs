@@ -161,6 +161,9 @@ impl NoticeMutation {
             if input.deadline.is_some_and(|d| d < local(now).date_naive()) {
                 return Err(AppError::bad("input.deadline", "must not be in the past"));
             }
+            if let Some(d) = input.deadline {
+                validate::deadline("input.deadline", d, local(now).date_naive())?;
+            }
             // The lines of the notice's basis: a letter, not a data dump.
             const MAX_BASIS_LINES: usize = 50;
             if input.basis.len() > MAX_BASIS_LINES {

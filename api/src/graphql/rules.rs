@@ -150,7 +150,7 @@ impl RulesQuery {
                 impact: crate::grading::impact(input.impact.as_str()),
                 duration_minutes: input.duration_minutes,
             })
-            .map_err(|e| AppError::bad("input", e.to_string()))?;
+            .map_err(grading_error)?;
             Ok(FaultGrade {
                 level: grade.level,
                 row: grade.row,
@@ -160,6 +160,18 @@ impl RulesQuery {
         .await
         .gql()
     }
+}
+
+/// A refused grading input, named by its field.
+fn grading_error(e: fault_grading::GradingError) -> AppError {
+    use fault_grading::GradingError as E;
+    let field = match e {
+        E::NoAffectedSystems | E::MoreAffectedThanPlatform { .. } => "input.affectedSystems",
+        E::NoPlatformSystems => "input.platformSystems",
+        E::NegativeDuration(_) => "input.durationMinutes",
+        E::NoRowMatches(_) => "input",
+    };
+    AppError::bad(field, e.to_string())
 }
 
 #[derive(Default)]
