@@ -40,6 +40,8 @@ struct Http {
     state: AppState,
     /// `/metrics` wants this bearer token when set.
     metrics_token: Option<Secret>,
+    /// The bounded set of operation labels (the schema's root fields).
+    operations: crate::metrics::Operations,
 }
 
 pub struct Application {
@@ -221,8 +223,10 @@ impl Application {
 /// The routes and the HTTP edge's limits. With introspection off, GraphiQL and
 /// the SDL are not served either.
 fn router(config: &HttpConfig, state: AppState) -> Router {
+    let schema = graphql::build(Some(state.clone()), config.introspection);
     let http = Http {
-        schema: graphql::build(Some(state.clone()), config.introspection),
+        operations: crate::metrics::Operations::of_sdl(&schema.sdl()),
+        schema,
         state,
         metrics_token: config.metrics_token.clone(),
     };
@@ -356,7 +360,7 @@ async fn graphql_handler(
     let timer = http
         .state
         .metrics
-        .request(crate::metrics::operation_label(&mut request));
+        .request(http.operations.label(&mut request));
     let id = headers
         .get(request_id::header())
         .and_then(|v| v.to_str().ok())
