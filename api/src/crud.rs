@@ -263,6 +263,17 @@ pub async fn list<R: Resource>(
     })
 }
 
+/// What a page costs in a request's complexity budget: its selection (items
+/// and their fields, `total`, …) once for every row it may return. Limits out
+/// of range count as the nearest allowed one (the resolver then refuses them,
+/// naming `limit`).
+pub fn page_complexity(limit: Option<i64>, selection: usize) -> usize {
+    let rows = limit.map_or(DEFAULT_LIMIT, |l| l.clamp(1, MAX_LIMIT as i64) as u64);
+    usize::try_from(rows)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(selection.max(1))
+}
+
 /// The checked offset and limit of a page (defaults: 0 and `DEFAULT_LIMIT`).
 pub fn paging(offset: Option<i64>, limit: Option<i64>) -> AppResult<(u64, u64)> {
     let offset = match offset {

@@ -348,7 +348,9 @@ impl Operations {
     pub fn of_sdl(sdl: &str) -> Self {
         use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
         let mut root_fields: std::collections::HashSet<String> =
-            ["__schema", "__type", "__typename"].map(str::to_owned).into();
+            ["__schema", "__type", "__typename"]
+                .map(str::to_owned)
+                .into();
         let Ok(doc) = async_graphql::parser::parse_schema(sdl) else {
             tracing::error!("metrics: the schema's SDL does not parse; every operation is `other`");
             return Self { root_fields };

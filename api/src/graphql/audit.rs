@@ -113,6 +113,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// Who changed what, when and from where (administrators; supervisors see
     /// their region's entries).
+    #[graphql(complexity = "crate::crud::page_complexity(limit, child_complexity)")]
     async fn audit_entries(
         &self,
         ctx: &Context<'_>,
