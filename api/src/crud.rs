@@ -141,6 +141,7 @@ pub async fn get_many<R: Resource>(
     actor: &Actor,
     ids: Vec<i64>,
 ) -> AppResult<std::collections::HashMap<i64, R::Model>> {
+    let _db = crate::db_share::permit().await;
     let rows = R::restrict(actor, R::Entity::find().filter(R::ID.is_in(ids)))
         .all(&state.db)
         .await?;
@@ -174,6 +175,7 @@ pub async fn children<R: Resource>(
     };
     let column = column
         .ok_or_else(|| AppError::bad(field, format!("{} cannot be filtered by it", R::NAME)))?;
+    let _db = crate::db_share::permit().await;
     let rows = R::restrict(actor, scoped::<R>(actor)?)
         .filter(column.is_in(parents))
         .order_by_asc(R::ID)
@@ -248,6 +250,7 @@ pub async fn list<R: Resource>(
         Some(true) => query,
         _ => R::current(actor, query),
     };
+    let _db = crate::db_share::permit().await;
     let total = query.clone().count(&state.db).await?;
     let query = if R::NEWEST_FIRST {
         query.order_by_desc(R::ID)
@@ -387,6 +390,7 @@ pub async fn create<R: Writable>(
             R::NAME
         )));
     }
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     R::check(&txn, &mut row).await?;
     let mut active = row.into_active_model().reset_all();
@@ -405,6 +409,7 @@ pub async fn update<R: Writable>(
     id: i64,
     input: R::Update,
 ) -> AppResult<R::Model> {
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let mut row = modifiable::<R>(&txn, actor, id).await?;
     let before = row.clone();
@@ -432,6 +437,7 @@ pub async fn delete<R: Resource>(
     audit: &Audit,
     id: i64,
 ) -> AppResult<()> {
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let row = modifiable::<R>(&txn, actor, id).await?;
     R::Entity::delete_many()

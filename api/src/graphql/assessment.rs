@@ -350,6 +350,7 @@ impl AssessmentQuery {
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
+            let _db = crate::db_share::permit().await;
             let card = assessment::month(&state.db, &subject, month).await?;
             Ok(Scorecard {
                 provisional: assessment::provisional(card.period, Utc::now()),
@@ -383,6 +384,7 @@ impl AssessmentQuery {
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
+            let _db = crate::db_share::permit().await;
             let result = assessment::year(&state.db, &subject, service_year).await?;
             Ok(AnnualScore {
                 provisional: assessment::provisional(

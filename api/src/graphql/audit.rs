@@ -124,6 +124,7 @@ impl AuditQuery {
         async {
             let (state, actor) = crud::env(ctx)?;
             let filter = filter.unwrap_or_default().parse()?;
+            let _db = crate::db_share::permit().await;
             audit::list(&state.db, actor, filter, offset, limit)
                 .await
                 .map(AuditEntryPage::from)
