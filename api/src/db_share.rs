@@ -97,3 +97,80 @@ pub fn pool_is_full() -> bool {
         })
         .unwrap_or(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The most permits held at once by `n` concurrent holders of one share,
+    /// half of them on DataLoader-style spawned tasks.
+    async fn most_held(connections: u32, n: usize) -> usize {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let work = {
+            let (now, most) = (Arc::clone(&now), Arc::clone(&most));
+            async move {
+                let hold = |now: Arc<AtomicUsize>, most: Arc<AtomicUsize>| async move {
+                    let _permit = permit().await;
+                    let held = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(held, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                };
+                let mut spawned = Vec::new();
+                let mut joined = Vec::new();
+                for i in 0..n {
+                    let f = hold(Arc::clone(&now), Arc::clone(&most));
+                    if i % 2 == 0 {
+                        spawned.push(spawn(f));
+                    } else {
+                        joined.push(f);
+                    }
+                }
+                futures_join(joined).await;
+                for s in spawned {
+                    s.await.unwrap();
+                }
+            }
+        };
+        Share::new(&db, connections).scope(work).await;
+        most.load(Ordering::SeqCst)
+    }
+
+    /// Polls every future in this task (as async-graphql joins root fields).
+    async fn futures_join<F: Future<Output = ()>>(futures: Vec<F>) {
+        let mut futures: Vec<Option<std::pin::Pin<Box<F>>>> =
+            futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for slot in &mut futures {
+                if let Some(f) = slot {
+                    if f.as_mut().poll(cx).is_ready() {
+                        *slot = None;
+                    } else {
+                        pending = true;
+                    }
+                }
+            }
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_never_holds_more_than_its_share() {
+        assert_eq!(most_held(2, 40).await, 2);
+        assert_eq!(most_held(1, 10).await, 1);
+    }
+
+    #[tokio::test]
+    async fn outside_a_request_nothing_is_limited() {
+        assert!(permit().await.is_none());
+        assert!(!pool_is_full());
+    }
+}

@@ -124,8 +124,10 @@ async fn one_request_holds_at_most_its_share_of_the_pool() {
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     // On PostgreSQL the pages wait on a lock, each holding the connection it
-    // got, so what the request holds can be counted. SQLite readers cannot be
-    // blocked (WAL): there the request is long instead, 4,000 tiny pages.
+    // got, so what the request holds is counted (16 without the share). SQLite
+    // readers cannot be blocked (WAL): there the request is long instead,
+    // 4,000 tiny pages, and only the ordinary request beside it is checked;
+    // the count itself is `db_share`'s unit test.
     let lock = if postgres {
         let txn = api::db::write_txn(&db).await.unwrap();
         txn.execute_unprepared("LOCK TABLE regions IN ACCESS EXCLUSIVE MODE")
