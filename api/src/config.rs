@@ -357,7 +357,7 @@ impl Config {
             request_timeout_seconds,
             metrics_token,
             shutdown_grace_seconds,
-            db: DbLimits::from_lookup(&get)?,
+            db: DbLimits::from_lookup(get)?,
         };
         Ok(Self {
             database_url,
@@ -396,6 +396,7 @@ fn bad(variable: &'static str, reason: &str) -> ConfigError {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use std::collections::HashMap;
 

@@ -267,6 +267,7 @@ impl<'d> Walk<'d> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn measure(query: &str) -> Measure {
