@@ -443,4 +443,18 @@ async fn graphiql_is_served_from_the_server_itself_with_no_external_url() {
         assert!(!asset.bytes().await.unwrap().is_empty(), "{reference}");
     }
     app.finish().await;
+
+    // With introspection off, neither the page nor its files are served.
+    let off = spawn_app_with(|c| c.http.introspection = false).await;
+    for path in ["/graphql", "/graphiql/init.js"] {
+        let status = off
+            .client
+            .get(format!("{}{path}", off.base))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_ne!(status, 200, "{path}");
+    }
+    off.finish().await;
 }
