@@ -5,14 +5,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -40,6 +39,10 @@ struct Http {
     state: AppState,
     /// `/metrics` wants this bearer token when set.
     metrics_token: Option<Secret>,
+    /// The bounded set of operation labels (the schema's root fields).
+    operations: crate::metrics::Operations,
+    /// How many pool connections one request may hold at once.
+    db_per_request: u32,
 }
 
 pub struct Application {
@@ -224,13 +227,16 @@ impl Application {
 /// The routes and the HTTP edge's limits. With introspection off, GraphiQL and
 /// the SDL are not served either.
 fn router(config: &HttpConfig, state: AppState) -> Router {
+    let schema = graphql::build(Some(state.clone()), config.introspection);
     let http = Http {
-        schema: graphql::build(Some(state.clone()), config.introspection),
+        operations: crate::metrics::Operations::of_sdl(&schema.sdl()),
+        schema,
         state,
         metrics_token: config.metrics_token.clone(),
+        db_per_request: config.db.per_request,
     };
     let graphql = if config.introspection {
-        get(graphiql).post(graphql_handler)
+        get(crate::graphiql::page).post(graphql_handler)
     } else {
         post(graphql_handler)
     };
@@ -240,7 +246,9 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics));
     if config.introspection {
-        router = router.route("/schema.graphql", get(schema_sdl));
+        router = router
+            .route("/schema.graphql", get(schema_sdl))
+            .merge(crate::graphiql::routes());
     }
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
@@ -332,10 +340,6 @@ fn random_secret() -> Secret {
     Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
-}
-
 async fn schema_sdl(State(http): State<Arc<Http>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -349,6 +353,17 @@ async fn graphql_handler(
     headers: HeaderMap,
     client_errors::JsonGraphQL(req): client_errors::JsonGraphQL,
 ) -> axum::response::Response {
+    // The request holds at most its share of the pool at once (`db_share`).
+    let share = crate::db_share::Share::new(&http.state.db, http.db_per_request);
+    share.scope(answer(http, peer, headers, req)).await
+}
+
+async fn answer(
+    http: Arc<Http>,
+    peer: std::net::SocketAddr,
+    headers: HeaderMap,
+    req: async_graphql::Request,
+) -> axum::response::Response {
     let mut request = req;
     if request.query.trim().is_empty() {
         return client_errors::refused(
@@ -359,7 +374,7 @@ async fn graphql_handler(
     let timer = http
         .state
         .metrics
-        .request(crate::metrics::operation_label(&mut request));
+        .request(http.operations.label(&mut request));
     let id = headers
         .get(request_id::header())
         .and_then(|v| v.to_str().ok())

@@ -191,6 +191,7 @@ impl NoticeMutation {
                 created_by: Some(actor.user_id),
             };
             let audit = Audit::new(ctx, actor);
+            let _db = crate::db_share::permit().await;
             let mut txn = audit.begin(&state.db).await?;
             let notice = notices::issue(&txn, new, now).await?;
             let change = Change::on(Notices::NAME, Some(notice.id), Notices::scope(&notice))
@@ -245,6 +246,7 @@ async fn step(
     let notice = crud::get::<Notices>(state, actor, crud::parse_id("id", notice_id)?).await?;
     may_step(actor, &notice, step)?;
     let audit = Audit::new(ctx, actor);
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let before = notice.clone();
     let updated = notices::advance(&txn, notice, step, text, Utc::now()).await?;

@@ -89,6 +89,7 @@ impl RulesQuery {
     async fn schemes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SchemeVersion>> {
         async {
             let (state, _) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             Ok(crate::schemes::all(&state.db)
                 .await?
                 .into_iter()
@@ -108,6 +109,7 @@ impl RulesQuery {
     ) -> async_graphql::Result<SchemeVersion> {
         async {
             let (state, _) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             crate::schemes::find(&state.db, &code, version)
                 .await?
                 .map(SchemeVersion::from)
@@ -121,6 +123,7 @@ impl RulesQuery {
     async fn calendar_years(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CalendarYear>> {
         async {
             let (state, _) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let calendar = crate::calendar::load(&state.db).await?;
             let years: Vec<i32> = calendar.years().collect();
             Ok(years
