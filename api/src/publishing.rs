@@ -81,12 +81,12 @@ pub async fn publish_in(
         .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("AssessmentRun {run_id}")))?;
-    if run.status != "SUCCEEDED" {
+    if run.status != entities::assessment_run::RunStatus::Succeeded {
         return Err(AppError::bad(
             "runId",
             format!(
                 "run {run_id} is {}; only a succeeded run is published",
-                run.status
+                run.status.as_str()
             ),
         ));
     }

@@ -20,6 +20,8 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
+use entities::assessment_run::{RunStatus, RunTrigger};
+
 use crate::access::Scope;
 use crate::assessment;
 use crate::audit::{self, Audit, Change};
@@ -43,11 +45,11 @@ pub enum Trigger {
 }
 
 impl Trigger {
-    fn as_str(self) -> &'static str {
+    fn stored(self) -> RunTrigger {
         match self {
-            Self::Schedule => "SCHEDULE",
-            Self::CatchUp => "CATCH_UP",
-            Self::Manual { .. } => "MANUAL",
+            Self::Schedule => RunTrigger::Schedule,
+            Self::CatchUp => RunTrigger::CatchUp,
+            Self::Manual { .. } => RunTrigger::Manual,
         }
     }
     fn user(self) -> Option<i64> {
@@ -330,13 +332,13 @@ pub async fn abandon_stale(
     use entities::assessment_run::Column as C;
     use sea_orm::sea_query::Expr;
     let closed = entities::assessment_run::Entity::update_many()
-        .col_expr(C::Status, Expr::value("FAILED"))
+        .col_expr(C::Status, Expr::value(RunStatus::Failed))
         .col_expr(C::Error, Expr::value(ABANDONED))
         .col_expr(C::FinishedAt, Expr::value(Utc::now()))
         .filter(C::RegionId.eq(region_id))
         .filter(C::Kind.eq(target.kind()))
         .filter(C::Period.eq(target.period()))
-        .filter(C::Status.eq("RUNNING"))
+        .filter(C::Status.eq(RunStatus::Running))
         .exec(db)
         .await?;
     if closed.rows_affected > 0 {
@@ -356,7 +358,7 @@ pub async fn abandon_stale(
 pub async fn abandon_orphans(db: &DatabaseConnection, lease: &Lease) -> AppResult<u64> {
     use entities::assessment_run::Column as C;
     let running = entities::assessment_run::Entity::find()
-        .filter(C::Status.eq("RUNNING"))
+        .filter(C::Status.eq(RunStatus::Running))
         .all(db)
         .await?;
     let mut closed = 0;
@@ -457,9 +459,9 @@ async fn open(
         period: Set(target.period()),
         scheme_code: Set(scheme.code.clone()),
         scheme_version: Set(scheme.version as i32),
-        trigger: Set(trigger.as_str().to_owned()),
+        trigger: Set(trigger.stored()),
         started_by: Set(trigger.user()),
-        status: Set("RUNNING".to_owned()),
+        status: Set(RunStatus::Running),
         error: Set(None),
         started_at: Set(Utc::now()),
         finished_at: Set(None),
@@ -533,14 +535,14 @@ async fn close(
     active.finished_at = Set(Some(Utc::now()));
     match &result {
         Ok(figures) => {
-            active.status = Set("SUCCEEDED".to_owned());
+            active.status = Set(RunStatus::Succeeded);
             active.rows_read = Set(figures.rows_read as i64);
             active.warnings =
                 Set(serde_json::to_string(&figures.warnings).map_err(AppError::internal)?);
         }
         Err(e) => {
             tracing::error!(error = %e, "assessment run failed");
-            active.status = Set("FAILED".to_owned());
+            active.status = Set(RunStatus::Failed);
             active.error = Set(Some(e.to_string()));
         }
     }
@@ -631,9 +633,9 @@ mod tests {
             period: period.into(),
             scheme_code: "sh-municipal".into(),
             scheme_version: 1,
-            trigger: "MANUAL".into(),
+            trigger: RunTrigger::Manual,
             started_by: None,
-            status: "RUNNING".into(),
+            status: RunStatus::Running,
             error: None,
             started_at: Utc::now(),
             finished_at: None,

@@ -184,8 +184,8 @@ async fn automatic_runs(
         .column(C::Period)
         .filter(C::RegionId.eq(region_id))
         .filter(C::Kind.eq(kind))
-        .filter(C::Status.eq("SUCCEEDED"))
-        .filter(C::Trigger.is_in(["SCHEDULE", "CATCH_UP"]))
+        .filter(C::Status.eq(entities::assessment_run::RunStatus::Succeeded))
+        .filter(C::Trigger.is_in(entities::assessment_run::RunTrigger::AUTOMATIC))
         .into_tuple()
         .all(db)
         .await?;

@@ -245,7 +245,7 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
         || async { runs(&db, &month).await.into_iter().next() },
     )
     .await;
-    assert_eq!(killed.status, "RUNNING");
+    assert_eq!(killed.status.as_str(), "RUNNING");
     // Into the second vendor: the first vendor's result is written, uncommitted.
     tokio::time::sleep(Duration::from_millis(VENDOR_DELAY_MS * 3 / 2)).await;
     first.kill();
@@ -253,7 +253,11 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
     // The dead process could not close its run, and none of its results count.
     let after_kill = runs(&db, &month).await;
     assert_eq!(after_kill.len(), 1, "{after_kill:?}");
-    assert_eq!(after_kill[0].status, "RUNNING", "killed before it finished");
+    assert_eq!(
+        after_kill[0].status.as_str(),
+        "RUNNING",
+        "killed before it finished"
+    );
     assert_eq!(
         results_of(&db, killed.id).await.len(),
         0,
@@ -267,7 +271,7 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
     let (closed, caught) = wait_for("the catch-up run", Duration::from_secs(30), || async {
         let all = runs(&db, &month).await;
         match all.as_slice() {
-            [closed, caught] if caught.status != "RUNNING" => {
+            [closed, caught] if caught.status.as_str() != "RUNNING" => {
                 Some((closed.clone(), caught.clone()))
             }
             _ => None,
@@ -277,7 +281,7 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
     let took = started.elapsed();
 
     assert_eq!(closed.id, killed.id);
-    assert_eq!(closed.status, "FAILED");
+    assert_eq!(closed.status.as_str(), "FAILED");
     assert_eq!(closed.error.as_deref(), Some(api::runs::ABANDONED));
     assert!(closed.finished_at.is_some());
     assert_eq!(
@@ -367,7 +371,7 @@ async fn a_manual_run_cut_off_by_a_killed_server_is_abandoned_and_audited() {
     let all = runs(&db, &month).await;
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].id, killed.id);
-    assert_eq!(all[0].status, "FAILED");
+    assert_eq!(all[0].status.as_str(), "FAILED");
     assert_eq!(all[0].error.as_deref(), Some(api::runs::ABANDONED));
     assert_eq!(results_of(&db, killed.id).await.len(), 0);
 

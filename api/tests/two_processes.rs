@@ -77,8 +77,8 @@ async fn two_processes_run_a_scheduled_month_once() {
         .unwrap();
     // One region, one month: one run, whichever process took the lease.
     assert_eq!(runs.len(), 1, "{runs:?}");
-    assert_eq!(runs[0].status, "SUCCEEDED");
-    assert_eq!(runs[0].trigger, "SCHEDULE");
+    assert_eq!(runs[0].status.as_str(), "SUCCEEDED");
+    assert_eq!(runs[0].trigger.as_str(), "SCHEDULE");
     drop(db);
     support::drop_database(cleanup).await;
 }

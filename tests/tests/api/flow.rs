@@ -296,7 +296,7 @@ async fn a_run_failing_part_way_stores_no_result() {
         .await
         .unwrap();
     assert_eq!(runs.len(), 1);
-    assert_eq!(runs[0].status, "FAILED");
+    assert_eq!(runs[0].status.as_str(), "FAILED");
     assert!(
         runs[0].error.as_deref().unwrap_or("").contains("outage"),
         "{:?}",

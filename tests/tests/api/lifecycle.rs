@@ -228,7 +228,10 @@ async fn five_parallel_runs_of_a_period_never_fail_on_each_other() {
     // One run per success, none FAILED (never a constraint error), and each
     // success wrote its own revision 1, 2, …
     assert_eq!(runs.len(), succeeded, "{runs:?}");
-    assert!(runs.iter().all(|r| r.status == "SUCCEEDED"), "{runs:?}");
+    assert!(
+        runs.iter().all(|r| r.status.as_str() == "SUCCEEDED"),
+        "{runs:?}"
+    );
     let mut revisions: Vec<i32> = entities::assessment_result::Entity::find()
         .all(&db)
         .await

@@ -271,7 +271,7 @@ async fn shutdown_finishes_a_run_under_way_and_then_refuses_connections() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.status, "SUCCEEDED");
+    assert_eq!(stored.status.as_str(), "SUCCEEDED");
     assert!(stored.finished_at.is_some());
     finish(harness, db).await;
 }

@@ -79,7 +79,7 @@ async fn two_instances_racing_run_each_due_month_once() {
     let runs = all_runs(&a).await;
     assert!(
         runs.iter()
-            .all(|r| r.status == "SUCCEEDED" && r.trigger == "SCHEDULE")
+            .all(|r| r.status.as_str() == "SUCCEEDED" && r.trigger.as_str() == "SCHEDULE")
     );
     for month in ["2025-01", "2025-02", "2025-03"] {
         assert_eq!(runs_of(&a, month).await.len(), 2, "{month}: one per region");
@@ -135,7 +135,7 @@ async fn starting_on_the_first_of_december_runs_november_only_from_the_fifth() {
         "November, both regions"
     );
     let november = runs_of(&db, "2026-11").await;
-    assert!(november.iter().all(|r| r.status == "SUCCEEDED"));
+    assert!(november.iter().all(|r| r.status.as_str() == "SUCCEEDED"));
     assert!(
         november.iter().all(|r| r.warnings.contains("没有签订合同")),
         "{november:?}"
@@ -178,7 +178,9 @@ async fn every_run_missed_while_down_is_caught_up_at_start() {
     let mut caught = Vec::new();
     for _ in 0..200 {
         caught = all_runs(&db).await;
-        if caught.len() == expected.len() * 2 && caught.iter().all(|r| r.status != "RUNNING") {
+        if caught.len() == expected.len() * 2
+            && caught.iter().all(|r| r.status.as_str() != "RUNNING")
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -195,7 +197,7 @@ async fn every_run_missed_while_down_is_caught_up_at_start() {
     assert!(
         caught
             .iter()
-            .all(|r| r.trigger == "CATCH_UP" && r.status == "SUCCEEDED")
+            .all(|r| r.trigger.as_str() == "CATCH_UP" && r.status.as_str() == "SUCCEEDED")
     );
     drop(restarted);
     app.finish().await;
