@@ -75,6 +75,10 @@ pub struct HttpConfig {
     /// How long a shutdown waits for the requests (and the jobs) under way
     /// before it abandons them (`SHUTDOWN_GRACE_SECONDS`).
     pub shutdown_grace_seconds: u64,
+    /// `TRUSTED_PROXY_HEADER` (e.g. `X-Forwarded-For`): the header the load
+    /// balancer puts the client's address in; `None`: the socket's peer is the
+    /// client and forwarded headers are ignored (see `client_addr`).
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
 }
 
 impl Default for HttpConfig {
@@ -85,6 +89,7 @@ impl Default for HttpConfig {
             request_timeout_seconds: 30,
             metrics_token: None,
             shutdown_grace_seconds: 30,
+            trusted_proxy_header: None,
         }
     }
 }
@@ -287,12 +292,23 @@ impl Config {
                     )
                 })?,
         };
+        let trusted_proxy_header = get("TRUSTED_PROXY_HEADER")
+            .map(|name| {
+                axum::http::HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                    bad(
+                        "TRUSTED_PROXY_HEADER",
+                        "must be a header name, e.g. X-Forwarded-For",
+                    )
+                })
+            })
+            .transpose()?;
         let http = HttpConfig {
             introspection,
             cors_origins,
             request_timeout_seconds,
             metrics_token,
             shutdown_grace_seconds,
+            trusted_proxy_header,
         };
         Ok(Self {
             database_url,
@@ -349,6 +365,16 @@ mod tests {
         assert_eq!(c.listen_addr.to_string(), "127.0.0.1:8080");
         assert!(c.jwt_secret.is_none());
         assert_eq!(c.sqlite_dir(), Some(PathBuf::from("./data")));
+        assert!(c.http.trusted_proxy_header.is_none());
+    }
+
+    #[test]
+    fn a_trusted_proxy_header_is_a_header_name() {
+        let c = config(&[("TRUSTED_PROXY_HEADER", "X-Forwarded-For")]).expect("valid");
+        assert_eq!(
+            c.http.trusted_proxy_header.map(|h| h.to_string()),
+            Some("x-forwarded-for".to_owned())
+        );
     }
 
     #[test]
@@ -368,6 +394,7 @@ mod tests {
             ("REQUEST_TIMEOUT_SECONDS", "0"),
             ("METRICS_TOKEN", "short"),
             ("SHUTDOWN_GRACE_SECONDS", "0"),
+            ("TRUSTED_PROXY_HEADER", "X Forwarded For"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

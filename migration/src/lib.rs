@@ -11,6 +11,7 @@ mod m20261123_000004_runs_notices;
 mod m20261123_000005_audit;
 mod m20261123_000006_run_figures;
 mod m20261201_000001_run_warnings;
+mod m20261201_000020_tokens_valid_after;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_audit::Migration),
             Box::new(m20261123_000006_run_figures::Migration),
             Box::new(m20261201_000001_run_warnings::Migration),
+            Box::new(m20261201_000020_tokens_valid_after::Migration),
         ]
     }
 }
