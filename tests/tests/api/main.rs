@@ -11,6 +11,7 @@ mod demo;
 mod failures;
 mod flow;
 mod hostile;
+mod hostile_auth;
 mod lifecycle;
 mod login;
 mod mail;
