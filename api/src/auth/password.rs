@@ -8,8 +8,8 @@
 use std::sync::{Arc, OnceLock};
 
 use argon2::Argon2;
-use tokio::sync::Semaphore;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use tokio::sync::Semaphore;
 
 use crate::error::{AppError, AppResult};
 
@@ -131,9 +131,21 @@ mod tests {
     #[tokio::test]
     async fn off_the_workers_a_hash_verifies_only_its_password() {
         let h = hash_off_workers("Correct-horse-9").await.expect("hash");
-        assert!(verify_off_workers("Correct-horse-9", Some(&h)).await.expect("verify"));
-        assert!(!verify_off_workers("Correct-horse-8", Some(&h)).await.expect("verify"));
-        assert!(!verify_off_workers("decoy-password-never-matches-x", None).await.expect("decoy"));
+        assert!(
+            verify_off_workers("Correct-horse-9", Some(&h))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_off_workers("Correct-horse-8", Some(&h))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_off_workers("decoy-password-never-matches-x", None)
+                .await
+                .expect("decoy")
+        );
     }
 
     /// Many verifications at once on a one-thread runtime: the thread stays

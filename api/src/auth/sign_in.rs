@@ -129,7 +129,13 @@ mod tests {
 
     #[test]
     fn one_sign_in_passes() {
-        assert_eq!(refused("mutation { login(username: \"a\", password: \"b\") { token } }", None), None);
+        assert_eq!(
+            refused(
+                "mutation { login(username: \"a\", password: \"b\") { token } }",
+                None
+            ),
+            None
+        );
         assert_eq!(refused("{ me { id } }", None), None);
         assert_eq!(refused("not graphql {", None), None);
     }
@@ -162,7 +168,10 @@ mod tests {
         // 2^40 spreads if expanded; counted in linear time, nothing found.
         let mut query = String::from("mutation { ...F0 }");
         for i in 0..40 {
-            query += &format!(" fragment F{i} on Mutation {{ ...F{n} ...F{n} }}", n = i + 1);
+            query += &format!(
+                " fragment F{i} on Mutation {{ ...F{n} ...F{n} }}",
+                n = i + 1
+            );
         }
         query += " fragment F40 on Mutation { me { id } }";
         assert_eq!(refused(&query, None), None);

@@ -192,7 +192,13 @@ mod tests {
             t.failed(&huge, None, t0);
         }
         assert!(!t.allows(&huge, None, t0));
-        let longest = t.entries.lock().expect("lock").keys().map(String::len).max();
+        let longest = t
+            .entries
+            .lock()
+            .expect("lock")
+            .keys()
+            .map(String::len)
+            .max();
         assert_eq!(longest, Some("user:".len() + MAX_KEY_CHARS));
     }
 }

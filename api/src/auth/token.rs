@@ -38,8 +38,7 @@ impl Claims {
 }
 
 fn tokens_valid_after_millis(user: &entities::user::Model) -> i64 {
-    user.tokens_valid_after
-        .map_or(0, |t| t.timestamp_millis())
+    user.tokens_valid_after.map_or(0, |t| t.timestamp_millis())
 }
 
 /// The credentials of an `Authorization: Bearer <credentials>` header. The
@@ -200,6 +199,11 @@ mod tests {
             &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
         )
         .expect("encode");
-        assert!(keys().verify(&t).expect("valid").still_valid_for(&user(now)));
+        assert!(
+            keys()
+                .verify(&t)
+                .expect("valid")
+                .still_valid_for(&user(now))
+        );
     }
 }

@@ -107,9 +107,7 @@ async fn change_password_guesses_count_against_the_login_throttle() {
         )
     );
     // The password did not change, and the administrator is not affected.
-    assert!(
-        app.must(&token, "{ me { username } }", json!({})).await["me"]["username"] == "ops"
-    );
+    assert!(app.must(&token, "{ me { username } }", json!({})).await["me"]["username"] == "ops");
     app.admin().await;
     app.finish().await;
 }
@@ -132,7 +130,9 @@ async fn a_request_carries_at_most_one_sign_in() {
         })
         .collect();
     let logins: String = (0..2)
-        .map(|n| format!("l{n}: login(username: \"ops\", password: \"Guess-pass-{n}\") {{ token }} "))
+        .map(|n| {
+            format!("l{n}: login(username: \"ops\", password: \"Guess-pass-{n}\") {{ token }} ")
+        })
         .collect();
     for (query, field, with_token) in [
         (format!("mutation {{ {guesses} }}"), "changePassword", true),
@@ -175,7 +175,9 @@ async fn a_request_carries_at_most_one_sign_in() {
 async fn sign_ins_in_bulk_do_not_stall_the_server() {
     let app = spawn_app().await;
     let aliased: String = (0..300)
-        .map(|n| format!("l{n}: login(username: \"admin\", password: \"Guess-pass-{n}\") {{ token }} "))
+        .map(|n| {
+            format!("l{n}: login(username: \"admin\", password: \"Guess-pass-{n}\") {{ token }} ")
+        })
         .collect();
     let aliased = format!("mutation {{ {aliased} }}");
     let mut load = tokio::task::JoinSet::new();
@@ -248,7 +250,10 @@ async fn tokens_from_before_a_disable_stay_dead_after_re_enabling() {
     app.must(&admin, set, json!({"id": id, "d": false})).await;
     let me = |token: String| {
         let app = &app;
-        async move { app.gql(Some(&token), "{ me { username } }", json!({})).await }
+        async move {
+            app.gql(Some(&token), "{ me { username } }", json!({}))
+                .await
+        }
     };
     assert_eq!(me(before.clone()).await.error().0, "UNAUTHENTICATED");
     let after = app.login(OPS.0, OPS.1).await;
@@ -295,7 +300,10 @@ async fn every_answer_is_nosniff_and_api_answers_are_not_stored() {
         ("GET /healthz", app.client.get(url("/healthz"))),
         ("GET /readyz", app.client.get(url("/readyz"))),
         ("GET /metrics", app.client.get(url("/metrics"))),
-        ("GET /schema.graphql", app.client.get(url("/schema.graphql"))),
+        (
+            "GET /schema.graphql",
+            app.client.get(url("/schema.graphql")),
+        ),
         ("GET /nowhere", app.client.get(url("/nowhere"))),
     ];
     let mut misses = Vec::new();
@@ -312,7 +320,10 @@ async fn every_answer_is_nosniff_and_api_answers_are_not_stored() {
             misses.push(format!("{name}: no nosniff"));
         }
         if header("cache-control") != "no-store" {
-            misses.push(format!("{name}: cache-control {:?}", header("cache-control")));
+            misses.push(format!(
+                "{name}: cache-control {:?}",
+                header("cache-control")
+            ));
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
@@ -351,14 +362,19 @@ async fn every_html_page_carries_the_content_security_policy() {
 #[tokio::test]
 async fn the_bearer_scheme_is_case_insensitive() {
     let metrics_token = "metrics-token-0123456789";
-    let app = spawn_app_with(|c| {
-        c.http.metrics_token = Some(api::config::Secret::new(metrics_token))
-    })
-    .await;
+    let app =
+        spawn_app_with(|c| c.http.metrics_token = Some(api::config::Secret::new(metrics_token)))
+            .await;
     let token = app.admin().await;
     for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
         let auth = format!("{scheme} {token}");
-        let (_, _, body) = post(&app, &[("Authorization", &auth)], "{ me { username } }", json!({})).await;
+        let (_, _, body) = post(
+            &app,
+            &[("Authorization", &auth)],
+            "{ me { username } }",
+            json!({}),
+        )
+        .await;
         assert_eq!(body["data"]["me"]["username"], "admin", "{scheme}: {body}");
         let metrics = app
             .client
@@ -369,7 +385,13 @@ async fn the_bearer_scheme_is_case_insensitive() {
             .unwrap();
         assert_eq!(metrics.status(), StatusCode::OK, "{scheme} on /metrics");
     }
-    let (_, _, body) = post(&app, &[("Authorization", &format!("Basic {token}"))], "{ me { username } }", json!({})).await;
+    let (_, _, body) = post(
+        &app,
+        &[("Authorization", &format!("Basic {token}"))],
+        "{ me { username } }",
+        json!({}),
+    )
+    .await;
     assert_eq!(first_error(&body).0, "UNAUTHENTICATED");
     app.finish().await;
 }
@@ -391,7 +413,8 @@ async fn a_client_request_id_is_kept_only_when_short_and_plain() {
         ("with space", false),
         (&too_long, false),
     ];
-    let entries = "query($f: AuditFilter) { auditEntries(filter: $f, limit: 1) { items { requestId } } }";
+    let entries =
+        "query($f: AuditFilter) { auditEntries(filter: $f, limit: 1) { items { requestId } } }";
     for (id, kept) in cases {
         let (_, headers, body) = post(
             &app,
@@ -408,7 +431,10 @@ async fn a_client_request_id_is_kept_only_when_short_and_plain() {
             .as_str()
             .unwrap()
             .to_owned();
-        assert_eq!(audited, answered, "{id:?}: the audit entry has the answer's id");
+        assert_eq!(
+            audited, answered,
+            "{id:?}: the audit entry has the answer's id"
+        );
         if kept {
             assert_eq!(answered, id);
         } else {
@@ -429,7 +455,10 @@ async fn a_client_request_id_is_kept_only_when_short_and_plain() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused_in_the_graphql_shape() {
     let app = spawn_app().await;
-    let big = serde_json::to_vec(&json!({"query": "{ me { id } }", "variables": {"x": "x".repeat(2 << 20)}})).unwrap();
+    let big = serde_json::to_vec(
+        &json!({"query": "{ me { id } }", "variables": {"x": "x".repeat(2 << 20)}}),
+    )
+    .unwrap();
     let resp = app
         .client
         .post(format!("{}/graphql", app.base))
@@ -533,7 +562,13 @@ async fn the_address_limit_counts_the_client_named_by_the_trusted_proxy_header()
     }
     let right = json!({"u": ADMIN_USERNAME, "p": ADMIN_PASSWORD});
     for forwarded in [attacker.to_owned(), format!("198.51.100.9, {attacker}")] {
-        let (_, _, body) = post(&app, &[("X-Forwarded-For", &forwarded)], LOGIN, right.clone()).await;
+        let (_, _, body) = post(
+            &app,
+            &[("X-Forwarded-For", &forwarded)],
+            LOGIN,
+            right.clone(),
+        )
+        .await;
         assert_eq!(
             first_error(&body),
             (
@@ -555,7 +590,8 @@ async fn the_address_limit_counts_the_client_named_by_the_trusted_proxy_header()
         .as_str()
         .unwrap_or_else(|| panic!("another client signs in: {body}"))
         .to_owned();
-    let entries = "query($f: AuditFilter) { auditEntries(filter: $f, limit: 1) { items { clientAddr } } }";
+    let entries =
+        "query($f: AuditFilter) { auditEntries(filter: $f, limit: 1) { items { clientAddr } } }";
     let audited = app
         .must(&token, entries, json!({"f": {"operation": "login"}}))
         .await;
