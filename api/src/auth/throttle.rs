@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Failures for one username before it is locked.
@@ -58,48 +58,90 @@ fn keys(username: &str, addr: Option<IpAddr>) -> Vec<(String, u32)> {
 }
 
 impl LoginThrottle {
+    /// The map, also after a panic elsewhere held the lock: the counters are
+    /// plain numbers, never half-written, and failing open would lift the limits.
+    fn entries(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts a sign-in attempt: false while the username or the address is
+    /// locked; else the attempt is counted as a failure right away (until
+    /// `succeeded` takes it back), so that many attempts started at once, each
+    /// waiting for its turn at argon2, cannot all pass the check before the
+    /// first of them has failed.
+    pub fn begin(&self, username: &str, addr: Option<IpAddr>, now: Instant) -> bool {
+        let mut entries = self.entries();
+        if !allows(&mut entries, username, addr, now) {
+            return false;
+        }
+        count_failure(&mut entries, username, addr, now);
+        true
+    }
+
     /// False while the username or the address is locked.
     pub fn allows(&self, username: &str, addr: Option<IpAddr>, now: Instant) -> bool {
-        let Ok(mut entries) = self.entries.lock() else {
-            return true;
-        };
-        entries.retain(|_, e| now.duration_since(e.last) < LOCK);
-        keys(username, addr)
-            .iter()
-            .all(|(k, limit)| entries.get(k).is_none_or(|e| e.failures < *limit))
+        allows(&mut self.entries(), username, addr, now)
     }
 
     pub fn failed(&self, username: &str, addr: Option<IpAddr>, now: Instant) {
-        if let Ok(mut entries) = self.entries.lock() {
-            for (k, limit) in keys(username, addr) {
-                if !entries.contains_key(&k) && entries.len() >= MAX_ENTRIES {
-                    make_room(&mut entries, now);
-                }
-                let e = entries.entry(k).or_insert(Entry {
-                    failures: 0,
-                    last: now,
-                    limit,
-                });
-                e.failures = e.failures.saturating_add(1);
-                e.last = now;
-            }
-        }
+        count_failure(&mut self.entries(), username, addr, now);
     }
 
-    /// A successful sign-in clears the username's count (not the address's).
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(&user_key(username));
+    /// A successful sign-in clears the username's count, and takes back the
+    /// address's count of this attempt (`begin` counted it as a failure).
+    pub fn succeeded(&self, username: &str, addr: Option<IpAddr>) {
+        let mut entries = self.entries();
+        entries.remove(&user_key(username));
+        if let Some(a) = addr {
+            let key = format!("addr:{a}");
+            if let Some(e) = entries.get_mut(&key) {
+                e.failures = e.failures.saturating_sub(1);
+                if e.failures == 0 {
+                    entries.remove(&key);
+                }
+            }
         }
     }
 
     /// How many counters are kept (for tests).
     pub fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |e| e.len())
+        self.entries().len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+fn allows(
+    entries: &mut HashMap<String, Entry>,
+    username: &str,
+    addr: Option<IpAddr>,
+    now: Instant,
+) -> bool {
+    entries.retain(|_, e| now.duration_since(e.last) < LOCK);
+    keys(username, addr)
+        .iter()
+        .all(|(k, limit)| entries.get(k).is_none_or(|e| e.failures < *limit))
+}
+
+fn count_failure(
+    entries: &mut HashMap<String, Entry>,
+    username: &str,
+    addr: Option<IpAddr>,
+    now: Instant,
+) {
+    for (k, limit) in keys(username, addr) {
+        if !entries.contains_key(&k) && entries.len() >= MAX_ENTRIES {
+            make_room(entries, now);
+        }
+        let e = entries.entry(k).or_insert(Entry {
+            failures: 0,
+            last: now,
+            limit,
+        });
+        e.failures = e.failures.saturating_add(1);
+        e.last = now;
     }
 }
 
@@ -152,6 +194,33 @@ mod tests {
     }
 
     #[test]
+    fn attempts_started_at_once_count_before_they_finish() {
+        let t = LoginThrottle::default();
+        let (t0, addr) = (Instant::now(), Some(IpAddr::from([10, 0, 0, 7])));
+        // Thirty guesses start together; only the first five get to try.
+        let started = (0..30).filter(|_| t.begin("admin", addr, t0)).count();
+        assert_eq!(started, USER_LIMIT as usize);
+        assert!(!t.allows("admin", None, t0));
+    }
+
+    #[test]
+    fn a_success_clears_the_username_and_takes_back_its_address_count() {
+        let t = LoginThrottle::default();
+        let (t0, addr) = (Instant::now(), Some(IpAddr::from([10, 0, 0, 7])));
+        for n in 0..ADDRESS_LIMIT - 1 {
+            assert!(t.begin(&format!("user{n}"), addr, t0));
+        }
+        // Colleagues behind one address sign in: each success is taken back.
+        for _ in 0..10 {
+            assert!(t.begin("colleague", addr, t0));
+            t.succeeded("colleague", addr);
+        }
+        assert!(t.allows("someone", addr, t0));
+        assert!(t.begin("someone", addr, t0));
+        assert!(!t.allows("anyone", addr, t0));
+    }
+
+    #[test]
     fn the_map_is_capped_and_a_flood_of_usernames_keeps_the_locks() {
         let t = LoginThrottle::default();
         let t0 = Instant::now();
@@ -167,7 +236,7 @@ mod tests {
         assert_eq!(t.len(), MAX_ENTRIES);
         assert!(!t.allows("admin", None, t0 + Duration::from_secs(20)));
         // The newest counters are kept, the oldest unlocked ones went.
-        let entries = t.entries.lock().expect("lock");
+        let entries = t.entries();
         assert!(entries.contains_key(&format!("user:flood-{}", flood - 1)));
         assert!(!entries.contains_key("user:flood-0"));
     }

@@ -51,7 +51,7 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .to_str()
         .ok()?
         .trim_start();
-    let (scheme, credentials) = value.split_once(|c: char| c == ' ' || c == '\t')?;
+    let (scheme, credentials) = value.split_once([' ', '\t'])?;
     let credentials = credentials.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !credentials.is_empty()).then_some(credentials)
 }

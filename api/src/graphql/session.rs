@@ -82,15 +82,13 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
     let addr = ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0);
     let now = std::time::Instant::now();
     // A locked username or address gets the same answer as a wrong password,
-    // after the same hashing work.
-    let allowed = state.throttle.allows(username, addr, now);
+    // after the same hashing work. The attempt counts as a failure from its
+    // start until it succeeds (see `LoginThrottle::begin`).
+    let allowed = state.throttle.begin(username, addr, now);
     let password_ok = password::verify_off_workers(password_text, stored).await? && allowed;
-    if !password_ok && allowed {
-        state.throttle.failed(username, addr, now);
-    }
     let user = match user {
         Some(u) if password_ok && !u.disabled => {
-            state.throttle.succeeded(username);
+            state.throttle.succeeded(username, addr);
             u
         }
         _ => return Err(AppError::BadCredentials),
@@ -142,19 +140,16 @@ async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResu
     // after the same hashing work.
     let addr = ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0);
     let started = std::time::Instant::now();
-    let allowed = state.throttle.allows(&user.username, addr, started);
+    let allowed = state.throttle.begin(&user.username, addr, started);
     let current_ok =
         password::verify_off_workers(current, Some(&user.password_hash)).await? && allowed;
     if !current_ok {
-        if allowed {
-            state.throttle.failed(&user.username, addr, started);
-        }
         return Err(AppError::bad(
             "currentPassword",
             "is not the current password",
         ));
     }
-    state.throttle.succeeded(&user.username);
+    state.throttle.succeeded(&user.username, addr);
     password::check_policy("newPassword", new)?;
     // Hashed before the write transaction: the write lock is not held while
     // argon2 works.
