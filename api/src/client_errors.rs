@@ -146,6 +146,60 @@ pub fn nul_in(variables: &Value) -> Option<String> {
     found
 }
 
+/// The argument path (`input.title`) of the first string literal in the query
+/// text holding a NUL character (written `\u0000` in GraphQL): refused at the
+/// edge by name like a NUL in the variables. Unparsable queries are left to
+/// the executor, which answers them with its own error.
+pub fn nul_in_literals(query: &str) -> Option<String> {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    // Only an escape can put a NUL in a literal; most queries have none.
+    if !query.contains('\\') && !query.contains('\0') {
+        return None;
+    }
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    fn in_set(set: &SelectionSet, found: &mut Option<String>) {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    for (name, value) in &field.node.arguments {
+                        let json = value
+                            .node
+                            .clone()
+                            .into_const_with(|_| {
+                                Ok::<_, std::convert::Infallible>(Default::default())
+                            })
+                            .ok()
+                            .and_then(|v| v.into_json().ok())
+                            .unwrap_or_default();
+                        if found.is_none() {
+                            *found = nul_in(&json).map(|path| {
+                                if path.is_empty() {
+                                    name.node.to_string()
+                                } else {
+                                    format!("{}.{path}", name.node)
+                                }
+                            });
+                        }
+                    }
+                    in_set(&field.node.selection_set.node, found);
+                }
+                Selection::InlineFragment(fragment) => {
+                    in_set(&fragment.node.selection_set.node, found)
+                }
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    let mut found = None;
+    for (_, operation) in document.operations.iter() {
+        in_set(&operation.node.selection_set.node, &mut found);
+    }
+    for fragment in document.fragments.values() {
+        in_set(&fragment.node.selection_set.node, &mut found);
+    }
+    found
+}
+
 /// For "Expected input type "Int", found 4294967296. (occurred while parsing
 /// "CreateTrainingInput")", which names the type but not the field: the path
 /// of the first variable holding the value found.
@@ -257,6 +311,19 @@ fn walk(value: &Value, path: String, visit: &mut impl FnMut(&str, &str)) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_nul_in_a_query_literal_is_named_by_its_argument_path() {
+        let query =
+            r#"mutation { createWorkOrder(input: { title: "a\u0000b", tags: ["x"] }) { id } }"#;
+        assert_eq!(nul_in_literals(query).as_deref(), Some("input.title"));
+        let query = r#"{ login(username: "a\u0000", password: "p") { token } }"#;
+        assert_eq!(nul_in_literals(query).as_deref(), Some("username"));
+        assert_eq!(
+            nul_in_literals(r#"{ workOrders(filter: { period: "2025-03" }) { total } }"#),
+            None
+        );
+    }
 
     #[test]
     fn a_bad_date_is_named_by_its_variable_path() {

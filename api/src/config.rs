@@ -104,6 +104,8 @@ pub struct MailConfig {
     pub from: String,
     /// How often the sender job looks for messages due.
     pub poll_seconds: u64,
+    /// `MAIL_MAX_ATTEMPTS`: a message is given up (FAILED) after this many failed tries.
+    pub max_attempts: i32,
 }
 
 impl MailConfig {
@@ -113,6 +115,7 @@ impl MailConfig {
             mail_dir: dir.into(),
             from: "govcloud@localhost".to_owned(),
             poll_seconds: 10,
+            max_attempts: crate::mail::sender::DEFAULT_MAX_ATTEMPTS,
         }
     }
 }
@@ -197,6 +200,19 @@ impl Config {
             mail_dir: get("MAIL_DIR").map_or_else(|| PathBuf::from("./data/mail"), PathBuf::from),
             from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
             poll_seconds,
+            max_attempts: match get("MAIL_MAX_ATTEMPTS") {
+                None => crate::mail::sender::DEFAULT_MAX_ATTEMPTS,
+                Some(v) => v
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| {
+                        bad(
+                            "MAIL_MAX_ATTEMPTS",
+                            "must be a whole number of tries from 1 to 100",
+                        )
+                    })?,
+            },
         };
         let lease_seconds = match get("JOB_LEASE_SECONDS") {
             None => crate::scheduler::DEFAULT_LEASE_SECONDS,

@@ -213,6 +213,21 @@ pub async fn require<R: Resource>(
         .ok_or_else(|| AppError::bad(field, format!("no {} with id {id}", R::NAME)))
 }
 
+/// A referenced row of the given region must exist. One of another region
+/// answers exactly like a missing one, so a reference cannot probe what other
+/// regions hold.
+pub async fn require_in_region<R: Resource>(
+    txn: &DatabaseTransaction,
+    field: &str,
+    id: i64,
+    region_id: i64,
+) -> AppResult<R::Model> {
+    find::<R>(txn, id)
+        .await?
+        .filter(|row| R::scope(row).region == Some(region_id))
+        .ok_or_else(|| AppError::bad(field, format!("no {} with id {id} in this region", R::NAME)))
+}
+
 #[derive(InputObject, Default, Clone)]
 pub struct ListFilter {
     pub region_id: Option<ID>,

@@ -437,6 +437,7 @@ impl Loader<'_> {
                 grading_row: 0,
                 level_override: None,
                 level_override_reason: None,
+                platform_systems: None,
                 confirmed: true,
                 vendor_liable: true,
                 recorded_by,
@@ -534,7 +535,7 @@ impl Loader<'_> {
                     vendor_id: vendor,
                     description: "无工单开通测试云主机 2 台".into(),
                     occurred_at: at(day(2026, 10, 14), 11, 0),
-                    rectified: false,
+                    rectified_at: None,
                     confirmed: true,
                     vendor_liable: true,
                     recorded_by,
@@ -612,6 +613,16 @@ impl Loader<'_> {
                         [4, 4, 3, 3, 2][seq.next(5) as usize]
                     };
                 }
+                // Only an agency the vendor serves answers about it (one of its
+                // systems is hosted there); the answers are drawn all the same so
+                // that the rest of the demo stays as it was.
+                let served = ids
+                    .systems
+                    .iter()
+                    .any(|&(_, _, v, a)| v == vendor && a == *agency_id);
+                if !served {
+                    continue;
+                }
                 insert::<SurveyResponses>(
                     self.txn,
                     entities::survey_response::Model {
@@ -630,6 +641,13 @@ impl Loader<'_> {
                         q8: answers[7],
                         q9: answers[8],
                         q10: answers[9],
+                        respondent_name: Some("信息化联络员".into()),
+                        respondent_unit: Some("信息中心".into()),
+                        respondent_phone: Some("021-6000 0000".into()),
+                        surveying_body: Some("第三方监管团队".into()),
+                        surveyor: Some("监管专员".into()),
+                        surveyed_on: Some(day(2026, 10, 20)),
+                        suggestions: None,
                         recorded_by,
                         recorded_at,
                     },

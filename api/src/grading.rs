@@ -1,9 +1,11 @@
 //! Grading a recorded fault with the six-level table (`jobs::fault_grading`).
 //!
-//! **Decision:** "the platform" of a fault is the vendor's platform in the
-//! fault's region: the systems that vendor hosts there and that are on the
-//! platform on the day the fault occurred. "All systems" therefore means all of
-//! that vendor's systems in the region. The duration is recovered − occurred,
+//! **Decision** (spec §3): "the platform" of a fault is the vendor's cloud:
+//! every system that vendor hosts on the day the fault occurred, in every
+//! region (a district uses the municipal cloud, seed 004), not only the
+//! supervising region's. "All systems" therefore means all of that vendor's
+//! systems. The count is stored with the fault (`platform_systems`) so a
+//! supervisor sees what the grading used. The duration is recovered − occurred,
 //! rounded up to whole minutes ("超过30分钟" is strictly more, so 30 min 1 s is
 //! over 30); a fault not yet recovered is graded on the time elapsed so far and
 //! re-graded whenever it is saved again.
@@ -57,7 +59,6 @@ pub async fn grade_fault(
         .map_err(|_| AppError::bad("input.affectedSystemIds", "must be a list of ids"))?;
     let day = local(fault.occurred_at).date_naive();
     let on_platform = Condition::all()
-        .add(S::RegionId.eq(fault.region_id))
         .add(S::VendorId.eq(fault.vendor_id))
         .add(S::OnlineOn.lte(day))
         .add(
@@ -84,6 +85,7 @@ pub async fn grade_fault(
         .map_err(|e| AppError::bad("input.affectedSystemIds", e.to_string()))?;
     fault.level = i32::from(grade.level);
     fault.grading_row = i32::from(grade.row);
+    fault.platform_systems = Some(i32::try_from(platform).unwrap_or(i32::MAX));
     Ok(grade)
 }
 

@@ -68,6 +68,7 @@ pub struct Metrics {
     job_runs: Family<JobRunLabels, Counter>,
     job_duration: HistogramFamily<JobLabels>,
     outbox_pending: Gauge,
+    outbox_given_up: Gauge,
     outbox_failures: Counter,
     pool_connections: Family<PoolLabels, Gauge>,
     pool_max: Gauge,
@@ -150,6 +151,12 @@ impl Metrics {
             "Mails in the outbox not delivered yet (read from the database at scrape time; shared by all instances)",
             outbox_pending.clone(),
         );
+        let outbox_given_up = Gauge::default();
+        registry.register(
+            "outbox_given_up",
+            "Mails given up after MAIL_MAX_ATTEMPTS failed tries (read from the database at scrape time; shared by all instances)",
+            outbox_given_up.clone(),
+        );
         let outbox_failures = Counter::default();
         registry.register(
             "outbox_failures",
@@ -186,6 +193,7 @@ impl Metrics {
             job_runs,
             job_duration,
             outbox_pending,
+            outbox_given_up,
             outbox_failures,
             pool_connections,
             pool_max,
@@ -248,12 +256,14 @@ impl Metrics {
     /// The current numbers, after reading the outbox and the pool.
     pub async fn render(&self, db: &DatabaseConnection) -> Result<String, std::fmt::Error> {
         self.read_pool(db);
-        match crate::mail::outbox::pending_count(db).await {
-            Ok(n) => {
+        match crate::mail::outbox::counts(db).await {
+            Ok((pending, given_up)) => {
                 self.outbox_pending
-                    .set(i64::try_from(n).unwrap_or(i64::MAX));
+                    .set(i64::try_from(pending).unwrap_or(i64::MAX));
+                self.outbox_given_up
+                    .set(i64::try_from(given_up).unwrap_or(i64::MAX));
             }
-            // The last value stays; the scrape still answers with the rest.
+            // The last values stay; the scrape still answers with the rest.
             Err(e) => tracing::warn!(error = %e, "metrics: cannot count the outbox"),
         }
         let mut text = String::new();

@@ -110,11 +110,14 @@ impl Application {
         let stopped = async move {
             let _ = stopping.changed().await;
         };
-        let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
+        let sending = crate::mail::Sending {
+            poll: std::time::Duration::from_secs(config.mail.poll_seconds),
+            max_attempts: config.mail.max_attempts,
+        };
         let sender = crate::mail::sender::spawn_sender_until(
             state.db.clone(),
             mailer,
-            poll,
+            sending,
             Arc::clone(&metrics),
             stopped,
         );
@@ -397,6 +400,13 @@ async fn graphql_handler(
         .into_json()
         .unwrap_or_default();
     if let Some(path) = client_errors::nul_in(&variables) {
+        timer.finish(true);
+        return client_errors::refused(
+            StatusCode::BAD_REQUEST,
+            format!("{path}: must not contain the NUL character (U+0000)"),
+        );
+    }
+    if let Some(path) = client_errors::nul_in_literals(&request.query) {
         timer.finish(true);
         return client_errors::refused(
             StatusCode::BAD_REQUEST,

@@ -141,8 +141,12 @@ async fn generated_faults_are_graded_as_the_api_grades_them() {
             .await
             .unwrap();
         assert_eq!(
-            (regraded.level, regraded.grading_row),
-            (stored.level, stored.grading_row),
+            (
+                regraded.level,
+                regraded.grading_row,
+                regraded.platform_systems
+            ),
+            (stored.level, stored.grading_row, stored.platform_systems),
             "fault {}",
             stored.id
         );

@@ -22,6 +22,10 @@ pub struct Model {
     pub level: i32,
     /// The row of the grading table that gave `level` (1–27).
     pub grading_row: i32,
+    /// The platform the grading counted: every system the vendor hosted on the
+    /// day of the fault, in every region. `None`: graded before the count was
+    /// kept (migration `m20261201_000011`).
+    pub platform_systems: Option<i32>,
     pub level_override: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub level_override_reason: Option<String>,

@@ -22,6 +22,19 @@ pub struct Model {
     pub q8: i32,
     pub q9: i32,
     pub q10: i32,
+    /// The respondent (您的姓名, 所在单位, 联系电话); `None` on rows recorded
+    /// before the questionnaire's fields were kept (migration `m20261201_000012`).
+    pub respondent_name: Option<String>,
+    pub respondent_unit: Option<String>,
+    pub respondent_phone: Option<String>,
+    /// 调查机构 and 调查人员.
+    pub surveying_body: Option<String>,
+    pub surveyor: Option<String>,
+    /// The questionnaire's date (年 月 日).
+    pub surveyed_on: Option<Date>,
+    /// 意见和建议.
+    #[sea_orm(column_type = "Text")]
+    pub suggestions: Option<String>,
     pub recorded_by: i64,
     pub recorded_at: DateTimeUtc,
 }

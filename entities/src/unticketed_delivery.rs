@@ -13,7 +13,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub occurred_at: DateTimeUtc,
-    pub rectified: bool,
+    /// When it was rectified; null: not (yet).
+    pub rectified_at: Option<DateTimeUtc>,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub recorded_by: i64,

@@ -11,6 +11,9 @@ mod m20261123_000004_runs_notices;
 mod m20261123_000005_audit;
 mod m20261123_000006_run_figures;
 mod m20261201_000001_run_warnings;
+mod m20261201_000010_delivery_rectified_at;
+mod m20261201_000011_fault_platform;
+mod m20261201_000012_survey_respondent;
 mod m20261201_000020_tokens_valid_after;
 
 pub struct Migrator;
@@ -26,6 +29,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_audit::Migration),
             Box::new(m20261123_000006_run_figures::Migration),
             Box::new(m20261201_000001_run_warnings::Migration),
+            Box::new(m20261201_000010_delivery_rectified_at::Migration),
+            Box::new(m20261201_000011_fault_platform::Migration),
+            Box::new(m20261201_000012_survey_respondent::Migration),
             Box::new(m20261201_000020_tokens_valid_after::Migration),
         ]
     }

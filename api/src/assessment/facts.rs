@@ -101,14 +101,16 @@ async fn unticketed_deliveries(
     w: &Window,
 ) -> AppResult<Vec<f::UnticketedDelivery>> {
     use entities::unticketed_delivery::{Column as C, Entity};
-    // Unrectified ones count again every month, however old.
+    // Those of the period, and older ones still not rectified at its end: they
+    // count again every month, however old (A4).
     let rows = Entity::find()
         .filter(owned(C::RegionId, C::VendorId, w))
         .filter(C::OccurredAt.lt(w.to))
         .filter(
             Condition::any()
                 .add(C::OccurredAt.gte(w.from))
-                .add(C::Rectified.eq(false)),
+                .add(C::RectifiedAt.is_null())
+                .add(C::RectifiedAt.gte(w.to)),
         )
         .all(conn)
         .await?;
@@ -120,7 +122,7 @@ async fn unticketed_deliveries(
             confirmed: r.confirmed,
             vendor_liable: r.vendor_liable,
             occurred_at: r.occurred_at,
-            rectified: r.rectified,
+            rectified_at: r.rectified_at,
         })
         .collect())
 }

@@ -114,6 +114,8 @@ struct Scope<'a> {
     year: i32,
     month: u32,
     systems: &'a [SystemRef],
+    /// The vendor's systems in every region: the platform of fault grading.
+    vendor_systems: &'a [SystemRef],
     agencies: &'a [i64],
 }
 
@@ -136,6 +138,7 @@ impl<'a> Scope<'a> {
             year: cell.year,
             month: cell.month,
             systems: &region.systems[slot],
+            vendor_systems: &ids.vendor_systems[cell.vendor],
             agencies: &region.agencies,
         }
     }
@@ -372,7 +375,9 @@ fn unticketed_delivery(
         vendor_id: s.vendor_id,
         description: format!("{} {} 台", d.pick(&UNTICKETED), d.between(1, 6)),
         occurred_at: occurred,
-        rectified,
+        // Rectified the same afternoon (deliveries happen 09:00–17:59, so within
+        // the month): charged in its own month only, as before the date was kept.
+        rectified_at: rectified.then(|| occurred + Duration::hours(4)),
         confirmed,
         vendor_liable,
         recorded_by: s.recorded_by,
@@ -399,10 +404,12 @@ fn complaint(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::complaint::Mod
     })
 }
 
-/// A fault on one to three of the vendor's systems on the platform that day,
-/// graded by the six-level table exactly as `grading::grade_fault` grades a
-/// saved fault (the platform counted in memory instead of by a query per
-/// fault; the generator test re-grades every fault through the API's code).
+/// A fault on one to three of the vendor's systems in the region on the
+/// platform that day, graded by the six-level table exactly as
+/// `grading::grade_fault` grades a saved fault: the platform is every system
+/// of the vendor on the platform that day, in every region (counted in memory
+/// instead of by a query per fault; the generator test re-grades every fault
+/// through the API's code).
 fn fault(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::fault::Model, GenerateError> {
     let occurred = any_time_in(d, s.year, s.month);
     let day = local_day(occurred);
@@ -435,9 +442,14 @@ fn fault(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::fault::Model, Gene
         Some(occurred + minutes(d, 1, 9))
     };
     let impact = if unusable { "UNUSABLE" } else { "DEGRADED" };
+    let platform_systems = s
+        .vendor_systems
+        .iter()
+        .filter(|x| x.on_platform(day))
+        .count() as u32;
     let grade = fault_grading::grade(&FaultInput {
         affected_systems: n as u32,
-        platform_systems: platform.len() as u32,
+        platform_systems,
         most_important_class: most_important(affected),
         impact: grading::impact(impact),
         duration_minutes: grading::duration_minutes(occurred, recovered),
@@ -458,6 +470,7 @@ fn fault(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::fault::Model, Gene
         grading_row: i32::from(grade.row),
         level_override: None,
         level_override_reason: None,
+        platform_systems: Some(platform_systems as i32),
         confirmed: d.chance(90_000),
         vendor_liable: s.trouble(d, 35_000),
         recorded_by: s.recorded_by,
@@ -650,6 +663,13 @@ async fn survey_responses(
                     q8: q[7],
                     q9: q[8],
                     q10,
+                    respondent_name: Some(format!("联络员{}", a + 1)),
+                    respondent_unit: Some("信息中心".into()),
+                    respondent_phone: Some(format!("021-6{:07}", a + 1)),
+                    surveying_body: Some("第三方监管团队".into()),
+                    surveyor: Some("监管专员".into()),
+                    surveyed_on: Some(time::date(last_year, last_month, 15)),
+                    suggestions: None,
                     recorded_by: region_ids.supervisor,
                     recorded_at: recorded_on(time::date(last_year, last_month, 15)),
                 };

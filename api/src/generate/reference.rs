@@ -101,6 +101,9 @@ pub struct RegionIds {
 
 pub struct Ids {
     pub regions: Vec<RegionIds>,
+    /// Every system of each vendor (in the plan's vendor order), in every region:
+    /// the platform a fault is graded against (spec §3).
+    pub vendor_systems: Vec<Vec<SystemRef>>,
     pub vendors: Vec<i64>,
 }
 
@@ -125,7 +128,14 @@ pub async fn load(plan: &Plan, writer: &mut Writer<'_>, password_hash: &str) -> 
     let systems = systems(plan, writer, &regions, &vendors, &agencies, created).await?;
     let supervisors = users(writer, &regions, &vendors, password_hash, created).await?;
     writer.commit().await?;
+    let mut vendor_systems = vec![Vec::new(); vendors.len()];
+    for (r, region) in plan.regions.iter().enumerate() {
+        for (slot, &vendor) in region.vendors.iter().enumerate() {
+            vendor_systems[vendor].extend(systems[r][slot].iter().cloned());
+        }
+    }
     Ok(Ids {
+        vendor_systems,
         regions: (0..REGIONS.len())
             .map(|r| RegionIds {
                 id: regions[r],

@@ -326,6 +326,29 @@ fn month_of(period: &str) -> AppResult<Month> {
     }
 }
 
+/// Policy: a vendor previewing a period the supervision team has not published
+/// sees a provisional score: the published result is the one that counts.
+async fn unpublished_for_vendor(
+    state: &crate::state::AppState,
+    actor: &crate::auth::Actor,
+    subject: &assessment::Subject,
+    kind: &str,
+    period: &str,
+) -> AppResult<bool> {
+    if !matches!(actor.role, crate::auth::Role::Vendor { .. }) {
+        return Ok(false);
+    }
+    let published = crate::runs::latest_published(
+        &state.db,
+        subject.region.id,
+        subject.vendor_id,
+        kind,
+        period,
+    )
+    .await?;
+    Ok(published.is_none())
+}
+
 #[derive(Default)]
 pub struct AssessmentQuery;
 
@@ -351,8 +374,11 @@ impl AssessmentQuery {
             )
             .await?;
             let card = assessment::month(&state.db, &subject, month).await?;
+            let provisional = assessment::provisional(card.period, Utc::now())
+                || unpublished_for_vendor(state, actor, &subject, crate::runs::MONTHLY, &period)
+                    .await?;
             Ok(Scorecard {
-                provisional: assessment::provisional(card.period, Utc::now()),
+                provisional,
                 ..Scorecard::from(&card)
             })
         }
@@ -384,11 +410,15 @@ impl AssessmentQuery {
             )
             .await?;
             let result = assessment::year(&state.db, &subject, service_year).await?;
-            Ok(AnnualScore {
-                provisional: assessment::provisional(
+            let year = service_year.to_string();
+            let provisional =
+                assessment::provisional(
                     engine::Period::ServiceYear(result.service_year),
                     Utc::now(),
-                ),
+                ) || unpublished_for_vendor(state, actor, &subject, crate::runs::ANNUAL, &year)
+                    .await?;
+            Ok(AnnualScore {
+                provisional,
                 ..AnnualScore::from(&result)
             })
         }

@@ -39,6 +39,7 @@ pub struct Query(
     breaches::BreachQuery,
     regions::RegionQuery,
     vendors::VendorQuery,
+    vendors::ServingVendorQuery,
     contracts::ContractQuery,
     agencies::AgencyQuery,
     systems::InformationSystemQuery,

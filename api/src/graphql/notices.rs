@@ -21,6 +21,7 @@ resource!(Notices => notice, name: "Notice", policy: Policy::FACT,
     scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
 
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Notice {
     pub id: ID,
     pub region_id: ID,
@@ -61,6 +62,57 @@ impl From<entities::notice::Model> for Notice {
             created_at: local(m.created_at),
             updated_at: local(m.updated_at),
         }
+    }
+}
+
+/// A mail of a notice that was given up after every try.
+#[derive(SimpleObject)]
+pub struct UndeliveredMail {
+    pub recipient: String,
+    pub attempts: i32,
+    /// What the mail server (or the connection) said the last time.
+    pub last_error: Option<String>,
+    pub queued_at: DateTime<FixedOffset>,
+}
+
+#[async_graphql::ComplexObject]
+impl Notice {
+    /// The notice's mails given up after `MAIL_MAX_ATTEMPTS` failed tries, so the
+    /// region's supervisors can reach the vendor another way. Supervisors and
+    /// administrators only.
+    async fn undelivered_mails(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<UndeliveredMail>> {
+        async {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+            let (state, actor) = crud::env(ctx)?;
+            if matches!(actor.role, Role::Vendor { .. } | Role::Agency { .. }) {
+                return Err(AppError::forbidden(
+                    "only supervisors see undelivered mails",
+                ));
+            }
+            let notice =
+                crud::get::<Notices>(state, actor, crud::parse_id("id", &self.id)?).await?;
+            let rows = entities::outbox::Entity::find()
+                .filter(entities::outbox::Column::NoticeId.eq(notice.id))
+                .filter(entities::outbox::Column::Status.eq(crate::mail::outbox::FAILED))
+                .order_by_asc(entities::outbox::Column::Id)
+                .all(&state.db)
+                .await?;
+            Ok::<_, AppError>(
+                rows.into_iter()
+                    .map(|m| UndeliveredMail {
+                        recipient: m.recipient,
+                        attempts: m.attempts,
+                        last_error: m.last_error,
+                        queued_at: local(m.created_at),
+                    })
+                    .collect(),
+            )
+        }
+        .await
+        .gql()
     }
 }
 

@@ -12,7 +12,7 @@ use super::vendors::{Vendor, Vendors};
 use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::auth::Actor;
 use crate::crud::{self, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::period::local;
 use crate::validate;
 
@@ -158,13 +158,8 @@ impl Writable for InformationSystems {
     ) -> AppResult<()> {
         crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
         crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
-        let agency = crud::require::<Agencies>(txn, "input.agencyId", row.agency_id).await?;
-        if agency.region_id != row.region_id {
-            return Err(AppError::bad(
-                "input.agencyId",
-                "the agency belongs to another region",
-            ));
-        }
+        crud::require_in_region::<Agencies>(txn, "input.agencyId", row.agency_id, row.region_id)
+            .await?;
         if let Some(off) = row.offline_on {
             crud::ensure_date_not_before("input.offlineOn", off, "onlineOn", row.online_on)?;
         }

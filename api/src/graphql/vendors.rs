@@ -1,17 +1,24 @@
 //! Vendors (云服务商) and their contact addresses for notices. Supervisors read
 //! all of them (they record facts about any); a vendor reads only itself.
+//! An agency reads only the names of the vendors that serve it
+//! (`servingVendors`: it names them in complaints and surveys), never a vendor
+//! that does not, nor any vendor's contacts, contracts or systems.
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
+use jobs::engine::ServiceYear;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
+use super::agencies::Agencies;
 use super::contracts::{Contract, Contracts};
 use super::nested::{self, id};
 use super::systems::{InformationSystem, InformationSystems};
 use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::auth::Actor;
 use crate::crud::{Link, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, GqlResult};
 use crate::period::local;
 use crate::validate;
 
@@ -122,3 +129,88 @@ crud_api!(resource: Vendors, object: Vendor, page: VendorPage,
     create_input: CreateVendorInput, update_input: UpdateVendorInput,
     query: VendorQuery { vendor, vendors },
     mutation: VendorMutation { create_vendor, update_vendor, delete_vendor });
+
+/// A vendor as an agency sees it: enough to name it in a complaint or a survey.
+#[derive(SimpleObject)]
+pub struct ServingVendor {
+    pub id: ID,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Default)]
+pub struct ServingVendorQuery;
+
+#[Object]
+impl ServingVendorQuery {
+    /// The vendors that serve an agency: those hosting one of its information
+    /// systems, on the platform at some time in `serviceYear` (by the region's
+    /// scheme) if given, else at any time. An agency asks about itself
+    /// (`agencyId` may be omitted); a supervisor about an agency of its region;
+    /// an administrator about any. Any other agency is `NOT_FOUND`.
+    async fn serving_vendors(
+        &self,
+        ctx: &Context<'_>,
+        agency_id: Option<ID>,
+        service_year: Option<i32>,
+    ) -> async_graphql::Result<Vec<ServingVendor>> {
+        async {
+            let (state, actor) = crate::crud::env(ctx)?;
+            let agency_id = match (
+                crate::crud::parse_opt_id("agencyId", &agency_id)?,
+                actor.role,
+            ) {
+                (Some(agency_id), _) => agency_id,
+                (None, crate::auth::Role::Agency { agency_id }) => agency_id,
+                (None, _) => return Err(AppError::bad("agencyId", "required")),
+            };
+            // Access-checked: a vendor, or a supervisor of another region, gets NOT_FOUND.
+            let agency = crate::crud::get::<Agencies>(state, actor, agency_id).await?;
+            serving_vendors(&state.db, &agency, service_year).await
+        }
+        .await
+        .gql()
+    }
+}
+
+async fn serving_vendors(
+    conn: &sea_orm::DatabaseConnection,
+    agency: &entities::agency::Model,
+    service_year: Option<i32>,
+) -> AppResult<Vec<ServingVendor>> {
+    use entities::information_system::{Column as S, Entity as Systems};
+    let mut hosted = Systems::find()
+        .select_only()
+        .column(S::VendorId)
+        .distinct()
+        .filter(S::AgencyId.eq(agency.id));
+    if let Some(year) = service_year {
+        let region = entities::region::Entity::find_by_id(agency.region_id)
+            .one(conn)
+            .await?
+            .ok_or_else(|| AppError::Internal("the agency's region is gone".into()))?;
+        let scheme = crate::schemes::require_known(conn, "agencyId", &region.scheme_code).await?;
+        let year = ServiceYear::new(scheme.service_year_first_month, year)
+            .map_err(|e| AppError::bad("serviceYear", e.to_string()))?;
+        let (first_day, last_day) = super::facts::survey_responses::days_of(year);
+        hosted = hosted.filter(S::OnlineOn.lte(last_day)).filter(
+            Condition::any()
+                .add(S::OfflineOn.is_null())
+                .add(S::OfflineOn.gt(first_day)),
+        );
+    }
+    let vendor_ids: Vec<i64> = hosted.into_tuple().all(conn).await?;
+    let vendors = entities::vendor::Entity::find()
+        .filter(entities::vendor::Column::Id.is_in(vendor_ids))
+        .order_by_asc(entities::vendor::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(vendors
+        .into_iter()
+        .map(|v| ServingVendor {
+            id: id(v.id),
+            code: v.code,
+            name: v.name,
+        })
+        .collect())
+}

@@ -15,5 +15,7 @@ pub mod sender;
 pub mod templates;
 
 pub use mailer::{MailError, Mailer, OutgoingMail, mask_address, mask_addresses_in};
-pub use sender::{DeliveryReport, deliver_due, spawn_sender, spawn_sender_until};
+pub use sender::{
+    DeliveryReport, Sending, deliver_due, deliver_due_trying, spawn_sender, spawn_sender_until,
+};
 pub use templates::{NoticeMail, render};

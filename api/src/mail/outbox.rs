@@ -2,20 +2,21 @@
 //! creates their notice and leave only through the sender job.
 //!
 //! A row's `status` moves PENDING → SENDING (claimed by one sender) → SENT, or
-//! back to PENDING with a later `next_attempt_at` when a try failed.
+//! back to PENDING with a later `next_attempt_at` when a try failed, or FAILED
+//! once it has failed `MAIL_MAX_ATTEMPTS` times.
 
 use chrono::{DateTime, Utc};
 use entities::outbox;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use crate::error::AppResult;
 
 pub const PENDING: &str = "PENDING";
 pub const SENDING: &str = "SENDING";
 pub const SENT: &str = "SENT";
+/// Given up after `MAIL_MAX_ATTEMPTS` failed tries: shown to the region's
+/// supervisors (`Notice.undeliveredMails`) and counted in `/metrics`.
+pub const FAILED: &str = "FAILED";
 
 /// Queues one message per distinct recipient of a notice, due at once, and
 /// returns how many were queued. Call it inside the notice's transaction: a
@@ -53,12 +54,26 @@ pub async fn enqueue(
     Ok(queued)
 }
 
-/// Messages not delivered yet (waiting, retrying or being sent), for metrics.
-pub async fn pending_count(db: &impl ConnectionTrait) -> AppResult<u64> {
-    Ok(outbox::Entity::find()
-        .filter(outbox::Column::Status.is_in([PENDING, SENDING]))
-        .count(db)
-        .await?)
+/// What the outbox holds, for metrics: messages not delivered yet (waiting,
+/// retrying or being sent) and messages given up. One statement.
+pub async fn counts(db: &impl ConnectionTrait) -> AppResult<(u64, u64)> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(outbox::Column::Id.count(), "n")
+        .filter(outbox::Column::Status.is_in([PENDING, SENDING, FAILED]))
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let sum = |wanted: &[&str]| {
+        rows.iter()
+            .filter(|(status, _)| wanted.contains(&status.as_str()))
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .sum()
+    };
+    Ok((sum(&[PENDING, SENDING]), sum(&[FAILED])))
 }
 
 fn distinct(recipients: &[String]) -> Vec<String> {

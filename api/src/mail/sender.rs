@@ -30,7 +30,7 @@ use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use super::mailer::{MailError, Mailer, OutgoingMail, mask_address, mask_addresses_in};
-use super::outbox::{PENDING, SENDING, SENT};
+use super::outbox::{FAILED, PENDING, SENDING, SENT};
 use crate::db::write_txn;
 use crate::error::{AppError, AppResult};
 use crate::metrics::{JOB_MAIL, Metrics};
@@ -40,6 +40,10 @@ use crate::metrics::{JOB_MAIL, Metrics};
 pub const STALE_AFTER: TimeDelta = TimeDelta::minutes(10);
 /// How many messages the background job takes per round.
 pub const BATCH: u64 = 50;
+
+/// Tries before a message is given up as FAILED (`MAIL_MAX_ATTEMPTS`): with the
+/// backoff below, twelve tries span about five hours.
+pub const DEFAULT_MAX_ATTEMPTS: i32 = 12;
 
 const FIRST_RETRY_SECONDS: i64 = 30;
 const MAX_RETRY_SECONDS: i64 = 3600;
@@ -58,6 +62,17 @@ pub async fn deliver_due(
     now: DateTime<Utc>,
     batch: u64,
 ) -> AppResult<DeliveryReport> {
+    deliver_due_trying(db, mailer, now, batch, DEFAULT_MAX_ATTEMPTS).await
+}
+
+/// `deliver_due`, giving a message up as FAILED at its `max_attempts`th failure.
+pub async fn deliver_due_trying(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    now: DateTime<Utc>,
+    batch: u64,
+    max_attempts: i32,
+) -> AppResult<DeliveryReport> {
     let clock = Clock::starting_at(now);
     release_abandoned(db, clock.now()).await?;
     let mut report = DeliveryReport::default();
@@ -73,9 +88,18 @@ pub async fn deliver_due(
                 tracing::info!(outbox_id = row.id, to = %mask_address(&row.recipient), backend = mailer.backend(), "mail delivered");
             }
             Err(error) => {
-                let retry_at = record_failure(db, &row, clock.now(), &error).await?;
+                let retry_at = record_failure(db, &row, clock.now(), &error, max_attempts).await?;
                 report.failed += 1;
-                tracing::warn!(outbox_id = row.id, to = %mask_address(&row.recipient), error = %mask_addresses_in(&error.to_string()), %retry_at, "mail delivery failed; will retry");
+                let error = mask_addresses_in(&error.to_string());
+                let to = mask_address(&row.recipient);
+                match retry_at {
+                    Some(retry_at) => {
+                        tracing::warn!(outbox_id = row.id, %to, %error, %retry_at, "mail delivery failed; will retry")
+                    }
+                    None => {
+                        tracing::error!(outbox_id = row.id, %to, %error, attempts = max_attempts, "mail delivery failed for the last time; given up")
+                    }
+                }
             }
         }
     }
@@ -85,7 +109,20 @@ pub async fn deliver_due(
 /// The background job: one round every `poll`, until the process ends.
 pub fn spawn_sender(db: DatabaseConnection, mailer: Mailer, poll: Duration) -> JoinHandle<()> {
     let metrics = Arc::new(Metrics::new()); // nobody reads these
-    spawn_sender_until(db, mailer, poll, metrics, std::future::pending())
+    let settings = Sending {
+        poll,
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
+    };
+    spawn_sender_until(db, mailer, settings, metrics, std::future::pending())
+}
+
+/// How the background job sends.
+#[derive(Clone, Copy, Debug)]
+pub struct Sending {
+    /// One round every `poll`.
+    pub poll: Duration,
+    /// A message is given up after this many failed tries.
+    pub max_attempts: i32,
 }
 
 /// The background job, stopping when `shutdown` completes. A round under way
@@ -95,10 +132,11 @@ pub fn spawn_sender(db: DatabaseConnection, mailer: Mailer, poll: Duration) -> J
 pub fn spawn_sender_until(
     db: DatabaseConnection,
     mailer: Mailer,
-    poll: Duration,
+    sending: Sending,
     metrics: Arc<Metrics>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> JoinHandle<()> {
+    let Sending { poll, max_attempts } = sending;
     tokio::spawn(async move {
         tokio::pin!(shutdown);
         let mut ticks = tokio::time::interval(poll);
@@ -109,7 +147,7 @@ pub fn spawn_sender_until(
                 () = &mut shutdown => break,
                 _ = ticks.tick() => {}
             }
-            let round = deliver_due(&db, &mailer, Utc::now(), BATCH);
+            let round = deliver_due_trying(&db, &mailer, Utc::now(), BATCH, max_attempts);
             match metrics.job(JOB_MAIL, round).await {
                 Ok(report) => metrics.outbox_failed(report.failed),
                 Err(error) => {
@@ -202,18 +240,25 @@ async fn record_success(
 }
 
 /// Puts the row back for a later try and returns when that is.
+/// Records a failed try; the message is tried again after the backoff, or
+/// given up (FAILED, `None`) at its `max_attempts`th failure.
 async fn record_failure(
     db: &DatabaseConnection,
     row: &outbox::Model,
     now: DateTime<Utc>,
     error: &MailError,
-) -> AppResult<DateTime<Utc>> {
+    max_attempts: i32,
+) -> AppResult<Option<DateTime<Utc>>> {
     let failures = row.attempts + 1;
+    let give_up = failures >= max_attempts;
     let retry_at = now + backoff(failures);
     let text = error.to_string();
     let txn = write_txn(db).await?;
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(PENDING))
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(if give_up { FAILED } else { PENDING }),
+        )
         .col_expr(outbox::Column::Attempts, Expr::value(failures))
         .col_expr(outbox::Column::LastError, Expr::value(text.clone()))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(retry_at))
@@ -223,7 +268,7 @@ async fn record_failure(
         .await?;
     insert_attempt(&txn, row.id, now, Some(text)).await?;
     txn.commit().await?;
-    Ok(retry_at)
+    Ok((!give_up).then_some(retry_at))
 }
 
 /// Rows a crashed sender left SENDING go back to PENDING, due now, with the

@@ -114,18 +114,22 @@ pub enum DeliveryCount {
 }
 
 /// A4 Decision: "当月每发生一起或者未整改完毕的扣1分" is read as two ways to count:
-/// each delivery without a work order in the month it happened, and each one still
-/// not rectified in every later month until it is (a rectified one stops
-/// counting). One delivery counts at most once per period. The fact records
-/// rectification as a flag, not a date, so an earlier month re-run after the
-/// rectification no longer charges it.
+/// each delivery without a work order in the month it happened, and each one
+/// still not rectified at the end of a later month (rectified at or after the
+/// month's end, or not at all). One delivery counts at most once per period. The
+/// fact records the instant it was rectified, so a month re-run after a later
+/// rectification gives the same result as before.
 pub fn unticketed_delivery_counts(
     delivery: &UnticketedDelivery,
     period: &Period,
 ) -> Option<DeliveryCount> {
     if period.contains(delivery.occurred_at) {
         Some(DeliveryCount::Occurred)
-    } else if delivery.occurred_at < period.start() && !delivery.rectified {
+    } else if delivery.occurred_at < period.start()
+        && delivery
+            .rectified_at
+            .is_none_or(|rectified| rectified >= period.end())
+    {
         Some(DeliveryCount::NotRectified)
     } else {
         None
@@ -264,30 +268,42 @@ mod tests {
 
     #[test]
     fn an_unrectified_delivery_keeps_counting_until_rectified() {
-        let delivery = |rectified| UnticketedDelivery {
+        let delivery = |rectified: Option<&str>| UnticketedDelivery {
             id: 1,
             title: String::new(),
             confirmed: true,
             vendor_liable: true,
             occurred_at: at("2025-09-20 10:00"),
-            rectified,
+            rectified_at: rectified.map(at),
         };
         let september = Period::Month(month(2025, 9));
         assert_eq!(
-            unticketed_delivery_counts(&delivery(true), &september),
+            unticketed_delivery_counts(&delivery(Some("2025-09-21 10:00")), &september),
             Some(DeliveryCount::Occurred)
         );
         assert_eq!(
-            unticketed_delivery_counts(&delivery(false), &october()),
+            unticketed_delivery_counts(&delivery(None), &october()),
             Some(DeliveryCount::NotRectified)
         );
+        // Rectified in September: October is clear.
         assert_eq!(
-            unticketed_delivery_counts(&delivery(true), &october()),
+            unticketed_delivery_counts(&delivery(Some("2025-09-30 23:59")), &october()),
             None
+        );
+        // Rectified in November: still open at October's end, so October counts,
+        // however late October is re-run.
+        assert_eq!(
+            unticketed_delivery_counts(&delivery(Some("2025-11-03 10:00")), &october()),
+            Some(DeliveryCount::NotRectified)
+        );
+        // Rectified exactly at 1 Nov 00:00 is not before October's end.
+        assert_eq!(
+            unticketed_delivery_counts(&delivery(Some("2025-11-01 00:00")), &october()),
+            Some(DeliveryCount::NotRectified)
         );
         // Never in a period before it happened.
         assert_eq!(
-            unticketed_delivery_counts(&delivery(false), &Period::Month(month(2025, 8))),
+            unticketed_delivery_counts(&delivery(None), &Period::Month(month(2025, 8))),
             None
         );
     }

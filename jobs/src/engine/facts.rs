@@ -37,8 +37,10 @@ pub struct UnticketedDelivery {
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub occurred_at: DateTime<Utc>,
-    /// Rectified (as of when the facts were loaded).
-    pub rectified: bool,
+    /// When it was rectified; `None`: not (yet). An instant rather than a flag,
+    /// so that re-running an earlier month after the rectification gives the
+    /// same result as before (spec §1, A4 Decision).
+    pub rectified_at: Option<DateTime<Utc>>,
 }
 
 /// A planned service task (A3). `vendor_liable`: the vendor is fully or mainly

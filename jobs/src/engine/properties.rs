@@ -104,16 +104,22 @@ fn task_strategy() -> impl Strategy<Value = ServiceTask> {
 }
 
 fn delivery_strategy() -> impl Strategy<Value = UnticketedDelivery> {
-    (any::<i64>(), flags(), instant(), any::<bool>()).prop_map(
-        |(id, (confirmed, vendor_liable), occurred_at, rectified)| UnticketedDelivery {
-            id,
-            title: String::new(),
-            confirmed,
-            vendor_liable,
-            occurred_at,
-            rectified,
-        },
+    (
+        any::<i64>(),
+        flags(),
+        instant(),
+        proptest::option::of(0i64..200 * 24),
     )
+        .prop_map(
+            |(id, (confirmed, vendor_liable), occurred_at, rectified_after)| UnticketedDelivery {
+                id,
+                title: String::new(),
+                confirmed,
+                vendor_liable,
+                occurred_at,
+                rectified_at: rectified_after.map(|h| occurred_at + TimeDelta::hours(h)),
+            },
+        )
 }
 
 fn outage_strategy() -> impl Strategy<Value = Outage> {

@@ -49,8 +49,8 @@ fn october_facts() -> VendorFacts {
             work_order(19, "2025-10-27 09:00", None),
         ],
         unticketed_deliveries: vec![
-            delivery(1, "2025-09-20 10:00", false),
-            delivery(2, "2025-10-03 10:00", true),
+            delivery(1, "2025-09-20 10:00", None),
+            delivery(2, "2025-10-03 10:00", Some("2025-10-03 15:00")),
         ],
         service_tasks: vec![
             task(1, "2025-10-10 18:00", Some("2025-10-12 10:00")),

@@ -64,14 +64,14 @@ pub fn task(id: i64, planned: &str, finished: Option<&str>) -> ServiceTask {
     }
 }
 
-pub fn delivery(id: i64, occurred: &str, rectified: bool) -> UnticketedDelivery {
+pub fn delivery(id: i64, occurred: &str, rectified: Option<&str>) -> UnticketedDelivery {
     UnticketedDelivery {
         id,
         title: format!("交付{id}"),
         confirmed: true,
         vendor_liable: true,
         occurred_at: at(occurred),
-        rectified,
+        rectified_at: rectified.map(at),
     }
 }
 

@@ -187,6 +187,10 @@ async fn each_role_creates_exactly_what_it_may() {
             if list == "attendances" {
                 input["period"] = json!(format!("2025-{:02}", 5 + n)); // each success its own month
             }
+            if list == "surveyResponses" {
+                // A respondent answers once per vendor and service year.
+                input["respondentName"] = json!(format!("受访者{n}"));
+            }
             let answer = app.gql(Some(token), &query, json!({ "i": input })).await;
             match expected {
                 None => assert!(

@@ -260,13 +260,27 @@ async fn satisfaction_is_the_mean_of_the_responses_out_of_44_per_vendor() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let v3 = with_second_vendor(&app, &w).await;
+    // V3 serves A1 (hosts one of its systems), so A1's staff may answer about it.
+    let system = json!({"regionId": w.one.region, "agencyId": w.one.agency, "vendorId": v3, "name": "系统3",
+        "class": "C", "protectionLevel": 2, "onlineOn": "2024-06-01"});
+    app.must(
+        &w.admin,
+        "mutation($i: CreateInformationSystemInput!) { createInformationSystem(input: $i) { id } }",
+        json!({"i": system}),
+    )
+    .await;
     let create =
         "mutation($i: CreateSurveyResponseInput!) { createSurveyResponse(input: $i) { id } }";
-    for answers in [
+    for (n, answers) in [
         [4, 4, 4, 4, 4, 4, 4, 4, 4, 8],
         [4, 4, 3, 3, 3, 3, 3, 4, 2, 6],
-    ] {
-        let mut input = json!({"regionId": w.one.region, "vendorId": v3, "agencyId": w.one.agency, "serviceYear": 2025});
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut input = json!({"regionId": w.one.region, "vendorId": v3, "agencyId": w.one.agency, "serviceYear": 2025,
+            "respondentName": format!("受访者{n}"), "respondentUnit": "信息中心", "respondentPhone": "021-6321 0002",
+            "surveyingBody": "第三方监管团队", "surveyor": "李华", "surveyedOn": "2025-12-15"});
         for (q, a) in answers.iter().enumerate() {
             input[format!("q{}", q + 1)] = json!(a);
         }

@@ -481,6 +481,29 @@ async fn sql_and_script_in_text_fields_are_stored_verbatim_and_harmless() {
         "{}",
         nul.0
     );
+    // Every other literal too, refused at the edge by its argument path before
+    // it reaches a query (PostgreSQL would fail on it: it was INTERNAL there).
+    for (query, path) in [
+        (
+            "mutation { login(username: \"ad\\u0000min\", password: \"x\") { token } }",
+            "username",
+        ),
+        (
+            "{ workOrders(filter: { period: \"2025-0\\u00003\" }) { total } }",
+            "filter.period",
+        ),
+        ("{ workOrder(id: \"1\\u0000\") { id } }", "id"),
+    ] {
+        let nul = app.gql(Some(&w.admin), query, json!({})).await;
+        assert_eq!(
+            nul.error(),
+            (
+                "BAD_USER_INPUT".to_owned(),
+                format!("{path}: must not contain the NUL character (U+0000)")
+            ),
+            "{query}"
+        );
+    }
     // SQL in the login name is just a wrong name.
     let login = app
         .gql(
@@ -739,5 +762,64 @@ async fn another_vendors_ids_are_not_found_in_reads_and_writes() {
         changed(&before, &snapshot(&app).await),
         Vec::<String>::new()
     );
+    app.finish().await;
+}
+
+/// Policy: a reference to another region's agency or system answers exactly
+/// like a reference to one that does not exist, so R1's supervisor cannot
+/// learn which ids R2 holds.
+#[tokio::test]
+async fn another_regions_agency_or_system_answers_like_a_missing_one() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let missing = "999999";
+    for (field, theirs) in [("agencyId", &w.two.agency), ("systemId", &w.two.system)] {
+        let answer = |id: &str| {
+            let input = with(work_order(&w), field, json!(id));
+            let app = &app;
+            let token = w.supervisor.clone();
+            async move {
+                app.gql(Some(&token), WO_CREATE, json!({ "i": input }))
+                    .await
+                    .error()
+            }
+        };
+        let (code, of_theirs) = answer(theirs).await;
+        let (missing_code, of_missing) = answer(missing).await;
+        assert_eq!(code, "BAD_USER_INPUT");
+        assert_eq!(missing_code, code);
+        assert_eq!(
+            of_theirs.replace(theirs.as_str(), "N"),
+            of_missing.replace(missing, "N"),
+            "{field}"
+        );
+    }
+    app.finish().await;
+}
+
+/// Policy: a vendor sees the complaints and survey responses about it with the
+/// agency's name, but never the person who complained or answered (nor the
+/// user who recorded it); the supervisor sees both.
+#[tokio::test]
+async fn a_vendor_sees_the_agency_but_not_the_person_behind_complaints_and_surveys() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let query = "{ complaints { items { recordedById agencyName } }
+        surveyResponses { items { respondentName respondentUnit respondentPhone recordedById agencyName } } }";
+    let vendor = app.must(&w.vendor, query, json!({})).await;
+    let complaint = &vendor["complaints"]["items"][0];
+    assert_eq!(complaint["agencyName"], "单位1");
+    assert_eq!(complaint["recordedById"], Value::Null);
+    let survey = &vendor["surveyResponses"]["items"][0];
+    assert_eq!(survey["agencyName"], "单位1");
+    for hidden in ["respondentName", "respondentPhone", "recordedById"] {
+        assert_eq!(survey[hidden], Value::Null, "{hidden}: {survey}");
+    }
+    let supervisor = app.must(&w.supervisor, query, json!({})).await;
+    let survey = &supervisor["surveyResponses"]["items"][0];
+    for shown in ["respondentName", "respondentPhone", "recordedById"] {
+        assert!(survey[shown].is_string(), "{shown}: {survey}");
+    }
+    assert!(supervisor["complaints"]["items"][0]["recordedById"].is_string());
     app.finish().await;
 }

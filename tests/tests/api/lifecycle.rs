@@ -470,3 +470,26 @@ fn first_of_next_month(d: chrono::NaiveDate) -> chrono::NaiveDate {
     };
     chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap()
 }
+
+/// Policy: a vendor's preview of a period the supervision team has not
+/// published is provisional (the published result is the one that counts);
+/// the supervisor's preview of an ended month is not.
+#[tokio::test]
+async fn a_vendors_preview_of_an_unpublished_month_is_provisional() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let preview = "query($v: ID!, $r: ID!) { previewMonthlyScore(vendorId: $v, regionId: $r, period: \"2025-03\") { total provisional } }";
+    let vars = json!({"v": w.one.vendor, "r": w.one.region});
+    let seen = |token: String| {
+        let (app, vars) = (&app, vars.clone());
+        async move {
+            app.must(&token, preview, vars).await["previewMonthlyScore"]["provisional"].clone()
+        }
+    };
+    assert_eq!(seen(w.vendor.clone()).await, true);
+    assert_eq!(seen(w.supervisor.clone()).await, false);
+    let march = run_month(&app, &w, "2025-03").await;
+    publish(&app, &w, &march).await;
+    assert_eq!(seen(w.vendor.clone()).await, false);
+    app.finish().await;
+}

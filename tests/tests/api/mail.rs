@@ -35,6 +35,80 @@ fn later(seconds: u64) -> DateTimeUtc {
 
 const BATCH: u64 = 50;
 
+/// With `MAIL_MAX_ATTEMPTS` 3 and the SMTP server down, a mail fails at t0, is
+/// retried 30 s later (the first backoff) and again 60 s after that (the
+/// second backoff, doubled): its third failure gives it up as FAILED, after which it is never
+/// tried again; `/metrics` counts it and the region's supervisors see it on
+/// the notice.
+#[tokio::test]
+async fn mail_that_cannot_be_delivered_is_given_up_after_the_configured_tries() {
+    use api::mail::sender::deliver_due_trying;
+    let app = spawn_app().await;
+    let db = Database::connect(&app.database_url).await.unwrap();
+    let mut smtp = SmtpServer::start(scratch_dir("smtp-gone")).await;
+    let mailer = smtp.mailer();
+    smtp.stop();
+    let world = Seed::new(&db, &["o.wang@v1.example.cn"]).await;
+    world
+        .notice_with_mail(&db, templates::MANUAL, None, t0())
+        .await;
+    let failed_once = DeliveryReport { sent: 0, failed: 1 };
+    // A second after each retry time: a round's clock runs on while it works.
+    for at in [t0(), later(31), later(31 + 61)] {
+        assert_eq!(
+            deliver_due_trying(&db, &mailer, at, BATCH, 3)
+                .await
+                .unwrap(),
+            failed_once,
+            "{at}"
+        );
+    }
+    assert_eq!(
+        deliver_due_trying(&db, &mailer, later(86_400), BATCH, 3)
+            .await
+            .unwrap(),
+        DeliveryReport::default(),
+        "given up: never tried again"
+    );
+    let rows = outbox_rows(&db).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].attempts),
+        (outbox::FAILED, 3)
+    );
+
+    let metrics = reqwest::get(format!("{}/metrics", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.lines().any(|l| l == "govcloud_outbox_given_up 1"),
+        "{metrics}"
+    );
+    let notice = rows[0].notice_id.unwrap().to_string();
+    let admin = app.admin().await;
+    let seen = app
+        .must(
+            &admin,
+            "query($id: ID!) { notice(id: $id) { undeliveredMails { recipient attempts lastError } } }",
+            serde_json::json!({"id": notice}),
+        )
+        .await;
+    let mails = &seen["notice"]["undeliveredMails"];
+    assert_eq!(mails[0]["recipient"], "o.wang@v1.example.cn");
+    assert_eq!(mails[0]["attempts"], 3);
+    assert!(
+        mails[0]["lastError"]
+            .as_str()
+            .unwrap()
+            .starts_with("SMTP delivery failed"),
+        "{mails}"
+    );
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn notices_are_delivered_over_smtp_once() {
     let app = spawn_app().await;

@@ -8,6 +8,7 @@ mod assessment;
 mod audit;
 mod dashboards;
 mod demo;
+mod facts;
 mod failures;
 mod flow;
 mod hostile;

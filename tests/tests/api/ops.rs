@@ -13,7 +13,7 @@ use crate::world;
 const METRICS_TOKEN: &str = "metrics-token-0123456789";
 
 /// Every metric `/metrics` must describe, whatever has happened yet.
-const METRIC_NAMES: [&str; 11] = [
+const METRIC_NAMES: [&str; 12] = [
     "govcloud_http_requests",
     "govcloud_http_request_duration_seconds",
     "govcloud_http_requests_in_flight",
@@ -22,6 +22,7 @@ const METRIC_NAMES: [&str; 11] = [
     "govcloud_job_runs",
     "govcloud_job_duration_seconds",
     "govcloud_outbox_pending",
+    "govcloud_outbox_given_up",
     "govcloud_outbox_failures",
     "govcloud_db_pool_connections",
     "govcloud_db_pool_max_connections",

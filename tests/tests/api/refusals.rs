@@ -8,7 +8,9 @@ use crate::world;
 
 fn survey(side: &world::Side, q5: i64, q10: i64) -> Value {
     json!({"regionId": side.region, "vendorId": side.vendor, "agencyId": side.agency, "serviceYear": 2025,
-           "q1": 4, "q2": 4, "q3": 4, "q4": 4, "q5": q5, "q6": 4, "q7": 4, "q8": 4, "q9": 4, "q10": q10})
+           "q1": 4, "q2": 4, "q3": 4, "q4": 4, "q5": q5, "q6": 4, "q7": 4, "q8": 4, "q9": 4, "q10": q10,
+           "respondentName": "王强", "respondentUnit": "信息中心", "respondentPhone": "021-6321 0001",
+           "surveyingBody": "第三方监管团队", "surveyor": "李华", "surveyedOn": "2025-12-15"})
 }
 
 fn fault(side: &world::Side, occurred: &str, reported: &str, recovered: &str) -> Value {

@@ -60,7 +60,7 @@ async fn all_runs(db: &sea_orm::DatabaseConnection) -> Vec<entities::assessment_
 /// On 2025-04-05 02:00 January, February and March 2025 are due (the first
 /// contract starts January 2025): 3 months × 2 regions = 6 runs, each once.
 #[tokio::test]
-async fn two_instances_racing_run_each_due_month_once_oldest_first() {
+async fn two_instances_racing_run_each_due_month_once() {
     let app = spawn_app().await;
     world::build(&app).await;
     // Two "processes": two connection pools and two lease holders on one database.
@@ -84,13 +84,8 @@ async fn two_instances_racing_run_each_due_month_once_oldest_first() {
     for month in ["2025-01", "2025-02", "2025-03"] {
         assert_eq!(runs_of(&a, month).await.len(), 2, "{month}: one per region");
     }
-    // Oldest first within a region.
-    let first_region: Vec<&str> = runs
-        .iter()
-        .filter(|r| r.region_id == runs[0].region_id)
-        .map(|r| r.period.as_str())
-        .collect();
-    assert_eq!(first_region, ["2025-01", "2025-02", "2025-03"]);
+    // (Oldest first is each process's order: api/tests/run_due.rs shows it; two
+    // racing processes interleave.)
     // A later tick (or a restart) finds every period done.
     assert_eq!(
         scheduler::monthly_due(

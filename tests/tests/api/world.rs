@@ -94,7 +94,10 @@ pub fn fact_kinds() -> Vec<(&'static str, &'static str, Value)> {
         (
             "surveyResponses",
             "createSurveyResponse",
-            json!({"serviceYear": 2025, "q1": 4, "q2": 4, "q3": 3, "q4": 4, "q5": 4, "q6": 3, "q7": 4, "q8": 4, "q9": 4, "q10": 8}),
+            json!({"serviceYear": 2025, "q1": 4, "q2": 4, "q3": 3, "q4": 4, "q5": 4, "q6": 3, "q7": 4, "q8": 4, "q9": 4, "q10": 8,
+                   "respondentName": "张敏", "respondentUnit": "信息中心", "respondentPhone": "021-6321 0000",
+                   "surveyingBody": "第三方监管团队", "surveyor": "李华", "surveyedOn": "2025-12-15",
+                   "suggestions": "希望缩短资源交付时间"}),
         ),
     ]
 }

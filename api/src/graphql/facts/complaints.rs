@@ -40,6 +40,7 @@ pub struct Complaint {
     pub received_at: DateTime<FixedOffset>,
     pub confirmed: bool,
     pub vendor_liable: bool,
+    #[graphql(skip)]
     pub recorded_by_id: ID,
     pub recorded_at: DateTime<FixedOffset>,
 }
@@ -63,6 +64,15 @@ impl From<Model> for Complaint {
 }
 
 fact_links!(Complaint {
+    /// The complaining agency's name (null: none recorded), also for the vendor.
+    async fn agency_name(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Option<String>> {
+        super::agency_name(ctx, self.agency_id.as_ref()).await
+    }
+    /// Who recorded the complaint (an agency's user, or the supervision team);
+    /// null for the vendor complained about: it sees the agency, not the person.
+    async fn recorded_by_id(&self, ctx: &Context<'_>) -> Option<&ID> {
+        super::unless_vendor(ctx, Some(&self.recorded_by_id))
+    }
     async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agency>> {
         nested::optional::<Agencies, Agency>(ctx, &self.agency_id).await
     }

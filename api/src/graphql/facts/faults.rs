@@ -54,6 +54,11 @@ pub struct Fault {
     pub level: i32,
     /// The row (1–27) of the grading table that gave the level.
     pub grading_row: i32,
+    /// The platform the grading counted (the share s = affected / this): every
+    /// system the vendor hosted on the day of the fault, in every region (spec
+    /// §3). Null on a fault graded before the count was kept; saving it again
+    /// re-grades it and fills it in.
+    pub platform_systems: Option<i32>,
     /// A supervisor's level, which wins over the graded one.
     pub level_override: Option<i32>,
     pub level_override_reason: Option<String>,
@@ -82,6 +87,7 @@ impl From<Model> for Fault {
             misreported: m.misreported,
             level: m.level,
             grading_row: m.grading_row,
+            platform_systems: m.platform_systems,
             level_override: m.level_override,
             level_override_reason: m.level_override_reason,
             effective_level: m.level_override.unwrap_or(m.level),
@@ -199,7 +205,8 @@ fn override_level(
 }
 
 /// Every affected system exists and is hosted by the fault's vendor in the
-/// fault's region (the vendor's platform, which the grading counts). One query per
+/// fault's region (the region supervising the fault; the grading's platform is
+/// the vendor's systems in every region). One query per
 /// chunk of ids rather than one per id (a fault may name thousands); the
 /// messages are those of `crud::require`.
 async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> AppResult<()> {
@@ -268,6 +275,7 @@ impl Writable for Faults {
             grading_row: 0,
             level_override: None,
             level_override_reason: None,
+            platform_systems: None,
             confirmed: input.confirmed,
             vendor_liable: input.vendor_liable,
             recorded_by: actor.user_id,

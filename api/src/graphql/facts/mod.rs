@@ -11,7 +11,7 @@ use super::agencies::Agencies;
 use super::regions::Regions;
 use super::vendors::Vendors;
 use crate::crud;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 pub mod attendances;
 pub mod changes;
@@ -35,7 +35,8 @@ pub fn owner(region_id: &ID, vendor_id: &ID) -> AppResult<(i64, i64)> {
     ))
 }
 
-/// The region and vendor exist; an agency, if any, is of that region.
+/// The region and vendor exist; an agency, if any, is of that region (one of
+/// another region answers as a missing one).
 pub async fn check_owner(
     txn: &DatabaseTransaction,
     region_id: i64,
@@ -45,15 +46,41 @@ pub async fn check_owner(
     crud::require::<Regions>(txn, "input.regionId", region_id).await?;
     crud::require::<Vendors>(txn, "input.vendorId", vendor_id).await?;
     if let Some(agency_id) = agency_id {
-        let agency = crud::require::<Agencies>(txn, "input.agencyId", agency_id).await?;
-        if agency.region_id != region_id {
-            return Err(AppError::bad(
-                "input.agencyId",
-                "the agency belongs to another region",
-            ));
-        }
+        crud::require_in_region::<Agencies>(txn, "input.agencyId", agency_id, region_id).await?;
     }
     Ok(())
+}
+
+/// Policy: who complained or answered a survey is not the vendor's to know;
+/// `value` for everyone else.
+pub fn unless_vendor<T>(ctx: &async_graphql::Context<'_>, value: Option<T>) -> Option<T> {
+    match ctx.data_opt::<crate::auth::Actor>().map(|a| a.role) {
+        Some(crate::auth::Role::Vendor { .. }) | None => None,
+        Some(_) => value,
+    }
+}
+
+/// The name of a fact's agency, read as part of the fact: whoever may read
+/// the fact (the vendor complained about, too) sees which agency it came from,
+/// though the vendor may not read the agency itself.
+pub async fn agency_name(
+    ctx: &async_graphql::Context<'_>,
+    agency_id: Option<&ID>,
+) -> async_graphql::Result<Option<String>> {
+    use crate::error::GqlResult;
+    use sea_orm::EntityTrait;
+    async {
+        let (state, _) = crud::env(ctx)?;
+        let Some(id) = crud::parse_opt_id("agencyId", &agency_id.cloned())? else {
+            return Ok(None);
+        };
+        Ok(entities::agency::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|a| a.name))
+    }
+    .await
+    .gql()
 }
 
 pub fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {

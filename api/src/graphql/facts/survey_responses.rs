@@ -1,20 +1,38 @@
 //! Satisfaction questionnaires (满意度调查) agencies answer about a vendor, one
 //! service year each. H1 scores the mean satisfaction of a vendor's responses in
 //! the service year; one response's satisfaction is its score / 44 × 100 %.
+//!
+//! A response records what seed 003's questionnaire asks: the respondent (name,
+//! unit, phone), the surveying body and surveyor, the date and the suggestions.
+//! It is refused when
+//! - the respondent (the same name at the same agency) already answered about
+//!   the vendor for the service year (the message names the first response);
+//! - the vendor does not serve the agency in that service year. **Decision:**
+//!   served = one of the agency's information systems is hosted by the vendor
+//!   and on the platform on at least one day of the service year. Contracts
+//!   bind a vendor to a region, not to an agency, so a contract alone cannot
+//!   say that the agency uses the vendor; the systems are the data that links
+//!   the two, with dates;
+//! - the service year has not begun (by the region's scheme), or the date is
+//!   before the service year or in the future.
 
-use async_graphql::{Context, ID, InputObject, SimpleObject};
-use chrono::{DateTime, FixedOffset, Utc};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use jobs::engine::ServiceYear;
 use rust_decimal::Decimal;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 
-use super::{check_owner, fact_links, owner};
+use super::{check_owner, fact_links, owner, set_nullable};
 use crate::access::{Policy, Scope};
 use crate::auth::{Actor, Role};
 use crate::crud::{self, TimeColumn, Writable};
 use crate::error::{AppError, AppResult};
 use crate::graphql::agencies::{Agencies, Agency};
 use crate::graphql::nested::{self, id};
-use crate::period::local;
+use crate::period::{local, shanghai};
 use crate::validate;
 use entities::survey_response::{Column, Model};
 
@@ -74,6 +92,24 @@ pub struct SurveyResponse {
     pub score: i32,
     /// score / 44 × 100, rounded half-up to exactly 2 decimals.
     pub satisfaction_percent: Decimal,
+    /// The respondent's name (您的姓名). Null on responses recorded before the
+    /// questionnaire's fields were kept (December 2026), as are the six below;
+    /// the name and the phone are never shown to the vendor surveyed.
+    #[graphql(skip)]
+    pub respondent_name: Option<String>,
+    /// The respondent's unit (所在单位).
+    pub respondent_unit: Option<String>,
+    #[graphql(skip)]
+    pub respondent_phone: Option<String>,
+    /// The surveying body (调查机构).
+    pub surveying_body: Option<String>,
+    /// The surveyor (调查人员).
+    pub surveyor: Option<String>,
+    /// The questionnaire's date.
+    pub surveyed_on: Option<NaiveDate>,
+    /// The suggestions (意见和建议); null: none given.
+    pub suggestions: Option<String>,
+    #[graphql(skip)]
     pub recorded_by_id: ID,
     pub recorded_at: DateTime<FixedOffset>,
 }
@@ -102,6 +138,13 @@ impl From<Model> for SurveyResponse {
             q10: m.q10,
             score,
             satisfaction_percent,
+            respondent_name: m.respondent_name,
+            respondent_unit: m.respondent_unit,
+            respondent_phone: m.respondent_phone,
+            surveying_body: m.surveying_body,
+            surveyor: m.surveyor,
+            surveyed_on: m.surveyed_on,
+            suggestions: m.suggestions,
             recorded_by_id: id(m.recorded_by),
             recorded_at: local(m.recorded_at),
         }
@@ -111,6 +154,23 @@ impl From<Model> for SurveyResponse {
 fact_links!(SurveyResponse {
     async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Agency> {
         nested::one::<Agencies, Agency>(ctx, &self.agency_id).await
+    }
+    /// The respondent's name (您的姓名); null for the vendor surveyed (it sees
+    /// the agency, never the person) and on responses recorded before December 2026.
+    async fn respondent_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        super::unless_vendor(ctx, self.respondent_name.as_deref())
+    }
+    /// The respondent's phone (联系电话); null for the vendor surveyed.
+    async fn respondent_phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        super::unless_vendor(ctx, self.respondent_phone.as_deref())
+    }
+    /// The agency's name, also for the vendor surveyed.
+    async fn agency_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        super::agency_name(ctx, Some(&self.agency_id)).await
+    }
+    /// Who recorded the response; null for the vendor surveyed.
+    async fn recorded_by_id(&self, ctx: &Context<'_>) -> Option<&ID> {
+        super::unless_vendor(ctx, Some(&self.recorded_by_id))
     }
 });
 
@@ -131,6 +191,20 @@ pub struct CreateSurveyResponseInput {
     pub q8: i32,
     pub q9: i32,
     pub q10: i32,
+    /// 您的姓名: a respondent answers once per vendor and service year.
+    pub respondent_name: String,
+    /// 所在单位.
+    pub respondent_unit: String,
+    /// 联系电话.
+    pub respondent_phone: String,
+    /// 调查机构.
+    pub surveying_body: String,
+    /// 调查人员.
+    pub surveyor: String,
+    /// The questionnaire's date: within or after the service year, not in the future.
+    pub surveyed_on: NaiveDate,
+    /// 意见和建议 (optional).
+    pub suggestions: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -146,6 +220,46 @@ pub struct UpdateSurveyResponseInput {
     pub q8: Option<i32>,
     pub q9: Option<i32>,
     pub q10: Option<i32>,
+    pub respondent_name: Option<String>,
+    pub respondent_unit: Option<String>,
+    pub respondent_phone: Option<String>,
+    pub surveying_body: Option<String>,
+    pub surveyor: Option<String>,
+    pub surveyed_on: Option<NaiveDate>,
+    /// `null` clears them.
+    pub suggestions: MaybeUndefined<String>,
+}
+
+/// The longest suggestions text.
+const MAX_SUGGESTIONS: usize = 4000;
+
+fn name(field: &str, value: String) -> AppResult<String> {
+    validate::text(field, value, 100)
+}
+
+fn phone(value: String) -> AppResult<String> {
+    let phone = validate::text("input.respondentPhone", value, 40)?;
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')' | '转'))
+    {
+        return Err(AppError::bad(
+            "input.respondentPhone",
+            "may contain only digits, spaces and + - ( ) 转",
+        ));
+    }
+    Ok(phone)
+}
+
+fn suggestions(value: Option<String>) -> AppResult<Option<String>> {
+    match value {
+        Some(text) if !text.trim().is_empty() => Ok(Some(validate::text(
+            "input.suggestions",
+            text,
+            MAX_SUGGESTIONS,
+        )?)),
+        _ => Ok(None),
+    }
 }
 
 impl Writable for SurveyResponses {
@@ -183,6 +297,13 @@ impl Writable for SurveyResponses {
             q8: answer("input.q8", input.q8, ANSWERS)?,
             q9: answer("input.q9", input.q9, ANSWERS)?,
             q10: answer("input.q10", input.q10, OVERALL_ANSWERS)?,
+            respondent_name: Some(name("input.respondentName", input.respondent_name)?),
+            respondent_unit: Some(name("input.respondentUnit", input.respondent_unit)?),
+            respondent_phone: Some(phone(input.respondent_phone)?),
+            surveying_body: Some(name("input.surveyingBody", input.surveying_body)?),
+            surveyor: Some(name("input.surveyor", input.surveyor)?),
+            surveyed_on: Some(input.surveyed_on),
+            suggestions: suggestions(input.suggestions)?,
             recorded_by: actor.user_id,
             recorded_at: now,
         })
@@ -208,12 +329,166 @@ impl Writable for SurveyResponses {
                 *slot = answer(field, v, allowed)?;
             }
         }
+        for (field, slot, value) in [
+            (
+                "input.respondentName",
+                &mut row.respondent_name,
+                input.respondent_name,
+            ),
+            (
+                "input.respondentUnit",
+                &mut row.respondent_unit,
+                input.respondent_unit,
+            ),
+            (
+                "input.surveyingBody",
+                &mut row.surveying_body,
+                input.surveying_body,
+            ),
+            ("input.surveyor", &mut row.surveyor, input.surveyor),
+        ] {
+            if let Some(v) = value {
+                *slot = Some(name(field, v)?);
+            }
+        }
+        if let Some(v) = input.respondent_phone {
+            row.respondent_phone = Some(phone(v)?);
+        }
+        if let Some(v) = input.surveyed_on {
+            row.surveyed_on = Some(v);
+        }
+        let text = match input.suggestions {
+            MaybeUndefined::Value(v) => match suggestions(Some(v))? {
+                Some(t) => MaybeUndefined::Value(t),
+                None => MaybeUndefined::Null,
+            },
+            other => other,
+        };
+        set_nullable(&mut row.suggestions, text);
         Ok(())
     }
 
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, Some(row.agency_id)).await
+        check_owner(txn, row.region_id, row.vendor_id, Some(row.agency_id)).await?;
+        let region = entities::region::Entity::find_by_id(row.region_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::bad("input.regionId", "no such region"))?;
+        let scheme =
+            crate::schemes::require_known(txn, "input.regionId", &region.scheme_code).await?;
+        let year = ServiceYear::new(scheme.service_year_first_month, row.service_year)
+            .map_err(|e| AppError::bad("input.serviceYear", e.to_string()))?;
+        let (first_day, last_day) = days_of(year);
+        let today = Utc::now().with_timezone(&shanghai()).date_naive();
+        if first_day > today {
+            return Err(AppError::bad(
+                "input.serviceYear",
+                format!(
+                    "service year {} begins on {first_day}: it cannot be surveyed before it begins",
+                    row.service_year
+                ),
+            ));
+        }
+        if let Some(on) = row.surveyed_on {
+            if on < first_day {
+                return Err(AppError::bad(
+                    "input.surveyedOn",
+                    format!(
+                        "{on} is before service year {} (which begins on {first_day})",
+                        row.service_year
+                    ),
+                ));
+            }
+            if on > today {
+                return Err(AppError::bad(
+                    "input.surveyedOn",
+                    format!("{on} is in the future"),
+                ));
+            }
+        }
+        if !serves(txn, row.vendor_id, row.agency_id, first_day, last_day).await? {
+            return Err(AppError::bad(
+                "input.vendorId",
+                format!(
+                    "vendor {} does not serve agency {} in service year {} ({first_day} to {last_day}): none of the agency's information systems was hosted by it then",
+                    row.vendor_id, row.agency_id, row.service_year
+                ),
+            ));
+        }
+        if let Some(respondent) = &row.respondent_name
+            && let Some(first) = first_answer(txn, row, respondent).await?
+        {
+            let when = first
+                .surveyed_on
+                .unwrap_or_else(|| local(first.recorded_at).date_naive());
+            return Err(AppError::bad(
+                "input.respondentName",
+                format!(
+                    "{respondent} of this agency already answered about vendor {} for service year {}: survey response {} of {when}",
+                    row.vendor_id, row.service_year, first.id
+                ),
+            ));
+        }
+        Ok(())
     }
+}
+
+/// The first and last day of a service year.
+pub fn days_of(year: ServiceYear) -> (NaiveDate, NaiveDate) {
+    let first = year.first_month();
+    let first_day =
+        NaiveDate::from_ymd_opt(first.year(), first.month(), 1).expect("a month's first day");
+    let last_day = first_day
+        .checked_add_months(chrono::Months::new(12))
+        .and_then(|d| d.pred_opt())
+        .expect("a year later");
+    (first_day, last_day)
+}
+
+/// Whether one of the agency's systems is hosted by the vendor and on the
+/// platform on at least one day from `first_day` to `last_day` (a system is on
+/// the platform from `online_on` until the day before `offline_on`).
+pub async fn serves(
+    conn: &impl ConnectionTrait,
+    vendor_id: i64,
+    agency_id: i64,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> AppResult<bool> {
+    use entities::information_system::{Column as S, Entity};
+    let hosted = Entity::find()
+        .select_only()
+        .column(S::Id)
+        .filter(S::VendorId.eq(vendor_id))
+        .filter(S::AgencyId.eq(agency_id))
+        .filter(S::OnlineOn.lte(last_day))
+        .filter(
+            Condition::any()
+                .add(S::OfflineOn.is_null())
+                .add(S::OfflineOn.gt(first_day)),
+        )
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?;
+    Ok(hosted.is_some())
+}
+
+/// The respondent's earlier response about the same vendor and service year
+/// (the same name at the same agency), other than this one.
+async fn first_answer(
+    conn: &impl ConnectionTrait,
+    row: &Model,
+    respondent: &str,
+) -> AppResult<Option<Model>> {
+    Ok(entities::survey_response::Entity::find()
+        .filter(Column::VendorId.eq(row.vendor_id))
+        .filter(Column::ServiceYear.eq(row.service_year))
+        .filter(Column::AgencyId.eq(row.agency_id))
+        .filter(Column::RespondentName.eq(respondent))
+        .filter(Column::Id.ne(row.id))
+        .order_by_asc(Column::Id)
+        .one(conn)
+        .await?)
 }
 
 crud_api!(resource: SurveyResponses, object: SurveyResponse, page: SurveyResponsePage,

@@ -1,11 +1,12 @@
-//! Resources delivered without a work order (无工单交付). A4 deducts each one, and
-//! each one not yet rectified.
+//! Resources delivered without a work order (无工单交付). A4 deducts each one in
+//! the month it occurred, and again in each later month at whose end it was
+//! still not rectified (`rectifiedAt` null or after that month).
 
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, owner, utc};
+use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
 use crate::access::{Policy, Scope};
 use crate::auth::Actor;
 use crate::crud::{TimeColumn, Writable};
@@ -28,7 +29,9 @@ pub struct UnticketedDelivery {
     pub vendor_id: ID,
     pub description: String,
     pub occurred_at: DateTime<FixedOffset>,
-    pub rectified: bool,
+    /// When it was rectified; null: not (yet). A4 counts it again in each month
+    /// after the one it occurred in, at whose end it was still not rectified.
+    pub rectified_at: Option<DateTime<FixedOffset>>,
     pub confirmed: bool,
     pub vendor_liable: bool,
     pub recorded_by_id: ID,
@@ -43,7 +46,7 @@ impl From<Model> for UnticketedDelivery {
             vendor_id: id(m.vendor_id),
             description: m.description,
             occurred_at: local(m.occurred_at),
-            rectified: m.rectified,
+            rectified_at: m.rectified_at.map(local),
             confirmed: m.confirmed,
             vendor_liable: m.vendor_liable,
             recorded_by_id: id(m.recorded_by),
@@ -60,8 +63,8 @@ pub struct CreateUnticketedDeliveryInput {
     pub vendor_id: ID,
     pub description: String,
     pub occurred_at: DateTime<FixedOffset>,
-    #[graphql(default)]
-    pub rectified: bool,
+    /// When it was rectified; omit or null while it is not.
+    pub rectified_at: Option<DateTime<FixedOffset>>,
     pub confirmed: bool,
     pub vendor_liable: bool,
 }
@@ -70,7 +73,8 @@ pub struct CreateUnticketedDeliveryInput {
 pub struct UpdateUnticketedDeliveryInput {
     pub description: Option<String>,
     pub occurred_at: Option<DateTime<FixedOffset>>,
-    pub rectified: Option<bool>,
+    /// `null` clears it (not rectified after all).
+    pub rectified_at: MaybeUndefined<DateTime<FixedOffset>>,
     pub confirmed: Option<bool>,
     pub vendor_liable: Option<bool>,
 }
@@ -91,7 +95,7 @@ impl Writable for UnticketedDeliveries {
             vendor_id,
             description: validate::text("input.description", input.description, 2000)?,
             occurred_at: utc(input.occurred_at),
-            rectified: input.rectified,
+            rectified_at: opt_utc(input.rectified_at),
             confirmed: input.confirmed,
             vendor_liable: input.vendor_liable,
             recorded_by: actor.user_id,
@@ -106,14 +110,20 @@ impl Writable for UnticketedDeliveries {
         if let Some(v) = input.occurred_at {
             row.occurred_at = utc(v);
         }
-        row.rectified = input.rectified.unwrap_or(row.rectified);
+        set_nullable(&mut row.rectified_at, input.rectified_at.map_value(utc));
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
     }
 
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        ensure_after(
+            "input.rectifiedAt",
+            row.rectified_at,
+            "occurredAt",
+            row.occurred_at,
+        )
     }
 }
 

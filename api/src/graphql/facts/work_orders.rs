@@ -142,12 +142,17 @@ impl Writable for WorkOrders {
             row.approved_at,
         )?;
         if let Some(system_id) = row.system_id {
-            let system =
-                crud::require::<InformationSystems>(txn, "input.systemId", system_id).await?;
-            if system.vendor_id != row.vendor_id || system.region_id != row.region_id {
+            let system = crud::require_in_region::<InformationSystems>(
+                txn,
+                "input.systemId",
+                system_id,
+                row.region_id,
+            )
+            .await?;
+            if system.vendor_id != row.vendor_id {
                 return Err(AppError::bad(
                     "input.systemId",
-                    "the system is not hosted by this vendor in this region",
+                    "the system is not hosted by this vendor",
                 ));
             }
             if row.agency_id.is_some_and(|a| a != system.agency_id) {

@@ -31,19 +31,28 @@ pub fn success(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
 }
 
 /// F2: each non-emergency change not reported, or reported less than the lead
-/// time before its planned execution; emergency changes are exempt (annex note:
-/// 紧急变更方案上报提前时间不作考核). Exactly the lead time is in time.
+/// time before its execution; emergency changes are exempt (annex note:
+/// 紧急变更方案上报提前时间不作考核). The notice period is execution − submission
+/// (seed 003: 变更通知上报时间=变更执行时间-提交时间): the actual execution, or the
+/// planned one while the change has not been executed. Exactly the lead time is
+/// in time.
 pub fn notice(rule: &ChangeNotice, ctx: &Context<'_>) -> Findings {
     let mut findings = Findings::default();
     let lead = TimeDelta::hours(i64::from(rule.lead_time_hours));
     for change in occurred_in(&ctx.facts.changes, ctx.period).filter(|c| !c.emergency) {
+        let (execution, which) = match change.executed_at {
+            Some(executed) => (executed, "实际执行"),
+            None => (change.planned_at, "计划执行"),
+        };
         let reason = match change.submitted_at {
             None => format!("{}未上报", describe(change)),
-            Some(submitted) if change.planned_at - submitted < lead => format!(
-                "{}于 {} 上报，距计划执行仅 {} 小时（应提前 {} 小时）",
+            Some(submitted) if execution - submitted < lead => format!(
+                "{}于 {} 上报，距{} {} 仅 {} 小时（应提前 {} 小时）",
                 describe(change),
                 local_time_text(submitted),
-                hours(change.planned_at - submitted),
+                which,
+                local_time_text(execution),
+                hours(execution - submitted),
                 rule.lead_time_hours
             ),
             Some(_) => continue,
@@ -167,7 +176,7 @@ mod tests {
         assert_eq!(r.score, dec!(4));
         assert_eq!(
             r.deductions[0].reason,
-            "变更「变更1」（计划 2025-10-05 02:00 执行）于 2025-10-03 10:00 上报，距计划执行仅 40.00 小时（应提前 72 小时）"
+            "变更「变更1」（计划 2025-10-05 02:00 执行）于 2025-10-03 10:00 上报，距实际执行 2025-10-05 02:00 仅 40.00 小时（应提前 72 小时）"
         );
     }
 
@@ -211,6 +220,44 @@ mod tests {
         assert_eq!(
             score(F2, &changes(vec![c]), in_month(2025, 10)).score,
             dec!(5)
+        );
+    }
+
+    #[test]
+    fn f2_measures_the_notice_to_the_actual_execution() {
+        // Seed 003: 变更通知上报时间 = 变更执行时间 − 提交时间.
+        // Change 1: reported 1 Oct 10:00, planned 5 Oct 02:00 (88 h ahead), but
+        // executed early, 3 Oct 10:00: 48 h < 72 h → −1.
+        // Change 2: reported 1 Oct 10:00, planned 3 Oct 10:00 (48 h ahead), executed
+        // late, 6 Oct 10:00: 120 h ≥ 72 h → in time.
+        // 5 − 1 = 4.
+        let mut early = submitted(change(1, "2025-10-05 02:00"), Some("2025-10-01 10:00"));
+        early.executed_at = Some(at("2025-10-03 10:00"));
+        let mut late = submitted(change(2, "2025-10-03 10:00"), Some("2025-10-01 10:00"));
+        late.executed_at = Some(at("2025-10-06 10:00"));
+        let r = score(F2, &changes(vec![early, late]), in_month(2025, 10));
+        assert_eq!(r.score, dec!(4));
+        assert_eq!(r.deductions.len(), 1);
+        assert_eq!(
+            r.deductions[0].reason,
+            "变更「变更1」（计划 2025-10-05 02:00 执行）于 2025-10-01 10:00 上报，距实际执行 2025-10-03 10:00 仅 48.00 小时（应提前 72 小时）"
+        );
+    }
+
+    #[test]
+    fn f2_measures_to_the_planned_time_while_not_executed() {
+        // Not executed: reported 3 Oct 10:00, planned 5 Oct 02:00 → 40 h < 72 h → −1;
+        // reported 1 Oct 10:00, planned 5 Oct 02:00 → 88 h → in time. 5 − 1 = 4.
+        let mut short = submitted(change(1, "2025-10-05 02:00"), Some("2025-10-03 10:00"));
+        short.executed_at = None;
+        let mut ample = submitted(change(2, "2025-10-05 02:00"), Some("2025-10-01 10:00"));
+        ample.executed_at = None;
+        let r = score(F2, &changes(vec![short, ample]), in_month(2025, 10));
+        assert_eq!(r.score, dec!(4));
+        assert!(
+            r.deductions[0]
+                .reason
+                .contains("距计划执行 2025-10-05 02:00 仅 40.00 小时")
         );
     }
 }

@@ -106,7 +106,7 @@ pub fn tasks(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
 }
 
 /// A4: each delivery without a work order in the period, and each earlier one
-/// still not rectified (see [`unticketed_delivery_counts`]).
+/// still not rectified at the period's end (see [`unticketed_delivery_counts`]).
 pub fn unticketed(rule: &PerEvent, ctx: &Context<'_>) -> Findings {
     let mut findings = Findings::default();
     for delivery in attributable(&ctx.facts.unticketed_deliveries) {
@@ -391,7 +391,11 @@ mod tests {
     #[test]
     fn a4_one_delivery_without_work_order_loses_one_point() {
         // −1 → 4, even if it was rectified in the month.
-        let facts = deliveries(vec![delivery(1, "2025-10-03 10:00", true)]);
+        let facts = deliveries(vec![delivery(
+            1,
+            "2025-10-03 10:00",
+            Some("2025-10-03 15:00"),
+        )]);
         assert_eq!(score(A4, &facts, in_month(2025, 10)).score, dec!(4));
     }
 
@@ -400,9 +404,9 @@ mod tests {
         // September's delivery, still not rectified, costs 1 in October too; plus two
         // October deliveries: 3 × 1 → 2.
         let facts = deliveries(vec![
-            delivery(1, "2025-09-20 10:00", false),
-            delivery(2, "2025-10-03 10:00", false),
-            delivery(3, "2025-10-04 10:00", true),
+            delivery(1, "2025-09-20 10:00", None),
+            delivery(2, "2025-10-03 10:00", None),
+            delivery(3, "2025-10-04 10:00", Some("2025-10-04 15:00")),
         ]);
         let r = score(A4, &facts, in_month(2025, 10));
         assert_eq!(r.score, dec!(2));
@@ -411,7 +415,11 @@ mod tests {
 
     #[test]
     fn a4_a_rectified_earlier_delivery_no_longer_counts() {
-        let facts = deliveries(vec![delivery(1, "2025-09-20 10:00", true)]);
+        let facts = deliveries(vec![delivery(
+            1,
+            "2025-09-20 10:00",
+            Some("2025-09-30 18:00"),
+        )]);
         assert_eq!(score(A4, &facts, in_month(2025, 10)).score, dec!(5));
     }
 
@@ -420,7 +428,7 @@ mod tests {
         // 7 × 1 = 7 > 5 → 0, 2 capped.
         let facts = deliveries(
             (1..=7)
-                .map(|id| delivery(id, "2025-10-03 10:00", true))
+                .map(|id| delivery(id, "2025-10-03 10:00", Some("2025-10-03 15:00")))
                 .collect(),
         );
         let r = score(A4, &facts, in_month(2025, 10));
@@ -429,11 +437,36 @@ mod tests {
 
     #[test]
     fn a4_unconfirmed_delivery_is_exempt() {
-        let mut d = delivery(1, "2025-10-03 10:00", false);
+        let mut d = delivery(1, "2025-10-03 10:00", None);
         d.confirmed = false;
         assert_eq!(
             score(A4, &deliveries(vec![d]), in_month(2025, 10)).score,
             dec!(5)
         );
+    }
+
+    #[test]
+    fn a4_counts_each_month_at_whose_end_it_was_still_unrectified() {
+        // Delivered 20 Aug, rectified 10 Oct 15:00 (spec §1 A4: −1 in the month it
+        // occurred, −1 in each later month at whose end it was still unrectified):
+        // August −1 (occurred) → 4; September −1 (still open on 30 Sep 24:00) → 4;
+        // October: rectified before 31 Oct 24:00 → 5; November → 5.
+        let facts = deliveries(vec![delivery(
+            1,
+            "2025-08-20 10:00",
+            Some("2025-10-10 15:00"),
+        )]);
+        let scores: Vec<_> = [8, 9, 10, 11]
+            .map(|m| score(A4, &facts, in_month(2025, m)).score)
+            .to_vec();
+        assert_eq!(scores, [dec!(4), dec!(4), dec!(5), dec!(5)]);
+    }
+
+    #[test]
+    fn a4_counts_once_a_month_even_when_it_occurred_and_stayed_open() {
+        // Delivered 3 Oct and never rectified: October −1 once (not −2), November −1.
+        let facts = deliveries(vec![delivery(1, "2025-10-03 10:00", None)]);
+        assert_eq!(score(A4, &facts, in_month(2025, 10)).score, dec!(4));
+        assert_eq!(score(A4, &facts, in_month(2025, 11)).score, dec!(4));
     }
 }

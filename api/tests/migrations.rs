@@ -1,0 +1,219 @@
+//! Data migrations keep what the old rows meant, on SQLite and on PostgreSQL
+//! (`TEST_DATABASE_URL`).
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use chrono::{DateTime, Utc};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryOrder,
+};
+
+/// The migrations of 23 November 2026, before issue 10's.
+const BEFORE_ISSUE_10: u32 = 6;
+
+fn instant(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A region, a vendor and a user to own fact rows; their ids.
+async fn owners(db: &DatabaseConnection) -> (i64, i64, i64) {
+    let now = instant("2026-11-20T00:00:00Z");
+    let region = entities::region::Model {
+        id: 0,
+        code: "R".into(),
+        name: "区".into(),
+        parent_id: None,
+        scheme_code: "sh-municipal".into(),
+        service_year_start_month: 1,
+        created_at: now,
+    };
+    let mut region = region.into_active_model().reset_all();
+    region.not_set(entities::region::Column::Id);
+    let region = region.insert(db).await.unwrap();
+    let mut vendor = entities::vendor::Model {
+        id: 0,
+        code: "V".into(),
+        name: "云".into(),
+        contact_emails: serde_json::json!([]),
+        created_at: now,
+    }
+    .into_active_model()
+    .reset_all();
+    vendor.not_set(entities::vendor::Column::Id);
+    let vendor = vendor.insert(db).await.unwrap();
+    let mut user = entities::user::Model {
+        id: 0,
+        username: "admin".into(),
+        password_hash: "x".into(),
+        role: "ADMIN".into(),
+        region_id: None,
+        vendor_id: None,
+        agency_id: None,
+        disabled: false,
+        created_at: now,
+        password_changed_at: now,
+        tokens_valid_after: None,
+    }
+    .into_active_model()
+    .reset_all();
+    user.not_set(entities::user::Column::Id);
+    // A column of a later migration (m20261201_000020), not there yet.
+    user.not_set(entities::user::Column::TokensValidAfter);
+    let user = user.insert(db).await.unwrap();
+    (region.id, vendor.id, user.id)
+}
+
+/// Item 8: the yes/no `rectified` flag becomes `rectified_at`. A row flagged
+/// rectified gets its own `occurred_at` (rectified in the month it occurred: how
+/// the old engine scored it in every month); an unflagged row stays open (null).
+#[tokio::test]
+async fn the_rectified_flag_becomes_an_instant_in_the_month_it_occurred() {
+    let (url, cleanup) = support::database("migrate_rectified").await;
+    let db = Database::connect(&url).await.unwrap();
+    Migrator::up(&db, Some(BEFORE_ISSUE_10)).await.unwrap();
+    let (region, vendor, user) = owners(&db).await;
+    let insert = |occurred: &str, rectified: bool| {
+        let at = instant(occurred);
+        let stmt = Query::insert()
+            .into_table(Alias::new("unticketed_deliveries"))
+            .columns(
+                [
+                    "region_id",
+                    "vendor_id",
+                    "description",
+                    "occurred_at",
+                    "rectified",
+                    "confirmed",
+                    "vendor_liable",
+                    "recorded_by",
+                    "recorded_at",
+                ]
+                .map(Alias::new),
+            )
+            .values_panic([
+                region.into(),
+                vendor.into(),
+                "d".into(),
+                at.into(),
+                rectified.into(),
+                true.into(),
+                true.into(),
+                user.into(),
+                at.into(),
+            ])
+            .to_owned();
+        db.get_database_backend().build(&stmt)
+    };
+    db.execute_raw(insert("2025-03-04T01:00:00Z", true))
+        .await
+        .unwrap();
+    db.execute_raw(insert("2025-04-04T01:00:00Z", false))
+        .await
+        .unwrap();
+
+    Migrator::up(&db, None).await.unwrap();
+
+    let rows = entities::unticketed_delivery::Entity::find()
+        .order_by_asc(entities::unticketed_delivery::Column::Id)
+        .all(&db)
+        .await
+        .unwrap();
+    let rectified: Vec<_> = rows.iter().map(|r| r.rectified_at).collect();
+    assert_eq!(
+        rectified,
+        [Some(instant("2025-03-04T01:00:00Z")), None],
+        "flagged → its occurred_at; not flagged → null"
+    );
+
+    // Down again (every migration after 23 November): the flag comes back.
+    let applied = Migrator::get_applied_migrations(&db).await.unwrap().len() as u32;
+    Migrator::down(&db, Some(applied - BEFORE_ISSUE_10))
+        .await
+        .unwrap();
+    let flags: Vec<bool> = db
+        .query_all(
+            &Query::select()
+                .column(Alias::new("rectified"))
+                .from(Alias::new("unticketed_deliveries"))
+                .order_by(Alias::new("id"), sea_orm::sea_query::Order::Asc)
+                .to_owned(),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("", "rectified").unwrap())
+        .collect();
+    assert_eq!(flags, [true, false]);
+    db.close().await.unwrap();
+    support::drop_database(cleanup).await;
+}
+
+/// Item 10: responses recorded before the questionnaire's fields were kept keep
+/// null in them, and several of them from one agency about one vendor and year
+/// (allowed then) survive the new unique index (nulls never collide); a named
+/// respondent answering twice does collide.
+#[tokio::test]
+async fn old_survey_responses_keep_null_respondents_and_the_index_holds_named_ones() {
+    let (url, cleanup) = support::database("migrate_survey").await;
+    let db = Database::connect(&url).await.unwrap();
+    Migrator::up(&db, Some(BEFORE_ISSUE_10)).await.unwrap();
+    let (region, vendor, user) = owners(&db).await;
+    let mut agency = entities::agency::Model {
+        id: 0,
+        region_id: region,
+        name: "单位".into(),
+        created_at: instant("2026-11-20T00:00:00Z"),
+    }
+    .into_active_model()
+    .reset_all();
+    agency.not_set(entities::agency::Column::Id);
+    let agency = agency.insert(&db).await.unwrap().id;
+    let mut columns: Vec<String> = ["region_id", "vendor_id", "agency_id", "service_year"]
+        .map(String::from)
+        .to_vec();
+    columns.extend((1..=10).map(|q| format!("q{q}")));
+    columns.extend(["recorded_by", "recorded_at"].map(String::from));
+    for _ in 0..2 {
+        let mut values: Vec<sea_orm::sea_query::SimpleExpr> =
+            vec![region.into(), vendor.into(), agency.into(), 2025.into()];
+        values.extend((1..=10).map(|_| 4.into()));
+        values.extend([user.into(), instant("2025-12-20T02:00:00Z").into()]);
+        let stmt = Query::insert()
+            .into_table(Alias::new("survey_responses"))
+            .columns(columns.iter().map(Alias::new))
+            .values_panic(values)
+            .to_owned();
+        db.execute(&stmt).await.unwrap();
+    }
+
+    Migrator::up(&db, None).await.unwrap();
+
+    let rows = entities::survey_response::Entity::find()
+        .order_by_asc(entities::survey_response::Column::Id)
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.respondent_name.is_none()
+        && r.surveyed_on.is_none()
+        && r.suggestions.is_none()));
+    // Naming the same respondent on both is refused by the index.
+    let name = |id: i64| {
+        Query::update()
+            .table(Alias::new("survey_responses"))
+            .value(Alias::new("respondent_name"), "张敏")
+            .and_where(sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
+            .to_owned()
+    };
+    db.execute(&name(rows[0].id)).await.unwrap();
+    assert!(db.execute(&name(rows[1].id)).await.is_err());
+    db.close().await.unwrap();
+    support::drop_database(cleanup).await;
+}
