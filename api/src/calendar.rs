@@ -39,6 +39,7 @@ pub async fn store_year(
     year.validate()
         .map_err(|e| AppError::bad("input", e.to_string()))?;
     let document = serde_json::to_string(&year).map_err(AppError::internal)?;
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let replaced = entities::calendar_year::Entity::find()
         .filter(entities::calendar_year::Column::Year.eq(year.year))

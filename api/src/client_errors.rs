@@ -108,7 +108,9 @@ pub fn content_type_refusal(headers: &HeaderMap) -> Option<Response> {
     ))
 }
 
-pub fn label(response: &mut async_graphql::Response, variables: &Value) {
+/// Names the input behind each parse error of the response, looking in the
+/// variables first and then in the query's inline arguments.
+pub fn label(response: &mut async_graphql::Response, variables: &Value, literals: &Value) {
     for error in &mut response.errors {
         let has_code = error
             .extensions
@@ -117,12 +119,16 @@ pub fn label(response: &mut async_graphql::Response, variables: &Value) {
         if has_code {
             continue;
         }
-        if let Some((path, value)) = bad_date_in(&error.message, variables) {
+        let date = bad_date_in(&error.message, variables)
+            .or_else(|| bad_date_in(&error.message, literals));
+        if let Some((path, value)) = date {
             error.message = format!(
                 "{path}: \"{value}\" is not a valid date or date-time ({})",
                 error.message
             );
-        } else if let Some(path) = bad_value_in(&error.message, variables) {
+        } else if let Some(path) = bad_value_in(&error.message, variables)
+            .or_else(|| bad_value_in(&error.message, literals))
+        {
             error.message = format!("{path}: {}", error.message);
         }
         error
@@ -146,18 +152,20 @@ pub fn nul_in(variables: &Value) -> Option<String> {
     found
 }
 
-/// The argument path (`input.title`) of the first string literal in the query
-/// text holding a NUL character (written `\u0000` in GraphQL): refused at the
-/// edge by name like a NUL in the variables. Unparsable queries are left to
-/// the executor, which answers them with its own error.
-pub fn nul_in_literals(query: &str) -> Option<String> {
+/// The path (`input.title`) of the first string literal of the query holding
+/// a NUL character (written `\u0000` in GraphQL): refused at the edge by name
+/// like a NUL in the variables.
+pub fn nul_in_literals(literals: &Value) -> Option<String> {
+    nul_in(literals)
+}
+
+/// The arguments written inline in the query, as JSON keyed by argument name
+/// (`{"input": {"title": …}}`; variables read as null), so that a bad literal
+/// is named by its path exactly as a bad variable is. The first occurrence of
+/// a name wins. Unparsable queries give nothing: the executor answers them.
+pub fn literal_arguments(query: &str) -> Value {
     use async_graphql::parser::types::{Selection, SelectionSet};
-    // Only an escape can put a NUL in a literal; most queries have none.
-    if !query.contains('\\') && !query.contains('\0') {
-        return None;
-    }
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    fn in_set(set: &SelectionSet, found: &mut Option<String>) {
+    fn in_set(set: &SelectionSet, out: &mut serde_json::Map<String, Value>) {
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
@@ -171,33 +179,28 @@ pub fn nul_in_literals(query: &str) -> Option<String> {
                             .ok()
                             .and_then(|v| v.into_json().ok())
                             .unwrap_or_default();
-                        if found.is_none() {
-                            *found = nul_in(&json).map(|path| {
-                                if path.is_empty() {
-                                    name.node.to_string()
-                                } else {
-                                    format!("{}.{path}", name.node)
-                                }
-                            });
-                        }
+                        out.entry(name.node.to_string()).or_insert(json);
                     }
-                    in_set(&field.node.selection_set.node, found);
+                    in_set(&field.node.selection_set.node, out);
                 }
                 Selection::InlineFragment(fragment) => {
-                    in_set(&fragment.node.selection_set.node, found)
+                    in_set(&fragment.node.selection_set.node, out)
                 }
                 Selection::FragmentSpread(_) => {}
             }
         }
     }
-    let mut found = None;
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return Value::Null;
+    };
+    let mut out = serde_json::Map::new();
     for (_, operation) in document.operations.iter() {
-        in_set(&operation.node.selection_set.node, &mut found);
+        in_set(&operation.node.selection_set.node, &mut out);
     }
     for fragment in document.fragments.values() {
-        in_set(&fragment.node.selection_set.node, &mut found);
+        in_set(&fragment.node.selection_set.node, &mut out);
     }
-    found
+    Value::Object(out)
 }
 
 /// For "Expected input type "Int", found 4294967296. (occurred while parsing
@@ -207,6 +210,29 @@ pub fn nul_in_literals(query: &str) -> Option<String> {
 /// variable holding a number that is not a 32-bit integer.
 fn bad_value_in(message: &str, variables: &Value) -> Option<String> {
     let mut path = None;
+    if message.starts_with("Failed to parse \"Decimal\"") {
+        // "NaN", "1e30", forty digits: the first value that is no decimal.
+        walk_values(variables, String::new(), &mut |p, value| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return,
+            };
+            if path.is_none() && text.parse::<rust_decimal::Decimal>().is_err() {
+                path = Some(p.to_owned());
+            }
+        });
+        return path;
+    }
+    if message.starts_with("Failed to parse \"Int\"") && message.contains("Invalid number") {
+        // A negative count where only counts are taken.
+        walk_values(variables, String::new(), &mut |p, value| {
+            if path.is_none() && value.as_i64().is_some_and(|n| n < 0) {
+                path = Some(p.to_owned());
+            }
+        });
+        return path;
+    }
     if message.starts_with("Failed to parse \"Int\"") {
         walk_values(variables, String::new(), &mut |p, value| {
             let fits = value.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
@@ -314,13 +340,14 @@ mod tests {
 
     #[test]
     fn a_nul_in_a_query_literal_is_named_by_its_argument_path() {
+        let nul = |q: &str| nul_in_literals(&literal_arguments(q));
         let query =
             r#"mutation { createWorkOrder(input: { title: "a\u0000b", tags: ["x"] }) { id } }"#;
-        assert_eq!(nul_in_literals(query).as_deref(), Some("input.title"));
+        assert_eq!(nul(query).as_deref(), Some("input.title"));
         let query = r#"{ login(username: "a\u0000", password: "p") { token } }"#;
-        assert_eq!(nul_in_literals(query).as_deref(), Some("username"));
+        assert_eq!(nul(query).as_deref(), Some("username"));
         assert_eq!(
-            nul_in_literals(r#"{ workOrders(filter: { period: "2025-03" }) { total } }"#),
+            nul(r#"{ workOrders(filter: { period: "2025-03" }) { total } }"#),
             None
         );
     }

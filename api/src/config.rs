@@ -79,6 +79,69 @@ pub struct HttpConfig {
     /// balancer puts the client's address in; `None`: the socket's peer is the
     /// client and forwarded headers are ignored (see `client_addr`).
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// The pool, and how much of it one request may hold.
+    pub db: DbLimits,
+}
+
+/// The database pool and one request's share of it (`db_share`).
+#[derive(Clone, Copy, Debug)]
+pub struct DbLimits {
+    /// `DB_POOL_SIZE`: the most connections the pool opens (1–1000, default 16).
+    pub pool_size: u32,
+    /// `DB_CONNECTIONS_PER_REQUEST`: the most of them one GraphQL request
+    /// holds at once (1–pool size, default a quarter of the pool, at least 1).
+    pub per_request: u32,
+    /// `DB_ACQUIRE_TIMEOUT_SECONDS`: how long a statement waits for a free
+    /// connection (1–60, default 5); then the request is answered `BUSY` if
+    /// the pool is full, `UNAVAILABLE` if the database cannot be reached.
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for DbLimits {
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            per_request: 4,
+            acquire_timeout: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
+impl DbLimits {
+    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let number = |variable: &'static str,
+                      range: std::ops::RangeInclusive<u32>,
+                      default: u32| match get(variable) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        variable,
+                        &format!(
+                            "must be a whole number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                }),
+        };
+        let pool_size = number("DB_POOL_SIZE", 1..=1000, 16)?;
+        let per_request = number(
+            "DB_CONNECTIONS_PER_REQUEST",
+            1..=pool_size,
+            (pool_size / 4).max(1),
+        )?;
+        let timeout = number("DB_ACQUIRE_TIMEOUT_SECONDS", 1..=60, 5)?;
+        Ok(Self {
+            pool_size,
+            per_request,
+            acquire_timeout: std::time::Duration::from_secs(u64::from(timeout)),
+        })
+    }
 }
 
 impl Default for HttpConfig {
@@ -90,6 +153,7 @@ impl Default for HttpConfig {
             metrics_token: None,
             shutdown_grace_seconds: 30,
             trusted_proxy_header: None,
+            db: DbLimits::default(),
         }
     }
 }
@@ -325,6 +389,7 @@ impl Config {
             metrics_token,
             shutdown_grace_seconds,
             trusted_proxy_header,
+            db: DbLimits::from_lookup(get)?,
         };
         Ok(Self {
             database_url,
@@ -363,6 +428,7 @@ fn bad(variable: &'static str, reason: &str) -> ConfigError {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use std::collections::HashMap;
 
@@ -382,6 +448,17 @@ mod tests {
         assert!(c.jwt_secret.is_none());
         assert_eq!(c.sqlite_dir(), Some(PathBuf::from("./data")));
         assert!(c.http.trusted_proxy_header.is_none());
+        assert_eq!(c.http.db.pool_size, 16);
+        assert_eq!(c.http.db.per_request, 4);
+    }
+
+    #[test]
+    fn a_request_gets_a_quarter_of_the_pool_unless_told_otherwise() {
+        let c = config(&[("DB_POOL_SIZE", "6")]).unwrap();
+        assert_eq!((c.http.db.pool_size, c.http.db.per_request), (6, 1));
+        let c = config(&[("DB_POOL_SIZE", "40"), ("DB_CONNECTIONS_PER_REQUEST", "2")]).unwrap();
+        assert_eq!((c.http.db.pool_size, c.http.db.per_request), (40, 2));
+        assert!(config(&[("DB_POOL_SIZE", "8"), ("DB_CONNECTIONS_PER_REQUEST", "9")]).is_err());
     }
 
     #[test]
@@ -411,6 +488,9 @@ mod tests {
             ("METRICS_TOKEN", "short"),
             ("SHUTDOWN_GRACE_SECONDS", "0"),
             ("TRUSTED_PROXY_HEADER", "X Forwarded For"),
+            ("DB_POOL_SIZE", "0"),
+            ("DB_CONNECTIONS_PER_REQUEST", "17"),
+            ("DB_ACQUIRE_TIMEOUT_SECONDS", "0"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

@@ -141,6 +141,7 @@ pub async fn get_many<R: Resource>(
     actor: &Actor,
     ids: Vec<i64>,
 ) -> AppResult<std::collections::HashMap<i64, R::Model>> {
+    let _db = crate::db_share::permit().await;
     let rows = R::restrict(actor, R::Entity::find().filter(R::ID.is_in(ids)))
         .all(&state.db)
         .await?;
@@ -174,6 +175,7 @@ pub async fn children<R: Resource>(
     };
     let column = column
         .ok_or_else(|| AppError::bad(field, format!("{} cannot be filtered by it", R::NAME)))?;
+    let _db = crate::db_share::permit().await;
     let rows = R::restrict(actor, scoped::<R>(actor)?)
         .filter(column.is_in(parents))
         .order_by_asc(R::ID)
@@ -263,6 +265,7 @@ pub async fn list<R: Resource>(
         Some(true) => query,
         _ => R::current(actor, query),
     };
+    let _db = crate::db_share::permit().await;
     let total = query.clone().count(&state.db).await?;
     let query = if R::NEWEST_FIRST {
         query.order_by_desc(R::ID)
@@ -276,6 +279,17 @@ pub async fn list<R: Resource>(
         offset,
         limit,
     })
+}
+
+/// What a page costs in a request's complexity budget: its selection (items
+/// and their fields, `total`, …) once for every row it may return. Limits out
+/// of range count as the nearest allowed one (the resolver then refuses them,
+/// naming `limit`).
+pub fn page_complexity(limit: Option<i64>, selection: usize) -> usize {
+    let rows = limit.map_or(DEFAULT_LIMIT, |l| l.clamp(1, MAX_LIMIT as i64) as u64);
+    usize::try_from(rows)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(selection.max(1))
 }
 
 /// The checked offset and limit of a page (defaults: 0 and `DEFAULT_LIMIT`).
@@ -391,7 +405,9 @@ pub async fn create<R: Writable>(
             R::NAME
         )));
     }
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
+    crate::validate::plausible_times(&row)?;
     R::check(&txn, &mut row).await?;
     let mut active = row.into_active_model().reset_all();
     active.not_set(R::ID);
@@ -409,6 +425,7 @@ pub async fn update<R: Writable>(
     id: i64,
     input: R::Update,
 ) -> AppResult<R::Model> {
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let mut row = modifiable::<R>(&txn, actor, id).await?;
     let before = row.clone();
@@ -421,6 +438,7 @@ pub async fn update<R: Writable>(
             R::NAME
         )));
     }
+    crate::validate::plausible_times(&row)?;
     R::check(&txn, &mut row).await?;
     let saved = row.into_active_model().reset_all().update(&*txn).await?;
     // Scoped by the row as saved: the region it is in now.
@@ -436,6 +454,7 @@ pub async fn delete<R: Resource>(
     audit: &Audit,
     id: i64,
 ) -> AppResult<()> {
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let row = modifiable::<R>(&txn, actor, id).await?;
     R::Entity::delete_many()

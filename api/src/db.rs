@@ -19,8 +19,8 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     }
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(5))
+        .max_connections(config.http.db.pool_size)
+        .acquire_timeout(config.http.db.acquire_timeout)
         .sqlx_logging(false)
         // WAL lets readers go on while the one writer writes; the busy timeout
         // makes a second writer wait instead of failing with "database is locked".

@@ -23,8 +23,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 /// The policy of every HTML page: everything from the server itself, inline
-/// styles allowed (the GraphQL IDE's editors set them), inline scripts not.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+/// styles allowed (GraphiQL's editors set them), inline scripts not; images
+/// and fonts also as `data:` URLs (GraphiQL's stylesheet embeds its fonts).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /// Requests larger than this are refused before they are parsed.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

@@ -5,7 +5,8 @@
 //! leak their existence), `Conflict` when the same work is under way elsewhere,
 //! `Forbidden` for operations the caller's role may never
 //! do, `Unavailable` when the database cannot be reached (the request may be
-//! tried again), `Internal` for everything else: it is logged and never shown.
+//! tried again), `Busy` when it is up but no pool connection came free in time
+//! (likewise), `Internal` for everything else: it is logged and never shown.
 
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
@@ -31,6 +32,12 @@ pub enum AppError {
     /// this error (a write's transaction was not committed); try again.
     #[error("the service is temporarily unavailable; try again shortly")]
     Unavailable(#[source] DbErr),
+    /// The database is up but every connection was in use for longer than
+    /// `DB_ACQUIRE_TIMEOUT_SECONDS`: nothing was done; try again.
+    #[error(
+        "the service is busy: no database connection came free in time; nothing was done; try again shortly"
+    )]
+    Busy(#[source] DbErr),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -62,6 +69,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
             Self::Unavailable(_) => "UNAVAILABLE",
+            Self::Busy(_) => "BUSY",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -77,9 +85,24 @@ impl From<DbErr> for AppError {
                 "id",
                 "still referenced by other records, or refers to a missing one",
             ),
+            // A full pool is busy, not down (see `db_share`).
+            _ if acquire_timed_out(&e) && crate::db_share::pool_is_full() => Self::Busy(e),
             _ if connection_lost(&e) => Self::Unavailable(e),
             _ => Self::Internal(Box::new(e)),
         }
+    }
+}
+
+/// No connection came from the pool within its acquire timeout.
+fn acquire_timed_out(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{ConnAcquireErr, RuntimeErr};
+    match e {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(sqlx))
+        | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
+        | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => matches!(sqlx.as_ref(), Sqlx::PoolTimedOut),
+        _ => false,
     }
 }
 
@@ -156,6 +179,9 @@ impl ErrorExtensions for AppError {
         }
         if let Self::Unavailable(source) = self {
             tracing::warn!(error = %source, "database unavailable");
+        }
+        if let Self::Busy(source) = self {
+            tracing::warn!(error = %source, "database pool busy: every connection in use");
         }
         async_graphql::Error::new(self.to_string())
             .extend_with(|_, ext| ext.set("code", self.code()))

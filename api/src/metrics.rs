@@ -4,8 +4,9 @@
 //! end-to-end tests run several servers in one process, and each must count
 //! only its own requests, so nothing here is a global static.
 //!
-//! Labels have bounded values: GraphQL operation names are kept only when they
-//! look like identifiers of at most 64 characters, job names are constants.
+//! Labels have bounded values: the GraphQL operation label is one of the
+//! schema's root fields (or `other`, `invalid`), never a name the client sent;
+//! job names are constants.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -337,53 +338,102 @@ impl Drop for RequestTimer {
     }
 }
 
-/// The label for a GraphQL request: the operation name if given, else the
-/// first root field, else `unknown` (`invalid` when the query does not parse).
-/// Only names like identifiers of at most 64 characters are kept, so a client
-/// cannot grow the number of series without bound.
-pub fn operation_label(request: &mut async_graphql::Request) -> String {
-    use async_graphql::parser::types::{DocumentOperations, Selection};
-    if let Some(name) = request.operation_name.as_deref().filter(|n| is_label(n)) {
-        return name.to_owned();
-    }
-    let Ok(document) = request.parsed_query() else {
-        return "invalid".to_owned();
-    };
-    let operation = match &document.operations {
-        DocumentOperations::Single(op) => op,
-        DocumentOperations::Multiple(named) => {
-            // Without operationName only a document with one operation runs.
-            let mut ops = named.iter();
-            match (ops.next(), ops.next()) {
-                (Some((name, _)), None) if is_label(name) => return name.to_string(),
-                (Some((_, op)), None) => op,
-                _ => return "unknown".to_owned(),
-            }
-        }
-    };
-    match operation
-        .node
-        .selection_set
-        .node
-        .items
-        .first()
-        .map(|s| &s.node)
-    {
-        Some(Selection::Field(field)) if is_label(&field.node.name.node) => {
-            field.node.name.node.to_string()
-        }
-        _ => "unknown".to_owned(),
-    }
+/// The operation labels a request can have: the root fields of the schema
+/// (queries and mutations, plus `__schema` and `__type`), `other` and
+/// `invalid`. A client chooses among them but cannot add to them, whatever
+/// `operationName` or aliases it sends.
+#[derive(Clone, Debug, Default)]
+pub struct Operations {
+    root_fields: std::collections::HashSet<String>,
 }
 
-/// `[A-Za-z_][A-Za-z0-9_]{0,63}`.
-fn is_label(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.len() <= 64
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// A request whose first root field is not one of the schema's (a fragment
+/// spread at the root, an unknown field, several operations and no name).
+pub const OTHER: &str = "other";
+/// A query that does not parse.
+pub const INVALID: &str = "invalid";
+
+impl Operations {
+    /// The root fields of the query and mutation types of `sdl`.
+    pub fn of_sdl(sdl: &str) -> Self {
+        use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+        let mut root_fields: std::collections::HashSet<String> =
+            ["__schema", "__type", "__typename"]
+                .map(str::to_owned)
+                .into();
+        let Ok(doc) = async_graphql::parser::parse_schema(sdl) else {
+            tracing::error!("metrics: the schema's SDL does not parse; every operation is `other`");
+            return Self { root_fields };
+        };
+        let mut roots = vec!["Query".to_owned(), "Mutation".to_owned()];
+        for definition in &doc.definitions {
+            if let TypeSystemDefinition::Schema(schema) = definition {
+                roots.extend(schema.node.query.iter().map(|n| n.node.to_string()));
+                roots.extend(schema.node.mutation.iter().map(|n| n.node.to_string()));
+            }
+        }
+        for definition in &doc.definitions {
+            if let TypeSystemDefinition::Type(ty) = definition
+                && roots.iter().any(|r| r == ty.node.name.node.as_str())
+                && let TypeKind::Object(object) = &ty.node.kind
+            {
+                root_fields.extend(object.fields.iter().map(|f| f.node.name.node.to_string()));
+            }
+        }
+        Self { root_fields }
+    }
+
+    /// How many labels there can be at most.
+    pub fn len(&self) -> usize {
+        self.root_fields.len() + 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The label of a request: the name of the first root field of the
+    /// operation that runs (the one `operationName` picks, or the only one),
+    /// when the schema has such a root field; else `other` (`invalid` when the
+    /// query does not parse). The client's `operationName` only picks the
+    /// operation; it never becomes a label.
+    pub fn label(&self, request: &mut async_graphql::Request) -> String {
+        use async_graphql::parser::types::{DocumentOperations, Selection};
+        let name = request.operation_name.clone();
+        let Ok(document) = request.parsed_query() else {
+            return INVALID.to_owned();
+        };
+        let operation = match &document.operations {
+            DocumentOperations::Single(op) => Some(op),
+            DocumentOperations::Multiple(named) => match name {
+                Some(name) => named.get(name.as_str()),
+                // Without operationName only a document with one operation runs.
+                None if named.len() == 1 => named.values().next(),
+                None => None,
+            },
+        };
+        let Some(operation) = operation else {
+            return OTHER.to_owned();
+        };
+        match operation
+            .node
+            .selection_set
+            .node
+            .items
+            .first()
+            .map(|s| &s.node)
+        {
+            Some(Selection::Field(field)) => self.known(field.node.name.node.as_str()),
+            _ => OTHER.to_owned(),
+        }
+    }
+
+    fn known(&self, field: &str) -> String {
+        match self.root_fields.get(field) {
+            Some(name) => name.clone(),
+            None => OTHER.to_owned(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -391,16 +441,18 @@ mod tests {
     use super::*;
 
     fn label(query: &str, name: Option<&str>) -> String {
+        let operations = Operations::of_sdl(&crate::graphql::sdl());
         let mut request = async_graphql::Request::new(query);
         request.operation_name = name.map(str::to_owned);
-        operation_label(&mut request)
+        operations.label(&mut request)
     }
 
     #[test]
-    fn the_operation_is_named_by_the_client_or_by_the_first_root_field() {
+    fn the_operation_is_the_first_root_field_of_the_operation_that_runs() {
         for (query, name, expected) in [
-            ("query Dash { regions { total } }", None, "Dash"),
+            ("query Dash { regions { total } }", None, "regions"),
             ("{ regions { total } vendors { total } }", None, "regions"),
+            ("{ r: vendors { total } }", None, "vendors"),
             (
                 "mutation { login(username: \"a\", password: \"b\") { token } }",
                 None,
@@ -409,19 +461,22 @@ mod tests {
             (
                 "query A { me { id } } query B { regions { total } }",
                 Some("B"),
-                "B",
+                "regions",
             ),
-            // Two operations and no name: nothing runs.
+            // Two operations and no name, or a name of none: nothing runs.
             (
                 "query A { me { id } } query B { regions { total } }",
                 None,
-                "unknown",
+                "other",
             ),
             (
-                "{ ...F } fragment F on Query { me { id } }",
-                None,
-                "unknown",
+                "query A { me { id } } query B { regions { total } }",
+                Some("C"),
+                "other",
             ),
+            ("{ ...F } fragment F on Query { me { id } }", None, "other"),
+            ("{ noSuchField }", None, "other"),
+            ("{ __schema { queryType { name } } }", None, "__schema"),
             ("{ regions {", None, "invalid"),
         ] {
             assert_eq!(label(query, name), expected, "{query}");
@@ -429,13 +484,17 @@ mod tests {
     }
 
     #[test]
-    fn names_that_are_not_short_identifiers_are_not_labels() {
-        let long = "a".repeat(65);
-        for bad in ["", "1abc", "has space", "名字", long.as_str()] {
-            assert!(!is_label(bad), "{bad:?}");
+    fn the_labels_are_a_fixed_set_whatever_the_client_names_its_operations() {
+        let operations = Operations::of_sdl(&crate::graphql::sdl());
+        assert!(operations.len() > 50, "{}", operations.len());
+        assert!(operations.len() < 400, "{}", operations.len());
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..300 {
+            let mut request =
+                async_graphql::Request::new(format!("query Op{i} {{ regions {{ total }} }}"));
+            request.operation_name = Some(format!("Op{i}"));
+            seen.insert(operations.label(&mut request));
         }
-        assert!(is_label(&"a".repeat(64)));
-        // A bad operationName falls back to the root field.
-        assert_eq!(label("{ me { id } }", Some("x y")), "me");
+        assert_eq!(seen.len(), 1, "{seen:?}");
     }
 }

@@ -72,6 +72,7 @@ pub async fn create(
     actor.require_admin()?;
     let scheme =
         Scheme::from_json(document).map_err(|e| AppError::bad("document", e.to_string()))?;
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     if let Some(latest) = find(&*txn, &scheme.code, None).await?
         && latest.version >= scheme.version

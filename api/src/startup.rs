@@ -5,14 +5,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -42,6 +41,10 @@ struct Http {
     metrics_token: Option<Secret>,
     /// `TRUSTED_PROXY_HEADER`: where the client's address is (`client_addr`).
     trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// The bounded set of operation labels (the schema's root fields).
+    operations: crate::metrics::Operations,
+    /// How many pool connections one request may hold at once.
+    db_per_request: u32,
 }
 
 pub struct Application {
@@ -226,14 +229,17 @@ impl Application {
 /// The routes and the HTTP edge's limits. With introspection off, GraphiQL and
 /// the SDL are not served either.
 fn router(config: &HttpConfig, state: AppState) -> Router {
+    let schema = graphql::build(Some(state.clone()), config.introspection);
     let http = Http {
-        schema: graphql::build(Some(state.clone()), config.introspection),
+        operations: crate::metrics::Operations::of_sdl(&schema.sdl()),
+        schema,
         state,
         metrics_token: config.metrics_token.clone(),
         trusted_proxy_header: config.trusted_proxy_header.clone(),
+        db_per_request: config.db.per_request,
     };
     let graphql = if config.introspection {
-        get(graphiql).post(graphql_handler)
+        get(crate::graphiql::page).post(graphql_handler)
     } else {
         post(graphql_handler)
     };
@@ -243,7 +249,9 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics));
     if config.introspection {
-        router = router.route("/schema.graphql", get(schema_sdl));
+        router = router
+            .route("/schema.graphql", get(schema_sdl))
+            .merge(crate::graphiql::routes());
     }
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
@@ -333,10 +341,6 @@ fn random_secret() -> Secret {
     Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
-}
-
 async fn schema_sdl(State(http): State<Arc<Http>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -349,6 +353,17 @@ async fn graphql_handler(
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     client_errors::JsonGraphQL(req): client_errors::JsonGraphQL,
+) -> axum::response::Response {
+    // The request holds at most its share of the pool at once (`db_share`).
+    let share = crate::db_share::Share::new(&http.state.db, http.db_per_request);
+    share.scope(answer(http, peer, headers, req)).await
+}
+
+async fn answer(
+    http: Arc<Http>,
+    peer: std::net::SocketAddr,
+    headers: HeaderMap,
+    req: async_graphql::Request,
 ) -> axum::response::Response {
     let mut request = req;
     if request.query.trim().is_empty() {
@@ -364,7 +379,7 @@ async fn graphql_handler(
     let timer = http
         .state
         .metrics
-        .request(crate::metrics::operation_label(&mut request));
+        .request(http.operations.label(&mut request));
     let id = headers
         .get(request_id::header())
         .and_then(|v| v.to_str().ok())
@@ -406,15 +421,25 @@ async fn graphql_handler(
             format!("{path}: must not contain the NUL character (U+0000)"),
         );
     }
-    if let Some(path) = client_errors::nul_in_literals(&request.query) {
+    // Only an escape can put a NUL into an inline literal: most queries skip this.
+    let nul_literal = request
+        .query
+        .contains('\\')
+        .then(|| client_errors::nul_in_literals(&client_errors::literal_arguments(&request.query)))
+        .flatten();
+    if let Some(path) = nul_literal {
         timer.finish(true);
         return client_errors::refused(
             StatusCode::BAD_REQUEST,
             format!("{path}: must not contain the NUL character (U+0000)"),
         );
     }
+    let query = request.query.clone();
     let mut response = http.schema.execute(request).await;
     timer.finish(response.is_err());
-    client_errors::label(&mut response, &variables);
+    if !response.errors.is_empty() {
+        let literals = client_errors::literal_arguments(&query);
+        client_errors::label(&mut response, &variables, &literals);
+    }
     GraphQLResponse::from(response).into_response()
 }

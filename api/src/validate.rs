@@ -63,6 +63,60 @@ pub fn in_range(field: &str, value: i32, low: i32, high: i32) -> AppResult<i32> 
     Ok(value)
 }
 
+/// The years an instant or a date the platform takes may fall in: anything
+/// else is a typing error (1970 from an empty field, 2999 from a slip).
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Every instant (RFC 3339) and date (`YYYY-MM-DD`) of a row about to be saved
+/// falls in `YEARS`; the error names the first one that does not, as an input
+/// field (`input.approvedAt`).
+pub fn plausible_times(row: &impl serde::Serialize) -> AppResult<()> {
+    use chrono::Datelike;
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(row) else {
+        return Ok(());
+    };
+    for (key, value) in fields {
+        let Some(text) = value.as_str() else { continue };
+        let year = chrono::DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&crate::period::shanghai()).year())
+            .or_else(|_| text.parse::<chrono::NaiveDate>().map(|d| d.year()));
+        if let Ok(year) = year
+            && !YEARS.contains(&year)
+        {
+            return Err(AppError::bad(
+                format!("input.{}", crate::error::camel_case(&key)),
+                format!("{text} is not plausible: dates must be from 2000 to 2100"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A span (an outage, a fault's recovery) of at most a year: longer is a
+/// typing error in one of its ends.
+pub fn at_most_a_year(
+    field: &str,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    if to - from > chrono::TimeDelta::days(366) {
+        return Err(AppError::bad(field, "must be within a year of its start"));
+    }
+    Ok(())
+}
+
+/// A deadline at most two years ahead of `today`.
+pub fn deadline(
+    field: &str,
+    deadline: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> AppResult<()> {
+    if deadline > today + chrono::TimeDelta::days(731) {
+        return Err(AppError::bad(field, "must be at most two years ahead"));
+    }
+    Ok(())
+}
+
 /// A `YYYY-MM` month.
 pub fn month(field: &str, value: String) -> AppResult<String> {
     match crate::period::Period::parse(value.trim()) {
@@ -74,16 +128,21 @@ pub fn month(field: &str, value: String) -> AppResult<String> {
     }
 }
 
+/// One address: a list written into one entry (`a@x.cn,b@y.cn`) is refused,
+/// so every recipient is one the supervisor entered and saw on its own.
 pub fn email(field: &str, value: &str) -> AppResult<String> {
     let v = value.trim();
     let ok = v.len() <= 254
+        && v.matches('@').count() == 1
         && v.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
         })
-        && !v.contains(|c: char| c.is_whitespace() || c == '\0');
+        && !v.contains(|c: char| {
+            c.is_whitespace() || c.is_control() || ",;<>()[]\\\"':".contains(c)
+        });
     if ok {
         Ok(v.to_owned())
     } else {
@@ -106,6 +165,34 @@ mod tests {
         assert_eq!(
             money("settlementAmount", dec!(1105728.00)).expect("valid"),
             dec!(1105728)
+        );
+    }
+
+    #[test]
+    fn an_email_is_one_address() {
+        assert!(email("contactEmails[0]", "o.wang@v1.example.cn").is_ok());
+        for bad in [
+            "x@evil.cn,victim@gov.cn",
+            "x@evil.cn;y@gov.cn",
+            "a@b@c.cn",
+            "<x@evil.cn>",
+            "x y@gov.cn",
+        ] {
+            assert!(email("contactEmails[0]", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_outside_2000_to_2100_are_implausible() {
+        let row = serde_json::json!({"approved_at": "1970-01-01T00:00:00Z", "title": "1970-01-01T00:00:00Z x"});
+        let err = plausible_times(&row).expect_err("1970");
+        assert!(err.to_string().starts_with("input.approvedAt:"), "{err}");
+        assert!(plausible_times(&serde_json::json!({"deadline": "2101-01-01"})).is_err());
+        assert!(
+            plausible_times(
+                &serde_json::json!({"deadline": "2100-12-31", "at": "2000-01-01T00:00:00+08:00"})
+            )
+            .is_ok()
         );
     }
 

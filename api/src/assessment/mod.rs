@@ -45,6 +45,7 @@ pub async fn subject(
     }
     let region = crud::get::<Regions>(state, actor, region_id).await?;
     crud::get::<crate::graphql::vendors::Vendors>(state, actor, vendor_id).await?;
+    let _db = crate::db_share::permit().await;
     subject_of(&state.db, region, vendor_id).await
 }
 

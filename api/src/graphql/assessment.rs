@@ -373,6 +373,7 @@ impl AssessmentQuery {
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
+            let _db = crate::db_share::permit().await;
             let card = assessment::month(&state.db, &subject, month).await?;
             let provisional = assessment::provisional(card.period, Utc::now())
                 || unpublished_for_vendor(state, actor, &subject, crate::runs::MONTHLY, &period)
@@ -409,6 +410,7 @@ impl AssessmentQuery {
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
+            let _db = crate::db_share::permit().await;
             let result = assessment::year(&state.db, &subject, service_year).await?;
             let year = service_year.to_string();
             let provisional =

@@ -113,6 +113,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// Who changed what, when and from where (administrators; supervisors see
     /// their region's entries).
+    #[graphql(complexity = "crate::crud::page_complexity(limit, child_complexity)")]
     async fn audit_entries(
         &self,
         ctx: &Context<'_>,
@@ -123,6 +124,7 @@ impl AuditQuery {
         async {
             let (state, actor) = crud::env(ctx)?;
             let filter = filter.unwrap_or_default().parse()?;
+            let _db = crate::db_share::permit().await;
             audit::list(&state.db, actor, filter, offset, limit)
                 .await
                 .map(AuditEntryPage::from)

@@ -386,6 +386,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<RankedResult>> {
         async {
             let (state, actor) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
             let reach = reach(&state.db, actor, region_id).await?;
             let period = month_text(&period)?;
@@ -430,6 +431,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<TrendPoint>> {
         async {
             let (state, actor) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let vendor_id = crud::parse_id("vendorId", &vendor_id)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("year", year)?;
@@ -504,6 +506,7 @@ impl DashboardQuery {
         async {
             use entities::survey_response::Column as C;
             let (state, actor) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("serviceYear", service_year)?;
             let reach = reach(&state.db, actor, region_id).await?;
@@ -556,6 +559,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<AnnualStanding>> {
         async {
             let (state, actor) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("serviceYear", service_year)?;
             let reach = reach(&state.db, actor, region_id).await?;
@@ -594,6 +598,7 @@ impl DashboardQuery {
         async {
             use entities::notice::Column as C;
             let (state, actor) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let region_id = crud::parse_opt_id("regionId", &region_id)?;
             no_agencies(actor)?;
             let (region, vendor) = match (region_id, actor.role) {

@@ -107,6 +107,9 @@ macro_rules! crud_api {
                 $crate::graphql::nested::one::<$res, $obj>(ctx, &id).await
             }
 
+            // One page costs its selection once per row it may return
+            // (`limit`, default 50) in the request's complexity budget.
+            #[graphql(complexity = "crate::crud::page_complexity(limit, child_complexity)")]
             async fn $list(
                 &self,
                 ctx: &async_graphql::Context<'_>,

@@ -11,6 +11,7 @@ pub mod breaches;
 pub mod contracts;
 pub mod dashboards;
 pub mod facts;
+pub mod limits;
 pub mod nested;
 pub mod notices;
 pub mod regions;
@@ -89,14 +90,12 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Depth and complexity limits keep one request from walking the whole database
-/// through nested lists.
-pub const MAX_DEPTH: usize = 12;
-pub const MAX_COMPLEXITY: usize = 5_000;
+/// through nested lists; introspection has its own (see `limits`).
+pub use limits::{MAX_COMPLEXITY, MAX_DEPTH};
 
 pub fn build(state: Option<AppState>, introspection: bool) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY);
+        .extension(limits::Limits);
     if !introspection {
         builder = builder.disable_introspection();
     }

@@ -26,7 +26,8 @@ pub struct Rows {
 
 /// The per-request loader, put into the request's data next to the actor.
 pub fn loader(state: AppState, actor: Actor) -> DataLoader<Rows> {
-    DataLoader::new(Rows { state, actor }, tokio::spawn)
+    // Its batches run with the request's share of the pool (`db_share`).
+    DataLoader::new(Rows { state, actor }, crate::db_share::spawn)
 }
 
 /// A row of `R` by id.

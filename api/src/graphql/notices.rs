@@ -161,6 +161,9 @@ impl NoticeMutation {
             if input.deadline.is_some_and(|d| d < local(now).date_naive()) {
                 return Err(AppError::bad("input.deadline", "must not be in the past"));
             }
+            if let Some(d) = input.deadline {
+                validate::deadline("input.deadline", d, local(now).date_naive())?;
+            }
             // The lines of the notice's basis: a letter, not a data dump.
             const MAX_BASIS_LINES: usize = 50;
             if input.basis.len() > MAX_BASIS_LINES {
@@ -188,6 +191,7 @@ impl NoticeMutation {
                 created_by: Some(actor.user_id),
             };
             let audit = Audit::new(ctx, actor);
+            let _db = crate::db_share::permit().await;
             let mut txn = audit.begin(&state.db).await?;
             let notice = notices::issue(&txn, new, now).await?;
             let change = Change::on(Notices::NAME, Some(notice.id), Notices::scope(&notice))
@@ -242,6 +246,7 @@ async fn step(
     let notice = crud::get::<Notices>(state, actor, crud::parse_id("id", notice_id)?).await?;
     may_step(actor, &notice, step)?;
     let audit = Audit::new(ctx, actor);
+    let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let before = notice.clone();
     let updated = notices::advance(&txn, notice, step, text, Utc::now()).await?;

@@ -140,6 +140,7 @@ impl Writable for Regions {
                 ));
             }
             crud::require::<Regions>(txn, "input.parentId", parent).await?;
+            refuse_cycle(txn, row.id, parent).await?;
         }
         let scheme =
             crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await?;
@@ -160,3 +161,25 @@ crud_api!(resource: Regions, object: Region, page: RegionPage,
     create_input: CreateRegionInput, update_input: UpdateRegionInput,
     query: RegionQuery { region, regions },
     mutation: RegionMutation { create_region, update_region, delete_region });
+
+/// A region may not become its own ancestor: walking up from the new parent
+/// must not reach it (nor loop, whatever the stored tree holds).
+async fn refuse_cycle(txn: &DatabaseTransaction, region: i64, parent: i64) -> AppResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    let mut next = Some(parent);
+    while let Some(id) = next {
+        if id == region {
+            return Err(AppError::bad(
+                "input.parentId",
+                "a region cannot be its own ancestor",
+            ));
+        }
+        if !seen.insert(id) {
+            break;
+        }
+        next = crud::require::<Regions>(txn, "input.parentId", id)
+            .await?
+            .parent_id;
+    }
+    Ok(())
+}

@@ -89,6 +89,7 @@ impl RulesQuery {
     async fn schemes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SchemeVersion>> {
         async {
             let (state, _) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             Ok(crate::schemes::all(&state.db)
                 .await?
                 .into_iter()
@@ -108,6 +109,7 @@ impl RulesQuery {
     ) -> async_graphql::Result<SchemeVersion> {
         async {
             let (state, _) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             crate::schemes::find(&state.db, &code, version)
                 .await?
                 .map(SchemeVersion::from)
@@ -121,6 +123,7 @@ impl RulesQuery {
     async fn calendar_years(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CalendarYear>> {
         async {
             let (state, _) = crud::env(ctx)?;
+            let _db = crate::db_share::permit().await;
             let calendar = crate::calendar::load(&state.db).await?;
             let years: Vec<i32> = calendar.years().collect();
             Ok(years
@@ -150,7 +153,7 @@ impl RulesQuery {
                 impact: crate::grading::impact(input.impact.as_str()),
                 duration_minutes: input.duration_minutes,
             })
-            .map_err(|e| AppError::bad("input", e.to_string()))?;
+            .map_err(grading_error)?;
             Ok(FaultGrade {
                 level: grade.level,
                 row: grade.row,
@@ -160,6 +163,18 @@ impl RulesQuery {
         .await
         .gql()
     }
+}
+
+/// A refused grading input, named by its field.
+fn grading_error(e: fault_grading::GradingError) -> AppError {
+    use fault_grading::GradingError as E;
+    let field = match e {
+        E::NoAffectedSystems | E::MoreAffectedThanPlatform { .. } => "input.affectedSystems",
+        E::NoPlatformSystems => "input.platformSystems",
+        E::NegativeDuration(_) => "input.durationMinutes",
+        E::NoRowMatches(_) => "input",
+    };
+    AppError::bad(field, e.to_string())
 }
 
 #[derive(Default)]

@@ -165,6 +165,8 @@ impl AssessmentRun {
         async {
             let (state, actor) = crud::env(ctx)?;
             let run_id = crud::parse_id("id", &self.id)?;
+            let _db = crate::db_share::permit().await;
+
             let query = entities::assessment_result::Entity::find()
                 .filter(entities::assessment_result::Column::RunId.eq(run_id));
             let rows = AssessmentResults::restrict(actor, query)
@@ -374,6 +376,7 @@ async fn run(
     let (state, actor) = crud::env(ctx)?;
     may_run(actor, region_id)?;
     let audit = Audit::new(ctx, actor);
+    let _db = crate::db_share::permit().await;
     let run = runs::run_manual(
         &state.db,
         &state.lease,
@@ -441,8 +444,11 @@ impl RunMutation {
                 .await?;
             may_run(actor, run.region_id)?;
             let audit = Audit::new(ctx, actor);
-            crate::publishing::publish(&state.db, &audit, run.id, actor.user_id, Utc::now())
-                .await?;
+            {
+                let _db = crate::db_share::permit().await;
+                crate::publishing::publish(&state.db, &audit, run.id, actor.user_id, Utc::now())
+                    .await?;
+            }
             crud::get::<AssessmentRuns>(state, actor, run.id)
                 .await
                 .map(AssessmentRun::from)

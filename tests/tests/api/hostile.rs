@@ -823,3 +823,52 @@ async fn a_vendor_sees_the_agency_but_not_the_person_behind_complaints_and_surve
     assert!(supervisor["complaints"]["items"][0]["recordedById"].is_string());
     app.finish().await;
 }
+
+/// Implausible values are refused with the field named, each as
+/// BAD_USER_INPUT, and nothing is written: instants outside 2000–2100, a
+/// deadline more than two years after the risk was found, an outage longer
+/// than a year, a region made its own ancestor, two addresses in one contact
+/// entry, decimals that are no decimals (NaN, 1e30, forty digits), negative
+/// counts in `gradeFault` and a date that does not exist in `loadCalendarYear`.
+#[tokio::test]
+async fn implausible_values_are_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let (r, v, r2) = (&w.one.region, &w.one.vendor, &w.two.region);
+    // R2 under R1 first: R1 under R2 would then make R1 its own ancestor.
+    app.must(
+        &w.admin,
+        "mutation($id: ID!, $p: ID!) { updateRegion(id: $id, input: { parentId: $p }) { id } }",
+        json!({"id": r2, "p": r}),
+    )
+    .await;
+    let contract = |amount: &str| {
+        format!(
+            r#"mutation {{ createContract(input: {{ vendorId: "{v}", regionId: "{r}", serviceYear: 2026, settlementAmount: "{amount}", monthlyFee: "1" }}) {{ id }} }}"#
+        )
+    };
+    let cases = [
+        (format!(r#"mutation {{ createWorkOrder(input: {{ regionId: "{r}", vendorId: "{v}", title: "x", approvedAt: "1970-01-01T00:00:00+08:00", confirmed: true, vendorLiable: true }}) {{ id }} }}"#), "input.approvedAt:"),
+        (format!(r#"mutation {{ createWorkOrder(input: {{ regionId: "{r}", vendorId: "{v}", title: "x", approvedAt: "2999-01-01T00:00:00+08:00", confirmed: true, vendorLiable: true }}) {{ id }} }}"#), "input.approvedAt:"),
+        // Found 2025-03-11: a deadline of 2030 is five years on.
+        (format!(r#"mutation {{ createSecurityRisk(input: {{ regionId: "{r}", vendorId: "{v}", kind: VULNERABILITY, description: "x", foundAt: "2025-03-11T10:00:00+08:00", deadline: "2030-04-10", confirmed: true, vendorLiable: true }}) {{ id }} }}"#), "input.deadline:"),
+        // 6 March 2025 to 6 June 2026: 457 days.
+        (format!(r#"mutation {{ createOutage(input: {{ regionId: "{r}", vendorId: "{v}", service: "ECS", description: "x", startedAt: "2025-03-06T01:00:00+08:00", endedAt: "2026-06-06T01:10:00+08:00", confirmed: true, vendorLiable: true }}) {{ id }} }}"#), "input.endedAt:"),
+        (format!(r#"mutation {{ updateRegion(id: "{r}", input: {{ parentId: "{r2}" }}) {{ id }} }}"#), "input.parentId:"),
+        (r#"mutation { createVendor(input: { code: "VX", name: "x", contactEmails: ["x@evil.cn,victim@gov.cn"] }) { id } }"#.to_owned(), "input.contactEmails"),
+        (contract("NaN"), "input.settlementAmount:"),
+        (contract("1e30"), "input.settlementAmount:"),
+        (contract("1234567890123456789012345678901234567890"), "input.settlementAmount:"),
+        (r#"{ gradeFault(input: { affectedSystems: -1, platformSystems: 10, impact: UNUSABLE, durationMinutes: 10 }) { level } }"#.to_owned(), "input.affectedSystems:"),
+        (r#"{ gradeFault(input: { affectedSystems: 1, platformSystems: 10, impact: UNUSABLE, durationMinutes: -10 }) { level } }"#.to_owned(), "input.durationMinutes:"),
+        (r#"mutation { loadCalendarYear(input: { year: 2027, holidays: ["2027-02-30"], makeupWorkdays: [] }) { year } }"#.to_owned(), "input.holidays[0]:"),
+    ];
+    let before = snapshot(&app).await;
+    for (query, field) in &cases {
+        let (code, message) = app.gql(Some(&w.admin), query, json!({})).await.error();
+        assert_eq!(code, "BAD_USER_INPUT", "{query}: {message}");
+        assert!(message.starts_with(field), "{query}: {message}");
+    }
+    assert_eq!(snapshot(&app).await, before, "nothing was written");
+    app.finish().await;
+}

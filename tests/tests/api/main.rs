@@ -13,6 +13,7 @@ mod failures;
 mod flow;
 mod hostile;
 mod hostile_auth;
+mod hostile_limits;
 mod lifecycle;
 mod login;
 mod mail;

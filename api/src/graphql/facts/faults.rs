@@ -318,6 +318,9 @@ impl Writable for Faults {
             "occurredAt",
             row.occurred_at,
         )?;
+        if let Some(recovered) = row.recovered_at {
+            crate::validate::at_most_a_year("input.recoveredAt", row.occurred_at, recovered)?;
+        }
         check_systems(txn, row).await?;
         crate::grading::grade_fault(txn, row, Utc::now())
             .await

@@ -119,7 +119,11 @@ impl Writable for Outages {
 
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
         check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        ensure_after("input.endedAt", row.ended_at, "startedAt", row.started_at)
+        ensure_after("input.endedAt", row.ended_at, "startedAt", row.started_at)?;
+        match row.ended_at {
+            Some(end) => crate::validate::at_most_a_year("input.endedAt", row.started_at, end),
+            None => Ok(()),
+        }
     }
 }
 

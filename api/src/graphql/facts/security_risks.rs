@@ -136,12 +136,9 @@ impl Writable for SecurityRisks {
 
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
         check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        crud::ensure_date_not_before(
-            "input.deadline",
-            row.deadline,
-            "foundAt",
-            local(row.found_at).date_naive(),
-        )?;
+        let found_on = local(row.found_at).date_naive();
+        crud::ensure_date_not_before("input.deadline", row.deadline, "foundAt", found_on)?;
+        crate::validate::deadline("input.deadline", row.deadline, found_on)?;
         ensure_after(
             "input.rectifiedAt",
             row.rectified_at,
