@@ -299,19 +299,26 @@ async fn every_answer_is_nosniff_and_api_answers_are_not_stored() {
                 .post(url("/graphql"))
                 .header("Content-Type", "application/json")
                 .body(vec![b' '; 2 << 20]),
+            true,
         ),
-        ("GET /graphql", app.client.get(url("/graphql"))),
-        ("GET /healthz", app.client.get(url("/healthz"))),
-        ("GET /readyz", app.client.get(url("/readyz"))),
-        ("GET /metrics", app.client.get(url("/metrics"))),
+        ("GET /graphql", app.client.get(url("/graphql")), false),
+        (
+            "GET /graphiql/init.js",
+            app.client.get(url("/graphiql/init.js")),
+            false,
+        ),
+        ("GET /healthz", app.client.get(url("/healthz")), true),
+        ("GET /readyz", app.client.get(url("/readyz")), true),
+        ("GET /metrics", app.client.get(url("/metrics")), true),
         (
             "GET /schema.graphql",
             app.client.get(url("/schema.graphql")),
+            true,
         ),
-        ("GET /nowhere", app.client.get(url("/nowhere"))),
+        ("GET /nowhere", app.client.get(url("/nowhere")), true),
     ];
     let mut misses = Vec::new();
-    for (name, req) in answers {
+    for (name, req, is_api) in answers {
         let resp = req.send().await.expect("the server answers");
         let header = |h: &str| {
             resp.headers()
@@ -323,7 +330,7 @@ async fn every_answer_is_nosniff_and_api_answers_are_not_stored() {
         if header("x-content-type-options") != "nosniff" {
             misses.push(format!("{name}: no nosniff"));
         }
-        if api && header("cache-control") != "no-store" {
+        if is_api && header("cache-control") != "no-store" {
             misses.push(format!(
                 "{name}: cache-control {:?}",
                 header("cache-control")
