@@ -79,7 +79,7 @@ pub fn assess_year(
         None => {
             if !monthly_totals.is_empty() {
                 warnings.push(format!(
-                    "scheme {} does not blend monthly results; the {} monthly totals given are ignored",
+                    "方案 {} 不计月度考核结果，所给的 {} 个月度得分不参与计算",
                     scheme.code,
                     monthly_totals.len()
                 ));
@@ -97,8 +97,8 @@ pub fn assess_year(
             .map(Month::to_string)
             .collect();
         warnings.push(format!(
-            "no monthly result for {}; the monthly mean is over the other {} months",
-            missing.join(", "),
+            "{} 没有已发布的月度考核结果，月度平均分按其余 {} 个月计算",
+            missing.join("、"),
             b.monthly_totals.len()
         ));
     }
@@ -106,7 +106,7 @@ pub fn assess_year(
     let penalty = penalty(&scheme.penalty_tiers, total, settlement_amount)?;
     if settlement_amount.is_none() {
         warnings.push(format!(
-            "no settlement amount given: the penalty rate is {} but its amount is not computed",
+            "未提供结算金额：扣减比例为 {}，扣减金额无法计算",
             percent(penalty.rate)
         ));
     }

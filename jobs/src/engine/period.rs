@@ -217,7 +217,7 @@ impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Period::Month(m) => m.fmt(f),
-            Period::ServiceYear(y) => write!(f, "service year {y}"),
+            Period::ServiceYear(y) => write!(f, "服务年度 {y}"),
         }
     }
 }

@@ -235,7 +235,7 @@ fn sh_municipal_full_year_blends_80_20_and_charges_the_penalty() {
     assert_eq!(result.penalty.amount, Some(dec!(55286.41)));
     assert_eq!(
         result.warnings,
-        ["no monthly result for 2025-02; the monthly mean is over the other 11 months"]
+        ["2025-02 没有已发布的月度考核结果，月度平均分按其余 11 个月计算"]
     );
 }
 

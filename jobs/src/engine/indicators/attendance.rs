@@ -33,9 +33,7 @@ pub fn attendance(
     }
     for month in ctx.period.months() {
         if !records.iter().any(|r| r.period == month) {
-            findings.warn(format!(
-                "no attendance record for {month}; that month is scored in full"
-            ));
+            findings.warn(format!("{month} 没有驻场人员出勤记录，该月 B1 按满分计"));
         }
     }
     let required: Decimal = records.iter().map(|r| r.required_hours).sum();
@@ -45,7 +43,7 @@ pub fn attendance(
     }
     if required.is_zero() {
         findings.warn(format!(
-            "the attendance records of {} require 0 hours; B1 is scored in full",
+            "{} 的出勤记录应出勤工时为 0，B1 按满分计",
             ctx.period
         ));
         return Ok(findings);
@@ -176,7 +174,7 @@ mod tests {
         assert_eq!(r.score, dec!(10));
         assert_eq!(
             r.warnings,
-            ["no attendance record for 2025-10; that month is scored in full"]
+            ["2025-10 没有驻场人员出勤记录，该月 B1 按满分计"]
         );
     }
 

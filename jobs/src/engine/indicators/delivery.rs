@@ -29,10 +29,10 @@ pub fn on_time(rule: &WorkOrderDeadline, ctx: &Context<'_>) -> Findings {
             .work_order_deadline(approved_on, rule.working_days)
         {
             Ok(deadline) => deadline,
-            Err(e) => {
+            Err(_) => {
                 findings.warn(format!(
-                    "work order {} (approved {approved_on}) not assessed: {e}",
-                    order.id
+                    "工单{}（{approved_on} 审批）未考核：工作日历未覆盖其期限，请管理员载入相应年度的节假日和调休上班日",
+                    crate::engine::shown::title_text(&order.title)
                 ));
                 continue;
             }
@@ -249,7 +249,7 @@ mod tests {
         assert_eq!(r.score, dec!(10));
         assert_eq!(r.warnings.len(), 1);
         assert!(
-            r.warnings[0].starts_with("work order 5 (approved 2027-03-01) not assessed"),
+            r.warnings[0].starts_with("工单「工单5」（2027-03-01 审批）未考核"),
             "{}",
             r.warnings[0]
         );

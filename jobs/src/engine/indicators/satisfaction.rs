@@ -57,7 +57,7 @@ pub fn satisfaction(
         .collect::<Result<Vec<u32>, _>>()?;
     if totals.is_empty() {
         findings.warn(format!(
-            "no satisfaction survey response for {}; H1 is scored in full",
+            "{} 没有满意度调查问卷，H1 按满分计（调查由监管方组织）",
             ctx.period
         ));
         return Ok(findings);

@@ -16,11 +16,11 @@ use super::Context;
 pub fn invalid_because(training: &Training, min_attendees: u32) -> Option<String> {
     if training.attendees < min_attendees {
         Some(format!(
-            "{} attendees, fewer than {min_attendees}",
+            "参加人数 {}，少于 {min_attendees} 人",
             training.attendees
         ))
     } else if training.evidence.is_empty() {
-        Some("no evidence (materials, notice, sign-in or minutes)".into())
+        Some("无培训材料、通知、签到表或纪要等佐证".into())
     } else {
         None
     }
@@ -42,8 +42,8 @@ pub fn trainings(rule: &TrainingCount, weight: Decimal, ctx: &Context<'_>) -> Fi
         match invalid_because(training, rule.min_attendees) {
             None => valid.push(training.fact_ref()),
             Some(why) => findings.warn(format!(
-                "training {} on {} not counted: {why}",
-                training.id,
+                "培训{}（{}）不计入有效培训：{why}",
+                crate::engine::shown::title_text(&training.title),
                 local_time(training.held_at)
             )),
         }
@@ -122,8 +122,8 @@ mod tests {
         assert_eq!(
             r.warnings,
             [
-                "training 19 on 2025-05-10 14:00 not counted: 3 attendees, fewer than 4",
-                "training 20 on 2025-05-11 14:00 not counted: no evidence (materials, notice, sign-in or minutes)"
+                "培训「培训19」（2025-05-10 14:00）不计入有效培训：参加人数 3，少于 4 人",
+                "培训「培训20」（2025-05-11 14:00）不计入有效培训：无培训材料、通知、签到表或纪要等佐证"
             ]
         );
     }
