@@ -46,10 +46,11 @@ impl From<ParseRequestError> for Rejection {
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         match self.0 {
-            ParseRequestError::PayloadTooLarge => refused(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request body: larger than the limit of 1 MiB",
-            ),
+            ParseRequestError::PayloadTooLarge => crate::edge::payload_too_large(),
+            // A body sent without a length, cut off by the limit as it streams.
+            ParseRequestError::Io(e) if e.to_string().contains("length limit exceeded") => {
+                crate::edge::payload_too_large()
+            }
             ParseRequestError::UnsupportedBatch => refused(
                 StatusCode::BAD_REQUEST,
                 "request body: batches are not supported, send one operation",

@@ -75,6 +75,10 @@ pub struct HttpConfig {
     /// How long a shutdown waits for the requests (and the jobs) under way
     /// before it abandons them (`SHUTDOWN_GRACE_SECONDS`).
     pub shutdown_grace_seconds: u64,
+    /// `TRUSTED_PROXY_HEADER` (e.g. `X-Forwarded-For`): the header the load
+    /// balancer puts the client's address in; `None`: the socket's peer is the
+    /// client and forwarded headers are ignored (see `client_addr`).
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
     /// The pool, and how much of it one request may hold.
     pub db: DbLimits,
 }
@@ -148,6 +152,7 @@ impl Default for HttpConfig {
             request_timeout_seconds: 30,
             metrics_token: None,
             shutdown_grace_seconds: 30,
+            trusted_proxy_header: None,
             db: DbLimits::default(),
         }
     }
@@ -367,12 +372,23 @@ impl Config {
                     )
                 })?,
         };
+        let trusted_proxy_header = get("TRUSTED_PROXY_HEADER")
+            .map(|name| {
+                axum::http::HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                    bad(
+                        "TRUSTED_PROXY_HEADER",
+                        "must be a header name, e.g. X-Forwarded-For",
+                    )
+                })
+            })
+            .transpose()?;
         let http = HttpConfig {
             introspection,
             cors_origins,
             request_timeout_seconds,
             metrics_token,
             shutdown_grace_seconds,
+            trusted_proxy_header,
             db: DbLimits::from_lookup(get)?,
         };
         Ok(Self {
@@ -431,6 +447,7 @@ mod tests {
         assert_eq!(c.listen_addr.to_string(), "127.0.0.1:8080");
         assert!(c.jwt_secret.is_none());
         assert_eq!(c.sqlite_dir(), Some(PathBuf::from("./data")));
+        assert!(c.http.trusted_proxy_header.is_none());
         assert_eq!(c.http.db.pool_size, 16);
         assert_eq!(c.http.db.per_request, 4);
     }
@@ -442,6 +459,15 @@ mod tests {
         let c = config(&[("DB_POOL_SIZE", "40"), ("DB_CONNECTIONS_PER_REQUEST", "2")]).unwrap();
         assert_eq!((c.http.db.pool_size, c.http.db.per_request), (40, 2));
         assert!(config(&[("DB_POOL_SIZE", "8"), ("DB_CONNECTIONS_PER_REQUEST", "9")]).is_err());
+    }
+
+    #[test]
+    fn a_trusted_proxy_header_is_a_header_name() {
+        let c = config(&[("TRUSTED_PROXY_HEADER", "X-Forwarded-For")]).expect("valid");
+        assert_eq!(
+            c.http.trusted_proxy_header.map(|h| h.to_string()),
+            Some("x-forwarded-for".to_owned())
+        );
     }
 
     #[test]
@@ -461,6 +487,7 @@ mod tests {
             ("REQUEST_TIMEOUT_SECONDS", "0"),
             ("METRICS_TOKEN", "short"),
             ("SHUTDOWN_GRACE_SECONDS", "0"),
+            ("TRUSTED_PROXY_HEADER", "X Forwarded For"),
             ("DB_POOL_SIZE", "0"),
             ("DB_CONNECTIONS_PER_REQUEST", "17"),
             ("DB_ACQUIRE_TIMEOUT_SECONDS", "0"),

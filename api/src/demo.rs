@@ -316,6 +316,7 @@ impl Loader<'_> {
                     disabled: false,
                     created_at: self.now,
                     password_changed_at: self.now,
+                    tokens_valid_after: None,
                 },
             )
             .await?;

@@ -3,9 +3,10 @@
 //! which every field but `login` refuses. A database that cannot be asked is
 //! an error of its own, not "sign in first".
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use sea_orm::EntityTrait;
 
+use crate::auth::token::{Claims, bearer};
 use crate::auth::{Actor, Role};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -20,17 +21,13 @@ pub async fn actor_from_headers(
     Ok(actor_of(user))
 }
 
-/// The user a valid token names, if it still exists.
+/// The user a valid token names, if it still exists. The scheme is
+/// case-insensitive (`bearer` is `Bearer`).
 async fn token_user(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<(entities::user::Model, i64)>, AppError> {
-    let Some(claims) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|token| state.keys.verify(token.trim()).ok())
-    else {
+) -> Result<Option<(entities::user::Model, Claims)>, AppError> {
+    let Some(claims) = bearer(headers).and_then(|token| state.keys.verify(token).ok()) else {
         return Ok(None);
     };
     let Ok(user_id) = claims.sub.parse::<i64>() else {
@@ -39,13 +36,14 @@ async fn token_user(
     let user = entities::user::Entity::find_by_id(user_id)
         .one(&state.db)
         .await?;
-    Ok(user.map(|u| (u, claims.pwd)))
+    Ok(user.map(|u| (u, claims)))
 }
 
 /// The token's user as an actor: not a disabled user, nor a token issued
-/// before the user's last password change (`pwd`, the token's claim).
-fn actor_of((user, pwd): (entities::user::Model, i64)) -> Option<Actor> {
-    if user.disabled || pwd != user.password_changed_at.timestamp_millis() {
+/// before the user's last password change or last disable (the token's
+/// stamps, `Claims::still_valid_for`).
+fn actor_of((user, claims): (entities::user::Model, Claims)) -> Option<Actor> {
+    if user.disabled || !claims.still_valid_for(&user) {
         return None;
     }
     let role = Role::from_user(&user).ok()?;

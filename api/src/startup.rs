@@ -30,8 +30,8 @@ use crate::shutdown::Shutdown;
 use crate::state::AppState;
 use crate::{bootstrap, client_errors, db, session};
 
-/// Requests larger than this are refused before they are parsed.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+// Requests larger than this are refused before they are parsed.
+use crate::edge::MAX_BODY_BYTES;
 
 #[derive(Clone)]
 struct Http {
@@ -39,6 +39,8 @@ struct Http {
     state: AppState,
     /// `/metrics` wants this bearer token when set.
     metrics_token: Option<Secret>,
+    /// `TRUSTED_PROXY_HEADER`: where the client's address is (`client_addr`).
+    trusted_proxy_header: Option<axum::http::HeaderName>,
     /// The bounded set of operation labels (the schema's root fields).
     operations: crate::metrics::Operations,
     /// How many pool connections one request may hold at once.
@@ -233,6 +235,7 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
         schema,
         state,
         metrics_token: config.metrics_token.clone(),
+        trusted_proxy_header: config.trusted_proxy_header.clone(),
         db_per_request: config.db.per_request,
     };
     let graphql = if config.introspection {
@@ -276,6 +279,8 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
             request_id::MakeId,
         ))
         .layer(axum::middleware::map_request(drop_insane_request_id))
+        // Outermost: security headers and the 413's shape on every answer.
+        .layer(axum::middleware::from_fn(crate::edge::harden))
         .with_state(Arc::new(http))
 }
 
@@ -312,11 +317,7 @@ async fn metrics(State(http): State<Arc<Http>>, headers: HeaderMap) -> Response 
 /// Compares in time independent of where the first difference is, so the
 /// token cannot be guessed byte by byte from response times.
 fn bearer_is(headers: &HeaderMap, token: &Secret) -> bool {
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
+    let given = crate::auth::token::bearer(headers).unwrap_or("");
     let (a, b) = (given.as_bytes(), token.expose().as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
@@ -371,6 +372,10 @@ async fn answer(
             "request body: \"query\" is missing or empty",
         );
     }
+    // One sign-in per request, refused before any password is hashed.
+    if let Some(message) = crate::auth::sign_in::refusal(&mut request) {
+        return client_errors::refused(StatusCode::BAD_REQUEST, message);
+    }
     let timer = http
         .state
         .metrics
@@ -381,7 +386,11 @@ async fn answer(
         .unwrap_or("-")
         .to_owned();
     let mut request = request
-        .data(crate::state::ClientAddr(peer.ip()))
+        .data(crate::state::ClientAddr::of(
+            peer,
+            &headers,
+            http.trusted_proxy_header.as_ref(),
+        ))
         .data(RequestId(id));
     match session::actor_from_headers(&http.state, &headers).await {
         Ok(Some(actor)) => {

@@ -18,6 +18,9 @@ pub struct Model {
     pub disabled: bool,
     pub created_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// Set when the user is disabled: tokens issued before it stay dead after
+    /// the user is enabled again (a token carries the value it was issued under).
+    pub tokens_valid_after: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261201_000001_run_warnings;
 mod m20261201_000010_delivery_rectified_at;
 mod m20261201_000011_fault_platform;
 mod m20261201_000012_survey_respondent;
+mod m20261201_000020_tokens_valid_after;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_delivery_rectified_at::Migration),
             Box::new(m20261201_000011_fault_platform::Migration),
             Box::new(m20261201_000012_survey_respondent::Migration),
+            Box::new(m20261201_000020_tokens_valid_after::Migration),
         ]
     }
 }

@@ -392,6 +392,7 @@ async fn users(
         disabled: false,
         created_at: created,
         password_changed_at: created,
+        tokens_valid_after: None,
     };
     let mut batch = Batch::<entities::user::ActiveModel>::new("users");
     for (i, &vendor) in vendors.iter().enumerate() {

@@ -78,29 +78,23 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
         .filter(entities::user::Column::Username.eq(username.trim()))
         .one(&state.db)
         .await?;
-    let stored = user
-        .as_ref()
-        .map_or(password::decoy_hash(), |u| u.password_hash.as_str());
+    let stored = user.as_ref().map(|u| u.password_hash.as_str());
     let addr = ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0);
     let now = std::time::Instant::now();
     // A locked username or address gets the same answer as a wrong password,
-    // after the same hashing work.
-    let allowed = state.throttle.allows(username, addr, now);
-    let password_ok = password::verify(password_text, stored) && allowed;
-    if !password_ok && allowed {
-        state.throttle.failed(username, addr, now);
-    }
+    // after the same hashing work. The attempt counts as a failure from its
+    // start until it succeeds (see `LoginThrottle::begin`).
+    let allowed = state.throttle.begin(username, addr, now);
+    let password_ok = password::verify_off_workers(password_text, stored).await? && allowed;
     let user = match user {
         Some(u) if password_ok && !u.disabled => {
-            state.throttle.succeeded(username);
+            state.throttle.succeeded(username, addr);
             u
         }
         _ => return Err(AppError::BadCredentials),
     };
     audit_login(ctx, state, &user).await?;
-    let (token, expires) = state
-        .keys
-        .issue(user.id, user.password_changed_at, Utc::now())?;
+    let (token, expires) = state.keys.issue(&user, Utc::now())?;
     Ok(LoginPayload {
         token,
         expires_at: local(expires),
@@ -140,16 +134,26 @@ async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResu
         .one(&state.db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !password::verify(current, &user.password_hash) {
+    // A guess at the current password is a sign-in attempt: it counts against
+    // the same per-username and per-address limits as `login`, and once they
+    // are reached even the right password gets the wrong password's answer,
+    // after the same hashing work.
+    let addr = ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0);
+    let started = std::time::Instant::now();
+    let allowed = state.throttle.begin(&user.username, addr, started);
+    let current_ok =
+        password::verify_off_workers(current, Some(&user.password_hash)).await? && allowed;
+    if !current_ok {
         return Err(AppError::bad(
             "currentPassword",
             "is not the current password",
         ));
     }
+    state.throttle.succeeded(&user.username, addr);
     password::check_policy("newPassword", new)?;
     // Hashed before the write transaction: the write lock is not held while
     // argon2 works.
-    let hash = password::hash(new)?;
+    let hash = password::hash_off_workers(new).await?;
     let now = Utc::now();
     let audit = Audit::new(ctx, actor);
     let mut txn = audit.begin(&state.db).await?;
@@ -162,7 +166,7 @@ async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResu
     let change = Change::on("User", Some(user.id), user_scope(&user)).updated(&before, &user)?;
     txn.record(change).await?;
     txn.commit().await?;
-    let (token, expires) = state.keys.issue(user.id, user.password_changed_at, now)?;
+    let (token, expires) = state.keys.issue(&user, now)?;
     Ok(LoginPayload {
         token,
         expires_at: local(expires),

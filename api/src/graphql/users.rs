@@ -64,6 +64,8 @@ pub struct CreateUserInput {
 pub struct UpdateUserInput {
     /// A new password (the user's tokens stop working).
     pub password: Option<String>,
+    // `true`: the user can no longer sign in and its tokens stop working, for
+    // good (enabling it again does not revive them).
     pub disabled: Option<bool>,
 }
 
@@ -138,6 +140,7 @@ impl Writable for Users {
             disabled: false,
             created_at: now,
             password_changed_at: now,
+            tokens_valid_after: None,
         })
     }
 
@@ -148,6 +151,11 @@ impl Writable for Users {
             row.password_changed_at = Utc::now();
         }
         if let Some(d) = input.disabled {
+            // A disable kills the user's tokens for good: enabling it again
+            // later does not revive them (see `Claims::still_valid_for`).
+            if d {
+                row.tokens_valid_after = Some(Utc::now());
+            }
             row.disabled = d;
         }
         Ok(())

@@ -372,7 +372,17 @@ async fn sign_ins_disabling_runs_publishing_and_notice_steps_are_audited() {
     )
     .await;
     let entry = the_entry(&app, &w, "updateUser", &vendor_id).await;
-    assert_eq!(entry["before"], json!({"disabled": false}));
-    assert_eq!(entry["after"], json!({"disabled": true}));
+    // The disable also records the instant from which the user's earlier
+    // tokens stay dead (hostile_auth.rs).
+    assert_eq!(
+        entry["before"],
+        json!({"disabled": false, "tokensValidAfter": null})
+    );
+    assert_eq!(entry["after"]["disabled"], true);
+    assert!(
+        entry["after"]["tokensValidAfter"].is_string(),
+        "{}",
+        entry["after"]
+    );
     app.finish().await;
 }

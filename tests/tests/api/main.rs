@@ -12,6 +12,7 @@ mod facts;
 mod failures;
 mod flow;
 mod hostile;
+mod hostile_auth;
 mod hostile_limits;
 mod lifecycle;
 mod login;

@@ -85,7 +85,7 @@ async fn every_response_carries_a_request_id_generated_or_echoed() {
     // A generated id is a UUID: 36 characters, 4 dashes.
     assert_eq!((generated.len(), generated.matches('-').count()), (36, 4));
     assert_eq!(echoed, "lb-7f3a-0001");
-    // 200 characters is over the limit of 128: a fresh UUID instead.
+    // 200 characters is over the limit of 64: a fresh UUID instead.
     assert_eq!(replaced.len(), 36);
     // GraphQL answers carry one too.
     let resp = app
