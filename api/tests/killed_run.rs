@@ -13,10 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use entities::{assessment_result, assessment_run};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 /// Three vendors: the run is killed after the first one's result is written
 /// (uncommitted) and before the last one's.
@@ -26,55 +23,6 @@ const VENDOR_DELAY_MS: u64 = 1000;
 /// The lease lifetime both servers run with (`JOB_LEASE_SECONDS`), short so the
 /// restarted one may take the dead one's lease within seconds.
 const LEASE_SECONDS: &str = "2";
-
-/// One region (calendar service year) with `VENDORS` vendors contracted for
-/// the year of `month`, through the real migrations. Returns the vendor ids.
-async fn seed(url: &str, month: &str) -> Vec<i64> {
-    let mut config = api::config::Config::from_lookup(|_| None).unwrap();
-    config.database_url = url.to_owned();
-    let db = api::db::connect(&config).await.unwrap();
-    let now = Utc::now();
-    let region = entities::region::ActiveModel {
-        code: Set("R".into()),
-        name: Set("区".into()),
-        parent_id: Set(None),
-        scheme_code: Set("sh-municipal".into()),
-        service_year_start_month: Set(1),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    let year: i32 = month[..4].parse().unwrap();
-    let mut vendors = Vec::new();
-    for n in 0..VENDORS {
-        let vendor = entities::vendor::ActiveModel {
-            code: Set(format!("V{n}")),
-            name: Set(format!("云{n}")),
-            contact_emails: Set(serde_json::json!([])),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
-        entities::contract::ActiveModel {
-            vendor_id: Set(vendor.id),
-            region_id: Set(region.id),
-            service_year: Set(year),
-            settlement_amount: Set(1000.into()),
-            monthly_fee: Set(100.into()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
-        vendors.push(vendor.id);
-    }
-    vendors
-}
 
 /// The month the restarted server catches up first: reaching back two months
 /// (`CATCH_UP_MONTHS=2`), the month before last is always due (its instant, the
@@ -232,7 +180,7 @@ async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
 async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_catches_up() {
     let (url, cleanup) = support::database("killed_run").await;
     let month = month_before_last();
-    let vendors = seed(&url, &month).await;
+    let vendors = support::seed_region(&url, month[..4].parse().unwrap(), VENDORS).await;
     let scratch = std::env::temp_dir().join(format!("govcloud-killed-run-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let db = Database::connect(&url).await.unwrap();
@@ -314,7 +262,7 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
 async fn a_manual_run_cut_off_by_a_killed_server_is_abandoned_and_audited() {
     let (url, cleanup) = support::database("killed_manual_run").await;
     let month = month_before_last();
-    seed(&url, &month).await;
+    support::seed_region(&url, month[..4].parse().unwrap(), VENDORS).await;
     let scratch =
         std::env::temp_dir().join(format!("govcloud-killed-manual-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();

@@ -10,50 +10,7 @@ mod support;
 
 use std::process::Command;
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Database, EntityTrait, QueryOrder, Set};
-
-/// One municipal region with one vendor contracted for 2026.
-async fn seed(url: &str) {
-    let mut config = api::config::Config::from_lookup(|_| None).unwrap();
-    config.database_url = url.to_owned();
-    let db = api::db::connect(&config).await.unwrap();
-    let now = Utc::now();
-    let region = entities::region::ActiveModel {
-        code: Set("R".into()),
-        name: Set("区".into()),
-        parent_id: Set(None),
-        scheme_code: Set("sh-municipal".into()),
-        service_year_start_month: Set(1),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    let vendor = entities::vendor::ActiveModel {
-        code: Set("V".into()),
-        name: Set("云".into()),
-        contact_emails: Set(serde_json::json!([])),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    entities::contract::ActiveModel {
-        vendor_id: Set(vendor.id),
-        region_id: Set(region.id),
-        service_year: Set(2026),
-        settlement_amount: Set(1000.into()),
-        monthly_fee: Set(100.into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-}
+use sea_orm::{Database, EntityTrait, QueryOrder};
 
 fn run_due(url: &str, at: &str) {
     let status = Command::new(env!("CARGO_BIN_EXE_govcloud"))
@@ -87,7 +44,8 @@ async fn periods(url: &str) -> Vec<String> {
 #[tokio::test]
 async fn november_is_run_on_the_fifth_of_december_not_on_the_first() {
     let (url, cleanup) = support::database("run_due").await;
-    seed(&url).await;
+    // One municipal region, one vendor contracted for 2026.
+    support::seed_region(&url, 2026, 1).await;
 
     // On 1 December: January to October 2026 (each one's 5th-of-next-month
     // 02:00 has passed), oldest first; November's instant is 5 December 02:00.

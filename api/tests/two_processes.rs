@@ -8,55 +8,13 @@ mod support;
 
 use std::process::Command;
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Database, EntityTrait, QueryFilter, Set};
-
-/// One region with one contracted vendor, through the real migrations.
-async fn seed(url: &str) {
-    let mut config = api::config::Config::from_lookup(|_| None).unwrap();
-    config.database_url = url.to_owned();
-    let db = api::db::connect(&config).await.unwrap();
-    let now = Utc::now();
-    let region = entities::region::ActiveModel {
-        code: Set("R".into()),
-        name: Set("区".into()),
-        parent_id: Set(None),
-        scheme_code: Set("sh-municipal".into()),
-        service_year_start_month: Set(1),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    let vendor = entities::vendor::ActiveModel {
-        code: Set("V".into()),
-        name: Set("云".into()),
-        contact_emails: Set(serde_json::json!([])),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    entities::contract::ActiveModel {
-        vendor_id: Set(vendor.id),
-        region_id: Set(region.id),
-        service_year: Set(2025),
-        settlement_amount: Set(1000.into()),
-        monthly_fee: Set(100.into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-}
+use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
 
 #[tokio::test]
 async fn two_processes_run_a_scheduled_month_once() {
     let (url, cleanup) = support::database("two_processes").await;
-    seed(&url).await;
+    // One municipal region, one vendor contracted for 2025.
+    support::seed_region(&url, 2025, 1).await;
     // Both processes act as if it were 5 April 2025, 02:00 in Shanghai: March is due.
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_govcloud"))

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, Set};
 
 /// The server to drop a PostgreSQL test database on, and its name.
 pub type Cleanup = Option<(String, String)>;
@@ -49,4 +49,54 @@ async fn drop_named(admin: &sea_orm::DatabaseConnection, name: &str) {
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .await
         .unwrap();
+}
+
+/// One municipal region (calendar service years) with `vendors` vendors, each
+/// contracted for `service_year`, through the real migrations. Returns the
+/// vendor ids. (Every test binary includes this module; not all of them seed.)
+#[allow(dead_code)]
+pub async fn seed_region(url: &str, service_year: i32, vendors: usize) -> Vec<i64> {
+    let mut config = api::config::Config::from_lookup(|_| None).unwrap();
+    config.database_url = url.to_owned();
+    let db = api::db::connect(&config).await.unwrap();
+    let now = chrono::Utc::now();
+    let region = entities::region::ActiveModel {
+        code: Set("R".into()),
+        name: Set("区".into()),
+        parent_id: Set(None),
+        scheme_code: Set("sh-municipal".into()),
+        service_year_start_month: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for n in 0..vendors {
+        let vendor = entities::vendor::ActiveModel {
+            code: Set(format!("V{n}")),
+            name: Set(format!("云{n}")),
+            contact_emails: Set(serde_json::json!([])),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        entities::contract::ActiveModel {
+            vendor_id: Set(vendor.id),
+            region_id: Set(region.id),
+            service_year: Set(service_year),
+            settlement_amount: Set(1000.into()),
+            monthly_fee: Set(100.into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        ids.push(vendor.id);
+    }
+    ids
 }
