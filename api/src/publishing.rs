@@ -113,16 +113,20 @@ pub async fn publish_in(
 }
 
 /// The other revisions of a result's region, vendor, kind and period.
+fn other_revisions(r: &entities::assessment_result::Model) -> sea_orm::Condition {
+    use entities::assessment_result::Column as C;
+    sea_orm::Condition::all()
+        .add(C::RegionId.eq(r.region_id))
+        .add(C::VendorId.eq(r.vendor_id))
+        .add(C::Kind.eq(r.kind.clone()))
+        .add(C::Period.eq(r.period.clone()))
+        .add(C::Id.ne(r.id))
+}
+
 fn same_period(
     r: &entities::assessment_result::Model,
 ) -> sea_orm::Select<entities::assessment_result::Entity> {
-    use entities::assessment_result::Column as C;
-    entities::assessment_result::Entity::find()
-        .filter(C::RegionId.eq(r.region_id))
-        .filter(C::VendorId.eq(r.vendor_id))
-        .filter(C::Kind.eq(r.kind.clone()))
-        .filter(C::Period.eq(r.period.clone()))
-        .filter(C::Id.ne(r.id))
+    entities::assessment_result::Entity::find().filter(other_revisions(r))
 }
 
 async fn refuse_if_superseded(
@@ -174,11 +178,7 @@ async fn unpublish_others(
     use entities::assessment_result::Column as C;
     entities::assessment_result::Entity::update_many()
         .col_expr(C::Published, Expr::value(false))
-        .filter(C::RegionId.eq(r.region_id))
-        .filter(C::VendorId.eq(r.vendor_id))
-        .filter(C::Kind.eq(r.kind.clone()))
-        .filter(C::Period.eq(r.period.clone()))
-        .filter(C::Id.ne(r.id))
+        .filter(other_revisions(r))
         .exec(txn)
         .await?;
     Ok(())

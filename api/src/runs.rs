@@ -128,7 +128,7 @@ pub fn ensure_ended(target: Target, scheme: &Scheme, now: DateTime<Utc>) -> AppR
             target.field(),
             format!(
                 "{} 尚未结束，{}（北京时间）起方可考核；可先预览（结果为临时）",
-                describe(target, period),
+                describe(period),
                 local(period.end()).format("%Y-%m-%d %H:%M")
             ),
         ));
@@ -136,11 +136,11 @@ pub fn ensure_ended(target: Target, scheme: &Scheme, now: DateTime<Utc>) -> AppR
     Ok(())
 }
 
-fn describe(target: Target, period: Period) -> String {
-    match (target, period) {
-        (Target::Month(m), _) => format!("{}年{}月", m.year(), m.month()),
-        (Target::Year(_), Period::ServiceYear(y)) => format!("服务年度 {y}"),
-        (Target::Year(y), _) => format!("服务年度 {y}"),
+/// "2026年11月", "服务年度 2025-07..2026-06".
+fn describe(period: Period) -> String {
+    match period {
+        Period::Month(m) => format!("{}年{}月", m.year(), m.month()),
+        Period::ServiceYear(y) => format!("服务年度 {y}"),
     }
 }
 
@@ -421,6 +421,31 @@ pub fn exact_total(r: &entities::assessment_result::Model) -> AppResult<Decimal>
         .as_str()
         .and_then(|t| t.parse().ok())
         .ok_or_else(|| AppError::Internal(format!("result {} has no total", r.id).into()))
+}
+
+/// The published monthly results of the region in `months`, in one query: of
+/// each vendor and month the latest published revision (publishing keeps one).
+pub async fn published_months(
+    conn: &impl ConnectionTrait,
+    region_id: i64,
+    months: impl Iterator<Item = Month>,
+) -> AppResult<std::collections::HashMap<(i64, Month), entities::assessment_result::Model>> {
+    use entities::assessment_result::Column as C;
+    let months: std::collections::HashMap<String, Month> =
+        months.map(|m| (m.to_string(), m)).collect();
+    let rows = entities::assessment_result::Entity::find()
+        .filter(C::RegionId.eq(region_id))
+        .filter(C::Kind.eq(MONTHLY))
+        .filter(C::Period.is_in(months.keys().cloned()))
+        .filter(C::Published.eq(true))
+        .order_by_asc(C::Revision)
+        .all(conn)
+        .await?;
+    // Ascending revisions: a later one replaces an earlier in the map.
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some(((r.vendor_id, *months.get(&r.period)?), r)))
+        .collect())
 }
 
 pub async fn latest_published(

@@ -171,25 +171,44 @@ pub fn due_years(
     due
 }
 
-/// The periods of `kind` in the region that already have a scheduled or
-/// catch-up run that succeeded.
+/// The region's scheduled or catch-up runs of `kind` that succeeded.
+fn automatic(region_id: i64, kind: &str) -> sea_orm::Select<entities::assessment_run::Entity> {
+    use entities::assessment_run::Column as C;
+    entities::assessment_run::Entity::find()
+        .filter(C::RegionId.eq(region_id))
+        .filter(C::Kind.eq(kind))
+        .filter(C::Status.eq(entities::assessment_run::RunStatus::Succeeded))
+        .filter(C::Trigger.is_in(entities::assessment_run::RunTrigger::AUTOMATIC))
+}
+
+/// The periods of `kind` in the region that already have an automatic run.
 async fn automatic_runs(
     db: &DatabaseConnection,
     region_id: i64,
     kind: &str,
 ) -> AppResult<HashSet<String>> {
-    use entities::assessment_run::Column as C;
-    let periods: Vec<String> = entities::assessment_run::Entity::find()
+    let periods: Vec<String> = automatic(region_id, kind)
         .select_only()
-        .column(C::Period)
-        .filter(C::RegionId.eq(region_id))
-        .filter(C::Kind.eq(kind))
-        .filter(C::Status.eq(entities::assessment_run::RunStatus::Succeeded))
-        .filter(C::Trigger.is_in(entities::assessment_run::RunTrigger::AUTOMATIC))
+        .column(entities::assessment_run::Column::Period)
         .into_tuple()
         .all(db)
         .await?;
     Ok(periods.into_iter().collect())
+}
+
+/// Whether the target already has an automatic run in the region.
+async fn has_automatic_run(
+    db: &DatabaseConnection,
+    region_id: i64,
+    target: Target,
+) -> AppResult<bool> {
+    use sea_orm::PaginatorTrait;
+    let period = entities::assessment_run::Column::Period.eq(target.period());
+    Ok(automatic(region_id, target.kind())
+        .filter(period)
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// The first service year of the region's first contract, if it has any.
@@ -248,10 +267,7 @@ impl RoundOf<'_> {
         let name = target.lease_name(region.id);
         let job = Box::pin(async {
             // Checked again under the lease: another process may have finished it.
-            if automatic_runs(db, region.id, target.kind())
-                .await?
-                .contains(&target.period())
-            {
+            if has_automatic_run(db, region.id, target).await? {
                 return Ok(false);
             }
             // Never a period that has not ended by the clock, whatever `now` says.
@@ -350,15 +366,12 @@ async fn unpublished_months(
     let Ok(year) = ServiceYear::new(scheme.service_year_first_month, start_year) else {
         return Ok(None);
     };
+    let published = runs::published_months(db, region.id, year.months()).await?;
     let mut missing = Vec::new();
     for vendor_id in runs::contracted_vendors(db, region.id, start_year).await? {
         for month in year.months() {
-            let period = month.to_string();
-            if runs::latest_published(db, region.id, vendor_id, MONTHLY, &period)
-                .await?
-                .is_none()
-            {
-                missing.push(format!("vendor {vendor_id} {period}"));
+            if !published.contains_key(&(vendor_id, month)) {
+                missing.push(format!("vendor {vendor_id} {month}"));
             }
         }
     }

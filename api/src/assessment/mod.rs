@@ -178,18 +178,12 @@ pub async fn published_monthly_totals(
     if subject.scheme.blend.is_none() || contract.is_none() {
         return Ok(Vec::new());
     }
+    let published =
+        crate::runs::published_months(conn, subject.region.id, service_year.months()).await?;
     let mut totals = Vec::new();
     for month in service_year.months() {
-        if let Some(r) = crate::runs::latest_published(
-            conn,
-            subject.region.id,
-            subject.vendor_id,
-            crate::runs::MONTHLY,
-            &month.to_string(),
-        )
-        .await?
-        {
-            totals.push((month, crate::runs::exact_total(&r)?));
+        if let Some(r) = published.get(&(subject.vendor_id, month)) {
+            totals.push((month, crate::runs::exact_total(r)?));
         }
     }
     Ok(totals)

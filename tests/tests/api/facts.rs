@@ -471,30 +471,32 @@ async fn a_survey_is_about_a_vendor_serving_the_agency_in_a_year_that_has_begun(
         .must(&w.admin, "{ surveyResponses { total } }", json!({}))
         .await;
 
-    // V2 hosts none of A1's systems.
-    let message = refused(
-        &app,
-        &w.agency,
-        questionnaire(&w, &w.two.vendor, 2025, "赵磊"),
-    )
-    .await;
-    assert!(message.contains("input.vendorId"), "{message}");
-    // In 2023 S1 was not yet online: V1 did not serve A1 then.
-    let message = refused(
-        &app,
-        &w.admin,
-        questionnaire(&w, &w.one.vendor, 2023, "赵磊"),
-    )
-    .await;
-    assert!(message.contains("input.vendorId"), "{message}");
-    // Service year 2100 has not begun.
-    let message = refused(
-        &app,
-        &w.agency,
-        questionnaire(&w, &w.one.vendor, 2100, "赵磊"),
-    )
-    .await;
-    assert!(message.contains("input.serviceYear"), "{message}");
+    for (who, vendor, year, field, why) in [
+        (
+            &w.agency,
+            &w.two.vendor,
+            2025,
+            "input.vendorId",
+            "V2 hosts none of A1's systems",
+        ),
+        (
+            &w.admin,
+            &w.one.vendor,
+            2023,
+            "input.vendorId",
+            "S1 was not yet online in 2023",
+        ),
+        (
+            &w.agency,
+            &w.one.vendor,
+            2100,
+            "input.serviceYear",
+            "2100 has not begun",
+        ),
+    ] {
+        let message = refused(&app, who, questionnaire(&w, vendor, year, "赵磊")).await;
+        assert!(message.contains(field), "{why}: {message}");
+    }
     // A date before the service year, or in the future.
     for date in ["2024-12-31", "2099-01-01"] {
         let mut input = questionnaire(&w, &w.one.vendor, 2025, "赵磊");
@@ -585,20 +587,7 @@ async fn a_service_year_without_responses_scores_h1_in_full_with_a_warning() {
     .await;
 
     // The preview blends published months: publish March so it has one.
-    let march = app
-        .must(
-            &w.supervisor,
-            "mutation($r: ID!) { runMonthlyAssessment(regionId: $r, period: \"2025-03\") { id } }",
-            json!({"r": w.one.region}),
-        )
-        .await["runMonthlyAssessment"]["id"]
-        .clone();
-    app.must(
-        &w.supervisor,
-        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
-        json!({"id": march}),
-    )
-    .await;
+    world::publish_month(&app, &w, "2025-03").await;
     let vars = json!({"v": w.one.vendor, "r": w.one.region, "y": 2025});
     let year = app.must(&w.supervisor, ANNUAL, vars).await;
     let h1 = indicator(&year["previewAnnualScore"]["annual"], "H1");

@@ -186,23 +186,28 @@ pub async fn build(app: &TestApp) -> World {
     }
 }
 
+/// Runs R1's month `period` as the supervisor and publishes the run.
+pub async fn publish_month(app: &TestApp, w: &World, period: &str) {
+    let run = app
+        .must(
+            &w.supervisor,
+            "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) { id } }",
+            json!({"r": w.one.region, "p": period}),
+        )
+        .await["runMonthlyAssessment"]["id"]
+        .clone();
+    app.must(
+        &w.supervisor,
+        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
+        json!({"id": run}),
+    )
+    .await;
+}
+
 /// Runs and publishes every month of 2025 in R1, as the supervisor would over
 /// the year: the annual preview and run blend the published months.
 pub async fn publish_2025(app: &TestApp, w: &World) {
     for month in 1..=12 {
-        let run = app
-            .must(
-                &w.supervisor,
-                "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) { id } }",
-                json!({"r": w.one.region, "p": format!("2025-{month:02}")}),
-            )
-            .await["runMonthlyAssessment"]["id"]
-            .clone();
-        app.must(
-            &w.supervisor,
-            "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
-            json!({"id": run}),
-        )
-        .await;
+        publish_month(app, w, &format!("2025-{month:02}")).await;
     }
 }
