@@ -118,7 +118,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             std::process::id()
         ))),
         schedule: None,
-        lease: std::time::Duration::from_secs(api::scheduler::DEFAULT_LEASE_SECONDS),
+        lease: std::time::Duration::from_secs(jobs::scheduler::DEFAULT_LEASE_SECONDS),
         http: api::config::HttpConfig::default(),
     };
     let mut config = config;

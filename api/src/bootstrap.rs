@@ -6,12 +6,13 @@ use sea_orm::{
     Set,
 };
 
-use crate::auth::{RoleKind, password};
+use crate::auth::password;
 use crate::config::AdminSeed;
-use crate::error::AppResult;
+use crate::error::DomainResult;
+use domain::actor::RoleKind;
 
 /// Creates the configured administrator once, when there is no administrator yet.
-pub async fn ensure_admin(db: &DatabaseConnection, seed: &AdminSeed) -> AppResult<()> {
+pub async fn ensure_admin(db: &DatabaseConnection, seed: &AdminSeed) -> DomainResult<()> {
     let admins = entities::user::Entity::find()
         .filter(entities::user::Column::Role.eq(RoleKind::Admin.as_str()))
         .count(db)

@@ -24,9 +24,8 @@ pub fn refused(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// A request that failed before GraphQL ran it (e.g. the token's user could not
 /// be loaded), answered as a GraphQL error with the error's code.
-pub fn failed(e: crate::error::AppError) -> Response {
-    use async_graphql::ErrorExtensions;
-    let extended = e.extend();
+pub fn failed(e: crate::error::DomainError) -> Response {
+    let extended = crate::error::to_graphql(&e);
     let mut error = async_graphql::ServerError::new(extended.message, None);
     error.extensions = extended.extensions;
     let response = async_graphql::Response::from_errors(vec![error]);

@@ -7,24 +7,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-/// A secret that never shows up in logs or `Debug` output.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+pub use domain::secret::Secret;
 
 #[derive(Debug, Error, PartialEq)]
 #[error("{variable}: {reason}")]
@@ -53,7 +36,7 @@ pub struct Config {
     pub mail: MailConfig,
     /// Cron expressions (Asia/Shanghai) of the scheduled runs; `None`: no
     /// scheduled jobs in this process (`SCHEDULER=0`).
-    pub schedule: Option<crate::scheduler::Schedule>,
+    pub schedule: Option<jobs::scheduler::Schedule>,
     /// How long a run's lease lasts (`JOB_LEASE_SECONDS`), renewed while it
     /// runs: manual runs take leases too, also where no scheduled job runs.
     pub lease: std::time::Duration,
@@ -158,31 +141,7 @@ impl Default for HttpConfig {
     }
 }
 
-/// Where notices are mailed: over SMTP when `SMTP_URL` is set, else written as
-/// files under `MAIL_DIR` (so the default start needs no mail server).
-#[derive(Clone, Debug)]
-pub struct MailConfig {
-    /// e.g. `smtp://127.0.0.1:2525`.
-    pub smtp_url: Option<String>,
-    pub mail_dir: PathBuf,
-    pub from: String,
-    /// How often the sender job looks for messages due.
-    pub poll_seconds: u64,
-    /// `MAIL_MAX_ATTEMPTS`: a message is given up (FAILED) after this many failed tries.
-    pub max_attempts: i32,
-}
-
-impl MailConfig {
-    pub fn files(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            smtp_url: None,
-            mail_dir: dir.into(),
-            from: "govcloud@localhost".to_owned(),
-            poll_seconds: 10,
-            max_attempts: crate::mail::sender::DEFAULT_MAX_ATTEMPTS,
-        }
-    }
-}
+pub use jobs::mail::MailConfig;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/govcloud.db?mode=rwc";
 const MIN_SECRET_BYTES: usize = 32;
@@ -265,7 +224,7 @@ impl Config {
             from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
             poll_seconds,
             max_attempts: match get("MAIL_MAX_ATTEMPTS") {
-                None => crate::mail::sender::DEFAULT_MAX_ATTEMPTS,
+                None => jobs::mail::sender::DEFAULT_MAX_ATTEMPTS,
                 Some(v) => v
                     .parse::<i32>()
                     .ok()
@@ -279,7 +238,7 @@ impl Config {
             },
         };
         let lease_seconds = match get("JOB_LEASE_SECONDS") {
-            None => crate::scheduler::DEFAULT_LEASE_SECONDS,
+            None => jobs::scheduler::DEFAULT_LEASE_SECONDS,
             Some(v) => v
                 .parse::<u64>()
                 .ok()
@@ -294,7 +253,7 @@ impl Config {
         let schedule = match get("SCHEDULER").as_deref() {
             Some("0") | Some("false") => None,
             None | Some("1") | Some("true") => {
-                let default = crate::scheduler::Schedule::default();
+                let default = jobs::scheduler::Schedule::default();
                 let catch_up_months = match get("CATCH_UP_MONTHS") {
                     None => default.catch_up_months,
                     Some(v) => v
@@ -308,7 +267,7 @@ impl Config {
                             )
                         })?,
                 };
-                let schedule = crate::scheduler::Schedule {
+                let schedule = jobs::scheduler::Schedule {
                     monthly_cron: get("MONTHLY_CRON").unwrap_or(default.monthly_cron),
                     annual_cron: get("ANNUAL_CRON").unwrap_or(default.annual_cron),
                     risk_cron: get("RISK_CHECK_CRON").unwrap_or(default.risk_cron),
@@ -407,15 +366,15 @@ impl Config {
 
     /// The directory an SQLite URL points into, so it can be created before connecting.
     pub fn sqlite_dir(&self) -> Option<PathBuf> {
-        let rest = self.database_url.strip_prefix("sqlite:")?;
-        let path = rest.trim_start_matches("//").split('?').next()?;
-        if path.is_empty() || path == ":memory:" {
-            return None;
+        domain::db::sqlite_dir(&self.database_url)
+    }
+
+    /// The pool as the database layer wants it.
+    pub fn pool(&self) -> domain::db::Pool {
+        domain::db::Pool {
+            size: self.http.db.pool_size,
+            acquire_timeout: self.http.db.acquire_timeout,
         }
-        PathBuf::from(path)
-            .parent()
-            .map(PathBuf::from)
-            .filter(|p| !p.as_os_str().is_empty())
     }
 }
 

@@ -15,10 +15,8 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::{RoleKind, password};
-use crate::crud::Resource;
-use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::auth::password;
+use crate::error::{DomainError, DomainResult};
 use crate::graphql::agencies::Agencies;
 use crate::graphql::contracts::Contracts;
 use crate::graphql::facts::{
@@ -31,8 +29,11 @@ use crate::graphql::regions::Regions;
 use crate::graphql::systems::InformationSystems;
 use crate::graphql::users::Users;
 use crate::graphql::vendors::Vendors;
-use crate::period::shanghai;
-use crate::runs::{self, Target, Trigger};
+use domain::actor::RoleKind;
+use domain::db;
+use domain::period::shanghai;
+use domain::store::Resource;
+use jobs::runs::{self, Target, Trigger};
 
 pub const REGION_CODE: &str = "DEMO-SH";
 
@@ -89,7 +90,7 @@ impl Sequence {
     }
 }
 
-pub async fn load(conn: &DatabaseConnection) -> AppResult<()> {
+pub async fn load(conn: &DatabaseConnection) -> DomainResult<()> {
     let exists = entities::region::Entity::find()
         .filter(entities::region::Column::Code.eq(REGION_CODE))
         .one(conn)
@@ -113,27 +114,27 @@ pub async fn load(conn: &DatabaseConnection) -> AppResult<()> {
 /// The demo's months of the municipal region, run and published as the
 /// scheduler and a supervisor would have done, so that the dashboards, the
 /// vendor's own scores and the annual preview have results to show.
-async fn publish_months(conn: &DatabaseConnection) -> AppResult<()> {
+async fn publish_months(conn: &DatabaseConnection) -> DomainResult<()> {
     let region = entities::region::Entity::find()
         .filter(entities::region::Column::Code.eq(REGION_CODE))
         .one(conn)
         .await?
-        .ok_or_else(|| AppError::not_found(format!("Region {REGION_CODE}")))?;
+        .ok_or_else(|| DomainError::not_found(format!("Region {REGION_CODE}")))?;
     for month in 8..=10 {
         let target = Target::Month(
-            jobs::engine::Month::new(2026, month)
-                .map_err(|e| AppError::bad("period", e.to_string()))?,
+            engine::Month::new(2026, month)
+                .map_err(|e| DomainError::bad("period", e.to_string()))?,
         );
         let (region, scheme) = runs::prepare(conn, region.id, target).await?;
         let run = runs::execute(conn, &region, &scheme, target, Trigger::Schedule, None).await?;
         let txn = db::write_txn(conn).await?;
-        crate::publishing::publish_in(&txn, run.id, None, Utc::now()).await?;
+        jobs::publishing::publish_in(&txn, run.id, None, Utc::now()).await?;
         txn.commit().await?;
     }
     Ok(())
 }
 
-async fn insert<R: Resource>(txn: &DatabaseTransaction, row: R::Model) -> AppResult<R::Model> {
+async fn insert<R: Resource>(txn: &DatabaseTransaction, row: R::Model) -> DomainResult<R::Model> {
     let mut active = row.into_active_model().reset_all();
     active.not_set(R::ID);
     Ok(active.insert(txn).await?)
@@ -166,7 +167,7 @@ struct Ids {
 }
 
 impl Loader<'_> {
-    async fn load(&self) -> AppResult<()> {
+    async fn load(&self) -> DomainResult<()> {
         let mut ids = self.reference_data().await?;
         ids.recorder = self.users(&ids).await?;
         let mut seq = Sequence(20261123);
@@ -179,7 +180,7 @@ impl Loader<'_> {
         self.annual_facts(&ids, &mut seq).await
     }
 
-    async fn reference_data(&self) -> AppResult<Ids> {
+    async fn reference_data(&self) -> DomainResult<Ids> {
         let region =
             |code: &str, name: &str, parent, scheme: &str, start| entities::region::Model {
                 id: 0,
@@ -294,7 +295,7 @@ impl Loader<'_> {
     }
 
     /// One user per role; returns the supervisor, who "recorded" the demo facts.
-    async fn users(&self, ids: &Ids) -> AppResult<i64> {
+    async fn users(&self, ids: &Ids) -> DomainResult<i64> {
         let mut supervisor = 0;
         for (username, secret, role) in USERS {
             let (region_id, vendor_id, agency_id) = match (role, username) {
@@ -334,7 +335,7 @@ impl Loader<'_> {
         index: usize,
         vendor: i64,
         month: u32,
-    ) -> AppResult<()> {
+    ) -> DomainResult<()> {
         let region_id = ids.city;
         let (recorded_by, recorded_at) = (ids.recorder, self.now);
         let own_systems: Vec<_> = ids
@@ -443,7 +444,7 @@ impl Loader<'_> {
                 recorded_by,
                 recorded_at,
             };
-            crate::grading::grade_fault(self.txn, &mut fault, self.now).await?;
+            domain::grading::grade_fault(self.txn, &mut fault, self.now).await?;
             insert::<Faults>(self.txn, fault).await?;
         }
         for n in 0..2 {
@@ -548,7 +549,7 @@ impl Loader<'_> {
     }
 
     /// Trainings, security risks, accidents and survey responses of 2026.
-    async fn annual_facts(&self, ids: &Ids, seq: &mut Sequence) -> AppResult<()> {
+    async fn annual_facts(&self, ids: &Ids, seq: &mut Sequence) -> DomainResult<()> {
         let region_id = ids.city;
         let (recorded_by, recorded_at) = (ids.recorder, self.now);
         for &vendor in &ids.vendors {

@@ -1,191 +1,21 @@
-//! The one error type of the API and its single mapping to GraphQL errors.
-//!
-//! Use `BadInput` for anything the client can fix (it names the field), `NotFound`
-//! also for rows outside the caller's reach (so ids of other vendors' data do not
-//! leak their existence), `Conflict` when the same work is under way elsewhere,
-//! `Forbidden` for operations the caller's role may never
-//! do, `Unavailable` when the database cannot be reached (the request may be
-//! tried again), `Busy` when it is up but no pool connection came free in time
-//! (likewise), `Internal` for everything else: it is logged and never shown.
+//! The GraphQL edge's one mapping of errors: a domain error (and a job's,
+//! through it) becomes a GraphQL error with its `extensions.code`. Internal
+//! detail is logged here and never shown.
 
 use async_graphql::ErrorExtensions;
-use sea_orm::{DbErr, SqlErr};
-use thiserror::Error;
+pub use domain::error::{DomainError, DomainResult};
 
-#[derive(Debug, Error)]
-pub enum AppError {
-    #[error("{field}: {reason}")]
-    BadInput { field: String, reason: String },
-    #[error("sign in first")]
-    Unauthenticated,
-    #[error("invalid username or password")]
-    BadCredentials,
-    #[error("forbidden: {0}")]
-    Forbidden(String),
-    #[error("{0} not found")]
-    NotFound(String),
-    /// The operation is under way elsewhere (e.g. the same period's run):
-    /// nothing was done; try again when it has finished.
-    #[error("{0}")]
-    Conflict(String),
-    /// The database is down or restarting: nothing was done that answered
-    /// this error (a write's transaction was not committed); try again.
-    #[error("the service is temporarily unavailable; try again shortly")]
-    Unavailable(#[source] DbErr),
-    /// The database is up but every connection was in use for longer than
-    /// `DB_ACQUIRE_TIMEOUT_SECONDS`: nothing was done; try again.
-    #[error(
-        "the service is busy: no database connection came free in time; nothing was done; try again shortly"
-    )]
-    Busy(#[source] DbErr),
-    #[error("internal error")]
-    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
-
-pub type AppResult<T> = Result<T, AppError>;
-
-impl AppError {
-    pub fn bad(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::BadInput {
-            field: field.into(),
-            reason: reason.into(),
-        }
-    }
-    pub fn not_found(what: impl Into<String>) -> Self {
-        Self::NotFound(what.into())
-    }
-    pub fn forbidden(what: impl Into<String>) -> Self {
-        Self::Forbidden(what.into())
-    }
-    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self::Internal(Box::new(e))
-    }
-
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadInput { .. } => "BAD_USER_INPUT",
-            Self::Unauthenticated | Self::BadCredentials => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::Conflict(_) => "CONFLICT",
-            Self::Unavailable(_) => "UNAVAILABLE",
-            Self::Busy(_) => "BUSY",
-            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
-        }
-    }
-}
-
-impl From<DbErr> for AppError {
-    fn from(e: DbErr) -> Self {
-        match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(detail)) => {
-                Self::bad(unique_field(&detail), "already exists")
-            }
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::bad(
-                "id",
-                "still referenced by other records, or refers to a missing one",
-            ),
-            // A full pool is busy, not down (see `db_share`).
-            _ if acquire_timed_out(&e) && crate::db_share::pool_is_full() => Self::Busy(e),
-            _ if connection_lost(&e) => Self::Unavailable(e),
-            _ => Self::Internal(Box::new(e)),
-        }
-    }
-}
-
-/// No connection came from the pool within its acquire timeout.
-fn acquire_timed_out(e: &DbErr) -> bool {
-    use sea_orm::sqlx::Error as Sqlx;
-    use sea_orm::{ConnAcquireErr, RuntimeErr};
+/// The error as a client reads it: its message and `extensions.code`.
+pub fn to_graphql(e: &DomainError) -> async_graphql::Error {
     match e {
-        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => true,
-        DbErr::Conn(RuntimeErr::SqlxError(sqlx))
-        | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
-        | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => matches!(sqlx.as_ref(), Sqlx::PoolTimedOut),
-        _ => false,
-    }
-}
-
-/// The database could not be reached or dropped the connection: no pool
-/// connection within the acquire timeout, a connection closed or reset under
-/// a statement, or PostgreSQL shutting down or starting up (SQLSTATE class 57P:
-/// 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
-fn connection_lost(e: &DbErr) -> bool {
-    use sea_orm::RuntimeErr;
-    use sea_orm::sqlx::Error as Sqlx;
-    let runtime = match e {
-        DbErr::ConnectionAcquire(_) => return true,
-        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
-        _ => return false,
-    };
-    match runtime {
-        RuntimeErr::SqlxError(sqlx) => match sqlx.as_ref() {
-            Sqlx::Io(_)
-            | Sqlx::Tls(_)
-            | Sqlx::PoolTimedOut
-            | Sqlx::PoolClosed
-            | Sqlx::WorkerCrashed
-            | Sqlx::Protocol(_) => true,
-            Sqlx::Database(db) => db.code().is_some_and(|c| c.starts_with("57P")),
-            _ => false,
-        },
-        _ => matches!(e, DbErr::Conn(_)),
-    }
-}
-
-/// Names the input fields of a unique violation. SQLite says "UNIQUE constraint
-/// failed: users.username"; PostgreSQL names the index, which the migrations
-/// call `uq_<table>__<column>__<column>`.
-fn unique_field(detail: &str) -> String {
-    let columns: Vec<&str> = if let Some(rest) = detail.split("failed: ").nth(1) {
-        rest.split(", ")
-            .map(|c| c.rsplit('.').next().unwrap_or(c).trim())
-            .collect()
-    } else if let Some(name) = detail.split('"').find(|part| part.starts_with("uq_")) {
-        name.split("__").skip(1).collect()
-    } else {
-        Vec::new()
-    };
-    if columns.is_empty() {
-        return "input".to_owned();
-    }
-    columns
-        .iter()
-        .map(|c| format!("input.{}", camel_case(c)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-pub(crate) fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for ch in snake.chars() {
-        if ch == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
+        DomainError::Internal(source) => tracing::error!(error = %source, "internal error"),
+        DomainError::Unavailable(source) => tracing::warn!(error = %source, "database unavailable"),
+        DomainError::Busy(source) => {
+            tracing::warn!(error = %source, "database pool busy: every connection in use")
         }
+        _ => {}
     }
-    out
-}
-
-impl ErrorExtensions for AppError {
-    fn extend(&self) -> async_graphql::Error {
-        if let Self::Internal(source) = self {
-            tracing::error!(error = %source, "internal error");
-        }
-        if let Self::Unavailable(source) = self {
-            tracing::warn!(error = %source, "database unavailable");
-        }
-        if let Self::Busy(source) = self {
-            tracing::warn!(error = %source, "database pool busy: every connection in use");
-        }
-        async_graphql::Error::new(self.to_string())
-            .extend_with(|_, ext| ext.set("code", self.code()))
-    }
+    async_graphql::Error::new(e.to_string()).extend_with(|_, ext| ext.set("code", e.code()))
 }
 
 /// Resolvers return `async_graphql::Result`; this turns our error into it once.
@@ -193,27 +23,8 @@ pub trait GqlResult<T> {
     fn gql(self) -> async_graphql::Result<T>;
 }
 
-impl<T> GqlResult<T> for AppResult<T> {
+impl<T> GqlResult<T> for DomainResult<T> {
     fn gql(self) -> async_graphql::Result<T> {
-        self.map_err(|e| e.extend())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unique_violations_name_the_input_fields_on_both_databases() {
-        assert_eq!(
-            unique_field("UNIQUE constraint failed: users.username"),
-            "input.username"
-        );
-        assert_eq!(
-            unique_field(
-                r#"duplicate key value violates unique constraint "uq_contracts__vendor_id__region_id__service_year""#
-            ),
-            "input.vendorId, input.regionId, input.serviceYear"
-        );
+        self.map_err(|e| to_graphql(&e))
     }
 }

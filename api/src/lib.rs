@@ -1,38 +1,23 @@
 #![recursion_limit = "256"]
-//! The supervision platform's server: GraphQL over axum, sea-orm underneath.
+//! The supervision platform's server: configuration, start-up, HTTP, the
+//! GraphQL edge (`graphql`), metrics, the demo data and the load generator,
+//! over the domain (`domain`) and the jobs (`jobs`).
 
-pub mod access;
-pub mod assessment;
-pub mod audit;
 pub mod auth;
 pub mod bootstrap;
-pub mod calendar;
 pub mod client_addr;
 pub mod client_errors;
 pub mod config;
-pub mod crud;
-pub mod db;
-pub mod db_share;
 pub mod demo;
 pub mod edge;
 pub mod error;
 pub mod generate;
-pub mod grading;
 pub mod graphiql;
 pub mod graphql;
-pub mod leases;
-pub mod mail;
 pub mod metrics;
-pub mod notices;
-pub mod period;
-pub mod publishing;
 pub mod request_id;
-pub mod runs;
-pub mod scheduler;
-pub mod schemes;
+pub mod run_due;
 pub mod session;
-pub mod shutdown;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-pub mod validate;

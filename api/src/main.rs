@@ -21,7 +21,7 @@ async fn main() -> std::process::ExitCode {
                 app.run().await.map_err(|e| e.to_string())
             }
             Some("run-due") => {
-                api::scheduler::run_due_once(&config, args.get(1..).unwrap_or_default()).await
+                api::run_due::run_due_once(&config, args.get(1..).unwrap_or_default()).await
             }
             Some("generate") => {
                 api::generate::run(&config, args.get(1..).unwrap_or_default()).await

@@ -8,9 +8,10 @@
 //! schema's root fields (or `other`, `invalid`), never a name the client sent;
 //! job names are constants.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
+
+use jobs::observe::{JOB_ANNUAL, JOB_MAIL, JOB_MONTHLY, JOB_RISK_CHECK};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -24,10 +25,6 @@ use sea_orm::{DatabaseConnection, DbBackend};
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// The job names of `govcloud_job_runs_total{job}`.
-pub const JOB_MONTHLY: &str = "monthly";
-pub const JOB_ANNUAL: &str = "annual";
-pub const JOB_RISK_CHECK: &str = "risk_check";
-pub const JOB_MAIL: &str = "mail";
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -228,36 +225,10 @@ impl Metrics {
     }
 
     /// Runs one job, recording its duration and whether it returned an error.
-    pub async fn job<T, E>(
-        &self,
-        job: &'static str,
-        work: impl Future<Output = Result<T, E>>,
-    ) -> Result<T, E> {
-        let started = Instant::now();
-        let result = work.await;
-        let status = if result.is_ok() {
-            "succeeded"
-        } else {
-            "failed"
-        };
-        self.job_runs
-            .get_or_create(&JobRunLabels { job, status })
-            .inc();
-        self.job_duration
-            .get_or_create(&JobLabels { job })
-            .observe(started.elapsed().as_secs_f64());
-        result
-    }
-
-    /// Mail delivery attempts that failed.
-    pub fn outbox_failed(&self, attempts: usize) {
-        self.outbox_failures.inc_by(attempts as u64);
-    }
-
     /// The current numbers, after reading the outbox and the pool.
     pub async fn render(&self, db: &DatabaseConnection) -> Result<String, std::fmt::Error> {
         self.read_pool(db);
-        match crate::mail::outbox::counts(db).await {
+        match jobs::mail::outbox::counts(db).await {
             Ok((pending, given_up)) => {
                 self.outbox_pending
                     .set(i64::try_from(pending).unwrap_or(i64::MAX));
@@ -496,5 +467,22 @@ mod tests {
             seen.insert(operations.label(&mut request));
         }
         assert_eq!(seen.len(), 1, "{seen:?}");
+    }
+}
+
+/// The jobs report their runs and failed deliveries here.
+impl jobs::observe::Observer for Metrics {
+    fn job_ended(&self, job: &'static str, succeeded: bool, took: std::time::Duration) {
+        let status = if succeeded { "succeeded" } else { "failed" };
+        self.job_runs
+            .get_or_create(&JobRunLabels { job, status })
+            .inc();
+        self.job_duration
+            .get_or_create(&JobLabels { job })
+            .observe(took.as_secs_f64());
+    }
+
+    fn outbox_failed(&self, attempts: usize) {
+        self.outbox_failures.inc_by(attempts as u64);
     }
 }

@@ -7,14 +7,14 @@ use axum::http::HeaderMap;
 use sea_orm::EntityTrait;
 
 use crate::auth::token::{Claims, bearer};
-use crate::auth::{Actor, Role};
-use crate::error::AppError;
+use crate::error::DomainError;
 use crate::state::AppState;
+use domain::actor::{Actor, Role};
 
 pub async fn actor_from_headers(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<Actor>, AppError> {
+) -> Result<Option<Actor>, DomainError> {
     let Some(user) = token_user(state, headers).await? else {
         return Ok(None);
     };
@@ -26,7 +26,7 @@ pub async fn actor_from_headers(
 async fn token_user(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<(entities::user::Model, Claims)>, AppError> {
+) -> Result<Option<(entities::user::Model, Claims)>, DomainError> {
     let Some(claims) = bearer(headers).and_then(|token| state.keys.verify(token).ok()) else {
         return Ok(None);
     };

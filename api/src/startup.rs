@@ -26,9 +26,9 @@ use crate::config::{Config, HttpConfig, Secret};
 use crate::graphql::{self, AppSchema};
 use crate::metrics::Metrics;
 use crate::request_id::{self, RequestId};
-use crate::shutdown::Shutdown;
 use crate::state::AppState;
-use crate::{bootstrap, client_errors, db, session};
+use crate::{bootstrap, client_errors, session};
+use jobs::shutdown::Shutdown;
 
 // Requests larger than this are refused before they are parsed.
 use crate::edge::MAX_BODY_BYTES;
@@ -52,7 +52,7 @@ pub struct Application {
     router: Router,
     pub state: AppState,
     /// The cron jobs, alive as long as the application; stopped at shutdown.
-    scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    scheduler: Option<jobs::scheduler::Running>,
     /// Tells the background jobs to stop; the mail sender's task.
     stop: tokio::sync::watch::Sender<bool>,
     sender: tokio::task::JoinHandle<()>,
@@ -71,17 +71,17 @@ pub enum StartError {
         source: std::io::Error,
     },
     #[error("start-up data: {0}")]
-    Bootstrap(#[from] crate::error::AppError),
+    Bootstrap(#[from] crate::error::DomainError),
     #[error("mail: {0}")]
-    Mail(#[from] crate::mail::mailer::MailError),
-    #[error("{0}: not a valid cron expression ({1})")]
-    Schedule(String, tokio_cron_scheduler::JobSchedulerError),
+    Mail(#[from] jobs::mail::mailer::MailError),
+    #[error(transparent)]
+    Schedule(#[from] jobs::scheduler::ScheduleError),
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let metrics = Arc::new(Metrics::new());
-        let mut db = db::connect(&config).await?;
+        let mut db = domain::db::connect(&config.database_url, config.pool()).await?;
         // Before the first clone: clones made earlier would not count.
         metrics.count_statements(&mut db);
         let shutdown = Shutdown::default();
@@ -91,7 +91,7 @@ impl Application {
             );
             random_secret()
         });
-        let lease = crate::leases::Lease::for_this_process(config.lease);
+        let lease = jobs::leases::Lease::for_this_process(config.lease);
         let state = AppState {
             db,
             keys: TokenKeys::new(&secret, config.token_ttl_minutes),
@@ -103,7 +103,7 @@ impl Application {
         if config.demo_data {
             crate::demo::load(&state.db).await?;
         }
-        let mailer = crate::mail::mailer::Mailer::from_config(&config.mail)?;
+        let mailer = jobs::mail::mailer::Mailer::from_config(&config.mail)?;
         tracing::info!(
             backend = mailer.backend(),
             "notices are mailed through the outbox"
@@ -113,32 +113,30 @@ impl Application {
         let stopped = async move {
             let _ = stopping.changed().await;
         };
-        let sending = crate::mail::Sending {
+        let sending = jobs::mail::Sending {
             poll: std::time::Duration::from_secs(config.mail.poll_seconds),
             max_attempts: config.mail.max_attempts,
         };
-        let sender = crate::mail::sender::spawn_sender_until(
+        let sender = jobs::mail::sender::spawn_sender_until(
             state.db.clone(),
             mailer,
             sending,
-            Arc::clone(&metrics),
+            Arc::clone(&metrics) as Arc<dyn jobs::observe::Observer>,
             stopped,
         );
         let mut scheduler_handle = None;
         if let Some(schedule) = &config.schedule {
-            let jobs = crate::scheduler::Jobs {
+            let jobs = jobs::scheduler::Jobs {
                 db: state.db.clone(),
                 lease,
-                metrics: Arc::clone(&metrics),
+                observer: Arc::clone(&metrics) as Arc<dyn jobs::observe::Observer>,
                 shutdown: shutdown.clone(),
                 schedule: schedule.clone(),
             };
-            let scheduler = crate::scheduler::start(jobs.clone())
-                .await
-                .map_err(|(variable, e)| StartError::Schedule(variable, e))?;
+            let scheduler = jobs::scheduler::start(jobs.clone()).await?;
             scheduler_handle = Some(scheduler);
             tokio::spawn(async move {
-                if let Err(e) = crate::scheduler::catch_up(&jobs).await {
+                if let Err(e) = jobs::scheduler::catch_up(&jobs).await {
                     tracing::error!(error = %e, "catch-up of missed scheduled runs failed");
                 }
             });
@@ -183,7 +181,7 @@ impl Application {
             .with_graceful_shutdown(self.shutdown.clone().triggered());
         let mut server = tokio::spawn(serve.into_future());
         tokio::select! {
-            () = crate::shutdown::signal() => self.shutdown.trigger(),
+            () = jobs::shutdown::signal() => self.shutdown.trigger(),
             () = self.shutdown.clone().triggered() => {}
             // The server does not stop by itself; if it fails, stop the rest.
             served = &mut server => {
@@ -196,10 +194,8 @@ impl Application {
             grace_seconds = self.grace.as_secs(),
             "shutting down: finishing the requests and jobs under way"
         );
-        if let Some(mut scheduler) = self.scheduler.take()
-            && let Err(e) = scheduler.shutdown().await
-        {
-            tracing::warn!(error = %e, "the cron scheduler did not stop cleanly");
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.stop().await;
         }
         let _ = self.stop.send(true);
         let abort = server.abort_handle();
@@ -355,7 +351,7 @@ async fn graphql_handler(
     client_errors::JsonGraphQL(req): client_errors::JsonGraphQL,
 ) -> axum::response::Response {
     // The request holds at most its share of the pool at once (`db_share`).
-    let share = crate::db_share::Share::new(&http.state.db, http.db_per_request);
+    let share = domain::db_share::Share::new(&http.state.db, http.db_per_request);
     share.scope(answer(http, peer, headers, req)).await
 }
 

@@ -16,7 +16,7 @@ pub struct AppState {
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// This process's lease holder: manual runs take the same period leases
     /// as the scheduled ones.
-    pub lease: crate::leases::Lease,
+    pub lease: jobs::leases::Lease,
 }
 
 /// The address a request came from, for throttling and logs.

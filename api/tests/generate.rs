@@ -16,7 +16,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Query
 async fn connect(url: &str) -> DatabaseConnection {
     let mut config = api::config::Config::from_lookup(|_| None).unwrap();
     config.database_url = url.to_owned();
-    api::db::connect(&config).await.unwrap()
+    domain::db::connect(&config.database_url, config.pool())
+        .await
+        .unwrap()
 }
 
 fn tiny(seed: u64) -> Options {
@@ -137,7 +139,7 @@ async fn generated_faults_are_graded_as_the_api_grades_them() {
     assert!(!faults.is_empty());
     for stored in faults {
         let mut regraded = stored.clone();
-        api::grading::grade_fault(&db, &mut regraded, Utc::now())
+        domain::grading::grade_fault(&db, &mut regraded, Utc::now())
             .await
             .unwrap();
         assert_eq!(

@@ -230,7 +230,7 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
 
     assert_eq!(closed.id, killed.id);
     assert_eq!(closed.status.as_str(), "FAILED");
-    assert_eq!(closed.error.as_deref(), Some(api::runs::ABANDONED));
+    assert_eq!(closed.error.as_deref(), Some(jobs::runs::ABANDONED));
     assert!(closed.finished_at.is_some());
     assert_eq!(
         (caught.trigger.as_str(), caught.status.as_str()),
@@ -320,7 +320,7 @@ async fn a_manual_run_cut_off_by_a_killed_server_is_abandoned_and_audited() {
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].id, killed.id);
     assert_eq!(all[0].status.as_str(), "FAILED");
-    assert_eq!(all[0].error.as_deref(), Some(api::runs::ABANDONED));
+    assert_eq!(all[0].error.as_deref(), Some(jobs::runs::ABANDONED));
     assert_eq!(results_of(&db, killed.id).await.len(), 0);
 
     drop(db);

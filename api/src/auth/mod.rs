@@ -1,9 +1,6 @@
 //! Who is calling: passwords, tokens, and the `Actor` handed to every resolver.
 
-pub mod actor;
 pub mod password;
 pub mod sign_in;
 pub mod throttle;
 pub mod token;
-
-pub use actor::{Actor, Role, RoleKind};

@@ -11,18 +11,18 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use tokio::sync::Semaphore;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{DomainError, DomainResult};
 
 pub const MIN_LENGTH: usize = 10;
 /// Long enough for any passphrase; a longer "password" is an attack on the hasher.
 pub const MAX_LENGTH: usize = 200;
 
-pub fn hash(password: &str) -> AppResult<String> {
+pub fn hash(password: &str) -> DomainResult<String> {
     // A fresh random salt is drawn from the OS for every hash.
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(e.to_string().into()))
+        .map_err(|e| DomainError::Internal(e.to_string().into()))
 }
 
 /// False for a wrong password and for a stored hash that does not parse: both
@@ -58,21 +58,23 @@ fn pool() -> &'static Arc<Semaphore> {
 /// slot is held by the work itself, so a request cut off while it waits (a
 /// timeout, a client gone) cannot let more computations run than there are
 /// slots.
-async fn off_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> DomainResult<T> {
     let slot = Arc::clone(pool())
         .acquire_owned()
         .await
-        .map_err(AppError::internal)?;
+        .map_err(DomainError::internal)?;
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         work()
     })
     .await
-    .map_err(AppError::internal)
+    .map_err(DomainError::internal)
 }
 
 /// `hash`, off the async workers.
-pub async fn hash_off_workers(password: &str) -> AppResult<String> {
+pub async fn hash_off_workers(password: &str) -> DomainResult<String> {
     let password = password.to_owned();
     off_workers(move || hash(&password)).await?
 }
@@ -80,7 +82,7 @@ pub async fn hash_off_workers(password: &str) -> AppResult<String> {
 /// `verify`, off the async workers; with no stored hash (an unknown user),
 /// against the decoy, so an unknown user costs the same time as a wrong
 /// password.
-pub async fn verify_off_workers(password: &str, stored: Option<&str>) -> AppResult<bool> {
+pub async fn verify_off_workers(password: &str, stored: Option<&str>) -> DomainResult<bool> {
     let (password, stored) = (password.to_owned(), stored.map(str::to_owned));
     off_workers(move || match stored {
         Some(stored) => verify(&password, &stored),
@@ -89,18 +91,18 @@ pub async fn verify_off_workers(password: &str, stored: Option<&str>) -> AppResu
     .await
 }
 
-pub fn check_policy(field: &str, password: &str) -> AppResult<()> {
+pub fn check_policy(field: &str, password: &str) -> DomainResult<()> {
     let long_enough = password.chars().count() >= MIN_LENGTH;
     let has_letter = password.chars().any(char::is_alphabetic);
     let has_digit = password.chars().any(|c| c.is_ascii_digit());
     if password.chars().count() > MAX_LENGTH {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             field,
             format!("must be at most {MAX_LENGTH} characters"),
         ));
     }
     if !long_enough || !has_letter || !has_digit {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             field,
             format!("must be at least {MIN_LENGTH} characters and contain a letter and a digit"),
         ));

@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use serde::{Deserialize, Serialize};
 
 use crate::config::Secret;
-use crate::error::{AppError, AppResult};
+use crate::error::{DomainError, DomainResult};
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -76,7 +76,7 @@ impl TokenKeys {
         &self,
         user: &entities::user::Model,
         now: DateTime<Utc>,
-    ) -> AppResult<(String, DateTime<Utc>)> {
+    ) -> DomainResult<(String, DateTime<Utc>)> {
         let expires = now + chrono::Duration::minutes(self.ttl_minutes);
         let claims = Claims {
             sub: user.id.to_string(),
@@ -86,19 +86,19 @@ impl TokenKeys {
             tva: tokens_valid_after_millis(user),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| AppError::Internal(e.to_string().into()))?;
+            .map_err(|e| DomainError::Internal(e.to_string().into()))?;
         Ok((token, expires))
     }
 
     /// Any failure (bad signature, other algorithm, expired, garbage) is the same
     /// `Unauthenticated` for the client.
-    pub fn verify(&self, token: &str) -> AppResult<Claims> {
+    pub fn verify(&self, token: &str) -> DomainResult<Claims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
         decode::<Claims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
-            .map_err(|_| AppError::Unauthenticated)
+            .map_err(|_| DomainError::Unauthenticated)
     }
 }
 

@@ -27,7 +27,7 @@ impl<'a> Writer<'a> {
     pub async fn begin(db: &'a DatabaseConnection) -> Result<Self, DbErr> {
         Ok(Self {
             db,
-            txn: Some(crate::db::write_txn(db).await?),
+            txn: Some(domain::db::write_txn(db).await?),
             in_txn: 0,
             inserted: Vec::new(),
         })
@@ -69,7 +69,7 @@ impl<'a> Writer<'a> {
             txn.commit().await?;
         }
         self.in_txn = 0;
-        self.txn = Some(crate::db::write_txn(self.db).await?);
+        self.txn = Some(domain::db::write_txn(self.db).await?);
         Ok(())
     }
 

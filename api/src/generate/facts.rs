@@ -8,7 +8,7 @@
 //! the average rate of trouble) makes some vendors visibly worse than others.
 
 use chrono::{DateTime, Duration, Utc};
-use jobs::fault_grading::{self, FaultInput, SystemClass};
+use engine::fault_grading::{self, FaultInput, SystemClass};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use serde_json::json;
@@ -18,7 +18,7 @@ use super::bulk::{Batch, Writer};
 use super::plan::{Cell, Draw, Kind, Plan, service_year_months, stream};
 use super::reference::{Ids, SystemRef};
 use super::time::{self, any_time_in, at, day_in, local_day, office_time_in};
-use crate::grading;
+use domain::grading;
 
 const WORK_ORDER_KINDS: [&str; 10] = [
     "云主机开通",

@@ -161,7 +161,7 @@ impl std::fmt::Display for Report {
 /// `govcloud generate …`: connects (migrating), generates, prints the report.
 pub async fn run(config: &Config, args: &[String]) -> Result<(), String> {
     let options = Options::parse(args).map_err(|e| e.to_string())?;
-    let db = crate::db::connect(config)
+    let db = domain::db::connect(&config.database_url, config.pool())
         .await
         .map_err(|e| format!("database: {e}"))?;
     let report = generate(&db, &options).await.map_err(|e| e.to_string())?;

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::bulk::{Batch, Writer};
 use super::plan::{Draw, Plan, REGIONS, VENDORS, stream};
 use super::time;
-use crate::auth::RoleKind;
+use domain::actor::RoleKind;
 
 /// Departments an agency is named after (prefixed with 市 or the district).
 const DEPARTMENTS: [&str; 40] = [

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use super::plan::{Draw, Plan};
-use crate::period::shanghai;
+use domain::period::shanghai;
 
 pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")
@@ -22,7 +22,7 @@ pub fn at(day: NaiveDate, hour: u32, minute: u32, second: u32) -> DateTime<Utc> 
 
 /// The local day of an instant.
 pub fn local_day(t: DateTime<Utc>) -> NaiveDate {
-    crate::period::local(t).date_naive()
+    domain::period::local(t).date_naive()
 }
 
 /// The first day of the first service year (January of the first year: the

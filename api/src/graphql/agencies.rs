@@ -2,23 +2,18 @@
 
 use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
 use super::nested::{self, id};
 use super::regions::{Region, Regions};
 use super::systems::{InformationSystem, InformationSystems};
-use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
-use crate::auth::Actor;
-use crate::crud::{self, Link, TimeColumn, Writable};
-use crate::error::AppResult;
-use crate::period::local;
-use crate::validate;
+use crate::error::DomainResult;
+use crate::graphql::crud::{self, FromInput};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::store::Link;
+use domain::validate;
 
-resource!(Agencies => agency, name: "Agency",
-    policy: Policy { everyone_reads: false, supervisor: SupervisorAccess::Region, vendor_reads_own: false, agency: AgencyAccess::ReadOwn },
-    region: Some(entities::agency::Column::RegionId), vendor: None, agency: Some(entities::agency::Column::Id),
-    time: TimeColumn::None,
-    scope: |m| Scope { region: Some(m.region_id), vendor: None, agency: Some(m.id) });
+pub use domain::reference::agencies::Agencies;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -61,7 +56,7 @@ pub struct UpdateAgencyInput {
     pub name: Option<String>,
 }
 
-impl Writable for Agencies {
+impl FromInput for Agencies {
     type Create = CreateAgencyInput;
     type Update = UpdateAgencyInput;
 
@@ -69,7 +64,7 @@ impl Writable for Agencies {
         input: CreateAgencyInput,
         _actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<entities::agency::Model> {
+    ) -> DomainResult<entities::agency::Model> {
         Ok(entities::agency::Model {
             id: 0,
             region_id: crud::parse_id("input.regionId", &input.region_id)?,
@@ -78,20 +73,11 @@ impl Writable for Agencies {
         })
     }
 
-    fn patch(row: &mut entities::agency::Model, input: UpdateAgencyInput) -> AppResult<()> {
+    fn patch(row: &mut entities::agency::Model, input: UpdateAgencyInput) -> DomainResult<()> {
         if let Some(v) = input.name {
             row.name = validate::text("input.name", v, 100)?;
         }
         Ok(())
-    }
-
-    async fn check<'a>(
-        txn: &'a DatabaseTransaction,
-        row: &'a mut entities::agency::Model,
-    ) -> AppResult<()> {
-        crud::require::<Regions>(txn, "input.regionId", row.region_id)
-            .await
-            .map(drop)
     }
 }
 

@@ -7,13 +7,13 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
-use jobs::engine::{self, AnnualResult, Deduction, FactRef, IndicatorResult, Month, ScoreCard};
+use engine::{self, AnnualResult, Deduction, FactRef, IndicatorResult, Month, ScoreCard};
 use rust_decimal::Decimal;
 
 use super::nested::id;
-use crate::assessment;
-use crate::crud;
-use crate::error::{AppError, AppResult, GqlResult};
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud;
+use jobs::assessment;
 
 /// A score, points or an amount as shown: half-up, exactly 2 decimals.
 pub(crate) fn shown(d: Decimal) -> Decimal {
@@ -314,12 +314,12 @@ impl From<&AnnualResult> for AnnualScore {
     }
 }
 
-fn month_of(period: &str) -> AppResult<Month> {
-    match crate::period::Period::parse(period) {
-        Ok(crate::period::Period::Month { year, month }) => {
-            Month::new(year, month).map_err(|e| AppError::bad("period", e.to_string()))
+fn month_of(period: &str) -> DomainResult<Month> {
+    match domain::period::Period::parse(period) {
+        Ok(domain::period::Period::Month { year, month }) => {
+            Month::new(year, month).map_err(|e| DomainError::bad("period", e.to_string()))
         }
-        _ => Err(AppError::bad(
+        _ => Err(DomainError::bad(
             "period",
             format!("\"{period}\" is not a month YYYY-MM"),
         )),
@@ -330,15 +330,15 @@ fn month_of(period: &str) -> AppResult<Month> {
 /// sees a provisional score: the published result is the one that counts.
 async fn unpublished_for_vendor(
     state: &crate::state::AppState,
-    actor: &crate::auth::Actor,
+    actor: &domain::actor::Actor,
     subject: &assessment::Subject,
     kind: &str,
     period: &str,
-) -> AppResult<bool> {
-    if !matches!(actor.role, crate::auth::Role::Vendor { .. }) {
+) -> DomainResult<bool> {
+    if !matches!(actor.role, domain::actor::Role::Vendor { .. }) {
         return Ok(false);
     }
-    let published = crate::runs::latest_published(
+    let published = jobs::runs::latest_published(
         &state.db,
         subject.region.id,
         subject.vendor_id,
@@ -367,16 +367,16 @@ impl AssessmentQuery {
             let (state, actor) = crud::env(ctx)?;
             let month = month_of(&period)?;
             let subject = assessment::subject(
-                state,
+                &state.db,
                 actor,
                 crud::parse_id("regionId", &region_id)?,
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let card = assessment::month(&state.db, &subject, month).await?;
             let provisional = assessment::provisional(card.period, Utc::now())
-                || unpublished_for_vendor(state, actor, &subject, crate::runs::MONTHLY, &period)
+                || unpublished_for_vendor(state, actor, &subject, jobs::runs::MONTHLY, &period)
                     .await?;
             Ok(Scorecard {
                 provisional,
@@ -401,23 +401,23 @@ impl AssessmentQuery {
         async {
             let (state, actor) = crud::env(ctx)?;
             if !(2000..=2100).contains(&service_year) {
-                return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
+                return Err(DomainError::bad("serviceYear", "must be from 2000 to 2100"));
             }
             let subject = assessment::subject(
-                state,
+                &state.db,
                 actor,
                 crud::parse_id("regionId", &region_id)?,
                 crud::parse_id("vendorId", &vendor_id)?,
             )
             .await?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let result = assessment::year(&state.db, &subject, service_year).await?;
             let year = service_year.to_string();
             let provisional =
                 assessment::provisional(
                     engine::Period::ServiceYear(result.service_year),
                     Utc::now(),
-                ) || unpublished_for_vendor(state, actor, &subject, crate::runs::ANNUAL, &year)
+                ) || unpublished_for_vendor(state, actor, &subject, jobs::runs::ANNUAL, &year)
                     .await?;
             Ok(AnnualScore {
                 provisional,

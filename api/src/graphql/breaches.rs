@@ -5,14 +5,9 @@ use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
 use super::nested::id;
-use crate::access::{Policy, Scope};
-use crate::crud::TimeColumn;
-use crate::period::local;
+use domain::period::local;
 
-resource!(Breaches => breach, name: "Breach", policy: Policy::FACT,
-    region: Some(entities::breach::Column::RegionId), vendor: Some(entities::breach::Column::VendorId),
-    agency: None, time: TimeColumn::MonthText(entities::breach::Column::Period),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::reference::breaches::Breaches;
 
 #[derive(SimpleObject)]
 pub struct Breach {

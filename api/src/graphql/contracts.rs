@@ -4,22 +4,17 @@
 use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseTransaction;
 
 use super::nested::{self, id};
 use super::regions::{Region, Regions};
 use super::vendors::{Vendor, Vendors};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::AppResult;
-use crate::period::local;
-use crate::validate;
+use crate::error::DomainResult;
+use crate::graphql::crud::{self, FromInput};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
 
-resource!(Contracts => contract, name: "Contract", policy: Policy::FACT,
-    region: Some(entities::contract::Column::RegionId), vendor: Some(entities::contract::Column::VendorId),
-    agency: None, time: TimeColumn::ServiceYear(entities::contract::Column::ServiceYear),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::reference::contracts::Contracts;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -44,8 +39,8 @@ impl From<entities::contract::Model> for Contract {
             // SQLite hands decimals back through f64: restore the fen scale,
             // always 2 decimals ("1105728.00") on both databases. Amounts are
             // entered with at most 2 decimals, so this is the exact value.
-            settlement_amount: jobs::engine::two_dp(m.settlement_amount),
-            monthly_fee: jobs::engine::two_dp(m.monthly_fee),
+            settlement_amount: engine::two_dp(m.settlement_amount),
+            monthly_fee: engine::two_dp(m.monthly_fee),
             created_at: local(m.created_at),
         }
     }
@@ -77,7 +72,7 @@ pub struct UpdateContractInput {
     pub monthly_fee: Option<Decimal>,
 }
 
-impl Writable for Contracts {
+impl FromInput for Contracts {
     type Create = CreateContractInput;
     type Update = UpdateContractInput;
 
@@ -85,7 +80,7 @@ impl Writable for Contracts {
         input: CreateContractInput,
         _actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<entities::contract::Model> {
+    ) -> DomainResult<entities::contract::Model> {
         Ok(entities::contract::Model {
             id: 0,
             vendor_id: crud::parse_id("input.vendorId", &input.vendor_id)?,
@@ -97,7 +92,7 @@ impl Writable for Contracts {
         })
     }
 
-    fn patch(row: &mut entities::contract::Model, input: UpdateContractInput) -> AppResult<()> {
+    fn patch(row: &mut entities::contract::Model, input: UpdateContractInput) -> DomainResult<()> {
         if let Some(v) = input.service_year {
             row.service_year = validate::in_range("input.serviceYear", v, 2000, 2100)?;
         }
@@ -107,15 +102,6 @@ impl Writable for Contracts {
         if let Some(v) = input.monthly_fee {
             row.monthly_fee = validate::money("input.monthlyFee", v)?;
         }
-        Ok(())
-    }
-
-    async fn check<'a>(
-        txn: &'a DatabaseTransaction,
-        row: &'a mut entities::contract::Model,
-    ) -> AppResult<()> {
-        crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
-        crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
         Ok(())
     }
 }

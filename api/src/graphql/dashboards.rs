@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::Utc;
-use jobs::engine::two_dp;
+use engine::two_dp;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -24,13 +24,13 @@ use super::assessment::{Penalty, Scorecard, unrounded};
 use super::nested::id;
 use super::runs::scorecard_of;
 use super::vendors::Vendor;
-use crate::access::{self, Policy, Scope};
-use crate::auth::{Actor, Role};
-use crate::crud;
-use crate::error::{AppError, AppResult, GqlResult};
-use crate::notices;
-use crate::period::{Period, local};
-use crate::runs::{ANNUAL, MONTHLY};
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud;
+use domain::access::{self, Policy, Scope};
+use domain::actor::{Actor, Role};
+use domain::notices;
+use domain::period::{Period, local};
+use jobs::runs::{ANNUAL, MONTHLY};
 
 /// The highest total of one survey response: Q1–Q9 at 4 and Q10 at 8 (spec §2).
 const SURVEY_MAX_POINTS: i64 = 44;
@@ -53,9 +53,9 @@ impl Reach {
     }
 }
 
-fn no_agencies(actor: &Actor) -> AppResult<()> {
+fn no_agencies(actor: &Actor) -> DomainResult<()> {
     match actor.role {
-        Role::Agency { .. } => Err(AppError::forbidden(
+        Role::Agency { .. } => Err(DomainError::forbidden(
             "dashboards are for supervision teams and vendors",
         )),
         _ => Ok(()),
@@ -64,7 +64,7 @@ fn no_agencies(actor: &Actor) -> AppResult<()> {
 
 /// The caller's reach in a region that must exist. A region whose results the
 /// caller may not read is `NOT_FOUND`, as in `crud`.
-async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> AppResult<Reach> {
+async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> DomainResult<Reach> {
     no_agencies(actor)?;
     let reach = match actor.role {
         Role::Vendor { vendor_id } => Reach::Vendor(vendor_id),
@@ -80,34 +80,34 @@ async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> AppRes
         {
             Reach::Region
         }
-        _ => return Err(AppError::not_found(format!("Region {region_id}"))),
+        _ => return Err(DomainError::not_found(format!("Region {region_id}"))),
     };
     require_region(db, region_id).await?;
     Ok(reach)
 }
 
-async fn require_region(db: &DatabaseConnection, region_id: i64) -> AppResult<()> {
+async fn require_region(db: &DatabaseConnection, region_id: i64) -> DomainResult<()> {
     match entities::region::Entity::find_by_id(region_id)
         .one(db)
         .await?
     {
         Some(_) => Ok(()),
-        None => Err(AppError::not_found(format!("Region {region_id}"))),
+        None => Err(DomainError::not_found(format!("Region {region_id}"))),
     }
 }
 
-fn check_year(field: &str, year: i32) -> AppResult<()> {
+fn check_year(field: &str, year: i32) -> DomainResult<()> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(AppError::bad(field, "must be from 2000 to 2100"))
+        Err(DomainError::bad(field, "must be from 2000 to 2100"))
     }
 }
 
-fn month_text(period: &str) -> AppResult<String> {
+fn month_text(period: &str) -> DomainResult<String> {
     match Period::parse(period) {
         Ok(p @ Period::Month { .. }) => Ok(p.to_string()),
-        _ => Err(AppError::bad(
+        _ => Err(DomainError::bad(
             "period",
             format!("\"{period}\" is not a month YYYY-MM"),
         )),
@@ -123,7 +123,7 @@ async fn results(
     kind: &str,
     periods: Vec<String>,
     vendor_id: Option<i64>,
-) -> AppResult<Vec<entities::assessment_result::Model>> {
+) -> DomainResult<Vec<entities::assessment_result::Model>> {
     use entities::assessment_result::Column as C;
     let mut query = entities::assessment_result::Entity::find()
         .filter(C::RegionId.eq(region_id))
@@ -162,7 +162,7 @@ fn latest_by<K: Ord>(
 async fn vendors(
     db: &DatabaseConnection,
     ids: impl IntoIterator<Item = i64>,
-) -> AppResult<HashMap<i64, entities::vendor::Model>> {
+) -> DomainResult<HashMap<i64, entities::vendor::Model>> {
     let ids: Vec<i64> = ids
         .into_iter()
         .collect::<std::collections::BTreeSet<_>>()
@@ -178,21 +178,24 @@ async fn vendors(
     Ok(rows.into_iter().map(|v| (v.id, v)).collect())
 }
 
-fn vendor_of(names: &HashMap<i64, entities::vendor::Model>, vendor_id: i64) -> AppResult<Vendor> {
+fn vendor_of(
+    names: &HashMap<i64, entities::vendor::Model>,
+    vendor_id: i64,
+) -> DomainResult<Vendor> {
     names
         .get(&vendor_id)
         .cloned()
         .map(Vendor::from)
         .ok_or_else(|| {
-            AppError::Internal(format!("vendor {vendor_id} of a stored row is missing").into())
+            DomainError::Internal(format!("vendor {vendor_id} of a stored row is missing").into())
         })
 }
 
 /// A stored result's document and its exact total (the `total` column is rounded).
-fn document(r: &entities::assessment_result::Model) -> AppResult<(Value, Decimal)> {
-    let doc: Value = serde_json::from_str(&r.document).map_err(AppError::internal)?;
+fn document(r: &entities::assessment_result::Model) -> DomainResult<(Value, Decimal)> {
+    let doc: Value = serde_json::from_str(&r.document).map_err(DomainError::internal)?;
     let total = exact(&doc["total"])
-        .ok_or_else(|| AppError::Internal(format!("result {} has no total", r.id).into()))?;
+        .ok_or_else(|| DomainError::Internal(format!("result {} has no total", r.id).into()))?;
     Ok((doc, total))
 }
 
@@ -205,11 +208,11 @@ fn exact(v: &Value) -> Option<Decimal> {
 /// total first (equal totals by vendor id).
 fn ranked(
     rows: Vec<entities::assessment_result::Model>,
-) -> AppResult<Vec<(entities::assessment_result::Model, Value, Decimal)>> {
+) -> DomainResult<Vec<(entities::assessment_result::Model, Value, Decimal)>> {
     let mut out = latest_by(rows, |r| r.vendor_id)
         .into_values()
         .map(|r| document(&r).map(|(doc, total)| (r, doc, total)))
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect::<DomainResult<Vec<_>>>()?;
     out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.vendor_id.cmp(&b.0.vendor_id)));
     Ok(out)
 }
@@ -386,7 +389,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<RankedResult>> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
             let reach = reach(&state.db, actor, region_id).await?;
             let period = month_text(&period)?;
@@ -431,7 +434,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<TrendPoint>> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let vendor_id = crud::parse_id("vendorId", &vendor_id)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("year", year)?;
@@ -445,13 +448,13 @@ impl DashboardQuery {
                     agency: None,
                 },
             ) {
-                return Err(AppError::not_found(format!(
+                return Err(DomainError::not_found(format!(
                     "results of vendor {vendor_id} in region {region_id}"
                 )));
             }
             let reach = reach(&state.db, actor, region_id).await?;
             if vendors(&state.db, [vendor_id]).await?.is_empty() {
-                return Err(AppError::not_found(format!("Vendor {vendor_id}")));
+                return Err(DomainError::not_found(format!("Vendor {vendor_id}")));
             }
             let months: Vec<String> = (1..=12).map(|m| format!("{year:04}-{m:02}")).collect();
             let rows = results(
@@ -487,7 +490,7 @@ impl DashboardQuery {
                         revision: Some(r.revision),
                     })
                 })
-                .collect::<AppResult<Vec<_>>>()
+                .collect::<DomainResult<Vec<_>>>()
         }
         .await
         .gql()
@@ -506,7 +509,7 @@ impl DashboardQuery {
         async {
             use entities::survey_response::Column as C;
             let (state, actor) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("serviceYear", service_year)?;
             let reach = reach(&state.db, actor, region_id).await?;
@@ -535,12 +538,12 @@ impl DashboardQuery {
                         / Decimal::from(SURVEY_MAX_POINTS * responses);
                     Ok(VendorSatisfaction {
                         vendor: vendor_of(&names, vendor_id)?,
-                        responses: i32::try_from(responses).map_err(AppError::internal)?,
+                        responses: i32::try_from(responses).map_err(DomainError::internal)?,
                         percent: two_dp(percent),
                         percent_exact: unrounded(percent),
                     })
                 })
-                .collect::<AppResult<Vec<_>>>()
+                .collect::<DomainResult<Vec<_>>>()
         }
         .await
         .gql()
@@ -559,7 +562,7 @@ impl DashboardQuery {
     ) -> async_graphql::Result<Vec<AnnualStanding>> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("serviceYear", service_year)?;
             let reach = reach(&state.db, actor, region_id).await?;
@@ -580,7 +583,7 @@ impl DashboardQuery {
                     let vendor = vendor_of(&names, r.vendor_id)?;
                     Ok(AnnualStanding::new(r, doc, total, vendor))
                 })
-                .collect::<AppResult<Vec<_>>>()
+                .collect::<DomainResult<Vec<_>>>()
         }
         .await
         .gql()
@@ -598,7 +601,7 @@ impl DashboardQuery {
         async {
             use entities::notice::Column as C;
             let (state, actor) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
             let region_id = crud::parse_opt_id("regionId", &region_id)?;
             no_agencies(actor)?;
             let (region, vendor) = match (region_id, actor.role) {
@@ -637,11 +640,11 @@ impl DashboardQuery {
                     Ok(NoticeCount {
                         region_id: id(region_id),
                         vendor: vendor_of(&names, vendor_id)?,
-                        open: i32::try_from(open).map_err(AppError::internal)?,
-                        overdue: i32::try_from(overdue).map_err(AppError::internal)?,
+                        open: i32::try_from(open).map_err(DomainError::internal)?,
+                        overdue: i32::try_from(overdue).map_err(DomainError::internal)?,
                     })
                 })
-                .collect::<AppResult<Vec<_>>>()
+                .collect::<DomainResult<Vec<_>>>()
         }
         .await
         .gql()

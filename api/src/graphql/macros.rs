@@ -28,7 +28,7 @@ macro_rules! db_enum {
 }
 
 /// The query (one by id, a page) and the mutations (create, update, delete) of a
-/// resource, all going through `crate::crud`, which applies the access policy.
+/// resource, all going through `crate::graphql::crud`, which applies the access policy.
 macro_rules! crud_api {
     (
         resource: $res:ty, object: $obj:ident, page: $page:ident,
@@ -46,8 +46,8 @@ macro_rules! crud_api {
             async fn $create(&self, ctx: &async_graphql::Context<'_>, input: $create_in) -> async_graphql::Result<$obj> {
                 use $crate::error::GqlResult;
                 async {
-                    let (state, actor) = $crate::crud::env(ctx)?;
-                    $crate::crud::create::<$res>(state, actor, &$crate::audit::Audit::new(ctx, actor), input).await.map(<$obj>::from)
+                    let (state, actor) = $crate::graphql::crud::env(ctx)?;
+                    $crate::graphql::crud::create::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), input).await.map(<$obj>::from)
                 }
                 .await
                 .gql()
@@ -61,9 +61,9 @@ macro_rules! crud_api {
             ) -> async_graphql::Result<$obj> {
                 use $crate::error::GqlResult;
                 async {
-                    let (state, actor) = $crate::crud::env(ctx)?;
-                    let id = $crate::crud::parse_id("id", &id)?;
-                    $crate::crud::update::<$res>(state, actor, &$crate::audit::Audit::new(ctx, actor), id, input).await.map(<$obj>::from)
+                    let (state, actor) = $crate::graphql::crud::env(ctx)?;
+                    let id = $crate::graphql::crud::parse_id("id", &id)?;
+                    $crate::graphql::crud::update::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), id, input).await.map(<$obj>::from)
                 }
                 .await
                 .gql()
@@ -73,9 +73,9 @@ macro_rules! crud_api {
             async fn $delete(&self, ctx: &async_graphql::Context<'_>, id: async_graphql::ID) -> async_graphql::Result<async_graphql::ID> {
                 use $crate::error::GqlResult;
                 async {
-                    let (state, actor) = $crate::crud::env(ctx)?;
-                    let raw = $crate::crud::parse_id("id", &id)?;
-                    $crate::crud::delete::<$res>(state, actor, &$crate::audit::Audit::new(ctx, actor), raw).await.map(|()| id)
+                    let (state, actor) = $crate::graphql::crud::env(ctx)?;
+                    let raw = $crate::graphql::crud::parse_id("id", &id)?;
+                    domain::store::delete::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), raw).await.map(|()| id)
                 }
                 .await
                 .gql()
@@ -92,8 +92,8 @@ macro_rules! crud_api {
             pub limit: u64,
         }
 
-        impl From<$crate::crud::Page<<$res as $crate::crud::Resource>::Model>> for $page {
-            fn from(p: $crate::crud::Page<<$res as $crate::crud::Resource>::Model>) -> Self {
+        impl From<domain::page::Page<<$res as domain::store::Resource>::Model>> for $page {
+            fn from(p: domain::page::Page<<$res as domain::store::Resource>::Model>) -> Self {
                 Self { items: p.items.into_iter().map(<$obj>::from).collect(), total: p.total, offset: p.offset, limit: p.limit }
             }
         }
@@ -109,53 +109,21 @@ macro_rules! crud_api {
 
             // One page costs its selection once per row it may return
             // (`limit`, default 50) in the request's complexity budget.
-            #[graphql(complexity = "crate::crud::page_complexity(limit, child_complexity)")]
+            #[graphql(complexity = "crate::graphql::crud::page_complexity(limit, child_complexity)")]
             async fn $list(
                 &self,
                 ctx: &async_graphql::Context<'_>,
-                filter: Option<$crate::crud::ListFilter>,
+                filter: Option<$crate::graphql::crud::ListFilter>,
                 offset: Option<i64>,
                 limit: Option<i64>,
             ) -> async_graphql::Result<$page> {
                 use $crate::error::GqlResult;
                 async {
-                    let (state, actor) = $crate::crud::env(ctx)?;
-                    $crate::crud::list::<$res>(state, actor, filter.unwrap_or_default(), offset, limit).await.map(<$page>::from)
+                    let (state, actor) = $crate::graphql::crud::env(ctx)?;
+                    $crate::graphql::crud::list::<$res>(&state.db, actor, filter, offset, limit).await.map(<$page>::from)
                 }
                 .await
                 .gql()
-            }
-        }
-    };
-}
-
-/// The sea-orm glue of a resource: its entity, policy, scope and time columns.
-macro_rules! resource {
-    (
-        $marker:ident => $module:ident, name: $name:literal, policy: $policy:expr,
-        region: $region:expr, vendor: $vendor:expr, agency: $agency:expr, time: $time:expr,
-        scope: |$m:ident| $scope:expr $(,)?
-    ) => {
-        pub struct $marker;
-
-        impl $crate::crud::Resource for $marker {
-            type Entity = entities::$module::Entity;
-            type Model = entities::$module::Model;
-            type ActiveModel = entities::$module::ActiveModel;
-            type Column = entities::$module::Column;
-            const NAME: &'static str = $name;
-            const POLICY: $crate::access::Policy = $policy;
-            const ID: Self::Column = entities::$module::Column::Id;
-            const REGION: Option<Self::Column> = $region;
-            const VENDOR: Option<Self::Column> = $vendor;
-            const AGENCY: Option<Self::Column> = $agency;
-            const TIME: $crate::crud::TimeColumn<Self::Column> = $time;
-
-            fn id(m: &Self::Model) -> i64 {
-                m.id
-            }
-            fn scope($m: &Self::Model) -> $crate::access::Scope {
-                $scope
             }
         }
     };

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod breaches;
 pub mod contracts;
+pub mod crud;
 pub mod dashboards;
 pub mod facts;
 pub mod limits;

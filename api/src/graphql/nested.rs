@@ -13,10 +13,11 @@ use std::marker::PhantomData;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID};
 
-use crate::auth::Actor;
-use crate::crud::{self, Link, Resource};
-use crate::error::{AppError, GqlResult};
+use crate::error::{DomainError, GqlResult};
+use crate::graphql::crud::{self};
 use crate::state::AppState;
+use domain::actor::Actor;
+use domain::store::{Link, Resource};
 
 /// What a request's loader needs: the pool and the caller it filters for.
 pub struct Rows {
@@ -27,7 +28,7 @@ pub struct Rows {
 /// The per-request loader, put into the request's data next to the actor.
 pub fn loader(state: AppState, actor: Actor) -> DataLoader<Rows> {
     // Its batches run with the request's share of the pool (`db_share`).
-    DataLoader::new(Rows { state, actor }, crate::db_share::spawn)
+    DataLoader::new(Rows { state, actor }, domain::db_share::spawn)
 }
 
 /// A row of `R` by id.
@@ -76,7 +77,7 @@ impl<R: Resource> Loader<ById<R>> for Rows {
 
     async fn load(&self, keys: &[ById<R>]) -> Result<HashMap<ById<R>, R::Model>, Self::Error> {
         let ids = keys.iter().map(|k| k.0).collect::<Vec<_>>();
-        let rows = crud::get_many::<R>(&self.state, &self.actor, ids)
+        let rows = domain::store::get_many::<R>(&self.state.db, &self.actor, ids)
             .await
             .gql()?;
         Ok(rows
@@ -100,7 +101,7 @@ impl<R: Resource> Loader<Children<R>> for Rows {
             if parents.is_empty() {
                 continue;
             }
-            let groups = crud::children::<R>(&self.state, &self.actor, link, parents)
+            let groups = domain::store::children::<R>(&self.state.db, &self.actor, link, parents)
                 .await
                 .gql()?;
             out.extend(
@@ -116,7 +117,7 @@ impl<R: Resource> Loader<Children<R>> for Rows {
 fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>> {
     // No loader means no signed-in caller: the same answer as `crud::env`.
     ctx.data_opt::<DataLoader<Rows>>()
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(DomainError::Unauthenticated)
         .gql()
 }
 
@@ -129,7 +130,7 @@ pub async fn one<R: Resource, O: From<R::Model>>(
         .load_one(ById::<R>(key, PhantomData))
         .await?
         .map(O::from)
-        .ok_or_else(|| AppError::not_found(format!("{} {key}", R::NAME)))
+        .ok_or_else(|| DomainError::not_found(format!("{} {key}", R::NAME)))
         .gql()
 }
 

@@ -6,19 +6,17 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use super::nested::id;
-use crate::access::{self, Policy, Scope};
-use crate::audit::{Audit, Change};
-use crate::auth::{Actor, Role};
-use crate::crud::{self, Resource, TimeColumn};
-use crate::error::{AppError, AppResult, GqlResult};
-use crate::notices::{self, NewNotice, Step};
-use crate::period::local;
-use crate::validate;
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud::{self};
+use domain::access::{self, Policy, Scope};
+use domain::actor::{Actor, Role};
+use domain::audit::Change;
+use domain::notices::{self, NewNotice, Step};
+use domain::period::local;
+use domain::store::Resource;
+use domain::validate;
 
-resource!(Notices => notice, name: "Notice", policy: Policy::FACT,
-    region: Some(entities::notice::Column::RegionId), vendor: Some(entities::notice::Column::VendorId),
-    agency: None, time: TimeColumn::Date(entities::notice::Column::Deadline),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::reference::notices::Notices;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -88,19 +86,20 @@ impl Notice {
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
             let (state, actor) = crud::env(ctx)?;
             if matches!(actor.role, Role::Vendor { .. } | Role::Agency { .. }) {
-                return Err(AppError::forbidden(
+                return Err(DomainError::forbidden(
                     "only supervisors see undelivered mails",
                 ));
             }
             let notice =
-                crud::get::<Notices>(state, actor, crud::parse_id("id", &self.id)?).await?;
+                domain::store::get::<Notices>(&state.db, actor, crud::parse_id("id", &self.id)?)
+                    .await?;
             let rows = entities::outbox::Entity::find()
                 .filter(entities::outbox::Column::NoticeId.eq(notice.id))
-                .filter(entities::outbox::Column::Status.eq(crate::mail::outbox::FAILED))
+                .filter(entities::outbox::Column::Status.eq(jobs::mail::outbox::FAILED))
                 .order_by_asc(entities::outbox::Column::Id)
                 .all(&state.db)
                 .await?;
-            Ok::<_, AppError>(
+            Ok::<_, DomainError>(
                 rows.into_iter()
                     .map(|m| UndeliveredMail {
                         recipient: m.recipient,
@@ -153,13 +152,16 @@ impl NoticeMutation {
                     agency: None,
                 },
             ) {
-                return Err(AppError::forbidden(
+                return Err(DomainError::forbidden(
                     "only the region's supervisors raise notices",
                 ));
             }
             let now = Utc::now();
             if input.deadline.is_some_and(|d| d < local(now).date_naive()) {
-                return Err(AppError::bad("input.deadline", "must not be in the past"));
+                return Err(DomainError::bad(
+                    "input.deadline",
+                    "must not be in the past",
+                ));
             }
             if let Some(d) = input.deadline {
                 validate::deadline("input.deadline", d, local(now).date_naive())?;
@@ -167,7 +169,7 @@ impl NoticeMutation {
             // The lines of the notice's basis: a letter, not a data dump.
             const MAX_BASIS_LINES: usize = 50;
             if input.basis.len() > MAX_BASIS_LINES {
-                return Err(AppError::bad(
+                return Err(DomainError::bad(
                     "input.basis",
                     format!("must have at most {MAX_BASIS_LINES} lines"),
                 ));
@@ -177,7 +179,7 @@ impl NoticeMutation {
                 .into_iter()
                 .enumerate()
                 .map(|(i, b)| validate::text(&format!("input.basis[{i}]"), b, 2000))
-                .collect::<AppResult<Vec<_>>>()?;
+                .collect::<DomainResult<Vec<_>>>()?;
             let new = NewNotice {
                 region_id,
                 vendor_id,
@@ -190,10 +192,10 @@ impl NoticeMutation {
                 deadline: input.deadline,
                 created_by: Some(actor.user_id),
             };
-            let audit = Audit::new(ctx, actor);
-            let _db = crate::db_share::permit().await;
+            let audit = crate::graphql::audit::of(ctx, actor);
+            let _db = domain::db_share::permit().await;
             let mut txn = audit.begin(&state.db).await?;
-            let notice = notices::issue(&txn, new, now).await?;
+            let notice = jobs::notices::issue(&txn, new, now).await?;
             let change = Change::on(Notices::NAME, Some(notice.id), Notices::scope(&notice))
                 .created(&notice)?;
             txn.record(change).await?;
@@ -241,12 +243,13 @@ async fn step(
     notice_id: &ID,
     step: Step,
     text: Option<String>,
-) -> AppResult<Notice> {
+) -> DomainResult<Notice> {
     let (state, actor) = crud::env(ctx)?;
-    let notice = crud::get::<Notices>(state, actor, crud::parse_id("id", notice_id)?).await?;
+    let notice =
+        domain::store::get::<Notices>(&state.db, actor, crud::parse_id("id", notice_id)?).await?;
     may_step(actor, &notice, step)?;
-    let audit = Audit::new(ctx, actor);
-    let _db = crate::db_share::permit().await;
+    let audit = crate::graphql::audit::of(ctx, actor);
+    let _db = domain::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let before = notice.clone();
     let updated = notices::advance(&txn, notice, step, text, Utc::now()).await?;
@@ -259,7 +262,7 @@ async fn step(
 
 /// The vendor of the notice acknowledges and submits; its region's supervisors
 /// (and administrators) accept and reopen.
-fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> AppResult<()> {
+fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> DomainResult<()> {
     let allowed = match (step.by_vendor(), actor.role) {
         (true, Role::Vendor { vendor_id }) => vendor_id == notice.vendor_id,
         (false, _) => access::can_modify(
@@ -276,7 +279,7 @@ fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> AppR
     if allowed {
         Ok(())
     } else {
-        Err(AppError::forbidden(
+        Err(DomainError::forbidden(
             "this step of the notice is not yours to take",
         ))
     }

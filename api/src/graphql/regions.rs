@@ -4,22 +4,18 @@
 
 use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
 use super::agencies::{Agencies, Agency};
 use super::contracts::{Contract, Contracts};
 use super::nested::{self, id};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{self, Link, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
-use crate::period::local;
-use crate::validate;
+use crate::error::DomainResult;
+use crate::graphql::crud::{self, FromInput};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::store::Link;
+use domain::validate;
 
-resource!(Regions => region, name: "Region",
-    policy: Policy { everyone_reads: true, ..Policy::ADMIN_ONLY },
-    region: Some(entities::region::Column::Id), vendor: None, agency: None, time: TimeColumn::None,
-    scope: |m| Scope { region: Some(m.id), ..Scope::default() });
+pub use domain::reference::regions::Regions;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -81,7 +77,7 @@ pub struct UpdateRegionInput {
     pub service_year_start_month: Option<i32>,
 }
 
-impl Writable for Regions {
+impl FromInput for Regions {
     type Create = CreateRegionInput;
     type Update = UpdateRegionInput;
 
@@ -89,7 +85,7 @@ impl Writable for Regions {
         input: CreateRegionInput,
         _actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<entities::region::Model> {
+    ) -> DomainResult<entities::region::Model> {
         Ok(entities::region::Model {
             id: 0,
             code: validate::text("input.code", input.code, 40)?,
@@ -106,7 +102,7 @@ impl Writable for Regions {
         })
     }
 
-    fn patch(row: &mut entities::region::Model, input: UpdateRegionInput) -> AppResult<()> {
+    fn patch(row: &mut entities::region::Model, input: UpdateRegionInput) -> DomainResult<()> {
         if let Some(v) = input.code {
             row.code = validate::text("input.code", v, 40)?;
         }
@@ -127,59 +123,9 @@ impl Writable for Regions {
         }
         Ok(())
     }
-
-    async fn check<'a>(
-        txn: &'a DatabaseTransaction,
-        row: &'a mut entities::region::Model,
-    ) -> AppResult<()> {
-        if let Some(parent) = row.parent_id {
-            if parent == row.id {
-                return Err(AppError::bad(
-                    "input.parentId",
-                    "a region cannot be its own parent",
-                ));
-            }
-            crud::require::<Regions>(txn, "input.parentId", parent).await?;
-            refuse_cycle(txn, row.id, parent).await?;
-        }
-        let scheme =
-            crate::schemes::require_known(txn, "input.schemeCode", &row.scheme_code).await?;
-        if scheme.service_year_first_month != row.service_year_start_month as u32 {
-            return Err(AppError::bad(
-                "input.serviceYearStartMonth",
-                format!(
-                    "scheme {} runs its service year from month {}",
-                    scheme.code, scheme.service_year_first_month
-                ),
-            ));
-        }
-        Ok(())
-    }
 }
 
 crud_api!(resource: Regions, object: Region, page: RegionPage,
     create_input: CreateRegionInput, update_input: UpdateRegionInput,
     query: RegionQuery { region, regions },
     mutation: RegionMutation { create_region, update_region, delete_region });
-
-/// A region may not become its own ancestor: walking up from the new parent
-/// must not reach it (nor loop, whatever the stored tree holds).
-async fn refuse_cycle(txn: &DatabaseTransaction, region: i64, parent: i64) -> AppResult<()> {
-    let mut seen = std::collections::HashSet::new();
-    let mut next = Some(parent);
-    while let Some(id) = next {
-        if id == region {
-            return Err(AppError::bad(
-                "input.parentId",
-                "a region cannot be its own ancestor",
-            ));
-        }
-        if !seen.insert(id) {
-            break;
-        }
-        next = crud::require::<Regions>(txn, "input.parentId", id)
-            .await?
-            .parent_id;
-    }
-    Ok(())
-}

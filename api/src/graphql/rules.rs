@@ -3,14 +3,14 @@
 
 use async_graphql::{Context, InputObject, Json, Object, SimpleObject};
 use chrono::NaiveDate;
-use jobs::calendar::YearCalendar;
-use jobs::fault_grading::{self, FaultInput};
-use jobs::scheme::Scheme;
+use engine::calendar::YearCalendar;
+use engine::fault_grading::{self, FaultInput};
+use engine::scheme::Scheme;
 
 use super::facts::faults::FaultImpact;
 use super::systems::SystemClass;
-use crate::crud;
-use crate::error::{AppError, AppResult, GqlResult};
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud;
 
 #[derive(SimpleObject)]
 pub struct SchemeVersion {
@@ -89,8 +89,8 @@ impl RulesQuery {
     async fn schemes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SchemeVersion>> {
         async {
             let (state, _) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
-            Ok(crate::schemes::all(&state.db)
+            let _db = domain::db_share::permit().await;
+            Ok(domain::schemes::all(&state.db)
                 .await?
                 .into_iter()
                 .map(SchemeVersion::from)
@@ -109,11 +109,11 @@ impl RulesQuery {
     ) -> async_graphql::Result<SchemeVersion> {
         async {
             let (state, _) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
-            crate::schemes::find(&state.db, &code, version)
+            let _db = domain::db_share::permit().await;
+            domain::schemes::find(&state.db, &code, version)
                 .await?
                 .map(SchemeVersion::from)
-                .ok_or_else(|| AppError::not_found(format!("scheme {code}")))
+                .ok_or_else(|| DomainError::not_found(format!("scheme {code}")))
         }
         .await
         .gql()
@@ -123,8 +123,8 @@ impl RulesQuery {
     async fn calendar_years(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CalendarYear>> {
         async {
             let (state, _) = crud::env(ctx)?;
-            let _db = crate::db_share::permit().await;
-            let calendar = crate::calendar::load(&state.db).await?;
+            let _db = domain::db_share::permit().await;
+            let calendar = domain::calendar::load(&state.db).await?;
             let years: Vec<i32> = calendar.years().collect();
             Ok(years
                 .into_iter()
@@ -149,8 +149,8 @@ impl RulesQuery {
                 platform_systems: input.platform_systems,
                 most_important_class: input
                     .most_important_class
-                    .and_then(|c| crate::grading::class(c.as_str())),
-                impact: crate::grading::impact(input.impact.as_str()),
+                    .and_then(|c| domain::grading::class(c.as_str())),
+                impact: domain::grading::impact(input.impact.as_str()),
                 duration_minutes: input.duration_minutes,
             })
             .map_err(grading_error)?;
@@ -166,7 +166,7 @@ impl RulesQuery {
 }
 
 /// A refused grading input, named by its field.
-fn grading_error(e: fault_grading::GradingError) -> AppError {
+fn grading_error(e: fault_grading::GradingError) -> DomainError {
     use fault_grading::GradingError as E;
     let field = match e {
         E::NoAffectedSystems | E::MoreAffectedThanPlatform { .. } => "input.affectedSystems",
@@ -174,7 +174,7 @@ fn grading_error(e: fault_grading::GradingError) -> AppError {
         E::NegativeDuration(_) => "input.durationMinutes",
         E::NoRowMatches(_) => "input",
     };
-    AppError::bad(field, e.to_string())
+    DomainError::bad(field, e.to_string())
 }
 
 #[derive(Default)]
@@ -205,8 +205,8 @@ impl RulesMutation {
                 holidays: input.holidays,
                 makeup_workdays: input.makeup_workdays,
             };
-            let audit = crate::audit::Audit::new(ctx, actor);
-            crate::calendar::store_year(state, actor, &audit, year)
+            let audit = crate::graphql::audit::of(ctx, actor);
+            domain::calendar::store_year(&state.db, actor, &audit, year)
                 .await
                 .map(CalendarYear::from)
         }
@@ -218,11 +218,11 @@ impl RulesMutation {
 async fn create_scheme(
     ctx: &Context<'_>,
     document: &serde_json::Value,
-) -> AppResult<SchemeVersion> {
+) -> DomainResult<SchemeVersion> {
     let (state, actor) = crud::env(ctx)?;
-    let text = serde_json::to_string(document).map_err(AppError::internal)?;
-    let audit = crate::audit::Audit::new(ctx, actor);
-    crate::schemes::create(state, actor, &audit, &text)
+    let text = serde_json::to_string(document).map_err(DomainError::internal)?;
+    let audit = crate::graphql::audit::of(ctx, actor);
+    domain::schemes::create(&state.db, actor, &audit, &text)
         .await
         .map(SchemeVersion::from)
 }

@@ -4,113 +4,26 @@
 
 use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use jobs::engine::Month;
+use engine::Month;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 use super::assessment::{
     FactLink, IndicatorNumbers, IndicatorScore, ScoreDeduction, Scorecard, shown, unrounded,
 };
 use super::nested::{self, id};
-use crate::access::{self, AgencyAccess, Policy, Scope, SupervisorAccess};
-use crate::audit::Audit;
-use crate::auth::{Actor, Role};
-use crate::crud::{self, Resource, TimeColumn};
-use crate::error::{AppError, AppResult, GqlResult};
-use crate::metrics::{JOB_ANNUAL, JOB_MONTHLY};
-use crate::period::local;
-use crate::runs::{self, Target};
+use domain::access::{self, Policy, Scope};
 
-const RUN_POLICY: Policy = Policy {
-    everyone_reads: false,
-    supervisor: SupervisorAccess::Region,
-    vendor_reads_own: false,
-    agency: AgencyAccess::None,
-};
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud::{self};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::store::Resource;
+use jobs::observe::{JOB_ANNUAL, JOB_MONTHLY};
+use jobs::runs::{self, Target};
 
-/// Runs: listed newest first, filtered by their period.
-pub struct AssessmentRuns;
-
-impl Resource for AssessmentRuns {
-    type Entity = entities::assessment_run::Entity;
-    type Model = entities::assessment_run::Model;
-    type ActiveModel = entities::assessment_run::ActiveModel;
-    type Column = entities::assessment_run::Column;
-    const NAME: &'static str = "AssessmentRun";
-    const POLICY: Policy = RUN_POLICY;
-    const ID: Self::Column = entities::assessment_run::Column::Id;
-    const REGION: Option<Self::Column> = Some(entities::assessment_run::Column::RegionId);
-    const VENDOR: Option<Self::Column> = None;
-    const AGENCY: Option<Self::Column> = None;
-    const TIME: TimeColumn<Self::Column> =
-        TimeColumn::PeriodText(entities::assessment_run::Column::Period);
-    const NEWEST_FIRST: bool = true;
-
-    fn id(m: &Self::Model) -> i64 {
-        m.id
-    }
-    fn scope(m: &Self::Model) -> Scope {
-        Scope {
-            region: Some(m.region_id),
-            vendor: None,
-            agency: None,
-        }
-    }
-}
-
-/// Results: like facts, but a vendor sees only published ones.
-pub struct AssessmentResults;
-
-impl Resource for AssessmentResults {
-    type Entity = entities::assessment_result::Entity;
-    type Model = entities::assessment_result::Model;
-    type ActiveModel = entities::assessment_result::ActiveModel;
-    type Column = entities::assessment_result::Column;
-    const NAME: &'static str = "AssessmentResult";
-    const POLICY: Policy = Policy::FACT;
-    const ID: Self::Column = entities::assessment_result::Column::Id;
-    const REGION: Option<Self::Column> = Some(entities::assessment_result::Column::RegionId);
-    const VENDOR: Option<Self::Column> = Some(entities::assessment_result::Column::VendorId);
-    const AGENCY: Option<Self::Column> = None;
-    const TIME: TimeColumn<Self::Column> =
-        TimeColumn::PeriodText(entities::assessment_result::Column::Period);
-    const NEWEST_FIRST: bool = true;
-
-    fn id(m: &Self::Model) -> i64 {
-        m.id
-    }
-    fn scope(m: &Self::Model) -> Scope {
-        Scope {
-            region: Some(m.region_id),
-            vendor: Some(m.vendor_id),
-            agency: None,
-        }
-    }
-    fn restrict(actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
-        match actor.role {
-            Role::Vendor { .. } => {
-                query.filter(entities::assessment_result::Column::Published.eq(true))
-            }
-            _ => query,
-        }
-    }
-    /// The latest revision of each region, vendor, kind and period. A vendor
-    /// sees one revision of a period at most already: the published one.
-    fn current(actor: &Actor, query: Select<Self::Entity>) -> Select<Self::Entity> {
-        match actor.role {
-            Role::Vendor { .. } => query,
-            _ => query.filter(sea_orm::sea_query::Expr::cust(
-                "NOT EXISTS (SELECT 1 FROM assessment_results AS newer \
-                 WHERE newer.region_id = assessment_results.region_id \
-                 AND newer.vendor_id = assessment_results.vendor_id \
-                 AND newer.kind = assessment_results.kind \
-                 AND newer.period = assessment_results.period \
-                 AND newer.revision > assessment_results.revision)",
-            )),
-        }
-    }
-}
+pub use domain::assessments::{AssessmentResults, AssessmentRuns};
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -165,7 +78,7 @@ impl AssessmentRun {
         async {
             let (state, actor) = crud::env(ctx)?;
             let run_id = crud::parse_id("id", &self.id)?;
-            let _db = crate::db_share::permit().await;
+            let _db = domain::db_share::permit().await;
 
             let query = entities::assessment_result::Entity::find()
                 .filter(entities::assessment_result::Column::RunId.eq(run_id));
@@ -178,7 +91,7 @@ impl AssessmentRun {
                 .map(AssessmentResult::from)
                 .collect();
             visible.sort_by_key(|r| std::cmp::Reverse(r.exact_total));
-            Ok::<_, AppError>(visible)
+            Ok::<_, DomainError>(visible)
         }
         .await
         .gql()
@@ -225,7 +138,7 @@ impl From<entities::assessment_result::Model> for AssessmentResult {
             kind: m.kind,
             period: m.period,
             revision: m.revision,
-            total: jobs::engine::two_dp(exact_total),
+            total: engine::two_dp(exact_total),
             total_exact: unrounded(exact_total),
             passed: m.passed,
             published: m.published,
@@ -338,12 +251,12 @@ crud_api!(@read resource: AssessmentRuns, object: AssessmentRun, page: Assessmen
 crud_api!(@read resource: AssessmentResults, object: AssessmentResult, page: AssessmentResultPage,
     query: AssessmentResultQuery { assessment_result, assessment_results });
 
-fn month_of(period: &str) -> AppResult<Month> {
-    match crate::period::Period::parse(period) {
-        Ok(crate::period::Period::Month { year, month }) => {
-            Month::new(year, month).map_err(|e| AppError::bad("period", e.to_string()))
+fn month_of(period: &str) -> DomainResult<Month> {
+    match domain::period::Period::parse(period) {
+        Ok(domain::period::Period::Month { year, month }) => {
+            Month::new(year, month).map_err(|e| DomainError::bad("period", e.to_string()))
         }
-        _ => Err(AppError::bad(
+        _ => Err(DomainError::bad(
             "period",
             format!("\"{period}\" is not a month YYYY-MM"),
         )),
@@ -351,16 +264,16 @@ fn month_of(period: &str) -> AppResult<Month> {
 }
 
 /// Supervisors of the region (and administrators) run and publish.
-fn may_run(actor: &Actor, region_id: i64) -> AppResult<()> {
+fn may_run(actor: &Actor, region_id: i64) -> DomainResult<()> {
     let scope = Scope {
         region: Some(region_id),
         vendor: None,
         agency: None,
     };
-    if access::can_modify(actor, &RUN_POLICY, scope) {
+    if access::can_modify(actor, &domain::assessments::RUN_POLICY, scope) {
         Ok(())
     } else {
-        Err(AppError::forbidden(
+        Err(DomainError::forbidden(
             "only the region's supervisors run assessments",
         ))
     }
@@ -372,11 +285,11 @@ async fn run(
     region_id: i64,
     target: Target,
     job: &'static str,
-) -> AppResult<AssessmentRun> {
+) -> DomainResult<AssessmentRun> {
     let (state, actor) = crud::env(ctx)?;
     may_run(actor, region_id)?;
-    let audit = Audit::new(ctx, actor);
-    let _db = crate::db_share::permit().await;
+    let audit = crate::graphql::audit::of(ctx, actor);
+    let _db = domain::db_share::permit().await;
     let run = runs::run_manual(
         &state.db,
         &state.lease,
@@ -385,7 +298,10 @@ async fn run(
         actor.user_id,
         &audit,
     );
-    state.metrics.job(job, run).await.map(AssessmentRun::from)
+    jobs::observe::job(&*state.metrics, job, run)
+        .await
+        .map(AssessmentRun::from)
+        .map_err(DomainError::from)
 }
 
 #[derive(Default)]
@@ -423,7 +339,7 @@ impl RunMutation {
         async {
             let region_id = crud::parse_id("regionId", &region_id)?;
             if !(runs::FIRST_YEAR..=2100).contains(&service_year) {
-                return Err(AppError::bad("serviceYear", "must be from 2000 to 2100"));
+                return Err(DomainError::bad("serviceYear", "must be from 2000 to 2100"));
             }
             run(ctx, region_id, Target::Year(service_year), JOB_ANNUAL).await
         }
@@ -440,16 +356,20 @@ impl RunMutation {
     ) -> async_graphql::Result<AssessmentRun> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let run = crud::get::<AssessmentRuns>(state, actor, crud::parse_id("runId", &run_id)?)
-                .await?;
+            let run = domain::store::get::<AssessmentRuns>(
+                &state.db,
+                actor,
+                crud::parse_id("runId", &run_id)?,
+            )
+            .await?;
             may_run(actor, run.region_id)?;
-            let audit = Audit::new(ctx, actor);
+            let audit = crate::graphql::audit::of(ctx, actor);
             {
-                let _db = crate::db_share::permit().await;
-                crate::publishing::publish(&state.db, &audit, run.id, actor.user_id, Utc::now())
+                let _db = domain::db_share::permit().await;
+                jobs::publishing::publish(&state.db, &audit, run.id, actor.user_id, Utc::now())
                     .await?;
             }
-            crud::get::<AssessmentRuns>(state, actor, run.id)
+            domain::store::get::<AssessmentRuns>(&state.db, actor, run.id)
                 .await
                 .map(AssessmentRun::from)
         }

@@ -5,13 +5,14 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::users::User;
-use crate::access::Scope;
-use crate::audit::{Audit, Change};
-use crate::auth::{RoleKind, password};
-use crate::crud;
-use crate::error::{AppError, AppResult, GqlResult};
-use crate::period::local;
+use crate::auth::password;
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud;
 use crate::state::AppState;
+use domain::access::Scope;
+use domain::actor::RoleKind;
+use domain::audit::Change;
+use domain::period::local;
 
 #[derive(SimpleObject)]
 pub struct LoginPayload {
@@ -33,7 +34,7 @@ impl SessionQuery {
             let user = entities::user::Entity::find_by_id(actor.user_id)
                 .one(&state.db)
                 .await?;
-            user.map(User::from).ok_or(AppError::Unauthenticated)
+            user.map(User::from).ok_or(DomainError::Unauthenticated)
         }
         .await
         .gql()
@@ -70,10 +71,14 @@ impl SessionMutation {
     }
 }
 
-async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppResult<LoginPayload> {
+async fn login(
+    ctx: &Context<'_>,
+    username: &str,
+    password_text: &str,
+) -> DomainResult<LoginPayload> {
     let state = ctx
         .data::<AppState>()
-        .map_err(|e| AppError::Internal(e.message.into()))?;
+        .map_err(|e| DomainError::Internal(e.message.into()))?;
     let user = entities::user::Entity::find()
         .filter(entities::user::Column::Username.eq(username.trim()))
         .one(&state.db)
@@ -91,7 +96,7 @@ async fn login(ctx: &Context<'_>, username: &str, password_text: &str) -> AppRes
             state.throttle.succeeded(username, addr);
             u
         }
-        _ => return Err(AppError::BadCredentials),
+        _ => return Err(DomainError::BadCredentials),
     };
     audit_login(ctx, state, &user).await?;
     let (token, expires) = state.keys.issue(&user, Utc::now())?;
@@ -109,10 +114,11 @@ async fn audit_login(
     ctx: &Context<'_>,
     state: &AppState,
     user: &entities::user::Model,
-) -> AppResult<()> {
-    let role = RoleKind::parse(&user.role)
-        .ok_or_else(|| AppError::Internal(format!("user {} has unknown role", user.id).into()))?;
-    let audit = Audit::of(ctx, user.id, role);
+) -> DomainResult<()> {
+    let role = RoleKind::parse(&user.role).ok_or_else(|| {
+        DomainError::Internal(format!("user {} has unknown role", user.id).into())
+    })?;
+    let audit = crate::graphql::audit::of_user(ctx, user.id, role);
     let mut txn = audit.begin(&state.db).await?;
     txn.record(Change::on("User", Some(user.id), user_scope(user)))
         .await?;
@@ -127,13 +133,17 @@ fn user_scope(user: &entities::user::Model) -> Scope {
     }
 }
 
-async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResult<LoginPayload> {
+async fn change_password(
+    ctx: &Context<'_>,
+    current: &str,
+    new: &str,
+) -> DomainResult<LoginPayload> {
     use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
     let (state, actor) = crud::env(ctx)?;
     let user = entities::user::Entity::find_by_id(actor.user_id)
         .one(&state.db)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(DomainError::Unauthenticated)?;
     // A guess at the current password is a sign-in attempt: it counts against
     // the same per-username and per-address limits as `login`, and once they
     // are reached even the right password gets the wrong password's answer,
@@ -144,7 +154,7 @@ async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResu
     let current_ok =
         password::verify_off_workers(current, Some(&user.password_hash)).await? && allowed;
     if !current_ok {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "currentPassword",
             "is not the current password",
         ));
@@ -155,7 +165,7 @@ async fn change_password(ctx: &Context<'_>, current: &str, new: &str) -> AppResu
     // argon2 works.
     let hash = password::hash_off_workers(new).await?;
     let now = Utc::now();
-    let audit = Audit::new(ctx, actor);
+    let audit = crate::graphql::audit::of(ctx, actor);
     let mut txn = audit.begin(&state.db).await?;
     let before = user.clone();
     let mut active = user.into_active_model();

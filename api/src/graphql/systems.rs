@@ -3,26 +3,18 @@
 
 use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use sea_orm::DatabaseTransaction;
 
 use super::agencies::{Agencies, Agency};
 use super::nested::{self, id};
 use super::regions::{Region, Regions};
 use super::vendors::{Vendor, Vendors};
-use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
-use crate::auth::Actor;
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::AppResult;
-use crate::period::local;
-use crate::validate;
+use crate::error::DomainResult;
+use crate::graphql::crud::{self, FromInput};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
 
-resource!(InformationSystems => information_system, name: "InformationSystem",
-    policy: Policy { everyone_reads: false, supervisor: SupervisorAccess::Region, vendor_reads_own: true, agency: AgencyAccess::ReadOwn },
-    region: Some(entities::information_system::Column::RegionId),
-    vendor: Some(entities::information_system::Column::VendorId),
-    agency: Some(entities::information_system::Column::AgencyId),
-    time: TimeColumn::None,
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: Some(m.agency_id) });
+pub use domain::reference::systems::InformationSystems;
 
 db_enum!(
     /// How important a system is; class A and B faults grade more severely.
@@ -97,7 +89,7 @@ pub struct UpdateInformationSystemInput {
     pub offline_on: MaybeUndefined<NaiveDate>,
 }
 
-impl Writable for InformationSystems {
+impl FromInput for InformationSystems {
     type Create = CreateInformationSystemInput;
     type Update = UpdateInformationSystemInput;
 
@@ -105,7 +97,7 @@ impl Writable for InformationSystems {
         input: CreateInformationSystemInput,
         _actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<entities::information_system::Model> {
+    ) -> DomainResult<entities::information_system::Model> {
         Ok(entities::information_system::Model {
             id: 0,
             region_id: crud::parse_id("input.regionId", &input.region_id)?,
@@ -128,7 +120,7 @@ impl Writable for InformationSystems {
     fn patch(
         row: &mut entities::information_system::Model,
         input: UpdateInformationSystemInput,
-    ) -> AppResult<()> {
+    ) -> DomainResult<()> {
         if let Some(v) = input.vendor_id {
             row.vendor_id = crud::parse_id("input.vendorId", &v)?;
         }
@@ -148,20 +140,6 @@ impl Writable for InformationSystems {
             MaybeUndefined::Undefined => {}
             MaybeUndefined::Null => row.offline_on = None,
             MaybeUndefined::Value(v) => row.offline_on = Some(v),
-        }
-        Ok(())
-    }
-
-    async fn check<'a>(
-        txn: &'a DatabaseTransaction,
-        row: &'a mut entities::information_system::Model,
-    ) -> AppResult<()> {
-        crud::require::<Regions>(txn, "input.regionId", row.region_id).await?;
-        crud::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
-        crud::require_in_region::<Agencies>(txn, "input.agencyId", row.agency_id, row.region_id)
-            .await?;
-        if let Some(off) = row.offline_on {
-            crud::ensure_date_not_before("input.offlineOn", off, "onlineOn", row.online_on)?;
         }
         Ok(())
     }

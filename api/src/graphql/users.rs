@@ -2,23 +2,33 @@
 
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::agencies::Agencies;
 use super::nested::id;
-use super::regions::Regions;
-use super::vendors::Vendors;
-use crate::access::{Policy, Scope};
-use crate::auth::{Actor, RoleKind, password};
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
-use crate::period::local;
-use crate::validate;
+use crate::auth::password;
+use crate::error::{DomainError, DomainResult};
+use crate::graphql::crud::{self, FromInput};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
 
-resource!(Users => user, name: "User", policy: Policy::ADMIN_ONLY,
-    region: Some(entities::user::Column::RegionId), vendor: Some(entities::user::Column::VendorId),
-    agency: Some(entities::user::Column::AgencyId), time: TimeColumn::None,
-    scope: |m| Scope { region: m.region_id, vendor: m.vendor_id, agency: m.agency_id });
+pub use domain::reference::users::Users;
+
+// The role a user acts in: the domain's `RoleKind` as GraphQL names it
+// (no description, so the schema stays as it was).
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::actor::RoleKind")]
+pub enum RoleKind {
+    Admin,
+    Supervisor,
+    Vendor,
+    Agency,
+}
+
+impl RoleKind {
+    fn as_str(self) -> &'static str {
+        domain::actor::RoleKind::from(self).as_str()
+    }
+}
 
 #[derive(SimpleObject)]
 pub struct User {
@@ -40,7 +50,9 @@ impl From<entities::user::Model> for User {
         Self {
             id: id(m.id),
             username: m.username,
-            role: RoleKind::parse(&m.role).unwrap_or(RoleKind::Agency),
+            role: domain::actor::RoleKind::parse(&m.role)
+                .unwrap_or(domain::actor::RoleKind::Agency)
+                .into(),
             region_id: m.region_id.map(id),
             vendor_id: m.vendor_id.map(id),
             agency_id: m.agency_id.map(id),
@@ -69,13 +81,13 @@ pub struct UpdateUserInput {
     pub disabled: Option<bool>,
 }
 
-fn username(value: String) -> AppResult<String> {
+fn username(value: String) -> DomainResult<String> {
     let v = validate::text("input.username", value, 60)?;
     if !v
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "input.username",
             "may contain only letters, digits and . _ - @",
         ));
@@ -84,7 +96,7 @@ fn username(value: String) -> AppResult<String> {
 }
 
 /// A role is bound to exactly the one thing it needs, and nothing else.
-fn binding(input: &CreateUserInput) -> AppResult<(Option<i64>, Option<i64>, Option<i64>)> {
+fn binding(input: &CreateUserInput) -> DomainResult<(Option<i64>, Option<i64>, Option<i64>)> {
     let region = crud::parse_opt_id("input.regionId", &input.region_id)?;
     let vendor = crud::parse_opt_id("input.vendorId", &input.vendor_id)?;
     let agency = crud::parse_opt_id("input.agencyId", &input.agency_id)?;
@@ -104,13 +116,13 @@ fn binding(input: &CreateUserInput) -> AppResult<(Option<i64>, Option<i64>, Opti
         ),
     };
     if let Some((field, None)) = needed {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             field,
             format!("required for role {}", input.role.as_str()),
         ));
     }
     if given > 0 {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "input.role",
             format!("role {} takes only its own binding", input.role.as_str()),
         ));
@@ -118,7 +130,7 @@ fn binding(input: &CreateUserInput) -> AppResult<(Option<i64>, Option<i64>, Opti
     Ok((region, vendor, agency))
 }
 
-impl Writable for Users {
+impl FromInput for Users {
     type Create = CreateUserInput;
     type Update = UpdateUserInput;
 
@@ -126,7 +138,7 @@ impl Writable for Users {
         input: CreateUserInput,
         _actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<entities::user::Model> {
+    ) -> DomainResult<entities::user::Model> {
         let (region_id, vendor_id, agency_id) = binding(&input)?;
         password::check_policy("input.password", &input.password)?;
         Ok(entities::user::Model {
@@ -144,7 +156,7 @@ impl Writable for Users {
         })
     }
 
-    fn patch(row: &mut entities::user::Model, input: UpdateUserInput) -> AppResult<()> {
+    fn patch(row: &mut entities::user::Model, input: UpdateUserInput) -> DomainResult<()> {
         if let Some(p) = input.password {
             password::check_policy("input.password", &p)?;
             row.password_hash = password::hash(&p)?;
@@ -157,22 +169,6 @@ impl Writable for Users {
                 row.tokens_valid_after = Some(Utc::now());
             }
             row.disabled = d;
-        }
-        Ok(())
-    }
-
-    async fn check<'a>(
-        txn: &'a DatabaseTransaction,
-        row: &'a mut entities::user::Model,
-    ) -> AppResult<()> {
-        if let Some(r) = row.region_id {
-            crud::require::<Regions>(txn, "input.regionId", r).await?;
-        }
-        if let Some(v) = row.vendor_id {
-            crud::require::<Vendors>(txn, "input.vendorId", v).await?;
-        }
-        if let Some(a) = row.agency_id {
-            crud::require::<Agencies>(txn, "input.agencyId", a).await?;
         }
         Ok(())
     }

@@ -6,26 +6,21 @@
 
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use jobs::engine::ServiceYear;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use engine::ServiceYear;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::agencies::Agencies;
 use super::contracts::{Contract, Contracts};
 use super::nested::{self, id};
 use super::systems::{InformationSystem, InformationSystems};
-use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
-use crate::auth::Actor;
-use crate::crud::{Link, TimeColumn, Writable};
-use crate::error::{AppError, AppResult, GqlResult};
-use crate::period::local;
-use crate::validate;
+use crate::error::{DomainError, DomainResult, GqlResult};
+use crate::graphql::crud::FromInput;
+use domain::actor::Actor;
+use domain::period::local;
+use domain::store::Link;
+use domain::validate;
 
-resource!(Vendors => vendor, name: "Vendor",
-    policy: Policy { everyone_reads: false, supervisor: SupervisorAccess::ReadAll, vendor_reads_own: true, agency: AgencyAccess::None },
-    region: None, vendor: Some(entities::vendor::Column::Id), agency: None, time: TimeColumn::None,
-    scope: |m| Scope { vendor: Some(m.id), ..Scope::default() });
+pub use domain::reference::vendors::Vendors;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -74,19 +69,22 @@ pub struct UpdateVendorInput {
     pub contact_emails: Option<Vec<String>>,
 }
 
-fn emails(list: Vec<String>) -> AppResult<serde_json::Value> {
+fn emails(list: Vec<String>) -> DomainResult<serde_json::Value> {
     if list.len() > 20 {
-        return Err(AppError::bad("input.contactEmails", "at most 20 addresses"));
+        return Err(DomainError::bad(
+            "input.contactEmails",
+            "at most 20 addresses",
+        ));
     }
     let checked = list
         .iter()
         .enumerate()
         .map(|(i, e)| validate::email(&format!("input.contactEmails[{i}]"), e))
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect::<DomainResult<Vec<_>>>()?;
     Ok(serde_json::Value::from(checked))
 }
 
-impl Writable for Vendors {
+impl FromInput for Vendors {
     type Create = CreateVendorInput;
     type Update = UpdateVendorInput;
 
@@ -94,7 +92,7 @@ impl Writable for Vendors {
         input: CreateVendorInput,
         _actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<entities::vendor::Model> {
+    ) -> DomainResult<entities::vendor::Model> {
         Ok(entities::vendor::Model {
             id: 0,
             code: validate::text("input.code", input.code, 40)?,
@@ -104,7 +102,7 @@ impl Writable for Vendors {
         })
     }
 
-    fn patch(row: &mut entities::vendor::Model, input: UpdateVendorInput) -> AppResult<()> {
+    fn patch(row: &mut entities::vendor::Model, input: UpdateVendorInput) -> DomainResult<()> {
         if let Some(v) = input.code {
             row.code = validate::text("input.code", v, 40)?;
         }
@@ -114,13 +112,6 @@ impl Writable for Vendors {
         if let Some(v) = input.contact_emails {
             row.contact_emails = emails(v)?;
         }
-        Ok(())
-    }
-
-    async fn check<'a>(
-        _txn: &'a DatabaseTransaction,
-        _row: &'a mut entities::vendor::Model,
-    ) -> AppResult<()> {
         Ok(())
     }
 }
@@ -155,17 +146,17 @@ impl ServingVendorQuery {
         service_year: Option<i32>,
     ) -> async_graphql::Result<Vec<ServingVendor>> {
         async {
-            let (state, actor) = crate::crud::env(ctx)?;
+            let (state, actor) = crate::graphql::crud::env(ctx)?;
             let agency_id = match (
-                crate::crud::parse_opt_id("agencyId", &agency_id)?,
+                crate::graphql::crud::parse_opt_id("agencyId", &agency_id)?,
                 actor.role,
             ) {
                 (Some(agency_id), _) => agency_id,
-                (None, crate::auth::Role::Agency { agency_id }) => agency_id,
-                (None, _) => return Err(AppError::bad("agencyId", "required")),
+                (None, domain::actor::Role::Agency { agency_id }) => agency_id,
+                (None, _) => return Err(DomainError::bad("agencyId", "required")),
             };
             // Access-checked: a vendor, or a supervisor of another region, gets NOT_FOUND.
-            let agency = crate::crud::get::<Agencies>(state, actor, agency_id).await?;
+            let agency = domain::store::get::<Agencies>(&state.db, actor, agency_id).await?;
             serving_vendors(&state.db, &agency, service_year).await
         }
         .await
@@ -177,7 +168,7 @@ async fn serving_vendors(
     conn: &sea_orm::DatabaseConnection,
     agency: &entities::agency::Model,
     service_year: Option<i32>,
-) -> AppResult<Vec<ServingVendor>> {
+) -> DomainResult<Vec<ServingVendor>> {
     use entities::information_system::{Column as S, Entity as Systems};
     let mut hosted = Systems::find()
         .select_only()
@@ -188,11 +179,11 @@ async fn serving_vendors(
         let region = entities::region::Entity::find_by_id(agency.region_id)
             .one(conn)
             .await?
-            .ok_or_else(|| AppError::Internal("the agency's region is gone".into()))?;
-        let scheme = crate::schemes::require_known(conn, "agencyId", &region.scheme_code).await?;
+            .ok_or_else(|| DomainError::Internal("the agency's region is gone".into()))?;
+        let scheme = domain::schemes::require_known(conn, "agencyId", &region.scheme_code).await?;
         let year = ServiceYear::new(scheme.service_year_first_month, year)
-            .map_err(|e| AppError::bad("serviceYear", e.to_string()))?;
-        let (first_day, last_day) = super::facts::survey_responses::days_of(year);
+            .map_err(|e| DomainError::bad("serviceYear", e.to_string()))?;
+        let (first_day, last_day) = domain::facts::survey_responses::days_of(year);
         hosted = hosted.filter(S::OnlineOn.lte(last_day)).filter(
             Condition::any()
                 .add(S::OfflineOn.is_null())

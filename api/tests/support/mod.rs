@@ -58,7 +58,9 @@ async fn drop_named(admin: &sea_orm::DatabaseConnection, name: &str) {
 pub async fn seed_region(url: &str, service_year: i32, vendors: usize) -> Vec<i64> {
     let mut config = api::config::Config::from_lookup(|_| None).unwrap();
     config.database_url = url.to_owned();
-    let db = api::db::connect(&config).await.unwrap();
+    let db = domain::db::connect(&config.database_url, config.pool())
+        .await
+        .unwrap();
     let now = chrono::Utc::now();
     let region = entities::region::ActiveModel {
         code: Set("R".into()),

@@ -442,7 +442,7 @@ async fn notice_counts_show_open_and_overdue_notices_per_vendor() {
         .await
         .unwrap()
         .unwrap();
-    let yesterday = api::period::local(chrono_now())
+    let yesterday = domain::period::local(chrono_now())
         .date_naive()
         .pred_opt()
         .unwrap();

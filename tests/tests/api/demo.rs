@@ -21,7 +21,7 @@ async fn demo_data_is_listed_and_loaded_once() {
         demo_data: demo,
         mail: api::config::MailConfig::files(std::env::temp_dir().join("govcloud-e2e-demo-mail")),
         schedule: None,
-        lease: std::time::Duration::from_secs(api::scheduler::DEFAULT_LEASE_SECONDS),
+        lease: std::time::Duration::from_secs(jobs::scheduler::DEFAULT_LEASE_SECONDS),
         http: api::config::HttpConfig::default(),
     };
     let first = spawn_with(config(true), None).await;

@@ -129,7 +129,7 @@ async fn one_request_holds_at_most_its_share_of_the_pool() {
     // 4,000 tiny pages, and only the ordinary request beside it is checked;
     // the count itself is `db_share`'s unit test.
     let lock = if postgres {
-        let txn = api::db::write_txn(&db).await.unwrap();
+        let txn = domain::db::write_txn(&db).await.unwrap();
         txn.execute_unprepared("LOCK TABLE regions IN ACCESS EXCLUSIVE MODE")
             .await
             .unwrap();
@@ -181,7 +181,7 @@ async fn one_request_holds_at_most_its_share_of_the_pool() {
 
 /// Holds the write lock on `regions` (SQLite: the one write lock) until dropped.
 async fn block_writes(db: &sea_orm::DatabaseConnection) -> sea_orm::DatabaseTransaction {
-    let txn = api::db::write_txn(db).await.unwrap();
+    let txn = domain::db::write_txn(db).await.unwrap();
     if db.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("LOCK TABLE regions IN EXCLUSIVE MODE")
             .await

@@ -12,12 +12,12 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use api::mail::outbox::{self, PENDING, SENT};
-use api::mail::sender::{DeliveryReport, deliver_due};
-use api::mail::templates::{self, NoticeMail};
-use api::mail::{Mailer, render};
 use e2e::spawn_app;
 use entities::{notice, outbox as outbox_row, outbox_attempt, region, vendor};
+use jobs::mail::outbox::{self, PENDING, SENT};
+use jobs::mail::sender::{DeliveryReport, deliver_due};
+use jobs::mail::templates::{self, NoticeMail};
+use jobs::mail::{Mailer, render};
 use sea_orm::prelude::{ChronoDate, DateTimeUtc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
@@ -42,7 +42,7 @@ const BATCH: u64 = 50;
 /// the notice.
 #[tokio::test]
 async fn mail_that_cannot_be_delivered_is_given_up_after_the_configured_tries() {
-    use api::mail::sender::deliver_due_trying;
+    use jobs::mail::sender::deliver_due_trying;
     let app = spawn_app().await;
     let db = Database::connect(&app.database_url).await.unwrap();
     let mut smtp = SmtpServer::start(scratch_dir("smtp-gone")).await;
@@ -318,7 +318,7 @@ impl Seed {
     ) -> (String, String) {
         let deadline = ChronoDate::from_ymd_opt(2099, 3, 31).unwrap();
         let basis = vec!["A1 工单及时处理：扣 2 分".to_owned()];
-        let txn = api::db::write_txn(db).await.unwrap();
+        let txn = domain::db::write_txn(db).await.unwrap();
         let saved = notice::ActiveModel {
             region_id: Set(self.region.id),
             vendor_id: Set(self.vendor.id),

@@ -200,7 +200,7 @@ async fn the_statement_counter_counts_what_a_query_issues() {
 /// rolled back, so a run cannot record itself yet.
 async fn block_runs(db: &sea_orm::DatabaseConnection) -> sea_orm::DatabaseTransaction {
     // On SQLite an IMMEDIATE transaction takes the one write lock at BEGIN.
-    let txn = api::db::write_txn(db).await.unwrap();
+    let txn = domain::db::write_txn(db).await.unwrap();
     if db.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("LOCK TABLE assessment_runs IN EXCLUSIVE MODE")
             .await

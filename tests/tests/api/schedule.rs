@@ -7,11 +7,11 @@
 //! have contracts for 2025 only; the default crons fire monthly at 02:00 on
 //! the 5th and annually at 03:00 on the 20th (Asia/Shanghai).
 
-use api::leases::Lease;
-use api::runs::Trigger;
-use api::scheduler::{self, Schedule};
 use chrono::{DateTime, Datelike, Utc};
 use e2e::spawn_app;
+use jobs::leases::Lease;
+use jobs::runs::Trigger;
+use jobs::scheduler::{self, Schedule};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 

@@ -5,22 +5,17 @@
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, owner};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use super::{fact_links, owner};
+use crate::error::{DomainError, DomainResult};
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::attendance::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::attendance::Model;
 
-resource!(Attendances => attendance, name: "Attendance", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::MonthText(Column::Period),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::attendances::Attendances;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -45,8 +40,8 @@ impl From<Model> for Attendance {
             vendor_id: id(m.vendor_id),
             period: m.period,
             // SQLite hands decimals back through f64: restore the scale.
-            required_hours: jobs::engine::two_dp(m.required_hours),
-            actual_hours: jobs::engine::two_dp(m.actual_hours),
+            required_hours: engine::two_dp(m.required_hours),
+            actual_hours: engine::two_dp(m.actual_hours),
             recorded_by_id: id(m.recorded_by),
             recorded_at: local(m.recorded_at),
         }
@@ -72,10 +67,10 @@ pub struct UpdateAttendanceInput {
 }
 
 /// Required hours are the denominator of the rate: more than zero.
-fn required_hours(value: Decimal) -> AppResult<Decimal> {
+fn required_hours(value: Decimal) -> DomainResult<Decimal> {
     let value = validate::hours("input.requiredHours", value)?;
     if value.is_zero() {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "input.requiredHours",
             "must be greater than 0",
         ));
@@ -83,11 +78,15 @@ fn required_hours(value: Decimal) -> AppResult<Decimal> {
     Ok(value)
 }
 
-impl Writable for Attendances {
+impl FromInput for Attendances {
     type Create = CreateAttendanceInput;
     type Update = UpdateAttendanceInput;
 
-    fn build(input: CreateAttendanceInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateAttendanceInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -101,7 +100,7 @@ impl Writable for Attendances {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateAttendanceInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateAttendanceInput) -> DomainResult<()> {
         if let Some(v) = input.period {
             row.period = validate::month("input.period", v)?;
         }
@@ -112,10 +111,6 @@ impl Writable for Attendances {
             row.actual_hours = validate::hours("input.actualHours", v)?;
         }
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

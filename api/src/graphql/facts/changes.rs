@@ -5,22 +5,17 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::change::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::change::Model;
 
-resource!(Changes => change, name: "Change", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::PlannedAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::changes::Changes;
 
 db_enum!(
     /// How a change ended. `ROLLED_BACK` means rolled back successfully according to
@@ -98,11 +93,11 @@ pub struct UpdateChangeInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for Changes {
+impl FromInput for Changes {
     type Create = CreateChangeInput;
     type Update = UpdateChangeInput;
 
-    fn build(input: CreateChangeInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(input: CreateChangeInput, actor: &Actor, now: DateTime<Utc>) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -121,7 +116,7 @@ impl Writable for Changes {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateChangeInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateChangeInput) -> DomainResult<()> {
         if let Some(v) = input.title {
             row.title = validate::text("input.title", v, 200)?;
         }
@@ -136,17 +131,6 @@ impl Writable for Changes {
         }
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
-        Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        if row.outcome != ChangeOutcome::Pending.as_str() && row.executed_at.is_none() {
-            return Err(AppError::bad(
-                "input.executedAt",
-                "required once the change has an outcome",
-            ));
-        }
         Ok(())
     }
 }

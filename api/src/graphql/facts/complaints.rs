@@ -4,23 +4,18 @@
 
 use async_graphql::{Context, ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, owner, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::{Actor, Role};
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use super::{fact_links, owner, utc};
+use crate::error::{DomainError, DomainResult};
 use crate::graphql::agencies::{Agencies, Agency};
+use crate::graphql::crud::{self, FromInput};
 use crate::graphql::nested::{self, id};
-use crate::period::local;
-use crate::validate;
-use entities::complaint::{Column, Model};
+use domain::actor::{Actor, Role};
+use domain::period::local;
+use domain::validate;
+use entities::complaint::Model;
 
-resource!(Complaints => complaint, name: "Complaint", policy: Policy::AGENCY_FILED_FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
-    time: TimeColumn::Instant(Column::ReceivedAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: m.agency_id });
+pub use domain::facts::complaints::Complaints;
 
 db_enum!(
     /// How the complaint reached the supervision team.
@@ -104,22 +99,26 @@ pub struct UpdateComplaintInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for Complaints {
+impl FromInput for Complaints {
     type Create = CreateComplaintInput;
     type Update = UpdateComplaintInput;
 
-    fn build(input: CreateComplaintInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateComplaintInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         let mut agency_id = crud::parse_opt_id("input.agencyId", &input.agency_id)?;
         if let Role::Agency { agency_id: own } = actor.role {
             if input.confirmed {
-                return Err(AppError::bad(
+                return Err(DomainError::bad(
                     "input.confirmed",
                     "only a supervisor confirms a complaint",
                 ));
             }
             if input.vendor_liable {
-                return Err(AppError::bad(
+                return Err(DomainError::bad(
                     "input.vendorLiable",
                     "only a supervisor confirms a complaint",
                 ));
@@ -142,7 +141,7 @@ impl Writable for Complaints {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateComplaintInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateComplaintInput) -> DomainResult<()> {
         if let Some(v) = input.channel {
             row.channel = v.as_str().to_owned();
         }
@@ -155,10 +154,6 @@ impl Writable for Complaints {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await
     }
 }
 

@@ -6,23 +6,18 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{self, Resource, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::{DomainError, DomainResult};
+use crate::graphql::crud::{self, FromInput};
 use crate::graphql::nested::{self, id};
 use crate::graphql::systems::{InformationSystem, InformationSystems};
-use crate::period::local;
-use crate::validate;
-use entities::fault::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::fault::Model;
 
-resource!(Faults => fault, name: "Fault", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::OccurredAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::faults::Faults;
 
 db_enum!(
     /// What the fault did to the affected systems: made them unusable (无法使用) or
@@ -145,15 +140,15 @@ pub struct UpdateFaultInput {
 
 /// The affected system ids as stored (a JSON array of numbers): at least one, at
 /// most `MAX_AFFECTED_SYSTEMS`, each valid and named once.
-fn system_ids(list: Vec<ID>) -> AppResult<serde_json::Value> {
+fn system_ids(list: Vec<ID>) -> DomainResult<serde_json::Value> {
     if list.is_empty() {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "input.affectedSystemIds",
             "must name at least one system",
         ));
     }
     if list.len() > MAX_AFFECTED_SYSTEMS {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "input.affectedSystemIds",
             format!("must name at most {MAX_AFFECTED_SYSTEMS} systems"),
         ));
@@ -164,7 +159,7 @@ fn system_ids(list: Vec<ID>) -> AppResult<serde_json::Value> {
         let field = format!("input.affectedSystemIds[{i}]");
         let system_id = crud::parse_id(&field, raw)?;
         if let Some(first) = first_at.insert(system_id, i) {
-            return Err(AppError::bad(
+            return Err(DomainError::bad(
                 field,
                 format!("system {system_id} is already named at affectedSystemIds[{first}]"),
             ));
@@ -179,10 +174,10 @@ fn override_level(
     row: &mut Model,
     level: MaybeUndefined<i32>,
     reason: Option<String>,
-) -> AppResult<()> {
+) -> DomainResult<()> {
     match level {
         MaybeUndefined::Undefined if reason.is_some() => {
-            return Err(AppError::bad(
+            return Err(DomainError::bad(
                 "input.levelOverrideReason",
                 "goes with levelOverride",
             ));
@@ -194,7 +189,7 @@ fn override_level(
         }
         MaybeUndefined::Value(level) => {
             let reason = reason.ok_or_else(|| {
-                AppError::bad("input.levelOverrideReason", "required with levelOverride")
+                DomainError::bad("input.levelOverrideReason", "required with levelOverride")
             })?;
             row.level_override = Some(validate::in_range("input.levelOverride", level, 1, 6)?);
             row.level_override_reason =
@@ -204,60 +199,11 @@ fn override_level(
     Ok(())
 }
 
-/// Every affected system exists and is hosted by the fault's vendor in the
-/// fault's region (the region supervising the fault; the grading's platform is
-/// the vendor's systems in every region). One query per
-/// chunk of ids rather than one per id (a fault may name thousands); the
-/// messages are those of `crud::require`.
-async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> AppResult<()> {
-    use entities::information_system as system;
-    let ids: Vec<i64> =
-        serde_json::from_value(row.affected_system_ids.clone()).map_err(AppError::internal)?;
-    let mut owner_of: HashMap<i64, (i64, i64)> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let found: Vec<(i64, i64, i64)> = system::Entity::find()
-            .select_only()
-            .column(system::Column::Id)
-            .column(system::Column::RegionId)
-            .column(system::Column::VendorId)
-            .filter(system::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        owner_of.extend(
-            found
-                .into_iter()
-                .map(|(id, region, vendor)| (id, (region, vendor))),
-        );
-    }
-    for (i, system_id) in ids.iter().enumerate() {
-        let field = format!("input.affectedSystemIds[{i}]");
-        match owner_of.get(system_id) {
-            None => {
-                return Err(AppError::bad(
-                    field,
-                    format!("no {} with id {system_id}", InformationSystems::NAME),
-                ));
-            }
-            Some(&(region_id, vendor_id))
-                if region_id != row.region_id || vendor_id != row.vendor_id =>
-            {
-                return Err(AppError::bad(
-                    field,
-                    "the system is not hosted by this vendor in this region",
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(())
-}
-
-impl Writable for Faults {
+impl FromInput for Faults {
     type Create = CreateFaultInput;
     type Update = UpdateFaultInput;
 
-    fn build(input: CreateFaultInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(input: CreateFaultInput, actor: &Actor, now: DateTime<Utc>) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -283,7 +229,7 @@ impl Writable for Faults {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateFaultInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateFaultInput) -> DomainResult<()> {
         if let Some(v) = input.title {
             row.title = validate::text("input.title", v, 200)?;
         }
@@ -302,29 +248,6 @@ impl Writable for Faults {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         override_level(row, input.level_override, input.level_override_reason)
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        ensure_after(
-            "input.reportedAt",
-            row.reported_at,
-            "occurredAt",
-            row.occurred_at,
-        )?;
-        ensure_after(
-            "input.recoveredAt",
-            row.recovered_at,
-            "occurredAt",
-            row.occurred_at,
-        )?;
-        if let Some(recovered) = row.recovered_at {
-            crate::validate::at_most_a_year("input.recoveredAt", row.occurred_at, recovered)?;
-        }
-        check_systems(txn, row).await?;
-        crate::grading::grade_fault(txn, row, Utc::now())
-            .await
-            .map(drop)
     }
 }
 

@@ -5,13 +5,9 @@
 
 use async_graphql::ID;
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::agencies::Agencies;
-use super::regions::Regions;
-use super::vendors::Vendors;
-use crate::crud;
-use crate::error::AppResult;
+use crate::error::DomainResult;
+use crate::graphql::crud;
 
 pub mod attendances;
 pub mod changes;
@@ -28,34 +24,18 @@ pub mod violations;
 pub mod work_orders;
 
 /// The region and vendor ids of a create input.
-pub fn owner(region_id: &ID, vendor_id: &ID) -> AppResult<(i64, i64)> {
+pub fn owner(region_id: &ID, vendor_id: &ID) -> DomainResult<(i64, i64)> {
     Ok((
         crud::parse_id("input.regionId", region_id)?,
         crud::parse_id("input.vendorId", vendor_id)?,
     ))
 }
 
-/// The region and vendor exist; an agency, if any, is of that region (one of
-/// another region answers as a missing one).
-pub async fn check_owner(
-    txn: &DatabaseTransaction,
-    region_id: i64,
-    vendor_id: i64,
-    agency_id: Option<i64>,
-) -> AppResult<()> {
-    crud::require::<Regions>(txn, "input.regionId", region_id).await?;
-    crud::require::<Vendors>(txn, "input.vendorId", vendor_id).await?;
-    if let Some(agency_id) = agency_id {
-        crud::require_in_region::<Agencies>(txn, "input.agencyId", agency_id, region_id).await?;
-    }
-    Ok(())
-}
-
 /// Policy: who complained or answered a survey is not the vendor's to know;
 /// `value` for everyone else.
 pub fn unless_vendor<T>(ctx: &async_graphql::Context<'_>, value: Option<T>) -> Option<T> {
-    match ctx.data_opt::<crate::auth::Actor>().map(|a| a.role) {
-        Some(crate::auth::Role::Vendor { .. }) | None => None,
+    match ctx.data_opt::<domain::actor::Actor>().map(|a| a.role) {
+        Some(domain::actor::Role::Vendor { .. }) | None => None,
         Some(_) => value,
     }
 }
@@ -89,19 +69,6 @@ pub fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
 
 pub fn opt_utc(t: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
     t.map(utc)
-}
-
-/// An optional instant after a required one: `later` must not be before `earlier`.
-pub fn ensure_after(
-    field: &str,
-    later: Option<DateTime<Utc>>,
-    other_field: &str,
-    earlier: DateTime<Utc>,
-) -> AppResult<()> {
-    match later {
-        Some(l) => crud::ensure_not_before(field, l, other_field, earlier),
-        None => Ok(()),
-    }
 }
 
 /// Applies a nullable update field.

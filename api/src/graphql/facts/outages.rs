@@ -3,22 +3,17 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::outage::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::outage::Model;
 
-resource!(Outages => outage, name: "Outage", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::StartedAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::outages::Outages;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -80,11 +75,11 @@ pub struct UpdateOutageInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for Outages {
+impl FromInput for Outages {
     type Create = CreateOutageInput;
     type Update = UpdateOutageInput;
 
-    fn build(input: CreateOutageInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(input: CreateOutageInput, actor: &Actor, now: DateTime<Utc>) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -101,7 +96,7 @@ impl Writable for Outages {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateOutageInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateOutageInput) -> DomainResult<()> {
         if let Some(v) = input.service {
             row.service = validate::text("input.service", v, 100)?;
         }
@@ -115,15 +110,6 @@ impl Writable for Outages {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        ensure_after("input.endedAt", row.ended_at, "startedAt", row.started_at)?;
-        match row.ended_at {
-            Some(end) => crate::validate::at_most_a_year("input.endedAt", row.started_at, end),
-            None => Ok(()),
-        }
     }
 }
 

@@ -3,22 +3,17 @@
 
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, owner, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, owner, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::security_accident::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::security_accident::Model;
 
-resource!(SecurityAccidents => security_accident, name: "SecurityAccident", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::OccurredAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::security_accidents::SecurityAccidents;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -75,7 +70,7 @@ pub struct UpdateSecurityAccidentInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for SecurityAccidents {
+impl FromInput for SecurityAccidents {
     type Create = CreateSecurityAccidentInput;
     type Update = UpdateSecurityAccidentInput;
 
@@ -83,7 +78,7 @@ impl Writable for SecurityAccidents {
         input: CreateSecurityAccidentInput,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<Model> {
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -99,7 +94,7 @@ impl Writable for SecurityAccidents {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateSecurityAccidentInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateSecurityAccidentInput) -> DomainResult<()> {
         if let Some(v) = input.description {
             row.description = validate::text("input.description", v, 2000)?;
         }
@@ -112,10 +107,6 @@ impl Writable for SecurityAccidents {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

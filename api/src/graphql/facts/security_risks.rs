@@ -4,22 +4,17 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::security_risk::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::security_risk::Model;
 
-resource!(SecurityRisks => security_risk, name: "SecurityRisk", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Date(Column::Deadline),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::security_risks::SecurityRisks;
 
 db_enum!(
     /// What kind of security risk was found.
@@ -89,7 +84,7 @@ pub struct UpdateSecurityRiskInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for SecurityRisks {
+impl FromInput for SecurityRisks {
     type Create = CreateSecurityRiskInput;
     type Update = UpdateSecurityRiskInput;
 
@@ -97,7 +92,7 @@ impl Writable for SecurityRisks {
         input: CreateSecurityRiskInput,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<Model> {
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -115,7 +110,7 @@ impl Writable for SecurityRisks {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateSecurityRiskInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateSecurityRiskInput) -> DomainResult<()> {
         if let Some(v) = input.kind {
             row.kind = v.as_str().to_owned();
         }
@@ -132,19 +127,6 @@ impl Writable for SecurityRisks {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        let found_on = local(row.found_at).date_naive();
-        crud::ensure_date_not_before("input.deadline", row.deadline, "foundAt", found_on)?;
-        crate::validate::deadline("input.deadline", row.deadline, found_on)?;
-        ensure_after(
-            "input.rectifiedAt",
-            row.rectified_at,
-            "foundAt",
-            row.found_at,
-        )
     }
 }
 

@@ -4,22 +4,17 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::service_task::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::service_task::Model;
 
-resource!(ServiceTasks => service_task, name: "ServiceTask", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::PlannedAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::service_tasks::ServiceTasks;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -76,11 +71,15 @@ pub struct UpdateServiceTaskInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for ServiceTasks {
+impl FromInput for ServiceTasks {
     type Create = CreateServiceTaskInput;
     type Update = UpdateServiceTaskInput;
 
-    fn build(input: CreateServiceTaskInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateServiceTaskInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -96,7 +95,7 @@ impl Writable for ServiceTasks {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateServiceTaskInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateServiceTaskInput) -> DomainResult<()> {
         if let Some(v) = input.title {
             row.title = validate::text("input.title", v, 200)?;
         }
@@ -107,10 +106,6 @@ impl Writable for ServiceTasks {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

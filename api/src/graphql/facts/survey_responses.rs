@@ -18,28 +18,19 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use jobs::engine::ServiceYear;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
 
-use super::{check_owner, fact_links, owner, set_nullable};
-use crate::access::{Policy, Scope};
-use crate::auth::{Actor, Role};
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use super::{fact_links, owner, set_nullable};
+use crate::error::{DomainError, DomainResult};
 use crate::graphql::agencies::{Agencies, Agency};
+use crate::graphql::crud::{self, FromInput};
 use crate::graphql::nested::{self, id};
-use crate::period::{local, shanghai};
-use crate::validate;
-use entities::survey_response::{Column, Model};
+use domain::actor::{Actor, Role};
+use domain::period::local;
+use domain::validate;
+use entities::survey_response::Model;
 
-resource!(SurveyResponses => survey_response, name: "SurveyResponse", policy: Policy::AGENCY_FILED_FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
-    time: TimeColumn::ServiceYear(Column::ServiceYear),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: Some(m.agency_id) });
+pub use domain::facts::survey_responses::SurveyResponses;
 
 /// The answers of Q1–Q9.
 const ANSWERS: &[i32] = &[0, 1, 2, 3, 4];
@@ -49,7 +40,7 @@ const OVERALL_ANSWERS: &[i32] = &[0, 2, 4, 6, 8];
 const MAX_SCORE: i32 = 44;
 
 /// One answer, which must be one of `allowed`.
-fn answer(field: &str, value: i32, allowed: &[i32]) -> AppResult<i32> {
+fn answer(field: &str, value: i32, allowed: &[i32]) -> DomainResult<i32> {
     if allowed.contains(&value) {
         return Ok(value);
     }
@@ -58,13 +49,13 @@ fn answer(field: &str, value: i32, allowed: &[i32]) -> AppResult<i32> {
         .map(i32::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    Err(AppError::bad(
+    Err(DomainError::bad(
         field,
         format!("must be one of {list}, got {value}"),
     ))
 }
 
-fn service_year(value: i32) -> AppResult<i32> {
+fn service_year(value: i32) -> DomainResult<i32> {
     validate::in_range("input.serviceYear", value, 2000, 2100)
 }
 
@@ -117,9 +108,8 @@ pub struct SurveyResponse {
 impl From<Model> for SurveyResponse {
     fn from(m: Model) -> Self {
         let score = m.q1 + m.q2 + m.q3 + m.q4 + m.q5 + m.q6 + m.q7 + m.q8 + m.q9 + m.q10;
-        let satisfaction_percent = jobs::engine::two_dp(
-            Decimal::from(score) * Decimal::from(100) / Decimal::from(MAX_SCORE),
-        );
+        let satisfaction_percent =
+            engine::two_dp(Decimal::from(score) * Decimal::from(100) / Decimal::from(MAX_SCORE));
         Self {
             id: id(m.id),
             region_id: id(m.region_id),
@@ -233,17 +223,17 @@ pub struct UpdateSurveyResponseInput {
 /// The longest suggestions text.
 const MAX_SUGGESTIONS: usize = 4000;
 
-fn name(field: &str, value: String) -> AppResult<String> {
+fn name(field: &str, value: String) -> DomainResult<String> {
     validate::text(field, value, 100)
 }
 
-fn phone(value: String) -> AppResult<String> {
+fn phone(value: String) -> DomainResult<String> {
     let phone = validate::text("input.respondentPhone", value, 40)?;
     if !phone
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')' | '转'))
     {
-        return Err(AppError::bad(
+        return Err(DomainError::bad(
             "input.respondentPhone",
             "may contain only digits, spaces and + - ( ) 转",
         ));
@@ -251,7 +241,7 @@ fn phone(value: String) -> AppResult<String> {
     Ok(phone)
 }
 
-fn suggestions(value: Option<String>) -> AppResult<Option<String>> {
+fn suggestions(value: Option<String>) -> DomainResult<Option<String>> {
     match value {
         Some(text) if !text.trim().is_empty() => Ok(Some(validate::text(
             "input.suggestions",
@@ -262,7 +252,7 @@ fn suggestions(value: Option<String>) -> AppResult<Option<String>> {
     }
 }
 
-impl Writable for SurveyResponses {
+impl FromInput for SurveyResponses {
     type Create = CreateSurveyResponseInput;
     type Update = UpdateSurveyResponseInput;
 
@@ -270,7 +260,7 @@ impl Writable for SurveyResponses {
         input: CreateSurveyResponseInput,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<Model> {
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         // The access layer then checks that an agency files for itself only.
         let agency_id = match (
@@ -279,7 +269,7 @@ impl Writable for SurveyResponses {
         ) {
             (Some(agency_id), _) => agency_id,
             (None, Role::Agency { agency_id }) => agency_id,
-            (None, _) => return Err(AppError::bad("input.agencyId", "required")),
+            (None, _) => return Err(DomainError::bad("input.agencyId", "required")),
         };
         Ok(Model {
             id: 0,
@@ -309,7 +299,7 @@ impl Writable for SurveyResponses {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateSurveyResponseInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateSurveyResponseInput) -> DomainResult<()> {
         if let Some(v) = input.service_year {
             row.service_year = service_year(v)?;
         }
@@ -367,128 +357,6 @@ impl Writable for SurveyResponses {
         set_nullable(&mut row.suggestions, text);
         Ok(())
     }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, Some(row.agency_id)).await?;
-        let region = entities::region::Entity::find_by_id(row.region_id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::bad("input.regionId", "no such region"))?;
-        let scheme =
-            crate::schemes::require_known(txn, "input.regionId", &region.scheme_code).await?;
-        let year = ServiceYear::new(scheme.service_year_first_month, row.service_year)
-            .map_err(|e| AppError::bad("input.serviceYear", e.to_string()))?;
-        let (first_day, last_day) = days_of(year);
-        let today = Utc::now().with_timezone(&shanghai()).date_naive();
-        if first_day > today {
-            return Err(AppError::bad(
-                "input.serviceYear",
-                format!(
-                    "service year {} begins on {first_day}: it cannot be surveyed before it begins",
-                    row.service_year
-                ),
-            ));
-        }
-        if let Some(on) = row.surveyed_on {
-            if on < first_day {
-                return Err(AppError::bad(
-                    "input.surveyedOn",
-                    format!(
-                        "{on} is before service year {} (which begins on {first_day})",
-                        row.service_year
-                    ),
-                ));
-            }
-            if on > today {
-                return Err(AppError::bad(
-                    "input.surveyedOn",
-                    format!("{on} is in the future"),
-                ));
-            }
-        }
-        if !serves(txn, row.vendor_id, row.agency_id, first_day, last_day).await? {
-            return Err(AppError::bad(
-                "input.vendorId",
-                format!(
-                    "vendor {} does not serve agency {} in service year {} ({first_day} to {last_day}): none of the agency's information systems was hosted by it then",
-                    row.vendor_id, row.agency_id, row.service_year
-                ),
-            ));
-        }
-        if let Some(respondent) = &row.respondent_name
-            && let Some(first) = first_answer(txn, row, respondent).await?
-        {
-            let when = first
-                .surveyed_on
-                .unwrap_or_else(|| local(first.recorded_at).date_naive());
-            return Err(AppError::bad(
-                "input.respondentName",
-                format!(
-                    "{respondent} of this agency already answered about vendor {} for service year {}: survey response {} of {when}",
-                    row.vendor_id, row.service_year, first.id
-                ),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// The first and last day of a service year.
-pub fn days_of(year: ServiceYear) -> (NaiveDate, NaiveDate) {
-    let first = year.first_month();
-    let first_day =
-        NaiveDate::from_ymd_opt(first.year(), first.month(), 1).expect("a month's first day");
-    let last_day = first_day
-        .checked_add_months(chrono::Months::new(12))
-        .and_then(|d| d.pred_opt())
-        .expect("a year later");
-    (first_day, last_day)
-}
-
-/// Whether one of the agency's systems is hosted by the vendor and on the
-/// platform on at least one day from `first_day` to `last_day` (a system is on
-/// the platform from `online_on` until the day before `offline_on`).
-pub async fn serves(
-    conn: &impl ConnectionTrait,
-    vendor_id: i64,
-    agency_id: i64,
-    first_day: NaiveDate,
-    last_day: NaiveDate,
-) -> AppResult<bool> {
-    use entities::information_system::{Column as S, Entity};
-    let hosted = Entity::find()
-        .select_only()
-        .column(S::Id)
-        .filter(S::VendorId.eq(vendor_id))
-        .filter(S::AgencyId.eq(agency_id))
-        .filter(S::OnlineOn.lte(last_day))
-        .filter(
-            Condition::any()
-                .add(S::OfflineOn.is_null())
-                .add(S::OfflineOn.gt(first_day)),
-        )
-        .into_tuple::<i64>()
-        .one(conn)
-        .await?;
-    Ok(hosted.is_some())
-}
-
-/// The respondent's earlier response about the same vendor and service year
-/// (the same name at the same agency), other than this one.
-async fn first_answer(
-    conn: &impl ConnectionTrait,
-    row: &Model,
-    respondent: &str,
-) -> AppResult<Option<Model>> {
-    Ok(entities::survey_response::Entity::find()
-        .filter(Column::VendorId.eq(row.vendor_id))
-        .filter(Column::ServiceYear.eq(row.service_year))
-        .filter(Column::AgencyId.eq(row.agency_id))
-        .filter(Column::RespondentName.eq(respondent))
-        .filter(Column::Id.ne(row.id))
-        .order_by_asc(Column::Id)
-        .one(conn)
-        .await?)
 }
 
 crud_api!(resource: SurveyResponses, object: SurveyResponse, page: SurveyResponsePage,

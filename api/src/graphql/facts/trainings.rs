@@ -4,22 +4,17 @@
 
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, owner, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, owner, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::training::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::training::Model;
 
-resource!(Trainings => training, name: "Training", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::HeldAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::trainings::Trainings;
 
 db_enum!(
     /// What proves a training took place.
@@ -81,7 +76,7 @@ pub struct UpdateTrainingInput {
     pub evidence: Option<Vec<TrainingEvidence>>,
 }
 
-fn attendees(value: i32) -> AppResult<i32> {
+fn attendees(value: i32) -> DomainResult<i32> {
     validate::in_range("input.attendees", value, 0, 100_000)
 }
 
@@ -101,11 +96,11 @@ fn evidence(list: Vec<TrainingEvidence>) -> serde_json::Value {
     )
 }
 
-impl Writable for Trainings {
+impl FromInput for Trainings {
     type Create = CreateTrainingInput;
     type Update = UpdateTrainingInput;
 
-    fn build(input: CreateTrainingInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(input: CreateTrainingInput, actor: &Actor, now: DateTime<Utc>) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -120,7 +115,7 @@ impl Writable for Trainings {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateTrainingInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateTrainingInput) -> DomainResult<()> {
         if let Some(v) = input.title {
             row.title = validate::text("input.title", v, 200)?;
         }
@@ -134,10 +129,6 @@ impl Writable for Trainings {
             row.evidence = evidence(v);
         }
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

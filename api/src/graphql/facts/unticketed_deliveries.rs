@@ -4,22 +4,17 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::unticketed_delivery::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::unticketed_delivery::Model;
 
-resource!(UnticketedDeliveries => unticketed_delivery, name: "UnticketedDelivery", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::OccurredAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::unticketed_deliveries::UnticketedDeliveries;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -79,7 +74,7 @@ pub struct UpdateUnticketedDeliveryInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for UnticketedDeliveries {
+impl FromInput for UnticketedDeliveries {
     type Create = CreateUnticketedDeliveryInput;
     type Update = UpdateUnticketedDeliveryInput;
 
@@ -87,7 +82,7 @@ impl Writable for UnticketedDeliveries {
         input: CreateUnticketedDeliveryInput,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> AppResult<Model> {
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -103,7 +98,7 @@ impl Writable for UnticketedDeliveries {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateUnticketedDeliveryInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateUnticketedDeliveryInput) -> DomainResult<()> {
         if let Some(v) = input.description {
             row.description = validate::text("input.description", v, 2000)?;
         }
@@ -114,16 +109,6 @@ impl Writable for UnticketedDeliveries {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await?;
-        ensure_after(
-            "input.rectifiedAt",
-            row.rectified_at,
-            "occurredAt",
-            row.occurred_at,
-        )
     }
 }
 

@@ -3,22 +3,17 @@
 
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, fact_links, owner, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{TimeColumn, Writable};
-use crate::error::AppResult;
+use super::{fact_links, owner, utc};
+use crate::error::DomainResult;
+use crate::graphql::crud::FromInput;
 use crate::graphql::nested::id;
-use crate::period::local;
-use crate::validate;
-use entities::violation::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::violation::Model;
 
-resource!(Violations => violation, name: "Violation", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
-    time: TimeColumn::Instant(Column::OccurredAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+pub use domain::facts::violations::Violations;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -70,11 +65,15 @@ pub struct UpdateViolationInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for Violations {
+impl FromInput for Violations {
     type Create = CreateViolationInput;
     type Update = UpdateViolationInput;
 
-    fn build(input: CreateViolationInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateViolationInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -89,7 +88,7 @@ impl Writable for Violations {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateViolationInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateViolationInput) -> DomainResult<()> {
         if let Some(v) = input.description {
             row.description = validate::text("input.description", v, 2000)?;
         }
@@ -99,10 +98,6 @@ impl Writable for Violations {
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
         Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, None).await
     }
 }
 

@@ -3,24 +3,19 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{check_owner, ensure_after, fact_links, opt_utc, owner, set_nullable, utc};
-use crate::access::{Policy, Scope};
-use crate::auth::Actor;
-use crate::crud::{self, TimeColumn, Writable};
-use crate::error::{AppError, AppResult};
+use super::{fact_links, opt_utc, owner, set_nullable, utc};
+use crate::error::DomainResult;
 use crate::graphql::agencies::{Agencies, Agency};
+use crate::graphql::crud::{self, FromInput};
 use crate::graphql::nested::{self, id};
 use crate::graphql::systems::{InformationSystem, InformationSystems};
-use crate::period::local;
-use crate::validate;
-use entities::work_order::{Column, Model};
+use domain::actor::Actor;
+use domain::period::local;
+use domain::validate;
+use entities::work_order::Model;
 
-resource!(WorkOrders => work_order, name: "WorkOrder", policy: Policy::FACT,
-    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
-    time: TimeColumn::Instant(Column::ApprovedAt),
-    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: m.agency_id });
+pub use domain::facts::work_orders::WorkOrders;
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -94,11 +89,15 @@ pub struct UpdateWorkOrderInput {
     pub vendor_liable: Option<bool>,
 }
 
-impl Writable for WorkOrders {
+impl FromInput for WorkOrders {
     type Create = CreateWorkOrderInput;
     type Update = UpdateWorkOrderInput;
 
-    fn build(input: CreateWorkOrderInput, actor: &Actor, now: DateTime<Utc>) -> AppResult<Model> {
+    fn build(
+        input: CreateWorkOrderInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
         Ok(Model {
             id: 0,
@@ -117,7 +116,7 @@ impl Writable for WorkOrders {
         })
     }
 
-    fn patch(row: &mut Model, input: UpdateWorkOrderInput) -> AppResult<()> {
+    fn patch(row: &mut Model, input: UpdateWorkOrderInput) -> DomainResult<()> {
         if let Some(v) = input.title {
             row.title = validate::text("input.title", v, 200)?;
         }
@@ -130,38 +129,6 @@ impl Writable for WorkOrders {
             .unwrap_or(row.provisioned_differently);
         row.confirmed = input.confirmed.unwrap_or(row.confirmed);
         row.vendor_liable = input.vendor_liable.unwrap_or(row.vendor_liable);
-        Ok(())
-    }
-
-    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> AppResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await?;
-        ensure_after(
-            "input.completedAt",
-            row.completed_at,
-            "approvedAt",
-            row.approved_at,
-        )?;
-        if let Some(system_id) = row.system_id {
-            let system = crud::require_in_region::<InformationSystems>(
-                txn,
-                "input.systemId",
-                system_id,
-                row.region_id,
-            )
-            .await?;
-            if system.vendor_id != row.vendor_id {
-                return Err(AppError::bad(
-                    "input.systemId",
-                    "the system is not hosted by this vendor",
-                ));
-            }
-            if row.agency_id.is_some_and(|a| a != system.agency_id) {
-                return Err(AppError::bad(
-                    "input.systemId",
-                    "the system belongs to another agency",
-                ));
-            }
-        }
         Ok(())
     }
 }

@@ -1,0 +1,31 @@
+//! security risk: who owns a row, who may see it, and what a row must satisfy.
+
+use sea_orm::DatabaseTransaction;
+
+use super::{check_owner, ensure_after};
+use crate::access::{Policy, Scope};
+use crate::error::DomainResult;
+use crate::period::local;
+use crate::store::Writable;
+use crate::store::{self, TimeColumn};
+use entities::security_risk::{Column, Model};
+
+resource!(SecurityRisks => security_risk, name: "SecurityRisk", policy: Policy::FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
+    time: TimeColumn::Date(Column::Deadline),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+impl Writable for SecurityRisks {
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        let found_on = local(row.found_at).date_naive();
+        store::ensure_date_not_before("input.deadline", row.deadline, "foundAt", found_on)?;
+        crate::validate::deadline("input.deadline", row.deadline, found_on)?;
+        ensure_after(
+            "input.rectifiedAt",
+            row.rectified_at,
+            "foundAt",
+            row.found_at,
+        )
+    }
+}

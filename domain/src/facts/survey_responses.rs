@@ -1,0 +1,145 @@
+//! survey response: who owns a row, who may see it, and what a row must satisfy.
+
+use chrono::{NaiveDate, Utc};
+use engine::ServiceYear;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::check_owner;
+use crate::access::{Policy, Scope};
+use crate::error::{DomainError, DomainResult};
+use crate::period::{local, shanghai};
+use crate::store::TimeColumn;
+use crate::store::Writable;
+use entities::survey_response::{Column, Model};
+
+resource!(SurveyResponses => survey_response, name: "SurveyResponse", policy: Policy::AGENCY_FILED_FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
+    time: TimeColumn::ServiceYear(Column::ServiceYear),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: Some(m.agency_id) });
+
+impl Writable for SurveyResponses {
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, Some(row.agency_id)).await?;
+        let region = entities::region::Entity::find_by_id(row.region_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| DomainError::bad("input.regionId", "no such region"))?;
+        let scheme =
+            crate::schemes::require_known(txn, "input.regionId", &region.scheme_code).await?;
+        let year = ServiceYear::new(scheme.service_year_first_month, row.service_year)
+            .map_err(|e| DomainError::bad("input.serviceYear", e.to_string()))?;
+        let (first_day, last_day) = days_of(year);
+        let today = Utc::now().with_timezone(&shanghai()).date_naive();
+        if first_day > today {
+            return Err(DomainError::bad(
+                "input.serviceYear",
+                format!(
+                    "service year {} begins on {first_day}: it cannot be surveyed before it begins",
+                    row.service_year
+                ),
+            ));
+        }
+        if let Some(on) = row.surveyed_on {
+            if on < first_day {
+                return Err(DomainError::bad(
+                    "input.surveyedOn",
+                    format!(
+                        "{on} is before service year {} (which begins on {first_day})",
+                        row.service_year
+                    ),
+                ));
+            }
+            if on > today {
+                return Err(DomainError::bad(
+                    "input.surveyedOn",
+                    format!("{on} is in the future"),
+                ));
+            }
+        }
+        if !serves(txn, row.vendor_id, row.agency_id, first_day, last_day).await? {
+            return Err(DomainError::bad(
+                "input.vendorId",
+                format!(
+                    "vendor {} does not serve agency {} in service year {} ({first_day} to {last_day}): none of the agency's information systems was hosted by it then",
+                    row.vendor_id, row.agency_id, row.service_year
+                ),
+            ));
+        }
+        if let Some(respondent) = &row.respondent_name
+            && let Some(first) = first_answer(txn, row, respondent).await?
+        {
+            let when = first
+                .surveyed_on
+                .unwrap_or_else(|| local(first.recorded_at).date_naive());
+            return Err(DomainError::bad(
+                "input.respondentName",
+                format!(
+                    "{respondent} of this agency already answered about vendor {} for service year {}: survey response {} of {when}",
+                    row.vendor_id, row.service_year, first.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The first and last day of a service year.
+pub fn days_of(year: ServiceYear) -> (NaiveDate, NaiveDate) {
+    let first = year.first_month();
+    let first_day =
+        NaiveDate::from_ymd_opt(first.year(), first.month(), 1).expect("a month's first day");
+    let last_day = first_day
+        .checked_add_months(chrono::Months::new(12))
+        .and_then(|d| d.pred_opt())
+        .expect("a year later");
+    (first_day, last_day)
+}
+
+/// Whether one of the agency's systems is hosted by the vendor and on the
+/// platform on at least one day from `first_day` to `last_day` (a system is on
+/// the platform from `online_on` until the day before `offline_on`).
+pub async fn serves(
+    conn: &impl ConnectionTrait,
+    vendor_id: i64,
+    agency_id: i64,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> DomainResult<bool> {
+    use entities::information_system::{Column as S, Entity};
+    let hosted = Entity::find()
+        .select_only()
+        .column(S::Id)
+        .filter(S::VendorId.eq(vendor_id))
+        .filter(S::AgencyId.eq(agency_id))
+        .filter(S::OnlineOn.lte(last_day))
+        .filter(
+            Condition::any()
+                .add(S::OfflineOn.is_null())
+                .add(S::OfflineOn.gt(first_day)),
+        )
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?;
+    Ok(hosted.is_some())
+}
+
+/// The respondent's earlier response about the same vendor and service year
+/// (the same name at the same agency), other than this one.
+async fn first_answer(
+    conn: &impl ConnectionTrait,
+    row: &Model,
+    respondent: &str,
+) -> DomainResult<Option<Model>> {
+    Ok(entities::survey_response::Entity::find()
+        .filter(Column::VendorId.eq(row.vendor_id))
+        .filter(Column::ServiceYear.eq(row.service_year))
+        .filter(Column::AgencyId.eq(row.agency_id))
+        .filter(Column::RespondentName.eq(respondent))
+        .filter(Column::Id.ne(row.id))
+        .order_by_asc(Column::Id)
+        .one(conn)
+        .await?)
+}

@@ -1,0 +1,27 @@
+//! unticketed delivery: who owns a row, who may see it, and what a row must satisfy.
+
+use sea_orm::DatabaseTransaction;
+
+use super::{check_owner, ensure_after};
+use crate::access::{Policy, Scope};
+use crate::error::DomainResult;
+use crate::store::TimeColumn;
+use crate::store::Writable;
+use entities::unticketed_delivery::{Column, Model};
+
+resource!(UnticketedDeliveries => unticketed_delivery, name: "UnticketedDelivery", policy: Policy::FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
+    time: TimeColumn::Instant(Column::OccurredAt),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: None });
+
+impl Writable for UnticketedDeliveries {
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, None).await?;
+        ensure_after(
+            "input.rectifiedAt",
+            row.rectified_at,
+            "occurredAt",
+            row.occurred_at,
+        )
+    }
+}

@@ -1,0 +1,50 @@
+//! work order: who owns a row, who may see it, and what a row must satisfy.
+
+use sea_orm::DatabaseTransaction;
+
+use super::{check_owner, ensure_after};
+use crate::access::{Policy, Scope};
+use crate::error::{DomainError, DomainResult};
+use crate::reference::systems::InformationSystems;
+use crate::store::Writable;
+use crate::store::{self, TimeColumn};
+use entities::work_order::{Column, Model};
+
+resource!(WorkOrders => work_order, name: "WorkOrder", policy: Policy::FACT,
+    region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
+    time: TimeColumn::Instant(Column::ApprovedAt),
+    scope: |m| Scope { region: Some(m.region_id), vendor: Some(m.vendor_id), agency: m.agency_id });
+
+impl Writable for WorkOrders {
+    async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
+        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await?;
+        ensure_after(
+            "input.completedAt",
+            row.completed_at,
+            "approvedAt",
+            row.approved_at,
+        )?;
+        if let Some(system_id) = row.system_id {
+            let system = store::require_in_region::<InformationSystems>(
+                txn,
+                "input.systemId",
+                system_id,
+                row.region_id,
+            )
+            .await?;
+            if system.vendor_id != row.vendor_id {
+                return Err(DomainError::bad(
+                    "input.systemId",
+                    "the system is not hosted by this vendor",
+                ));
+            }
+            if row.agency_id.is_some_and(|a| a != system.agency_id) {
+                return Err(DomainError::bad(
+                    "input.systemId",
+                    "the system belongs to another agency",
+                ));
+            }
+        }
+        Ok(())
+    }
+}

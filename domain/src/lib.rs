@@ -1,0 +1,31 @@
+//! What the business allows, over any connection or transaction: who may read
+//! and write what (`access`), who is calling (`actor`), the audit record, the
+//! access-checked store (`store`), the fact kinds and their checks (`facts`),
+//! schemes, the working-day calendar, notices and their lifecycle, periods and
+//! validation. It knows no HTTP, no GraphQL and no cron: the edges (`api`) and
+//! the jobs (`jobs`) call it.
+
+#[macro_use]
+mod macros;
+
+pub mod access;
+pub mod actor;
+pub mod assessments;
+pub mod audit;
+pub mod calendar;
+pub mod db;
+pub mod db_share;
+pub mod error;
+pub mod facts;
+pub mod grading;
+pub mod notices;
+pub mod page;
+pub mod period;
+pub mod reference;
+pub mod schemes;
+pub mod secret;
+pub mod store;
+pub mod validate;
+
+pub use actor::{Actor, Role, RoleKind};
+pub use error::{DomainError, DomainResult};

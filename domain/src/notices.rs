@@ -1,0 +1,192 @@
+//! Rectification notices (整改通知) and their lifecycle: raised when a
+//! published monthly total is below the pass mark, when an annual total falls
+//! into a penalty tier, or by a supervisor by hand (each mailed to the vendor's
+//! contacts by `jobs::notices` in the same transaction); then acknowledged and
+//! answered by the vendor and accepted or reopened by the supervisor.
+//!
+//! issued → acknowledged → submitted → accepted, or submitted → reopened →
+//! (acknowledged →) submitted → …; past its deadline and not accepted: overdue.
+//! An assessment notice not yet accepted is superseded (closed, with a mail)
+//! when a newer published revision of its result no longer supports it.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, IntoActiveModel, Set};
+
+use crate::error::{DomainError, DomainResult};
+use crate::period::local;
+
+/// Working days a vendor has to rectify (a scheme may later carry its own).
+pub const DEADLINE_WORKING_DAYS: u32 = 10;
+
+pub const MONTHLY_BELOW_PASS_MARK: &str = "MONTHLY_BELOW_PASS_MARK";
+pub const ANNUAL_PENALTY: &str = "ANNUAL_PENALTY";
+pub const SECURITY_RISK_OVERDUE: &str = "SECURITY_RISK_OVERDUE";
+pub const MANUAL: &str = "MANUAL";
+
+pub const ACCEPTED: &str = "ACCEPTED";
+/// Closed because a newer revision of its result no longer supports it.
+pub const SUPERSEDED: &str = "SUPERSEDED";
+
+pub struct NewNotice {
+    pub region_id: i64,
+    pub vendor_id: i64,
+    pub kind: &'static str,
+    /// The assessment period (`2025-03`, `2025`) of an assessment notice.
+    pub period: Option<String>,
+    pub reason: String,
+    /// The deductions or facts behind it, one line each.
+    pub basis: Vec<String>,
+    pub result_id: Option<i64>,
+    pub risk_id: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub created_by: Option<i64>,
+}
+
+/// 10 working days after the local day of `now`, by the calendar; 14 days when
+/// the calendar does not cover the year yet (logged, never silently wrong).
+pub async fn default_deadline(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> DomainResult<NaiveDate> {
+    let today = local(now).date_naive();
+    let calendar = crate::calendar::load(conn).await?;
+    Ok(calendar
+        .add_working_days(today, DEADLINE_WORKING_DAYS)
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "no calendar for the notice deadline; using 14 days");
+            today + Duration::days(14)
+        }))
+}
+
+/// Writes the notice row in `txn` (its mail is the caller's: `jobs::notices`).
+pub async fn insert(
+    txn: &DatabaseTransaction,
+    n: &NewNotice,
+    now: DateTime<Utc>,
+) -> DomainResult<entities::notice::Model> {
+    let deadline = match n.deadline {
+        Some(d) => d,
+        None => default_deadline(txn, now).await?,
+    };
+    Ok(entities::notice::ActiveModel {
+        region_id: Set(n.region_id),
+        vendor_id: Set(n.vendor_id),
+        kind: Set(n.kind.to_owned()),
+        reason: Set(n.reason.clone()),
+        basis: Set(serde_json::to_string(&n.basis).map_err(DomainError::internal)?),
+        result_id: Set(n.result_id),
+        risk_id: Set(n.risk_id),
+        deadline: Set(deadline),
+        status: Set("ISSUED".to_owned()),
+        rectification: Set(None),
+        created_by: Set(n.created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
+
+/// Closes an assessment notice that a newer result no longer supports (its
+/// mail is the caller's: `jobs::notices`).
+pub async fn close_superseded(
+    txn: &DatabaseTransaction,
+    notice: entities::notice::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<entities::notice::Model> {
+    let mut active = notice.into_active_model();
+    active.status = Set(SUPERSEDED.to_owned());
+    active.updated_at = Set(now);
+    Ok(active.update(txn).await?)
+}
+
+/// Who moves a notice, from where, to where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Acknowledge,
+    Submit,
+    Accept,
+    Reopen,
+}
+
+impl Step {
+    fn allowed_from(self) -> &'static [&'static str] {
+        match self {
+            Self::Acknowledge => &["ISSUED", "REOPENED"],
+            Self::Submit => &["ACKNOWLEDGED", "REOPENED"],
+            Self::Accept | Self::Reopen => &["SUBMITTED"],
+        }
+    }
+    fn to(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "ACKNOWLEDGED",
+            Self::Submit => "SUBMITTED",
+            Self::Accept => "ACCEPTED",
+            Self::Reopen => "REOPENED",
+        }
+    }
+    /// The vendor acknowledges and submits; the supervision team decides.
+    pub fn by_vendor(self) -> bool {
+        matches!(self, Self::Acknowledge | Self::Submit)
+    }
+}
+
+/// Applies a step to a notice the caller may act on (checked by the caller).
+pub async fn advance(
+    txn: &DatabaseTransaction,
+    notice: entities::notice::Model,
+    step: Step,
+    text: Option<String>,
+    now: DateTime<Utc>,
+) -> DomainResult<entities::notice::Model> {
+    if !step.allowed_from().contains(&notice.status.as_str()) {
+        return Err(DomainError::bad(
+            "id",
+            format!(
+                "notice {} is {} and cannot be moved to {}",
+                notice.id,
+                notice.status,
+                step.to()
+            ),
+        ));
+    }
+    let mut active = notice.into_active_model();
+    if step == Step::Submit {
+        let text =
+            text.ok_or_else(|| DomainError::bad("rectification", "say what was rectified"))?;
+        active.rectification = Set(Some(crate::validate::text("rectification", text, 10_000)?));
+    }
+    active.status = Set(step.to().to_owned());
+    active.updated_at = Set(now);
+    Ok(active.update(txn).await?)
+}
+
+pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool {
+    ![ACCEPTED, SUPERSEDED].contains(&notice.status.as_str())
+        && notice.deadline < local(now).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migration::MigratorTrait;
+
+    /// Issued on 2025-09-30 (Shanghai): 1–8 October is the National Day holiday and
+    /// Saturday 11 October a make-up working day, so the 10 working days are 9, 10,
+    /// 11, 13, 14, 15, 16, 17, 20 and 21 October: due 2025-10-21.
+    #[tokio::test]
+    async fn the_default_deadline_is_ten_working_days_by_the_calendar() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("sqlite");
+        migration::Migrator::up(&db, None)
+            .await
+            .expect("migrations");
+        let now = DateTime::parse_from_rfc3339("2025-09-30T10:00:00+08:00")
+            .expect("instant")
+            .with_timezone(&Utc);
+        let due = default_deadline(&db, now).await.expect("deadline");
+        assert_eq!(due, NaiveDate::from_ymd_opt(2025, 10, 21).expect("date"));
+    }
+}

@@ -1,0 +1,107 @@
+//! Scoring schemes: the engine's built-in versions plus the versions an
+//! administrator adds through the API (stored as JSON documents). A new version
+//! is a new row; nothing is ever edited, so a result can always name its rules.
+
+use chrono::Utc;
+use engine::scheme::Scheme;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
+};
+
+use crate::access::Scope;
+use crate::actor::Actor;
+use crate::audit::{Audit, Change};
+use crate::error::{DomainError, DomainResult};
+
+/// Every version: built-in first, then stored, each ordered by code and version.
+pub async fn all(conn: &impl ConnectionTrait) -> DomainResult<Vec<Scheme>> {
+    let mut schemes = Scheme::builtin();
+    let stored = entities::scheme::Entity::find()
+        .order_by_asc(entities::scheme::Column::Code)
+        .order_by_asc(entities::scheme::Column::Version)
+        .all(conn)
+        .await?;
+    for row in stored {
+        schemes.push(parse_stored(&row)?);
+    }
+    schemes.sort_by(|a, b| (a.code.as_str(), a.version).cmp(&(b.code.as_str(), b.version)));
+    Ok(schemes)
+}
+
+fn parse_stored(row: &entities::scheme::Model) -> DomainResult<Scheme> {
+    Scheme::from_json(&row.document).map_err(|e| {
+        DomainError::Internal(
+            format!(
+                "stored scheme {} v{} no longer parses: {e}",
+                row.code, row.version
+            )
+            .into(),
+        )
+    })
+}
+
+/// A given version, or the latest version of a code.
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    code: &str,
+    version: Option<u32>,
+) -> DomainResult<Option<Scheme>> {
+    Ok(all(conn)
+        .await?
+        .into_iter()
+        .filter(|s| s.code == code && version.is_none_or(|v| s.version == v))
+        .max_by_key(|s| s.version))
+}
+
+pub async fn require_known(
+    conn: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> DomainResult<Scheme> {
+    find(conn, code, None)
+        .await?
+        .ok_or_else(|| DomainError::bad(field, format!("unknown scheme \"{code}\"")))
+}
+
+/// Adds a scheme version from its JSON document (administrators only).
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    audit: &Audit,
+    document: &str,
+) -> DomainResult<Scheme> {
+    actor.require_admin()?;
+    let scheme =
+        Scheme::from_json(document).map_err(|e| DomainError::bad("document", e.to_string()))?;
+    let _db = crate::db_share::permit().await;
+    let mut txn = audit.begin(db).await?;
+    if let Some(latest) = find(&*txn, &scheme.code, None).await?
+        && latest.version >= scheme.version
+    {
+        return Err(DomainError::bad(
+            "document.version",
+            format!(
+                "{} v{} exists already; a new version must be above it",
+                latest.code, latest.version
+            ),
+        ));
+    }
+    let canonical = scheme
+        .to_json()
+        .map_err(|e| DomainError::Internal(e.to_string().into()))?;
+    let row = entities::scheme::ActiveModel {
+        code: Set(scheme.code.clone()),
+        version: Set(scheme.version as i32),
+        document: Set(canonical),
+        created_by: Set(actor.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    // Schemes belong to no region: only administrators see the entry.
+    let change = Change::on("Scheme", Some(row.id), Scope::default()).created(&row)?;
+    txn.record(change).await?;
+    txn.commit().await?;
+    Ok(scheme)
+}

@@ -1,0 +1,218 @@
+//! Assessments computed from the facts in the database: the bridge between the
+//! stored facts and the pure engine (`engine`). Previews store nothing.
+
+pub mod facts;
+
+use chrono::{DateTime, Utc};
+use engine::scheme::Scheme;
+use engine::{self, AnnualResult, EngineError, Month, Period, ScoreCard, ServiceYear};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::error::{JobError, JobResult};
+use domain::access::{self, Policy};
+use domain::actor::Actor;
+use domain::reference::{regions::Regions, vendors::Vendors};
+use domain::store;
+use facts::Window;
+use sea_orm::DatabaseConnection;
+
+/// What an assessment is about: one vendor in one region, under the region's
+/// scheme (its latest version).
+pub struct Subject {
+    pub region: entities::region::Model,
+    pub vendor_id: i64,
+    pub scheme: Scheme,
+}
+
+/// The caller may see this vendor's scores in this region: an administrator,
+/// the region's supervisor, or the vendor itself.
+pub async fn subject(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    region_id: i64,
+    vendor_id: i64,
+) -> JobResult<Subject> {
+    let scope = access::Scope {
+        region: Some(region_id),
+        vendor: Some(vendor_id),
+        agency: None,
+    };
+    if !access::can_read(actor, &Policy::FACT, scope) {
+        return Err(JobError::not_found(format!(
+            "scores of vendor {vendor_id} in region {region_id}"
+        )));
+    }
+    let region = store::get::<Regions>(db, actor, region_id).await?;
+    store::get::<Vendors>(db, actor, vendor_id).await?;
+    let _db = domain::db_share::permit().await;
+    subject_of(db, region, vendor_id).await
+}
+
+/// The subject without an access check (scheduled runs act for the platform).
+pub async fn subject_of(
+    conn: &impl ConnectionTrait,
+    region: entities::region::Model,
+    vendor_id: i64,
+) -> JobResult<Subject> {
+    let scheme = domain::schemes::require_known(conn, "regionId", &region.scheme_code).await?;
+    Ok(Subject {
+        region,
+        vendor_id,
+        scheme,
+    })
+}
+
+fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
+    Window {
+        region_id: subject.region.id,
+        vendor_id: subject.vendor_id,
+        from: period.start(),
+        to: period.end(),
+        survey_year,
+    }
+}
+
+pub fn engine_error(field: &str, e: EngineError) -> JobError {
+    match e {
+        EngineError::Scheme(inner) => JobError::Internal(format!("scheme: {inner}").into()),
+        other => JobError::bad(field, other.to_string()),
+    }
+}
+
+/// The month's scorecard from the facts as they are now.
+pub async fn month(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    month: Month,
+) -> JobResult<ScoreCard> {
+    Ok(month_counted(conn, subject, month).await?.0)
+}
+
+/// `month`, with the number of fact rows it read.
+pub async fn month_counted(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    month: Month,
+) -> JobResult<(ScoreCard, u64)> {
+    let service_year = ServiceYear::containing(subject.scheme.service_year_first_month, month)
+        .map_err(|e| JobError::bad("period", e.to_string()))?;
+    let facts = facts::load(
+        conn,
+        &window(
+            subject,
+            Period::Month(month),
+            service_year.first_month().year(),
+        ),
+    )
+    .await?;
+    let calendar = domain::calendar::load(conn).await?;
+    let card = engine::assess_month(&subject.scheme, &calendar, &facts, month)
+        .map_err(|e| engine_error("period", e))?;
+    Ok((card, facts::row_count(&facts)))
+}
+
+/// The service year and its contract (for the settlement amount), if any.
+pub async fn service_year(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+) -> JobResult<(ServiceYear, Option<entities::contract::Model>)> {
+    let service_year = ServiceYear::new(subject.scheme.service_year_first_month, start_year)
+        .map_err(|e| JobError::bad("serviceYear", e.to_string()))?;
+    let contract = entities::contract::Entity::find()
+        .filter(entities::contract::Column::RegionId.eq(subject.region.id))
+        .filter(entities::contract::Column::VendorId.eq(subject.vendor_id))
+        .filter(entities::contract::Column::ServiceYear.eq(start_year))
+        .one(conn)
+        .await?;
+    Ok((service_year, contract))
+}
+
+/// The year's result from the facts and the given monthly totals.
+pub async fn year_with(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+    monthly: &[(Month, Decimal)],
+) -> JobResult<AnnualResult> {
+    Ok(year_with_counted(conn, subject, start_year, monthly)
+        .await?
+        .0)
+}
+
+/// `year_with`, with the number of fact rows it read.
+pub async fn year_with_counted(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+    monthly: &[(Month, Decimal)],
+) -> JobResult<(AnnualResult, u64)> {
+    let (service_year, contract) = service_year(conn, subject, start_year).await?;
+    let period = Period::ServiceYear(service_year);
+    let facts = facts::load(conn, &window(subject, period, start_year)).await?;
+    let calendar = domain::calendar::load(conn).await?;
+    let settlement: Option<Decimal> = contract.map(|c| c.settlement_amount.round_dp(2));
+    let result = engine::assess_year(
+        &subject.scheme,
+        &calendar,
+        &facts,
+        service_year,
+        monthly,
+        settlement,
+    )
+    .map_err(|e| engine_error("serviceYear", e))?;
+    Ok((result, facts::row_count(&facts)))
+}
+
+/// The latest published monthly total of each month of the service year in
+/// which the vendor is in service (today: every month of a contracted year),
+/// for a blending scheme; empty for a scheme that does not blend. The annual
+/// run and the annual preview both blend these, so they agree.
+pub async fn published_monthly_totals(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+) -> JobResult<Vec<(Month, Decimal)>> {
+    let (service_year, contract) = service_year(conn, subject, start_year).await?;
+    if subject.scheme.blend.is_none() || contract.is_none() {
+        return Ok(Vec::new());
+    }
+    let published =
+        crate::runs::published_months(conn, subject.region.id, service_year.months()).await?;
+    let mut totals = Vec::new();
+    for month in service_year.months() {
+        if let Some(r) = published.get(&(subject.vendor_id, month)) {
+            totals.push((month, crate::runs::exact_total(r)?));
+        }
+    }
+    Ok(totals)
+}
+
+/// The preview of a service year, blending the published monthly results as
+/// the annual run does (the result names the months without one). A vendor
+/// without a contract for the year is not assessed in it: an error says so.
+pub async fn year(
+    conn: &impl ConnectionTrait,
+    subject: &Subject,
+    start_year: i32,
+) -> JobResult<AnnualResult> {
+    let (_, contract) = service_year(conn, subject, start_year).await?;
+    if contract.is_none() {
+        return Err(JobError::bad(
+            "vendorId",
+            format!(
+                "该云服务商在{}没有服务年度 {start_year} 的合同，不参加该年度考核",
+                subject.region.name
+            ),
+        ));
+    }
+    let monthly = published_monthly_totals(conn, subject, start_year).await?;
+    year_with(conn, subject, start_year, &monthly).await
+}
+
+/// A preview of a period that has not ended at `now` is provisional: facts may
+/// still come in.
+pub fn provisional(period: Period, now: DateTime<Utc>) -> bool {
+    period.end() > now
+}

@@ -1,0 +1,413 @@
+//! Publishing a run: its results become what vendors see (replacing any earlier
+//! published revision of the same period), and the consequences follow in the
+//! same transaction: a notice for each monthly total below the pass mark and
+//! each annual total in a penalty tier, and a breach after three consecutive
+//! published monthly totals below the pass mark (Beijing general breach no. 3).
+//!
+//! Publishing never goes backwards: a run with a result older than a revision
+//! already published for the same region, vendor, kind and period is refused
+//! whole. Publishing a newer revision closes the older revisions' notices that
+//! no longer hold (the total now passes, or the penalty tier changed) as
+//! SUPERSEDED, with a mail; one that still holds stays, and no second notice is
+//! issued for the same finding. Publishing the same run twice, or five times at
+//! once, publishes it once: each result is claimed by one conditional update.
+
+use chrono::{DateTime, Utc};
+use engine::{Month, percent_text, points_text};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set, sea_query::Expr,
+};
+use serde_json::Value;
+
+use crate::error::{JobError, JobResult};
+use crate::runs::{self, ANNUAL, MONTHLY};
+use domain::access::Scope;
+use domain::audit::{Audit, Change};
+use domain::notices::{self, NewNotice};
+
+pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
+
+/// What publishing one result did to the notices.
+#[derive(Default)]
+struct Consequences {
+    issued: Vec<i64>,
+    superseded: Vec<i64>,
+}
+
+/// Publishes in one transaction with its audit entry, which names the results
+/// published and the notices issued and superseded.
+pub async fn publish(
+    db: &DatabaseConnection,
+    audit: &Audit,
+    run_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> JobResult<entities::assessment_run::Model> {
+    let mut txn = audit.begin(db).await?;
+    let (run, done) = publish_in(&txn, run_id, Some(user_id), now).await?;
+    let scope = Scope {
+        region: Some(run.region_id),
+        ..Scope::default()
+    };
+    let change = Change::on("AssessmentRun", Some(run.id), scope).with_after(serde_json::json!({
+        "publishedResultIds": done.published,
+        "issuedNoticeIds": done.issued,
+        "supersededNoticeIds": done.superseded,
+    }));
+    txn.record(change).await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// What publishing a run did.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub published: Vec<i64>,
+    pub issued: Vec<i64>,
+    pub superseded: Vec<i64>,
+}
+
+/// Publishes the run in `txn` (the caller commits and audits); `user_id` is
+/// `None` when the platform publishes (the demo data).
+pub async fn publish_in(
+    txn: &DatabaseTransaction,
+    run_id: i64,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> JobResult<(entities::assessment_run::Model, Published)> {
+    let run = entities::assessment_run::Entity::find_by_id(run_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| JobError::not_found(format!("AssessmentRun {run_id}")))?;
+    if run.status != entities::assessment_run::RunStatus::Succeeded {
+        return Err(JobError::bad(
+            "runId",
+            format!(
+                "run {run_id} is {}; only a succeeded run is published",
+                run.status.as_str()
+            ),
+        ));
+    }
+    let results = entities::assessment_result::Entity::find()
+        .filter(entities::assessment_result::Column::RunId.eq(run_id))
+        .order_by_asc(entities::assessment_result::Column::VendorId)
+        .all(txn)
+        .await?;
+    for result in &results {
+        refuse_if_superseded(txn, result).await?;
+    }
+    let mut done = Published::default();
+    for result in results {
+        if !claim(txn, &result, user_id, now).await? {
+            continue;
+        }
+        unpublish_others(txn, &result).await?;
+        done.published.push(result.id);
+        let c = consequences(txn, &result, user_id, now).await?;
+        done.issued.extend(c.issued);
+        done.superseded.extend(c.superseded);
+    }
+    Ok((run, done))
+}
+
+/// The other revisions of a result's region, vendor, kind and period.
+fn other_revisions(r: &entities::assessment_result::Model) -> sea_orm::Condition {
+    use entities::assessment_result::Column as C;
+    sea_orm::Condition::all()
+        .add(C::RegionId.eq(r.region_id))
+        .add(C::VendorId.eq(r.vendor_id))
+        .add(C::Kind.eq(r.kind.clone()))
+        .add(C::Period.eq(r.period.clone()))
+        .add(C::Id.ne(r.id))
+}
+
+fn same_period(
+    r: &entities::assessment_result::Model,
+) -> sea_orm::Select<entities::assessment_result::Entity> {
+    entities::assessment_result::Entity::find().filter(other_revisions(r))
+}
+
+async fn refuse_if_superseded(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+) -> JobResult<()> {
+    use entities::assessment_result::Column as C;
+    let newer = same_period(r)
+        .filter(C::Published.eq(true))
+        .filter(C::Revision.gt(r.revision))
+        .one(txn)
+        .await?;
+    match newer {
+        None => Ok(()),
+        Some(newer) => Err(JobError::bad(
+            "runId",
+            format!(
+                "运行 {} 的结果已被更新的结果取代：{} 的第 {} 版（运行 {}）已发布，不能再发布较早的第 {} 版",
+                r.run_id, r.period, newer.revision, newer.run_id, r.revision
+            ),
+        )),
+    }
+}
+
+/// Marks the result published unless it already is; false when another
+/// publication (maybe one running at the same time) got there first.
+async fn claim(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> JobResult<bool> {
+    use entities::assessment_result::Column as C;
+    let claimed = entities::assessment_result::Entity::update_many()
+        .col_expr(C::Published, Expr::value(true))
+        .col_expr(C::PublishedAt, Expr::value(now))
+        .col_expr(C::PublishedBy, Expr::value(user_id))
+        .filter(C::Id.eq(r.id))
+        .filter(C::Published.eq(false))
+        .exec(txn)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+async fn unpublish_others(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+) -> JobResult<()> {
+    use entities::assessment_result::Column as C;
+    entities::assessment_result::Entity::update_many()
+        .col_expr(C::Published, Expr::value(false))
+        .filter(other_revisions(r))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The notice a result calls for: its kind and, for an annual result, the
+/// penalty tier's threshold; `None` when the result passes.
+#[derive(Clone, Debug, PartialEq)]
+struct Finding {
+    kind: &'static str,
+    tier_below: Option<Decimal>,
+}
+
+fn finding(r: &entities::assessment_result::Model) -> JobResult<Option<Finding>> {
+    if r.passed {
+        return Ok(None);
+    }
+    Ok(match r.kind.as_str() {
+        MONTHLY => Some(Finding {
+            kind: notices::MONTHLY_BELOW_PASS_MARK,
+            tier_below: None,
+        }),
+        ANNUAL => {
+            let document: Value = serde_json::from_str(&r.document).map_err(JobError::internal)?;
+            Some(Finding {
+                kind: notices::ANNUAL_PENALTY,
+                tier_below: document["penalty"]["tier"]["below"]
+                    .as_str()
+                    .and_then(|t| t.parse().ok()),
+            })
+        }
+        _ => None,
+    })
+}
+
+async fn consequences(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> JobResult<Consequences> {
+    let now_finds = finding(r)?;
+    let mut done = Consequences::default();
+    let mut still_holds = false;
+    for (notice, old) in earlier_notices(txn, r).await? {
+        if now_finds.is_some() && finding(&old)? == now_finds {
+            still_holds = true;
+        } else if notice.status != notices::ACCEPTED {
+            let why = superseded_because(r, now_finds.as_ref());
+            done.superseded.push(
+                crate::notices::supersede(txn, notice, r, &why, now)
+                    .await?
+                    .id,
+            );
+        }
+    }
+    if let Some(finding) = now_finds.filter(|_| !still_holds) {
+        done.issued
+            .push(issue(txn, r, finding.kind, user_id, now).await?);
+    }
+    if r.kind == MONTHLY && !r.passed {
+        record_breach_if_three_failed(txn, r, now).await?;
+    }
+    Ok(done)
+}
+
+/// The notices raised from other revisions of the result's period, not yet
+/// superseded, with the result each was raised from.
+async fn earlier_notices(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+) -> JobResult<Vec<(entities::notice::Model, entities::assessment_result::Model)>> {
+    let others = same_period(r).all(txn).await?;
+    if others.is_empty() {
+        return Ok(Vec::new());
+    }
+    use entities::notice::Column as N;
+    let notices = entities::notice::Entity::find()
+        .filter(N::ResultId.is_in(others.iter().map(|o| o.id)))
+        .filter(N::Status.ne(notices::SUPERSEDED))
+        .order_by_asc(N::Id)
+        .all(txn)
+        .await?;
+    Ok(notices
+        .into_iter()
+        .filter_map(|n| {
+            let old = others.iter().find(|o| Some(o.id) == n.result_id)?.clone();
+            Some((n, old))
+        })
+        .collect())
+}
+
+fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Finding>) -> String {
+    let total = runs::exact_total(r).map(points_text).unwrap_or_default();
+    match now {
+        None => format!(
+            "{} 考核结果已更新为第 {} 版，得分 {total}，已达到要求",
+            r.period, r.revision
+        ),
+        Some(_) => format!(
+            "{} 考核结果已更新为第 {} 版，得分 {total}，扣罚档次已变化，以新的整改通知为准",
+            r.period, r.revision
+        ),
+    }
+}
+
+async fn issue(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    kind: &'static str,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> JobResult<i64> {
+    let document: Value = serde_json::from_str(&r.document).map_err(JobError::internal)?;
+    let total = runs::exact_total(r)?;
+    let shown = points_text(total);
+    let (reason, basis) = if kind == notices::ANNUAL_PENALTY {
+        (
+            format!(
+                "{} 服务年度考核得分 {shown} 分，按结算金额扣减 {}（{} 元）",
+                r.period,
+                decimal(&document["penalty"]["rate"]).map_or_else(String::new, percent_text),
+                number_text(&document["penalty"]["amount"]).unwrap_or_else(|| "—".into())
+            ),
+            deduction_lines(&document["annual"]),
+        )
+    } else {
+        (
+            format!(
+                "{} 月度考核得分 {shown} 分，低于合格线 {} 分",
+                r.period,
+                number_text(&document["pass_mark"]).unwrap_or_else(|| "90.00".into())
+            ),
+            deduction_lines(&document),
+        )
+    };
+    let new = NewNotice {
+        region_id: r.region_id,
+        vendor_id: r.vendor_id,
+        kind,
+        period: Some(r.period.clone()),
+        reason,
+        basis,
+        result_id: Some(r.id),
+        risk_id: None,
+        deadline: None,
+        created_by: user_id,
+    };
+    Ok(crate::notices::issue(txn, new, now).await?.id)
+}
+
+/// "A1 服务交付及时率 扣 0.50 分：工单「…」（2025-09-30 10:00 审批）…", one line
+/// per deduction of a scorecard, points to two decimals.
+fn deduction_lines(card: &Value) -> Vec<String> {
+    let mut lines = Vec::new();
+    for indicator in card["indicators"].as_array().into_iter().flatten() {
+        for d in indicator["deductions"].as_array().into_iter().flatten() {
+            lines.push(format!(
+                "{} {} 扣 {} 分：{}",
+                indicator["code"].as_str().unwrap_or("?"),
+                indicator["name"]["zh"].as_str().unwrap_or(""),
+                number_text(&d["points"]).unwrap_or_else(|| "?".into()),
+                d["reason"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    lines
+}
+
+/// A decimal of a stored document (the engine writes them as strings), exact.
+fn decimal(v: &Value) -> Option<rust_decimal::Decimal> {
+    v.as_str()?.parse().ok()
+}
+
+/// A score, points or an amount of a stored document as users read it: "0.49".
+fn number_text(v: &Value) -> Option<String> {
+    decimal(v).map(points_text)
+}
+
+async fn record_breach_if_three_failed(
+    txn: &DatabaseTransaction,
+    r: &entities::assessment_result::Model,
+    now: DateTime<Utc>,
+) -> JobResult<()> {
+    let Some(month) = parse_month(&r.period) else {
+        return Ok(());
+    };
+    let earlier = [before(month), before(before(month))];
+    for m in earlier {
+        match runs::latest_published(txn, r.region_id, r.vendor_id, MONTHLY, &m.to_string()).await?
+        {
+            Some(prev) if !prev.passed => {}
+            _ => return Ok(()),
+        }
+    }
+    use entities::breach::Column as C;
+    let exists = entities::breach::Entity::find()
+        .filter(C::RegionId.eq(r.region_id))
+        .filter(C::VendorId.eq(r.vendor_id))
+        .filter(C::Kind.eq(THREE_FAILED_MONTHS))
+        .filter(C::Period.eq(r.period.clone()))
+        .one(txn)
+        .await?
+        .is_some();
+    if !exists {
+        let basis = format!(
+            "{}, {}, {} 连续三个月考核未达标",
+            earlier[1], earlier[0], month
+        );
+        entities::breach::ActiveModel {
+            region_id: Set(r.region_id),
+            vendor_id: Set(r.vendor_id),
+            kind: Set(THREE_FAILED_MONTHS.to_owned()),
+            period: Set(r.period.clone()),
+            basis: Set(basis),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn before(m: Month) -> Month {
+    Month::of(engine::Period::Month(m).start() - chrono::Duration::days(1))
+}
+
+fn parse_month(text: &str) -> Option<Month> {
+    let (y, m) = text.split_once('-')?;
+    Month::new(y.parse().ok()?, m.parse().ok()?).ok()
+}
