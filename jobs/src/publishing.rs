@@ -22,7 +22,7 @@ use sea_orm::{
 use serde_json::Value;
 
 use crate::error::{JobError, JobResult};
-use crate::runs::{self, ANNUAL, MONTHLY};
+use crate::runs::{ANNUAL, MONTHLY};
 use domain::access::Scope;
 use domain::audit::{Audit, Change};
 use domain::notices::{self, NewNotice};
@@ -272,7 +272,7 @@ async fn earlier_notices(
 }
 
 fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Finding>) -> String {
-    let total = runs::exact_total(r).map(points_text).unwrap_or_default();
+    let total = domain::assessments::exact_total(r).map(points_text).unwrap_or_default();
     match now {
         None => format!(
             "{} 考核结果已更新为第 {} 版，得分 {total}，已达到要求",
@@ -293,7 +293,7 @@ async fn issue(
     now: DateTime<Utc>,
 ) -> JobResult<i64> {
     let document: Value = serde_json::from_str(&r.document).map_err(JobError::internal)?;
-    let total = runs::exact_total(r)?;
+    let total = domain::assessments::exact_total(r)?;
     let shown = points_text(total);
     let (reason, basis) = if kind == notices::ANNUAL_PENALTY {
         (
@@ -368,7 +368,7 @@ async fn record_breach_if_three_failed(
     };
     let earlier = [before(month), before(before(month))];
     for m in earlier {
-        match runs::latest_published(txn, r.region_id, r.vendor_id, MONTHLY, &m.to_string()).await?
+        match domain::assessments::latest_published(txn, r.region_id, r.vendor_id, MONTHLY, &m.to_string()).await?
         {
             Some(prev) if !prev.passed => {}
             _ => return Ok(()),

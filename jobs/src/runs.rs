@@ -412,61 +412,6 @@ pub async fn contracted_vendors(
     Ok(contracts.into_iter().map(|c| c.vendor_id).collect())
 }
 
-/// The exact total kept in a result's document (the `total` column is rounded
-/// for sorting).
-pub fn exact_total(r: &entities::assessment_result::Model) -> JobResult<Decimal> {
-    let document: serde_json::Value =
-        serde_json::from_str(&r.document).map_err(JobError::internal)?;
-    document["total"]
-        .as_str()
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| JobError::Internal(format!("result {} has no total", r.id).into()))
-}
-
-/// The published monthly results of the region in `months`, in one query: of
-/// each vendor and month the latest published revision (publishing keeps one).
-pub async fn published_months(
-    conn: &impl ConnectionTrait,
-    region_id: i64,
-    months: impl Iterator<Item = Month>,
-) -> JobResult<std::collections::HashMap<(i64, Month), entities::assessment_result::Model>> {
-    use entities::assessment_result::Column as C;
-    let months: std::collections::HashMap<String, Month> =
-        months.map(|m| (m.to_string(), m)).collect();
-    let rows = entities::assessment_result::Entity::find()
-        .filter(C::RegionId.eq(region_id))
-        .filter(C::Kind.eq(MONTHLY))
-        .filter(C::Period.is_in(months.keys().cloned()))
-        .filter(C::Published.eq(true))
-        .order_by_asc(C::Revision)
-        .all(conn)
-        .await?;
-    // Ascending revisions: a later one replaces an earlier in the map.
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Some(((r.vendor_id, *months.get(&r.period)?), r)))
-        .collect())
-}
-
-pub async fn latest_published(
-    conn: &impl ConnectionTrait,
-    region_id: i64,
-    vendor_id: i64,
-    kind: &str,
-    period: &str,
-) -> JobResult<Option<entities::assessment_result::Model>> {
-    use entities::assessment_result::Column as C;
-    Ok(entities::assessment_result::Entity::find()
-        .filter(C::RegionId.eq(region_id))
-        .filter(C::VendorId.eq(vendor_id))
-        .filter(C::Kind.eq(kind))
-        .filter(C::Period.eq(period))
-        .filter(C::Published.eq(true))
-        .order_by_desc(C::Revision)
-        .one(conn)
-        .await?)
-}
-
 /// Records the run as RUNNING; a run started through the API gets its audit
 /// entry here, in the same transaction, so even a run that never finishes
 /// (the server killed, the request cut off) has one. Returns the entry's id.

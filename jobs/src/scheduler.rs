@@ -366,7 +366,7 @@ async fn unpublished_months(
     let Ok(year) = ServiceYear::new(scheme.service_year_first_month, start_year) else {
         return Ok(None);
     };
-    let published = runs::published_months(db, region.id, year.months()).await?;
+    let published = domain::assessments::published_months(db, region.id, year.months()).await?;
     let mut missing = Vec::new();
     for vendor_id in runs::contracted_vendors(db, region.id, start_year).await? {
         for month in year.months() {

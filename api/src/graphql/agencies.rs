@@ -1,16 +1,13 @@
 //! Agencies (使用单位): the government bodies whose systems run on the cloud.
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::nested::{self, id};
-use super::regions::{Region, Regions};
-use super::systems::{InformationSystem, InformationSystems};
+use super::nested::id;
 use crate::error::DomainResult;
 use crate::graphql::crud::{self, FromInput};
 use domain::actor::Actor;
 use domain::period::local;
-use domain::store::Link;
 use domain::validate;
 
 pub use domain::reference::agencies::Agencies;
@@ -32,16 +29,6 @@ impl From<entities::agency::Model> for Agency {
             name: m.name,
             created_at: local(m.created_at),
         }
-    }
-}
-
-#[ComplexObject]
-impl Agency {
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        nested::one::<Regions, Region>(ctx, &self.region_id).await
-    }
-    async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
-        nested::many::<InformationSystems, InformationSystem>(ctx, Link::Agency, &self.id).await
     }
 }
 

@@ -338,7 +338,7 @@ async fn unpublished_for_vendor(
     if !matches!(actor.role, domain::actor::Role::Vendor { .. }) {
         return Ok(false);
     }
-    let published = jobs::runs::latest_published(
+    let published = domain::assessments::latest_published(
         &state.db,
         subject.region.id,
         subject.vendor_id,

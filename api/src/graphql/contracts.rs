@@ -1,13 +1,11 @@
 //! Contracts: one vendor serving one region for one service year, with the
 //! year's settlement amount (the base of the penalty) and the monthly fee.
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 
-use super::nested::{self, id};
-use super::regions::{Region, Regions};
-use super::vendors::{Vendor, Vendors};
+use super::nested::id;
 use crate::error::DomainResult;
 use crate::graphql::crud::{self, FromInput};
 use domain::actor::Actor;
@@ -43,16 +41,6 @@ impl From<entities::contract::Model> for Contract {
             monthly_fee: engine::two_dp(m.monthly_fee),
             created_at: local(m.created_at),
         }
-    }
-}
-
-#[ComplexObject]
-impl Contract {
-    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Vendor> {
-        nested::one::<Vendors, Vendor>(ctx, &self.vendor_id).await
-    }
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        nested::one::<Regions, Region>(ctx, &self.region_id).await
     }
 }
 

@@ -13,6 +13,7 @@ pub mod crud;
 pub mod dashboards;
 pub mod facts;
 pub mod limits;
+mod links;
 pub mod nested;
 pub mod notices;
 pub mod regions;

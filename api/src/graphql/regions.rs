@@ -2,17 +2,14 @@
 //! the first month of its service year. Reference data every signed-in user may
 //! read; only administrators change it.
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::agencies::{Agencies, Agency};
-use super::contracts::{Contract, Contracts};
-use super::nested::{self, id};
+use super::nested::id;
 use crate::error::DomainResult;
 use crate::graphql::crud::{self, FromInput};
 use domain::actor::Actor;
 use domain::period::local;
-use domain::store::Link;
 use domain::validate;
 
 pub use domain::reference::regions::Regions;
@@ -42,19 +39,6 @@ impl From<entities::region::Model> for Region {
             service_year_start_month: m.service_year_start_month,
             created_at: local(m.created_at),
         }
-    }
-}
-
-#[ComplexObject]
-impl Region {
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
-        nested::optional::<Regions, Region>(ctx, &self.parent_id).await
-    }
-    async fn agencies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Agency>> {
-        nested::many::<Agencies, Agency>(ctx, Link::Region, &self.id).await
-    }
-    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        nested::many::<Contracts, Contract>(ctx, Link::Region, &self.id).await
     }
 }
 

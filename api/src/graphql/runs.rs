@@ -126,7 +126,7 @@ pub struct AssessmentResult {
 
 impl From<entities::assessment_result::Model> for AssessmentResult {
     fn from(m: entities::assessment_result::Model) -> Self {
-        let exact_total = runs::exact_total(&m).unwrap_or(m.total);
+        let exact_total = domain::assessments::exact_total(&m).unwrap_or(m.total);
         let document: Value = serde_json::from_str(&m.document).unwrap_or_default();
         Self {
             id: id(m.id),

@@ -1,13 +1,10 @@
 //! Information systems on the cloud: whose (agency), hosted by whom (vendor), how
 //! important (class A/B/C, used by fault grading) and their 等保 level.
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
-use super::agencies::{Agencies, Agency};
-use super::nested::{self, id};
-use super::regions::{Region, Regions};
-use super::vendors::{Vendor, Vendors};
+use super::nested::id;
 use crate::error::DomainResult;
 use crate::graphql::crud::{self, FromInput};
 use domain::actor::Actor;
@@ -51,19 +48,6 @@ impl From<entities::information_system::Model> for InformationSystem {
             offline_on: m.offline_on,
             created_at: local(m.created_at),
         }
-    }
-}
-
-#[ComplexObject]
-impl InformationSystem {
-    async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Agency> {
-        nested::one::<Agencies, Agency>(ctx, &self.agency_id).await
-    }
-    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Vendor> {
-        nested::one::<Vendors, Vendor>(ctx, &self.vendor_id).await
-    }
-    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
-        nested::one::<Regions, Region>(ctx, &self.region_id).await
     }
 }
 

@@ -4,20 +4,16 @@
 //! (`servingVendors`: it names them in complaints and surveys), never a vendor
 //! that does not, nor any vendor's contacts, contracts or systems.
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use engine::ServiceYear;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::agencies::Agencies;
-use super::contracts::{Contract, Contracts};
-use super::nested::{self, id};
-use super::systems::{InformationSystem, InformationSystems};
+use super::nested::id;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::FromInput;
 use domain::actor::Actor;
 use domain::period::local;
-use domain::store::Link;
 use domain::validate;
 
 pub use domain::reference::vendors::Vendors;
@@ -42,16 +38,6 @@ impl From<entities::vendor::Model> for Vendor {
             contact_emails: serde_json::from_value(m.contact_emails).unwrap_or_default(),
             created_at: local(m.created_at),
         }
-    }
-}
-
-#[ComplexObject]
-impl Vendor {
-    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
-        nested::many::<Contracts, Contract>(ctx, Link::Vendor, &self.id).await
-    }
-    async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
-        nested::many::<InformationSystems, InformationSystem>(ctx, Link::Vendor, &self.id).await
     }
 }
 
@@ -156,7 +142,7 @@ impl ServingVendorQuery {
                 (None, _) => return Err(DomainError::bad("agencyId", "required")),
             };
             // Access-checked: a vendor, or a supervisor of another region, gets NOT_FOUND.
-            let agency = domain::store::get::<Agencies>(&state.db, actor, agency_id).await?;
+            let agency = domain::store::get::<domain::reference::agencies::Agencies>(&state.db, actor, agency_id).await?;
             serving_vendors(&state.db, &agency, service_year).await
         }
         .await

@@ -1,0 +1,74 @@
+//! The links between the reference objects (a region's agencies and
+//! contracts, an agency's region and systems, …): each object's module knows
+//! only itself; the graph of links is drawn here, once, so the modules do not
+//! import each other.
+
+use async_graphql::{ComplexObject, Context};
+use domain::reference::{
+    agencies::Agencies, contracts::Contracts, regions::Regions, systems::InformationSystems,
+    vendors::Vendors,
+};
+use domain::store::Link;
+
+use super::agencies::Agency;
+use super::contracts::Contract;
+use super::nested;
+use super::regions::Region;
+use super::systems::InformationSystem;
+use super::vendors::Vendor;
+
+#[ComplexObject]
+impl Region {
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Region>> {
+        nested::optional::<Regions, Region>(ctx, &self.parent_id).await
+    }
+    async fn agencies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Agency>> {
+        nested::many::<Agencies, Agency>(ctx, Link::Region, &self.id).await
+    }
+    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
+        nested::many::<Contracts, Contract>(ctx, Link::Region, &self.id).await
+    }
+}
+
+#[ComplexObject]
+impl Agency {
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        nested::one::<Regions, Region>(ctx, &self.region_id).await
+    }
+    async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
+        nested::many::<InformationSystems, InformationSystem>(ctx, Link::Agency, &self.id).await
+    }
+}
+
+#[ComplexObject]
+impl Contract {
+    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Vendor> {
+        nested::one::<Vendors, Vendor>(ctx, &self.vendor_id).await
+    }
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        nested::one::<Regions, Region>(ctx, &self.region_id).await
+    }
+}
+
+#[ComplexObject]
+impl InformationSystem {
+    async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Agency> {
+        nested::one::<Agencies, Agency>(ctx, &self.agency_id).await
+    }
+    async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<Vendor> {
+        nested::one::<Vendors, Vendor>(ctx, &self.vendor_id).await
+    }
+    async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
+        nested::one::<Regions, Region>(ctx, &self.region_id).await
+    }
+}
+
+#[ComplexObject]
+impl Vendor {
+    async fn contracts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contract>> {
+        nested::many::<Contracts, Contract>(ctx, Link::Vendor, &self.id).await
+    }
+    async fn systems(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InformationSystem>> {
+        nested::many::<InformationSystems, InformationSystem>(ctx, Link::Vendor, &self.id).await
+    }
+}
