@@ -407,6 +407,23 @@ impl Operations {
     }
 }
 
+/// The jobs report their runs and failed deliveries here.
+impl jobs::observe::Observer for Metrics {
+    fn job_ended(&self, job: &'static str, succeeded: bool, took: std::time::Duration) {
+        let status = if succeeded { "succeeded" } else { "failed" };
+        self.job_runs
+            .get_or_create(&JobRunLabels { job, status })
+            .inc();
+        self.job_duration
+            .get_or_create(&JobLabels { job })
+            .observe(took.as_secs_f64());
+    }
+
+    fn outbox_failed(&self, attempts: usize) {
+        self.outbox_failures.inc_by(attempts as u64);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,22 +484,5 @@ mod tests {
             seen.insert(operations.label(&mut request));
         }
         assert_eq!(seen.len(), 1, "{seen:?}");
-    }
-}
-
-/// The jobs report their runs and failed deliveries here.
-impl jobs::observe::Observer for Metrics {
-    fn job_ended(&self, job: &'static str, succeeded: bool, took: std::time::Duration) {
-        let status = if succeeded { "succeeded" } else { "failed" };
-        self.job_runs
-            .get_or_create(&JobRunLabels { job, status })
-            .inc();
-        self.job_duration
-            .get_or_create(&JobLabels { job })
-            .observe(took.as_secs_f64());
-    }
-
-    fn outbox_failed(&self, attempts: usize) {
-        self.outbox_failures.inc_by(attempts as u64);
     }
 }

@@ -272,7 +272,9 @@ async fn earlier_notices(
 }
 
 fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Finding>) -> String {
-    let total = domain::assessments::exact_total(r).map(points_text).unwrap_or_default();
+    let total = domain::assessments::exact_total(r)
+        .map(points_text)
+        .unwrap_or_default();
     match now {
         None => format!(
             "{} 考核结果已更新为第 {} 版，得分 {total}，已达到要求",
@@ -368,7 +370,14 @@ async fn record_breach_if_three_failed(
     };
     let earlier = [before(month), before(before(month))];
     for m in earlier {
-        match domain::assessments::latest_published(txn, r.region_id, r.vendor_id, MONTHLY, &m.to_string()).await?
+        match domain::assessments::latest_published(
+            txn,
+            r.region_id,
+            r.vendor_id,
+            MONTHLY,
+            &m.to_string(),
+        )
+        .await?
         {
             Some(prev) if !prev.passed => {}
             _ => return Ok(()),

@@ -23,6 +23,27 @@ macro_rules! db_enum {
                 }
             }
         }
+
+        /// A fact's column of this enum, stored as its text.
+        impl $crate::graphql::facts::columns::Column for $name {
+            type Stored = String;
+            type Out = Self;
+            type In = Self;
+            type Patch = Option<Self>;
+
+            fn show(stored: String) -> Self {
+                Self::from_db(&stored)
+            }
+            fn parse(_: &str, value: Self) -> domain::DomainResult<String> {
+                Ok(value.as_str().to_owned())
+            }
+            fn apply(_: &str, slot: &mut String, patch: Option<Self>) -> domain::DomainResult<()> {
+                if let Some(value) = patch {
+                    *slot = value.as_str().to_owned();
+                }
+                Ok(())
+            }
+        }
     };
     (@first $first:ident $($rest:ident)*) => { Self::$first };
 }

@@ -142,7 +142,10 @@ impl ServingVendorQuery {
                 (None, _) => return Err(DomainError::bad("agencyId", "required")),
             };
             // Access-checked: a vendor, or a supervisor of another region, gets NOT_FOUND.
-            let agency = domain::store::get::<domain::reference::agencies::Agencies>(&state.db, actor, agency_id).await?;
+            let agency = domain::store::get::<domain::reference::agencies::Agencies>(
+                &state.db, actor, agency_id,
+            )
+            .await?;
             serving_vendors(&state.db, &agency, service_year).await
         }
         .await

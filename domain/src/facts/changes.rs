@@ -3,11 +3,17 @@
 use sea_orm::DatabaseTransaction;
 
 use super::check_owner;
+use super::{Assessed, Window};
 use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::change::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Changes => change, name: "Change", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -24,5 +30,40 @@ impl Writable for Changes {
             ));
         }
         Ok(())
+    }
+}
+
+impl Assessed for Changes {
+    type Fact = f::Change;
+
+    /// Changes planned around the period: one planned later may have been submitted (F2) inside it.
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::PlannedAt.gte(w.early()))
+            .add(Column::PlannedAt.lt(w.to + chrono::Duration::days(super::LOOKBACK_DAYS)))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::Change> {
+        Ok(f::Change {
+            id: r.id,
+            title: r.title,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            submitted_at: r.submitted_at,
+            planned_at: r.planned_at,
+            executed_at: r.executed_at,
+            emergency: r.emergency,
+            outcome: outcome(&r.outcome),
+        })
+    }
+}
+
+/// A pending change has not failed: F1 has nothing to deduct for it yet (F2
+/// still judges its notice).
+fn outcome(text: &str) -> f::ChangeOutcome {
+    match text {
+        "FAILED" => f::ChangeOutcome::Failed,
+        "ROLLED_BACK" => f::ChangeOutcome::RolledBack,
+        _ => f::ChangeOutcome::Succeeded,
     }
 }

@@ -3,11 +3,17 @@
 use sea_orm::DatabaseTransaction;
 
 use super::check_owner;
+use super::{Assessed, Window};
 use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::complaint::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Complaints => complaint, name: "Complaint", policy: Policy::AGENCY_FILED_FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
@@ -17,5 +23,26 @@ resource!(Complaints => complaint, name: "Complaint", policy: Policy::AGENCY_FIL
 impl Writable for Complaints {
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
         check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await
+    }
+}
+
+impl Assessed for Complaints {
+    type Fact = f::Complaint;
+
+    /// Those received in the period.
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::ReceivedAt.gte(w.from))
+            .add(Column::ReceivedAt.lt(w.to))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::Complaint> {
+        Ok(f::Complaint {
+            id: r.id,
+            title: r.description,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            received_at: r.received_at,
+        })
     }
 }

@@ -5,13 +5,19 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
+use super::{Assessed, Window};
 use super::{check_owner, ensure_after};
 use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::reference::systems::InformationSystems;
 use crate::store::Writable;
 use crate::store::{Resource, TimeColumn};
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::fault::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Faults => fault, name: "Fault", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -90,4 +96,30 @@ async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> DomainResult<(
         }
     }
     Ok(())
+}
+
+impl Assessed for Faults {
+    type Fact = f::Fault;
+
+    /// Faults that occurred up to `LOOKBACK_DAYS` before the period may be recovered or reported inside it.
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::OccurredAt.gte(w.early()))
+            .add(Column::OccurredAt.lt(w.to))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::Fault> {
+        Ok(f::Fault {
+            id: r.id,
+            title: r.title,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            // A supervisor's override wins over the graded level.
+            level: r.level_override.unwrap_or(r.level).clamp(1, 6) as u8,
+            occurred_at: r.occurred_at,
+            reported_at: r.reported_at,
+            recovered_at: r.recovered_at,
+            misreported: r.misreported,
+        })
+    }
 }

@@ -54,3 +54,42 @@ pub fn ensure_after(
         None => Ok(()),
     }
 }
+
+/// How far before a period facts are loaded: a work order approved this long
+/// ago can still fall due inside it (5 working days plus the longest holidays).
+pub const LOOKBACK_DAYS: i64 = 100;
+
+/// One vendor's facts in one region that a period's assessment may count:
+/// the engine decides which count; a kind's window is generous enough to hold
+/// them all (late work orders approved weeks before, outages that began before
+/// the period, deliveries still unrectified from earlier months).
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub region_id: i64,
+    pub vendor_id: i64,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// The service year whose survey responses count (H1).
+    pub survey_year: i32,
+}
+
+impl Window {
+    /// `LOOKBACK_DAYS` before the period.
+    pub fn early(&self) -> DateTime<Utc> {
+        self.from - chrono::Duration::days(LOOKBACK_DAYS)
+    }
+}
+
+/// A fact kind the engine assesses: which of the vendor's rows in the region a
+/// period's window holds, and what the engine reads of each. The loader
+/// (`jobs::assessment::facts`) is the same for every kind.
+pub trait Assessed: store::Resource {
+    type Fact;
+
+    /// Beyond being the vendor's in the region: the rows the window holds.
+    fn window(w: &Window) -> sea_orm::Condition;
+
+    /// What the engine reads of a row; a row that does not read back is an
+    /// internal error naming it, never a silent default.
+    fn fact(row: Self::Model) -> DomainResult<Self::Fact>;
+}

@@ -2,12 +2,18 @@
 
 use sea_orm::DatabaseTransaction;
 
+use super::{Assessed, Window};
 use super::{check_owner, ensure_after};
 use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::outage::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Outages => outage, name: "Outage", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -22,5 +28,37 @@ impl Writable for Outages {
             Some(end) => crate::validate::at_most_a_year("input.endedAt", row.started_at, end),
             None => Ok(()),
         }
+    }
+}
+
+impl Assessed for Outages {
+    type Fact = f::Outage;
+
+    /// Those overlapping the period: begun before its end, not ended before its start (an ongoing one however old).
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::StartedAt.lt(w.to))
+            .add(
+                Condition::any()
+                    .add(Column::EndedAt.is_null())
+                    .add(Column::EndedAt.gte(w.from)),
+            )
+            .add(
+                Condition::any()
+                    .add(Column::StartedAt.gte(w.early()))
+                    .add(Column::EndedAt.is_null()),
+            )
+    }
+
+    fn fact(r: Model) -> DomainResult<f::Outage> {
+        Ok(f::Outage {
+            id: r.id,
+            title: r.description,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            service: r.service,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+        })
     }
 }

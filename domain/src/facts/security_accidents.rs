@@ -3,11 +3,17 @@
 use sea_orm::DatabaseTransaction;
 
 use super::check_owner;
+use super::{Assessed, Window};
 use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::security_accident::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(SecurityAccidents => security_accident, name: "SecurityAccident", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -17,5 +23,27 @@ resource!(SecurityAccidents => security_accident, name: "SecurityAccident", poli
 impl Writable for SecurityAccidents {
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
         check_owner(txn, row.region_id, row.vendor_id, None).await
+    }
+}
+
+impl Assessed for SecurityAccidents {
+    type Fact = f::SecurityAccident;
+
+    /// Those that occurred in the period.
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::OccurredAt.gte(w.from))
+            .add(Column::OccurredAt.lt(w.to))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::SecurityAccident> {
+        Ok(f::SecurityAccident {
+            id: r.id,
+            title: r.description,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            occurred_at: r.occurred_at,
+            level: r.level.clamp(1, 5) as u8,
+        })
     }
 }

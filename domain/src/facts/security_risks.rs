@@ -2,13 +2,19 @@
 
 use sea_orm::DatabaseTransaction;
 
+use super::{Assessed, Window};
 use super::{check_owner, ensure_after};
 use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::period::local;
 use crate::store::Writable;
 use crate::store::{self, TimeColumn};
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::security_risk::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(SecurityRisks => security_risk, name: "SecurityRisk", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -27,5 +33,28 @@ impl Writable for SecurityRisks {
             "foundAt",
             row.found_at,
         )
+    }
+}
+
+impl Assessed for SecurityRisks {
+    type Fact = f::SecurityRisk;
+
+    /// Those whose deadline falls in the period (local days).
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::Deadline.gte(local(w.from).date_naive()))
+            .add(Column::Deadline.lt(local(w.to).date_naive()))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::SecurityRisk> {
+        Ok(f::SecurityRisk {
+            id: r.id,
+            title: r.description,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            found_at: r.found_at,
+            deadline: r.deadline,
+            rectified_at: r.rectified_at,
+        })
     }
 }

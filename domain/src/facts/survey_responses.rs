@@ -8,12 +8,18 @@ use sea_orm::{
 };
 
 use super::check_owner;
+use super::{Assessed, Window};
 use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::period::{local, shanghai};
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::survey_response::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::ColumnTrait as _;
 
 resource!(SurveyResponses => survey_response, name: "SurveyResponse", policy: Policy::AGENCY_FILED_FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
@@ -142,4 +148,21 @@ async fn first_answer(
         .order_by_asc(Column::Id)
         .one(conn)
         .await?)
+}
+
+impl Assessed for SurveyResponses {
+    type Fact = f::SurveyResponse;
+
+    /// The responses about the service year the period belongs to (H1).
+    fn window(w: &Window) -> Condition {
+        Condition::all().add(Column::ServiceYear.eq(w.survey_year))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::SurveyResponse> {
+        Ok(f::SurveyResponse {
+            id: r.id,
+            answers: [r.q1, r.q2, r.q3, r.q4, r.q5, r.q6, r.q7, r.q8, r.q9, r.q10]
+                .map(|a| a.clamp(0, 8) as u8),
+        })
+    }
 }

@@ -3,11 +3,17 @@
 use sea_orm::DatabaseTransaction;
 
 use super::check_owner;
+use super::{Assessed, Window};
 use crate::access::{Policy, Scope};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::training::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Trainings => training, name: "Training", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -17,5 +23,30 @@ resource!(Trainings => training, name: "Training", policy: Policy::FACT,
 impl Writable for Trainings {
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
         check_owner(txn, row.region_id, row.vendor_id, None).await
+    }
+}
+
+impl Assessed for Trainings {
+    type Fact = f::Training;
+
+    /// Those held in the period.
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::HeldAt.gte(w.from))
+            .add(Column::HeldAt.lt(w.to))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::Training> {
+        Ok(f::Training {
+            id: r.id,
+            title: r.title,
+            held_at: r.held_at,
+            attendees: r.attendees.max(0) as u32,
+            evidence: serde_json::from_value(r.evidence).map_err(|e| {
+                DomainError::Internal(
+                    format!("evidence of training {} is corrupt: {e}", r.id).into(),
+                )
+            })?,
+        })
     }
 }

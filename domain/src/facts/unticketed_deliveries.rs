@@ -2,12 +2,18 @@
 
 use sea_orm::DatabaseTransaction;
 
+use super::{Assessed, Window};
 use super::{check_owner, ensure_after};
 use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::unticketed_delivery::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(UnticketedDeliveries => unticketed_delivery, name: "UnticketedDelivery", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,
@@ -23,5 +29,30 @@ impl Writable for UnticketedDeliveries {
             "occurredAt",
             row.occurred_at,
         )
+    }
+}
+
+impl Assessed for UnticketedDeliveries {
+    type Fact = f::UnticketedDelivery;
+
+    /// Those of the period, and older ones still not rectified at its end: they count again every month, however old (A4).
+    fn window(w: &Window) -> Condition {
+        Condition::all().add(Column::OccurredAt.lt(w.to)).add(
+            Condition::any()
+                .add(Column::OccurredAt.gte(w.from))
+                .add(Column::RectifiedAt.is_null())
+                .add(Column::RectifiedAt.gte(w.to)),
+        )
+    }
+
+    fn fact(r: Model) -> DomainResult<f::UnticketedDelivery> {
+        Ok(f::UnticketedDelivery {
+            id: r.id,
+            title: r.description,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            occurred_at: r.occurred_at,
+            rectified_at: r.rectified_at,
+        })
     }
 }

@@ -2,13 +2,19 @@
 
 use sea_orm::DatabaseTransaction;
 
+use super::{Assessed, Window};
 use super::{check_owner, ensure_after};
 use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::reference::systems::InformationSystems;
 use crate::store::Writable;
 use crate::store::{self, TimeColumn};
+#[allow(unused_imports)]
+use engine::Month;
+use engine::facts as f;
 use entities::work_order::{Column, Model};
+#[allow(unused_imports)]
+use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(WorkOrders => work_order, name: "WorkOrder", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),
@@ -46,5 +52,28 @@ impl Writable for WorkOrders {
             }
         }
         Ok(())
+    }
+}
+
+impl Assessed for WorkOrders {
+    type Fact = f::WorkOrder;
+
+    /// A work order approved up to `LOOKBACK_DAYS` before the period can still fall due inside it.
+    fn window(w: &Window) -> Condition {
+        Condition::all()
+            .add(Column::ApprovedAt.gte(w.early()))
+            .add(Column::ApprovedAt.lt(w.to))
+    }
+
+    fn fact(r: Model) -> DomainResult<f::WorkOrder> {
+        Ok(f::WorkOrder {
+            id: r.id,
+            title: r.title,
+            confirmed: r.confirmed,
+            vendor_liable: r.vendor_liable,
+            approved_at: r.approved_at,
+            completed_at: r.completed_at,
+            provisioned_differently: r.provisioned_differently,
+        })
     }
 }

@@ -179,7 +179,8 @@ pub async fn published_monthly_totals(
         return Ok(Vec::new());
     }
     let published =
-        domain::assessments::published_months(conn, subject.region.id, service_year.months()).await?;
+        domain::assessments::published_months(conn, subject.region.id, service_year.months())
+            .await?;
     let mut totals = Vec::new();
     for month in service_year.months() {
         if let Some(r) = published.get(&(subject.vendor_id, month)) {

@@ -9,8 +9,12 @@ use chrono::{DateTime, FixedOffset, Utc};
 use crate::error::DomainResult;
 use crate::graphql::crud;
 
+#[macro_use]
+mod declare;
+
 pub mod attendances;
 pub mod changes;
+pub mod columns;
 pub mod complaints;
 pub mod faults;
 pub mod outages;

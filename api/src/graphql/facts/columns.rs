@@ -1,0 +1,122 @@
+//! How a fact's column looks at the GraphQL edge: what a client reads, what it
+//! writes, and how a written value is checked and stored. A fact kind names a
+//! column kind per field (`fact_kind!`); the object, both inputs, `build` and
+//! `patch` follow from it, so a field is spelled once.
+
+use async_graphql::{InputType, MaybeUndefined, OutputType};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use domain::DomainResult;
+use domain::period::local;
+use domain::validate;
+
+pub trait Column {
+    /// The model's column type.
+    type Stored;
+    /// What a client reads.
+    type Out: OutputType;
+    /// What a client writes on create.
+    type In: InputType;
+    /// What a client writes on update (absent: unchanged).
+    type Patch: InputType;
+
+    fn show(stored: Self::Stored) -> Self::Out;
+    /// `field` is the input path in messages (`input.startedAt`).
+    fn parse(field: &str, value: Self::In) -> DomainResult<Self::Stored>;
+    fn apply(field: &str, slot: &mut Self::Stored, patch: Self::Patch) -> DomainResult<()>;
+}
+
+/// A required column whose client type is `$out` (read and written the
+/// same), stored as `$stored`; absent from an update, it stays.
+macro_rules! required_column {
+    ($(#[$doc:meta])* $name:ident $(<$(const $p:ident: $pt:ty),+>)?, $stored:ty, $out:ty,
+     show: $show:expr, parse: |$field:ident, $value:ident| $parse:expr) => {
+        $(#[$doc])*
+        pub struct $name $(<$(const $p: $pt),+>)?;
+
+        impl $(<$(const $p: $pt),+>)? Column for $name $(<$($p),+>)? {
+            type Stored = $stored;
+            type Out = $out;
+            type In = $out;
+            type Patch = Option<$out>;
+
+            fn show(stored: $stored) -> $out {
+                $show(stored)
+            }
+            fn parse($field: &str, $value: $out) -> DomainResult<$stored> {
+                $parse
+            }
+            fn apply(field: &str, slot: &mut $stored, patch: Option<$out>) -> DomainResult<()> {
+                if let Some(value) = patch {
+                    *slot = Self::parse(field, value)?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+required_column!(
+    /// Text of at most `MAX` characters, trimmed, not empty.
+    Text<const MAX: usize>, String, String,
+    show: std::convert::identity, parse: |field, value| validate::text(field, value, MAX)
+);
+
+required_column!(
+    /// An instant: stored in UTC, shown in Asia/Shanghai with its offset.
+    Instant, DateTime<Utc>, DateTime<FixedOffset>,
+    show: local, parse: |_field, value| Ok(value.with_timezone(&Utc))
+);
+
+required_column!(
+    /// A yes or no.
+    Flag, bool, bool,
+    show: std::convert::identity, parse: |_field, value| Ok(value)
+);
+
+required_column!(
+    /// A whole number from `LOW` to `HIGH`.
+    Between<const LOW: i32, const HIGH: i32>, i32, i32,
+    show: std::convert::identity,
+    parse: |field, value| validate::in_range(field, value, LOW, HIGH)
+);
+
+required_column!(
+    /// A calendar day (local), e.g. a deadline.
+    Day, NaiveDate, NaiveDate,
+    show: std::convert::identity, parse: |_field, value| Ok(value)
+);
+
+/// A column that may be null: an update sets it, clears it (`null`) or leaves
+/// it (absent).
+pub struct Nullable<C>(std::marker::PhantomData<C>);
+
+impl<C: Column> Column for Nullable<C>
+where
+    Option<C::In>: InputType,
+    MaybeUndefined<C::In>: InputType,
+{
+    type Stored = Option<C::Stored>;
+    type Out = Option<C::Out>;
+    type In = Option<C::In>;
+    type Patch = MaybeUndefined<C::In>;
+
+    fn show(stored: Self::Stored) -> Self::Out {
+        stored.map(C::show)
+    }
+    fn parse(field: &str, value: Self::In) -> DomainResult<Self::Stored> {
+        value.map(|v| C::parse(field, v)).transpose()
+    }
+    fn apply(field: &str, slot: &mut Self::Stored, patch: Self::Patch) -> DomainResult<()> {
+        match patch {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => *slot = None,
+            MaybeUndefined::Value(v) => *slot = Some(C::parse(field, v)?),
+        }
+        Ok(())
+    }
+}
+
+/// The input path of a field in messages: `input.` and the field in camelCase.
+pub fn input_path(snake: &str) -> String {
+    format!("input.{}", domain::error::camel_case(snake))
+}
