@@ -18,7 +18,7 @@ use crate::store::{Resource, TimeColumn};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoredResult {
     Monthly(ScoreCard),
-    Annual(AnnualResult),
+    Annual(Box<AnnualResult>),
 }
 
 impl StoredResult {
@@ -27,7 +27,7 @@ impl StoredResult {
     pub fn of(r: &entities::assessment_result::Model) -> DomainResult<Self> {
         let parsed = match r.kind {
             RunKind::Monthly => serde_json::from_str(&r.document).map(Self::Monthly),
-            RunKind::Annual => serde_json::from_str(&r.document).map(Self::Annual),
+            RunKind::Annual => serde_json::from_str(&r.document).map(|y| Self::Annual(Box::new(y))),
         };
         parsed.map_err(|e| {
             tracing::error!(

@@ -567,7 +567,7 @@ impl DashboardQuery {
                             format!("result {} of an annual query is not annual", r.id).into(),
                         ));
                     };
-                    Ok(AnnualStanding::new(r, year, total, vendor))
+                    Ok(AnnualStanding::new(r, *year, total, vendor))
                 })
                 .collect::<DomainResult<Vec<_>>>()
         }
