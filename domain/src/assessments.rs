@@ -1,15 +1,76 @@
 //! Assessment runs and their results as stored rows: who may read them (a
-//! vendor its own published results only) and which revision is current.
+//! vendor its own published results only), which revision is current, and a
+//! result's document read back into the engine's own types.
 
-use engine::Month;
+use engine::{AnnualResult, Month, ScoreCard};
+use entities::assessment_run::RunKind;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use crate::error::{DomainError, DomainResult};
-
 use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
 use crate::actor::{Actor, Role};
+use crate::error::{DomainError, DomainResult};
 use crate::store::{Resource, TimeColumn};
+
+/// A stored result's document as the engine wrote it: the scorecard of a
+/// monthly result, the annual result (scorecard, blend, penalty) of an annual
+/// one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredResult {
+    Monthly(ScoreCard),
+    Annual(Box<AnnualResult>),
+}
+
+impl StoredResult {
+    /// Reads `r.document` by `r.kind`. A document that does not parse is an
+    /// internal error, logged with the result's id; never a default.
+    pub fn of(r: &entities::assessment_result::Model) -> DomainResult<Self> {
+        let parsed = match r.kind {
+            RunKind::Monthly => serde_json::from_str(&r.document).map(Self::Monthly),
+            RunKind::Annual => serde_json::from_str(&r.document).map(|y| Self::Annual(Box::new(y))),
+        };
+        parsed.map_err(|e| {
+            tracing::error!(
+                result = r.id,
+                kind = r.kind.as_str(),
+                error = %e,
+                "a stored result's document does not parse"
+            );
+            DomainError::Internal(
+                format!(
+                    "result {}: its {} document does not parse: {e}",
+                    r.id,
+                    r.kind.as_str()
+                )
+                .into(),
+            )
+        })
+    }
+
+    /// The exact total (the row's `total` column is rounded for sorting).
+    pub fn total(&self) -> Decimal {
+        match self {
+            Self::Monthly(card) => card.total,
+            Self::Annual(year) => year.total,
+        }
+    }
+
+    /// The scorecard: a monthly result's, or an annual result's annual scorecard.
+    pub fn scorecard(&self) -> &ScoreCard {
+        match self {
+            Self::Monthly(card) => card,
+            Self::Annual(year) => &year.annual,
+        }
+    }
+
+    /// The annual result, `None` for a monthly one.
+    pub fn annual(&self) -> Option<&AnnualResult> {
+        match self {
+            Self::Monthly(_) => None,
+            Self::Annual(year) => Some(year),
+        }
+    }
+}
 
 pub const RUN_POLICY: Policy = Policy {
     everyone_reads: false,
@@ -101,17 +162,6 @@ impl Resource for AssessmentResults {
     }
 }
 
-/// The exact total kept in a result's document (the `total` column is rounded
-/// for sorting).
-pub fn exact_total(r: &entities::assessment_result::Model) -> DomainResult<Decimal> {
-    let document: serde_json::Value =
-        serde_json::from_str(&r.document).map_err(DomainError::internal)?;
-    document["total"]
-        .as_str()
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| DomainError::Internal(format!("result {} has no total", r.id).into()))
-}
-
 /// The published monthly results of the region in `months`, in one query: of
 /// each vendor and month the latest published revision (publishing keeps one).
 pub async fn published_months(
@@ -124,7 +174,7 @@ pub async fn published_months(
         months.map(|m| (m.to_string(), m)).collect();
     let rows = entities::assessment_result::Entity::find()
         .filter(C::RegionId.eq(region_id))
-        .filter(C::Kind.eq("MONTHLY"))
+        .filter(C::Kind.eq(RunKind::Monthly))
         .filter(C::Period.is_in(months.keys().cloned()))
         .filter(C::Published.eq(true))
         .order_by_asc(C::Revision)
@@ -141,7 +191,7 @@ pub async fn latest_published(
     conn: &impl ConnectionTrait,
     region_id: i64,
     vendor_id: i64,
-    kind: &str,
+    kind: RunKind,
     period: &str,
 ) -> DomainResult<Option<entities::assessment_result::Model>> {
     use entities::assessment_result::Column as C;
@@ -154,4 +204,77 @@ pub async fn latest_published(
         .order_by_desc(C::Revision)
         .one(conn)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::scheme::IndicatorCode;
+    use engine::{Deduction, FactKind, FactRef, IndicatorResult, Month, Period};
+    use rust_decimal_macros::dec;
+
+    fn row(kind: RunKind, document: String) -> entities::assessment_result::Model {
+        entities::assessment_result::Model {
+            id: 42,
+            run_id: 1,
+            region_id: 1,
+            vendor_id: 1,
+            kind,
+            period: "2025-03".into(),
+            revision: 1,
+            total: dec!(88.5),
+            passed: false,
+            document,
+            published: false,
+            published_at: None,
+            published_by: None,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_stored_scorecard_reads_back_as_the_engine_wrote_it() {
+        let a1 = IndicatorCode::A1;
+        let card = ScoreCard {
+            scheme_code: "sh-municipal".into(),
+            scheme_version: 1,
+            period: Period::Month(Month::new(2025, 3).expect("month")),
+            indicators: vec![IndicatorResult {
+                code: a1,
+                name: a1.name(),
+                weight: dec!(10),
+                score: dec!(8.5),
+                deducted: dec!(1.5),
+                capped: dec!(0),
+                deductions: vec![Deduction {
+                    points: dec!(1.5),
+                    reason: "工单超时".into(),
+                    facts: vec![FactRef {
+                        kind: FactKind::WorkOrder,
+                        id: 7,
+                    }],
+                }],
+                warnings: vec![],
+            }],
+            total: dec!(88.5),
+            pass_mark: dec!(90),
+            passed: false,
+            warnings: vec!["A1: 提醒".into()],
+        };
+        let document = serde_json::to_string(&card).expect("serialises");
+        let stored = StoredResult::of(&row(RunKind::Monthly, document)).expect("parses");
+        assert_eq!(stored.total(), dec!(88.5));
+        assert_eq!(stored, StoredResult::Monthly(card));
+    }
+
+    #[test]
+    fn a_document_that_does_not_parse_is_an_error_naming_the_result() {
+        let monthly = r#"{"total":"88.5"}"#.to_owned();
+        let err = StoredResult::of(&row(RunKind::Monthly, monthly)).expect_err("incomplete");
+        assert!(matches!(err, DomainError::Internal(_)), "{err:?}");
+        let DomainError::Internal(source) = err else {
+            unreachable!()
+        };
+        assert!(source.to_string().starts_with("result 42:"), "{source}");
+    }
 }

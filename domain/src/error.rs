@@ -44,6 +44,14 @@ pub enum DomainError {
 
 pub type DomainResult<T> = Result<T, DomainError>;
 
+/// A conversion that cannot fail (`From`, seen through `TryFrom`) fits where
+/// one that can is expected.
+impl From<std::convert::Infallible> for DomainError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 impl DomainError {
     pub fn bad(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::BadInput {

@@ -15,22 +15,15 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, IntoActive
 use crate::error::{DomainError, DomainResult};
 use crate::period::local;
 
+pub use entities::notice::{NoticeKind, NoticeStatus};
+
 /// Working days a vendor has to rectify (a scheme may later carry its own).
 pub const DEADLINE_WORKING_DAYS: u32 = 10;
-
-pub const MONTHLY_BELOW_PASS_MARK: &str = "MONTHLY_BELOW_PASS_MARK";
-pub const ANNUAL_PENALTY: &str = "ANNUAL_PENALTY";
-pub const SECURITY_RISK_OVERDUE: &str = "SECURITY_RISK_OVERDUE";
-pub const MANUAL: &str = "MANUAL";
-
-pub const ACCEPTED: &str = "ACCEPTED";
-/// Closed because a newer revision of its result no longer supports it.
-pub const SUPERSEDED: &str = "SUPERSEDED";
 
 pub struct NewNotice {
     pub region_id: i64,
     pub vendor_id: i64,
-    pub kind: &'static str,
+    pub kind: NoticeKind,
     /// The assessment period (`2025-03`, `2025`) of an assessment notice.
     pub period: Option<String>,
     pub reason: String,
@@ -71,13 +64,13 @@ pub async fn insert(
     Ok(entities::notice::ActiveModel {
         region_id: Set(n.region_id),
         vendor_id: Set(n.vendor_id),
-        kind: Set(n.kind.to_owned()),
+        kind: Set(n.kind),
         reason: Set(n.reason.clone()),
         basis: Set(serde_json::to_string(&n.basis).map_err(DomainError::internal)?),
         result_id: Set(n.result_id),
         risk_id: Set(n.risk_id),
         deadline: Set(deadline),
-        status: Set("ISSUED".to_owned()),
+        status: Set(NoticeStatus::Issued),
         rectification: Set(None),
         created_by: Set(n.created_by),
         created_at: Set(now),
@@ -96,7 +89,7 @@ pub async fn close_superseded(
     now: DateTime<Utc>,
 ) -> DomainResult<entities::notice::Model> {
     let mut active = notice.into_active_model();
-    active.status = Set(SUPERSEDED.to_owned());
+    active.status = Set(NoticeStatus::Superseded);
     active.updated_at = Set(now);
     Ok(active.update(txn).await?)
 }
@@ -111,19 +104,20 @@ pub enum Step {
 }
 
 impl Step {
-    fn allowed_from(self) -> &'static [&'static str] {
+    fn allowed_from(self) -> &'static [NoticeStatus] {
+        use NoticeStatus as S;
         match self {
-            Self::Acknowledge => &["ISSUED", "REOPENED"],
-            Self::Submit => &["ACKNOWLEDGED", "REOPENED"],
-            Self::Accept | Self::Reopen => &["SUBMITTED"],
+            Self::Acknowledge => &[S::Issued, S::Reopened],
+            Self::Submit => &[S::Acknowledged, S::Reopened],
+            Self::Accept | Self::Reopen => &[S::Submitted],
         }
     }
-    fn to(self) -> &'static str {
+    fn to(self) -> NoticeStatus {
         match self {
-            Self::Acknowledge => "ACKNOWLEDGED",
-            Self::Submit => "SUBMITTED",
-            Self::Accept => "ACCEPTED",
-            Self::Reopen => "REOPENED",
+            Self::Acknowledge => NoticeStatus::Acknowledged,
+            Self::Submit => NoticeStatus::Submitted,
+            Self::Accept => NoticeStatus::Accepted,
+            Self::Reopen => NoticeStatus::Reopened,
         }
     }
     /// The vendor acknowledges and submits; the supervision team decides.
@@ -140,14 +134,14 @@ pub async fn advance(
     text: Option<String>,
     now: DateTime<Utc>,
 ) -> DomainResult<entities::notice::Model> {
-    if !step.allowed_from().contains(&notice.status.as_str()) {
+    if !step.allowed_from().contains(&notice.status) {
         return Err(DomainError::bad(
             "id",
             format!(
                 "notice {} is {} and cannot be moved to {}",
                 notice.id,
-                notice.status,
-                step.to()
+                notice.status.as_str(),
+                step.to().as_str()
             ),
         ));
     }
@@ -157,14 +151,13 @@ pub async fn advance(
             text.ok_or_else(|| DomainError::bad("rectification", "say what was rectified"))?;
         active.rectification = Set(Some(crate::validate::text("rectification", text, 10_000)?));
     }
-    active.status = Set(step.to().to_owned());
+    active.status = Set(step.to());
     active.updated_at = Set(now);
     Ok(active.update(txn).await?)
 }
 
 pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool {
-    ![ACCEPTED, SUPERSEDED].contains(&notice.status.as_str())
-        && notice.deadline < local(now).date_naive()
+    !NoticeStatus::CLOSED.contains(&notice.status) && notice.deadline < local(now).date_naive()
 }
 
 #[cfg(test)]

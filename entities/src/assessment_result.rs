@@ -11,7 +11,8 @@ pub struct Model {
     pub run_id: i64,
     pub region_id: i64,
     pub vendor_id: i64,
-    pub kind: String,
+    /// The kind of the run it came from.
+    pub kind: crate::assessment_run::RunKind,
     pub period: String,
     pub revision: i32,
     #[sea_orm(column_type = "Decimal(Some((12, 4)))")]

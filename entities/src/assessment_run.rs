@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: RunKind,
     pub region_id: i64,
     pub period: String,
     pub scheme_code: String,
@@ -30,6 +30,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What a run assesses, and so what its results are: a month or a service year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunKind {
+    #[sea_orm(string_value = "MONTHLY")]
+    Monthly,
+    #[sea_orm(string_value = "ANNUAL")]
+    Annual,
+}
 
 /// Where a run is: RUNNING until it ends SUCCEEDED or FAILED (an abandoned run
 /// is FAILED with the reason in `error`).
@@ -56,6 +67,16 @@ pub enum RunTrigger {
     CatchUp,
     #[sea_orm(string_value = "MANUAL")]
     Manual,
+}
+
+impl RunKind {
+    /// As stored and shown: `MONTHLY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Monthly => "MONTHLY",
+            Self::Annual => "ANNUAL",
+        }
+    }
 }
 
 impl RunStatus {

@@ -26,7 +26,7 @@ pub async fn issue(
     let notice = notices::insert(txn, &n, now).await?;
     let deadline = notice.deadline;
     let mail = templates::NoticeMail {
-        kind: n.kind.to_owned(),
+        kind: n.kind,
         vendor_name: vendor.name.clone(),
         region_name: region.name.clone(),
         period: n.period,

@@ -13,19 +13,19 @@
 //! once, publishes it once: each result is claimed by one conditional update.
 
 use chrono::{DateTime, Utc};
-use engine::{Month, percent_text, points_text};
+use engine::{Month, ScoreCard, percent_text, points_text};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, Set, sea_query::Expr,
 };
-use serde_json::Value;
 
 use crate::error::{JobError, JobResult};
-use crate::runs::{ANNUAL, MONTHLY};
+use crate::runs::RunKind;
 use domain::access::Scope;
+use domain::assessments::StoredResult;
 use domain::audit::{Audit, Change};
-use domain::notices::{self, NewNotice};
+use domain::notices::{NewNotice, NoticeKind, NoticeStatus};
 
 pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
 
@@ -118,7 +118,7 @@ fn other_revisions(r: &entities::assessment_result::Model) -> sea_orm::Condition
     sea_orm::Condition::all()
         .add(C::RegionId.eq(r.region_id))
         .add(C::VendorId.eq(r.vendor_id))
-        .add(C::Kind.eq(r.kind.clone()))
+        .add(C::Kind.eq(r.kind))
         .add(C::Period.eq(r.period.clone()))
         .add(C::Id.ne(r.id))
 }
@@ -188,7 +188,7 @@ async fn unpublish_others(
 /// penalty tier's threshold; `None` when the result passes.
 #[derive(Clone, Debug, PartialEq)]
 struct Finding {
-    kind: &'static str,
+    kind: NoticeKind,
     tier_below: Option<Decimal>,
 }
 
@@ -196,22 +196,19 @@ fn finding(r: &entities::assessment_result::Model) -> JobResult<Option<Finding>>
     if r.passed {
         return Ok(None);
     }
-    Ok(match r.kind.as_str() {
-        MONTHLY => Some(Finding {
-            kind: notices::MONTHLY_BELOW_PASS_MARK,
+    Ok(Some(match r.kind {
+        RunKind::Monthly => Finding {
+            kind: NoticeKind::MonthlyBelowPassMark,
             tier_below: None,
-        }),
-        ANNUAL => {
-            let document: Value = serde_json::from_str(&r.document).map_err(JobError::internal)?;
-            Some(Finding {
-                kind: notices::ANNUAL_PENALTY,
-                tier_below: document["penalty"]["tier"]["below"]
-                    .as_str()
-                    .and_then(|t| t.parse().ok()),
-            })
-        }
-        _ => None,
-    })
+        },
+        RunKind::Annual => Finding {
+            kind: NoticeKind::AnnualPenalty,
+            tier_below: StoredResult::of(r)?
+                .annual()
+                .and_then(|year| year.penalty.tier.as_ref())
+                .map(|tier| tier.below),
+        },
+    }))
 }
 
 async fn consequences(
@@ -226,8 +223,8 @@ async fn consequences(
     for (notice, old) in earlier_notices(txn, r).await? {
         if now_finds.is_some() && finding(&old)? == now_finds {
             still_holds = true;
-        } else if notice.status != notices::ACCEPTED {
-            let why = superseded_because(r, now_finds.as_ref());
+        } else if notice.status != NoticeStatus::Accepted {
+            let why = superseded_because(r, now_finds.as_ref())?;
             done.superseded.push(
                 crate::notices::supersede(txn, notice, r, &why, now)
                     .await?
@@ -239,7 +236,7 @@ async fn consequences(
         done.issued
             .push(issue(txn, r, finding.kind, user_id, now).await?);
     }
-    if r.kind == MONTHLY && !r.passed {
+    if r.kind == RunKind::Monthly && !r.passed {
         record_breach_if_three_failed(txn, r, now).await?;
     }
     Ok(done)
@@ -258,7 +255,7 @@ async fn earlier_notices(
     use entities::notice::Column as N;
     let notices = entities::notice::Entity::find()
         .filter(N::ResultId.is_in(others.iter().map(|o| o.id)))
-        .filter(N::Status.ne(notices::SUPERSEDED))
+        .filter(N::Status.ne(NoticeStatus::Superseded))
         .order_by_asc(N::Id)
         .all(txn)
         .await?;
@@ -271,11 +268,12 @@ async fn earlier_notices(
         .collect())
 }
 
-fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Finding>) -> String {
-    let total = domain::assessments::exact_total(r)
-        .map(points_text)
-        .unwrap_or_default();
-    match now {
+fn superseded_because(
+    r: &entities::assessment_result::Model,
+    now: Option<&Finding>,
+) -> JobResult<String> {
+    let total = points_text(StoredResult::of(r)?.total());
+    Ok(match now {
         None => format!(
             "{} 考核结果已更新为第 {} 版，得分 {total}，已达到要求",
             r.period, r.revision
@@ -284,38 +282,37 @@ fn superseded_because(r: &entities::assessment_result::Model, now: Option<&Findi
             "{} 考核结果已更新为第 {} 版，得分 {total}，扣罚档次已变化，以新的整改通知为准",
             r.period, r.revision
         ),
-    }
+    })
 }
 
 async fn issue(
     txn: &DatabaseTransaction,
     r: &entities::assessment_result::Model,
-    kind: &'static str,
+    kind: NoticeKind,
     user_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> JobResult<i64> {
-    let document: Value = serde_json::from_str(&r.document).map_err(JobError::internal)?;
-    let total = domain::assessments::exact_total(r)?;
-    let shown = points_text(total);
-    let (reason, basis) = if kind == notices::ANNUAL_PENALTY {
-        (
+    let stored = StoredResult::of(r)?;
+    let shown = points_text(stored.total());
+    let (reason, basis) = match &stored {
+        StoredResult::Annual(year) => (
             format!(
                 "{} 服务年度考核得分 {shown} 分，按结算金额扣减 {}（{} 元）",
                 r.period,
-                decimal(&document["penalty"]["rate"]).map_or_else(String::new, percent_text),
-                number_text(&document["penalty"]["amount"]).unwrap_or_else(|| "—".into())
+                percent_text(year.penalty.rate),
+                // No settlement amount: no amount to deduct.
+                year.penalty.amount.map_or_else(|| "—".into(), points_text)
             ),
-            deduction_lines(&document["annual"]),
-        )
-    } else {
-        (
+            deduction_lines(&year.annual),
+        ),
+        StoredResult::Monthly(card) => (
             format!(
                 "{} 月度考核得分 {shown} 分，低于合格线 {} 分",
                 r.period,
-                number_text(&document["pass_mark"]).unwrap_or_else(|| "90.00".into())
+                points_text(card.pass_mark)
             ),
-            deduction_lines(&document),
-        )
+            deduction_lines(card),
+        ),
     };
     let new = NewNotice {
         region_id: r.region_id,
@@ -334,30 +331,20 @@ async fn issue(
 
 /// "A1 服务交付及时率 扣 0.50 分：工单「…」（2025-09-30 10:00 审批）…", one line
 /// per deduction of a scorecard, points to two decimals.
-fn deduction_lines(card: &Value) -> Vec<String> {
+fn deduction_lines(card: &ScoreCard) -> Vec<String> {
     let mut lines = Vec::new();
-    for indicator in card["indicators"].as_array().into_iter().flatten() {
-        for d in indicator["deductions"].as_array().into_iter().flatten() {
+    for indicator in &card.indicators {
+        for d in &indicator.deductions {
             lines.push(format!(
                 "{} {} 扣 {} 分：{}",
-                indicator["code"].as_str().unwrap_or("?"),
-                indicator["name"]["zh"].as_str().unwrap_or(""),
-                number_text(&d["points"]).unwrap_or_else(|| "?".into()),
-                d["reason"].as_str().unwrap_or("")
+                indicator.code,
+                indicator.name.zh,
+                points_text(d.points),
+                d.reason
             ));
         }
     }
     lines
-}
-
-/// A decimal of a stored document (the engine writes them as strings), exact.
-fn decimal(v: &Value) -> Option<rust_decimal::Decimal> {
-    v.as_str()?.parse().ok()
-}
-
-/// A score, points or an amount of a stored document as users read it: "0.49".
-fn number_text(v: &Value) -> Option<String> {
-    decimal(v).map(points_text)
 }
 
 async fn record_breach_if_three_failed(
@@ -374,7 +361,7 @@ async fn record_breach_if_three_failed(
             txn,
             r.region_id,
             r.vendor_id,
-            MONTHLY,
+            RunKind::Monthly,
             &m.to_string(),
         )
         .await?

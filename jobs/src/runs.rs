@@ -20,6 +20,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
+pub use entities::assessment_run::RunKind;
 use entities::assessment_run::{RunStatus, RunTrigger};
 
 use crate::assessment;
@@ -29,9 +30,6 @@ use domain::access::Scope;
 use domain::audit::{self, Audit, Change};
 use domain::db;
 use domain::period::local;
-
-pub const MONTHLY: &str = "MONTHLY";
-pub const ANNUAL: &str = "ANNUAL";
 
 /// The earliest year a period may be assessed in: older dates are typing errors.
 pub const FIRST_YEAR: i32 = 2000;
@@ -69,10 +67,10 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> RunKind {
         match self {
-            Self::Month(_) => MONTHLY,
-            Self::Year(_) => ANNUAL,
+            Self::Month(_) => RunKind::Monthly,
+            Self::Year(_) => RunKind::Annual,
         }
     }
 
@@ -344,7 +342,7 @@ pub async fn abandon_stale(
     if closed.rows_affected > 0 {
         tracing::warn!(
             region = region_id,
-            kind = target.kind(),
+            kind = target.kind().as_str(),
             period = target.period(),
             runs = closed.rows_affected,
             "closed runs left RUNNING by a process that stopped"
@@ -378,15 +376,14 @@ pub async fn abandon_orphans(db: &DatabaseConnection, lease: &Lease) -> JobResul
 
 /// The target a stored run assessed.
 pub fn target_of(run: &entities::assessment_run::Model) -> Option<Target> {
-    match run.kind.as_str() {
-        MONTHLY => {
+    match run.kind {
+        RunKind::Monthly => {
             let (y, m) = run.period.split_once('-')?;
             Month::new(y.parse().ok()?, m.parse().ok()?)
                 .ok()
                 .map(Target::Month)
         }
-        ANNUAL => run.period.parse().ok().map(Target::Year),
-        _ => None,
+        RunKind::Annual => run.period.parse().ok().map(Target::Year),
     }
 }
 
@@ -424,7 +421,7 @@ async fn open(
     audit: Option<&Audit>,
 ) -> JobResult<(entities::assessment_run::Model, Option<i64>)> {
     let row = entities::assessment_run::ActiveModel {
-        kind: Set(target.kind().to_owned()),
+        kind: Set(target.kind()),
         region_id: Set(region.id),
         period: Set(target.period()),
         scheme_code: Set(scheme.code.clone()),
@@ -467,7 +464,7 @@ async fn store(
     let previous = entities::assessment_result::Entity::find()
         .filter(C::RegionId.eq(run.region_id))
         .filter(C::VendorId.eq(o.vendor_id))
-        .filter(C::Kind.eq(run.kind.clone()))
+        .filter(C::Kind.eq(run.kind))
         .filter(C::Period.eq(run.period.clone()))
         .order_by_desc(C::Revision)
         .one(txn)
@@ -476,7 +473,7 @@ async fn store(
         run_id: Set(run.id),
         region_id: Set(run.region_id),
         vendor_id: Set(o.vendor_id),
-        kind: Set(run.kind.clone()),
+        kind: Set(run.kind),
         period: Set(run.period.clone()),
         revision: Set(previous.map_or(1, |p| p.revision + 1)),
         total: Set(o.total.round_dp(4)),
@@ -596,9 +593,9 @@ mod tests {
 
     #[test]
     fn a_stored_run_names_its_target() {
-        let run = |kind: &str, period: &str| entities::assessment_run::Model {
+        let run = |kind: RunKind, period: &str| entities::assessment_run::Model {
             id: 1,
-            kind: kind.into(),
+            kind,
             region_id: 1,
             period: period.into(),
             scheme_code: "sh-municipal".into(),
@@ -613,10 +610,13 @@ mod tests {
             warnings: "[]".into(),
         };
         assert_eq!(
-            target_of(&run(MONTHLY, "2025-03")),
+            target_of(&run(RunKind::Monthly, "2025-03")),
             Some(Target::Month(Month::new(2025, 3).expect("month")))
         );
-        assert_eq!(target_of(&run(ANNUAL, "2025")), Some(Target::Year(2025)));
+        assert_eq!(
+            target_of(&run(RunKind::Annual, "2025")),
+            Some(Target::Year(2025))
+        );
         assert_eq!(
             Target::Year(2025).lease_name(7),
             "annual:7:2025",

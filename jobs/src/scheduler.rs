@@ -26,9 +26,9 @@ use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 use crate::error::JobResult;
 use crate::leases::{self, Lease};
 use crate::observe::{self, JOB_ANNUAL, JOB_MONTHLY, JOB_RISK_CHECK, Observer, Unobserved};
-use crate::runs::{self, ANNUAL, MONTHLY, Target, Trigger};
+use crate::runs::{self, RunKind, Target, Trigger};
 use crate::shutdown::Shutdown;
-use domain::notices::{self, NewNotice};
+use domain::notices::{NewNotice, NoticeKind};
 
 /// How long a lease on one run lasts unless renewed (`JOB_LEASE_SECONDS`). The
 /// process running the job renews it every third of that, so a process that
@@ -172,7 +172,7 @@ pub fn due_years(
 }
 
 /// The region's scheduled or catch-up runs of `kind` that succeeded.
-fn automatic(region_id: i64, kind: &str) -> sea_orm::Select<entities::assessment_run::Entity> {
+fn automatic(region_id: i64, kind: RunKind) -> sea_orm::Select<entities::assessment_run::Entity> {
     use entities::assessment_run::Column as C;
     entities::assessment_run::Entity::find()
         .filter(C::RegionId.eq(region_id))
@@ -185,7 +185,7 @@ fn automatic(region_id: i64, kind: &str) -> sea_orm::Select<entities::assessment
 async fn automatic_runs(
     db: &DatabaseConnection,
     region_id: i64,
-    kind: &str,
+    kind: RunKind,
 ) -> JobResult<HashSet<String>> {
     let periods: Vec<String> = automatic(region_id, kind)
         .select_only()
@@ -304,7 +304,7 @@ impl RoundOf<'_> {
             let Ok(first) = Month::new(first_year, scheme.service_year_first_month) else {
                 continue;
             };
-            let done = automatic_runs(self.db, region.id, MONTHLY).await?;
+            let done = automatic_runs(self.db, region.id, RunKind::Monthly).await?;
             for month in due_months(&cron, first, self.now, self.schedule.catch_up_months) {
                 if !done.contains(&month.to_string()) {
                     round.add(self.run(&region, &scheme, Target::Month(month)).await?);
@@ -323,7 +323,7 @@ impl RoundOf<'_> {
             let Some(first_year) = first_contract_year(self.db, region.id).await? else {
                 continue;
             };
-            let done = automatic_runs(self.db, region.id, ANNUAL).await?;
+            let done = automatic_runs(self.db, region.id, RunKind::Annual).await?;
             let first_month = scheme.service_year_first_month;
             for year in due_years(
                 &cron,
@@ -438,7 +438,7 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> JobRe
     let noticed: Vec<Option<i64>> = entities::notice::Entity::find()
         .select_only()
         .column(entities::notice::Column::RiskId)
-        .filter(entities::notice::Column::Kind.eq(notices::SECURITY_RISK_OVERDUE))
+        .filter(entities::notice::Column::Kind.eq(NoticeKind::SecurityRiskOverdue))
         .filter(entities::notice::Column::RiskId.is_in(ids))
         .into_tuple()
         .all(db)
@@ -450,7 +450,7 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> JobRe
         let new = NewNotice {
             region_id: risk.region_id,
             vendor_id: risk.vendor_id,
-            kind: notices::SECURITY_RISK_OVERDUE,
+            kind: NoticeKind::SecurityRiskOverdue,
             period: None,
             reason: format!(
                 "安全风险{}（{} 发现）整改期限 {} 已过，尚未整改",

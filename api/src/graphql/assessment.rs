@@ -14,6 +14,7 @@ use super::nested::id;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud;
 use jobs::assessment;
+use jobs::runs::RunKind;
 
 /// A score, points or an amount as shown: half-up, exactly 2 decimals.
 pub(crate) fn shown(d: Decimal) -> Decimal {
@@ -132,7 +133,7 @@ impl From<&IndicatorResult> for IndicatorScore {
     fn from(i: &IndicatorResult) -> Self {
         Self::new(
             i.code.to_string(),
-            (i.name.zh.to_owned(), i.name.en.to_owned()),
+            (i.name.zh.to_string(), i.name.en.to_string()),
             IndicatorNumbers {
                 weight: i.weight,
                 score: i.score,
@@ -268,6 +269,31 @@ pub struct AnnualScore {
     pub provisional: bool,
 }
 
+impl From<&engine::Penalty> for Penalty {
+    fn from(p: &engine::Penalty) -> Self {
+        Self::new(
+            p.tier.as_ref().map(|t| t.below),
+            p.rate,
+            p.settlement_amount,
+            p.amount,
+        )
+    }
+}
+
+/// The months of the service year without a monthly result (`YYYY-MM`);
+/// none for a scheme that does not blend.
+pub(crate) fn months_without_result(r: &AnnualResult) -> Vec<String> {
+    r.blend
+        .as_ref()
+        .map(|b| {
+            b.months_without_result
+                .iter()
+                .map(Month::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl From<&AnnualResult> for AnnualScore {
     fn from(r: &AnnualResult) -> Self {
         let blend = r.blend.as_ref();
@@ -286,14 +312,7 @@ impl From<&AnnualResult> for AnnualScore {
                         .collect()
                 })
                 .unwrap_or_default(),
-            months_without_result: blend
-                .map(|b| {
-                    b.months_without_result
-                        .iter()
-                        .map(Month::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            months_without_result: months_without_result(r),
             monthly_mean: blend.map(|b| shown(b.monthly_mean)),
             monthly_mean_exact: blend.map(|b| unrounded(b.monthly_mean)),
             monthly_part: monthly_part.map(shown),
@@ -302,12 +321,7 @@ impl From<&AnnualResult> for AnnualScore {
             annual_part_exact: annual_part.map(unrounded),
             total: shown(r.total),
             total_exact: unrounded(r.total),
-            penalty: Penalty::new(
-                r.penalty.tier.as_ref().map(|t| t.below),
-                r.penalty.rate,
-                r.penalty.settlement_amount,
-                r.penalty.amount,
-            ),
+            penalty: Penalty::from(&r.penalty),
             warnings: r.warnings.clone(),
             provisional: false,
         }
@@ -332,7 +346,7 @@ async fn unpublished_for_vendor(
     state: &crate::state::AppState,
     actor: &domain::actor::Actor,
     subject: &assessment::Subject,
-    kind: &str,
+    kind: RunKind,
     period: &str,
 ) -> DomainResult<bool> {
     if !matches!(actor.role, domain::actor::Role::Vendor { .. }) {
@@ -376,7 +390,7 @@ impl AssessmentQuery {
             let _db = domain::db_share::permit().await;
             let card = assessment::month(&state.db, &subject, month).await?;
             let provisional = assessment::provisional(card.period, Utc::now())
-                || unpublished_for_vendor(state, actor, &subject, jobs::runs::MONTHLY, &period)
+                || unpublished_for_vendor(state, actor, &subject, RunKind::Monthly, &period)
                     .await?;
             Ok(Scorecard {
                 provisional,
@@ -417,8 +431,7 @@ impl AssessmentQuery {
                 assessment::provisional(
                     engine::Period::ServiceYear(result.service_year),
                     Utc::now(),
-                ) || unpublished_for_vendor(state, actor, &subject, jobs::runs::ANNUAL, &year)
-                    .await?;
+                ) || unpublished_for_vendor(state, actor, &subject, RunKind::Annual, &year).await?;
             Ok(AnnualScore {
                 provisional,
                 ..AnnualScore::from(&result)

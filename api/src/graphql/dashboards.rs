@@ -14,23 +14,22 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::Utc;
-use engine::two_dp;
+use engine::{AnnualResult, two_dp};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde_json::Value;
 
-use super::assessment::{Penalty, Scorecard, unrounded};
+use super::assessment::{Penalty, Scorecard, months_without_result, unrounded};
 use super::nested::id;
-use super::runs::scorecard_of;
 use super::vendors::Vendor;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud;
 use domain::access::{self, Policy, Scope};
 use domain::actor::{Actor, Role};
-use domain::notices;
+use domain::assessments::StoredResult;
+use domain::notices::NoticeStatus;
 use domain::period::{Period, local};
-use jobs::runs::{ANNUAL, MONTHLY};
+use jobs::runs::RunKind;
 
 /// The highest total of one survey response: Q1–Q9 at 4 and Q10 at 8 (spec §2).
 const SURVEY_MAX_POINTS: i64 = 44;
@@ -120,7 +119,7 @@ async fn results(
     db: &DatabaseConnection,
     reach: Reach,
     region_id: i64,
-    kind: &str,
+    kind: RunKind,
     periods: Vec<String>,
     vendor_id: Option<i64>,
 ) -> DomainResult<Vec<entities::assessment_result::Model>> {
@@ -191,27 +190,18 @@ fn vendor_of(
         })
 }
 
-/// A stored result's document and its exact total (the `total` column is rounded).
-fn document(r: &entities::assessment_result::Model) -> DomainResult<(Value, Decimal)> {
-    let doc: Value = serde_json::from_str(&r.document).map_err(DomainError::internal)?;
-    let total = exact(&doc["total"])
-        .ok_or_else(|| DomainError::Internal(format!("result {} has no total", r.id).into()))?;
-    Ok((doc, total))
-}
-
-/// A decimal as the engine serialises it (a string), exact.
-fn exact(v: &Value) -> Option<Decimal> {
-    v.as_str().and_then(|s| s.parse().ok())
-}
-
-/// The latest result of each vendor with its document and exact total, best
-/// total first (equal totals by vendor id).
+/// The latest result of each vendor with its document and exact total (the
+/// `total` column is rounded), best total first (equal totals by vendor id).
 fn ranked(
     rows: Vec<entities::assessment_result::Model>,
-) -> DomainResult<Vec<(entities::assessment_result::Model, Value, Decimal)>> {
+) -> DomainResult<Vec<(entities::assessment_result::Model, StoredResult, Decimal)>> {
     let mut out = latest_by(rows, |r| r.vendor_id)
         .into_values()
-        .map(|r| document(&r).map(|(doc, total)| (r, doc, total)))
+        .map(|r| {
+            let stored = StoredResult::of(&r)?;
+            let total = stored.total();
+            Ok((r, stored, total))
+        })
         .collect::<DomainResult<Vec<_>>>()?;
     out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.vendor_id.cmp(&b.0.vendor_id)));
     Ok(out)
@@ -233,14 +223,14 @@ pub struct RankedResult {
     /// False for a draft (only supervisors and administrators see drafts).
     pub published: bool,
     #[graphql(skip)]
-    pub document: Value,
+    pub stored: StoredResult,
 }
 
 #[ComplexObject]
 impl RankedResult {
     /// The indicator breakdown, with every deduction and its cause.
     async fn scorecard(&self) -> Scorecard {
-        scorecard_of(&self.document)
+        Scorecard::from(self.stored.scorecard())
     }
 }
 
@@ -298,31 +288,29 @@ pub struct AnnualStanding {
     /// The tier (threshold, rate) and the amount on the year's settlement.
     pub penalty: Penalty,
     #[graphql(skip)]
-    pub document: Value,
+    pub year: AnnualResult,
 }
 
 #[ComplexObject]
 impl AnnualStanding {
     /// The annual scorecard (H1, I1, J1, J2 for the municipal scheme).
     async fn scorecard(&self) -> Scorecard {
-        scorecard_of(&self.document["annual"])
+        Scorecard::from(&self.year.annual)
     }
 }
 
 impl AnnualStanding {
     fn new(
         r: entities::assessment_result::Model,
-        doc: Value,
+        year: AnnualResult,
         total: Decimal,
         vendor: Vendor,
     ) -> Self {
-        let blend = &doc["blend"];
-        let part = |value: &str, share: &str| Some(exact(&blend[value])? * exact(&blend[share])?);
-        let monthly_mean = exact(&blend["monthly_mean"]);
-        let monthly_part = part("monthly_mean", "monthly_share");
-        let annual_total = exact(&doc["annual"]["total"]).unwrap_or_default();
-        let annual_part = part("annual_total", "annual_share");
-        let penalty = &doc["penalty"];
+        let blend = year.blend.as_ref();
+        let monthly_mean = blend.map(|b| b.monthly_mean);
+        let monthly_part = blend.map(|b| b.monthly_mean * b.monthly_share);
+        let annual_total = year.annual.total;
+        let annual_part = blend.map(|b| b.annual_total * b.annual_share);
         Self {
             vendor,
             result_id: id(r.id),
@@ -339,25 +327,9 @@ impl AnnualStanding {
             annual_total_exact: unrounded(annual_total),
             annual_part: annual_part.map(two_dp),
             annual_part_exact: annual_part.map(unrounded),
-            months_without_result: blend["months_without_result"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|m| {
-                    format!(
-                        "{:04}-{:02}",
-                        m["year"].as_i64().unwrap_or_default(),
-                        m["month"].as_i64().unwrap_or_default()
-                    )
-                })
-                .collect(),
-            penalty: Penalty::new(
-                exact(&penalty["tier"]["below"]),
-                exact(&penalty["rate"]).unwrap_or_default(),
-                exact(&penalty["settlement_amount"]),
-                exact(&penalty["amount"]),
-            ),
-            document: doc,
+            months_without_result: months_without_result(&year),
+            penalty: Penalty::from(&year.penalty),
+            year,
         }
     }
 }
@@ -393,12 +365,21 @@ impl DashboardQuery {
             let region_id = crud::parse_id("regionId", &region_id)?;
             let reach = reach(&state.db, actor, region_id).await?;
             let period = month_text(&period)?;
-            let rows =
-                ranked(results(&state.db, reach, region_id, MONTHLY, vec![period], None).await?)?;
+            let rows = ranked(
+                results(
+                    &state.db,
+                    reach,
+                    region_id,
+                    RunKind::Monthly,
+                    vec![period],
+                    None,
+                )
+                .await?,
+            )?;
             let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
             let mut out = Vec::with_capacity(rows.len());
             let mut previous: Option<(Decimal, i32)> = None;
-            for (position, (r, doc, total)) in rows.into_iter().enumerate() {
+            for (position, (r, stored, total)) in rows.into_iter().enumerate() {
                 let rank = match previous {
                     Some((t, rank)) if t == total => rank,
                     _ => position as i32 + 1,
@@ -413,7 +394,7 @@ impl DashboardQuery {
                     total_exact: unrounded(total),
                     passed: r.passed,
                     published: r.published,
-                    document: doc,
+                    stored,
                 });
             }
             Ok(out)
@@ -461,7 +442,7 @@ impl DashboardQuery {
                 &state.db,
                 reach,
                 region_id,
-                MONTHLY,
+                RunKind::Monthly,
                 months.clone(),
                 Some(vendor_id),
             )
@@ -480,7 +461,7 @@ impl DashboardQuery {
                             revision: None,
                         });
                     };
-                    let (_, total) = document(&r)?;
+                    let total = StoredResult::of(&r)?.total();
                     Ok(TrendPoint {
                         period,
                         total: Some(two_dp(total)),
@@ -571,7 +552,7 @@ impl DashboardQuery {
                     &state.db,
                     reach,
                     region_id,
-                    ANNUAL,
+                    RunKind::Annual,
                     vec![service_year.to_string()],
                     None,
                 )
@@ -579,9 +560,14 @@ impl DashboardQuery {
             )?;
             let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
             rows.into_iter()
-                .map(|(r, doc, total)| {
+                .map(|(r, stored, total)| {
                     let vendor = vendor_of(&names, r.vendor_id)?;
-                    Ok(AnnualStanding::new(r, doc, total, vendor))
+                    let StoredResult::Annual(year) = stored else {
+                        return Err(DomainError::Internal(
+                            format!("result {} of an annual query is not annual", r.id).into(),
+                        ));
+                    };
+                    Ok(AnnualStanding::new(r, *year, total, vendor))
                 })
                 .collect::<DomainResult<Vec<_>>>()
         }
@@ -610,7 +596,7 @@ impl DashboardQuery {
                 (None, Role::Vendor { vendor_id }) => (None, Some(vendor_id)),
                 (None, _) => (None, None),
             };
-            // The rule of `notices::is_overdue`, in SQL.
+            // The rule of `domain::notices::is_overdue`, in SQL.
             let today = local(Utc::now()).date_naive();
             let overdue = Expr::from(Func::sum(Expr::case(C::Deadline.lt(today), 1).finally(0)));
             let mut query = entities::notice::Entity::find()
@@ -619,7 +605,7 @@ impl DashboardQuery {
                 .column(C::VendorId)
                 .column_as(C::Id.count(), "open")
                 .column_as(overdue, "overdue")
-                .filter(C::Status.is_not_in([notices::ACCEPTED, notices::SUPERSEDED]));
+                .filter(C::Status.is_not_in(NoticeStatus::CLOSED));
             if let Some(r) = region {
                 query = query.filter(C::RegionId.eq(r));
             }

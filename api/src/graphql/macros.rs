@@ -113,9 +113,11 @@ macro_rules! crud_api {
             pub limit: u64,
         }
 
-        impl From<domain::page::Page<<$res as domain::store::Resource>::Model>> for $page {
-            fn from(p: domain::page::Page<<$res as domain::store::Resource>::Model>) -> Self {
-                Self { items: p.items.into_iter().map(<$obj>::from).collect(), total: p.total, offset: p.offset, limit: p.limit }
+        impl TryFrom<domain::page::Page<<$res as domain::store::Resource>::Model>> for $page {
+            type Error = $crate::error::DomainError;
+            fn try_from(p: domain::page::Page<<$res as domain::store::Resource>::Model>) -> Result<Self, Self::Error> {
+                let items = p.items.into_iter().map(<$obj>::try_from).collect::<Result<Vec<_>, _>>()?;
+                Ok(Self { items, total: p.total, offset: p.offset, limit: p.limit })
             }
         }
 
@@ -141,7 +143,7 @@ macro_rules! crud_api {
                 use $crate::error::GqlResult;
                 async {
                     let (state, actor) = $crate::graphql::crud::env(ctx)?;
-                    $crate::graphql::crud::list::<$res>(&state.db, actor, filter, offset, limit).await.map(<$page>::from)
+                    $crate::graphql::crud::list::<$res>(&state.db, actor, filter, offset, limit).await.and_then(<$page>::try_from)
                 }
                 .await
                 .gql()

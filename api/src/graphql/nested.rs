@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID};
 
-use crate::error::{DomainError, GqlResult};
+use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self};
 use crate::state::AppState;
 use domain::actor::Actor;
@@ -121,23 +121,31 @@ fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>>
         .gql()
 }
 
-pub async fn one<R: Resource, O: From<R::Model>>(
+/// One row as its GraphQL object; an object read from a stored document
+/// (`TryFrom`) fails with the document's error.
+pub async fn one<R: Resource, O: TryFrom<R::Model>>(
     ctx: &Context<'_>,
     id: &ID,
-) -> async_graphql::Result<O> {
+) -> async_graphql::Result<O>
+where
+    DomainError: From<O::Error>,
+{
     let key = crud::parse_id("id", id).gql()?;
     rows(ctx)?
         .load_one(ById::<R>(key, PhantomData))
         .await?
-        .map(O::from)
         .ok_or_else(|| DomainError::not_found(format!("{} {key}", R::NAME)))
+        .and_then(|row| O::try_from(row).map_err(DomainError::from))
         .gql()
 }
 
-pub async fn optional<R: Resource, O: From<R::Model>>(
+pub async fn optional<R: Resource, O: TryFrom<R::Model>>(
     ctx: &Context<'_>,
     id: &Option<ID>,
-) -> async_graphql::Result<Option<O>> {
+) -> async_graphql::Result<Option<O>>
+where
+    DomainError: From<O::Error>,
+{
     match id {
         Some(id) => one::<R, O>(ctx, id).await.map(Some),
         None => Ok(None),
@@ -145,17 +153,24 @@ pub async fn optional<R: Resource, O: From<R::Model>>(
 }
 
 /// The related records of a parent, in id order, up to `crud::MAX_LIMIT`.
-pub async fn many<R: Resource, O: From<R::Model>>(
+pub async fn many<R: Resource, O: TryFrom<R::Model>>(
     ctx: &Context<'_>,
     link: Link,
     parent: &ID,
-) -> async_graphql::Result<Vec<O>> {
+) -> async_graphql::Result<Vec<O>>
+where
+    DomainError: From<O::Error>,
+{
     let parent = crud::parse_id("id", parent).gql()?;
     let found = rows(ctx)?
         .load_one(Children::<R>(link, parent, PhantomData))
         .await?
         .unwrap_or_default();
-    Ok(found.into_iter().map(O::from).collect())
+    found
+        .into_iter()
+        .map(|row| O::try_from(row).map_err(DomainError::from))
+        .collect::<DomainResult<Vec<O>>>()
+        .gql()
 }
 
 pub fn id(v: i64) -> ID {

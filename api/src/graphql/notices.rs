@@ -11,7 +11,7 @@ use crate::graphql::crud::{self};
 use domain::access::{self, Policy, Scope};
 use domain::actor::{Actor, Role};
 use domain::audit::Change;
-use domain::notices::{self, NewNotice, Step};
+use domain::notices::{self, NewNotice, NoticeKind, Step};
 use domain::period::local;
 use domain::store::Resource;
 use domain::validate;
@@ -49,13 +49,13 @@ impl From<entities::notice::Model> for Notice {
             id: id(m.id),
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
-            kind: m.kind,
+            kind: m.kind.as_str().to_owned(),
             reason: m.reason,
             basis: serde_json::from_str(&m.basis).unwrap_or_default(),
             result_id: m.result_id.map(id),
             risk_id: m.risk_id.map(id),
             deadline: m.deadline,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             rectification: m.rectification,
             created_at: local(m.created_at),
             updated_at: local(m.updated_at),
@@ -95,7 +95,7 @@ impl Notice {
                     .await?;
             let rows = entities::outbox::Entity::find()
                 .filter(entities::outbox::Column::NoticeId.eq(notice.id))
-                .filter(entities::outbox::Column::Status.eq(jobs::mail::outbox::FAILED))
+                .filter(entities::outbox::Column::Status.eq(entities::outbox::OutboxStatus::Failed))
                 .order_by_asc(entities::outbox::Column::Id)
                 .all(&state.db)
                 .await?;
@@ -183,7 +183,7 @@ impl NoticeMutation {
             let new = NewNotice {
                 region_id,
                 vendor_id,
-                kind: notices::MANUAL,
+                kind: NoticeKind::Manual,
                 period: None,
                 reason: validate::text("input.reason", input.reason, 2000)?,
                 basis,

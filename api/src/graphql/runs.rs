@@ -9,15 +9,14 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use super::assessment::{
-    FactLink, IndicatorNumbers, IndicatorScore, ScoreDeduction, Scorecard, shown, unrounded,
-};
+use super::assessment::{Scorecard, unrounded};
 use super::nested::{self, id};
 use domain::access::{self, Policy, Scope};
 
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self};
 use domain::actor::Actor;
+use domain::assessments::StoredResult;
 use domain::period::local;
 use domain::store::Resource;
 use jobs::observe::{JOB_ANNUAL, JOB_MONTHLY};
@@ -50,11 +49,17 @@ pub struct AssessmentRun {
     pub warnings: Vec<String>,
 }
 
-impl From<entities::assessment_run::Model> for AssessmentRun {
-    fn from(m: entities::assessment_run::Model) -> Self {
-        Self {
+impl TryFrom<entities::assessment_run::Model> for AssessmentRun {
+    type Error = DomainError;
+
+    fn try_from(m: entities::assessment_run::Model) -> DomainResult<Self> {
+        let warnings = serde_json::from_str(&m.warnings).map_err(|e| {
+            tracing::error!(run = m.id, error = %e, "a stored run's warnings do not parse");
+            DomainError::Internal(format!("run {}: its warnings do not parse: {e}", m.id).into())
+        })?;
+        Ok(Self {
             id: id(m.id),
-            kind: m.kind,
+            kind: m.kind.as_str().to_owned(),
             region_id: id(m.region_id),
             period: m.period,
             scheme_code: m.scheme_code,
@@ -66,8 +71,8 @@ impl From<entities::assessment_run::Model> for AssessmentRun {
             started_at: local(m.started_at),
             finished_at: m.finished_at.map(local),
             rows_read: m.rows_read,
-            warnings: serde_json::from_str(&m.warnings).unwrap_or_default(),
-        }
+            warnings,
+        })
     }
 }
 
@@ -88,8 +93,8 @@ impl AssessmentRun {
             let mut visible: Vec<AssessmentResult> = rows
                 .into_iter()
                 .filter(|r| access::can_read(actor, &Policy::FACT, AssessmentResults::scope(r)))
-                .map(AssessmentResult::from)
-                .collect();
+                .map(AssessmentResult::try_from)
+                .collect::<DomainResult<_>>()?;
             visible.sort_by_key(|r| std::cmp::Reverse(r.exact_total));
             Ok::<_, DomainError>(visible)
         }
@@ -122,20 +127,26 @@ pub struct AssessmentResult {
     pub published_at: Option<DateTime<FixedOffset>>,
     /// The full stored result (scorecard, or annual result with its blend and penalty).
     pub document: Json<Value>,
+    #[graphql(skip)]
+    pub stored: StoredResult,
 }
 
-impl From<entities::assessment_result::Model> for AssessmentResult {
-    fn from(m: entities::assessment_result::Model) -> Self {
-        let exact_total = domain::assessments::exact_total(&m).unwrap_or(m.total);
-        let document: Value = serde_json::from_str(&m.document).unwrap_or_default();
-        Self {
+impl TryFrom<entities::assessment_result::Model> for AssessmentResult {
+    type Error = DomainError;
+
+    fn try_from(m: entities::assessment_result::Model) -> DomainResult<Self> {
+        let stored = StoredResult::of(&m)?;
+        // As stored, for the `document` field (it parsed as a result just now).
+        let document: Value = serde_json::from_str(&m.document).map_err(DomainError::internal)?;
+        let exact_total = stored.total();
+        Ok(Self {
             id: id(m.id),
             run_id: m.run_id,
             exact_total,
             run: id(m.run_id),
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
-            kind: m.kind,
+            kind: m.kind.as_str().to_owned(),
             period: m.period,
             revision: m.revision,
             total: engine::two_dp(exact_total),
@@ -144,7 +155,8 @@ impl From<entities::assessment_result::Model> for AssessmentResult {
             published: m.published,
             published_at: m.published_at.map(local),
             document: Json(document),
-        }
+            stored,
+        })
     }
 }
 
@@ -153,96 +165,10 @@ impl AssessmentResult {
     /// The scorecard with every indicator and deduction (of a monthly result, or
     /// the annual scorecard of an annual one).
     async fn scorecard(&self) -> Scorecard {
-        let card = if self.kind == runs::ANNUAL {
-            &self.document.0["annual"]
-        } else {
-            &self.document.0
-        };
-        scorecard_of(card)
+        Scorecard::from(self.stored.scorecard())
     }
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<super::vendors::Vendor> {
         nested::one::<super::vendors::Vendors, _>(ctx, &self.vendor_id).await
-    }
-}
-
-/// A decimal of a stored document (the engine writes them as strings), exact.
-fn dec(v: &Value) -> Decimal {
-    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_default()
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// The GraphQL scorecard from a stored document (the engine's serialisation).
-pub(crate) fn scorecard_of(card: &Value) -> Scorecard {
-    let indicators = card["indicators"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|i| {
-            IndicatorScore::new(
-                i["code"].as_str().unwrap_or_default().to_owned(),
-                (
-                    i["name"]["zh"].as_str().unwrap_or_default().to_owned(),
-                    i["name"]["en"].as_str().unwrap_or_default().to_owned(),
-                ),
-                IndicatorNumbers {
-                    weight: dec(&i["weight"]),
-                    score: dec(&i["score"]),
-                    deducted: dec(&i["deducted"]),
-                    capped: dec(&i["capped"]),
-                },
-                i["deductions"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|d| {
-                        ScoreDeduction::new(
-                            dec(&d["points"]),
-                            d["reason"].as_str().unwrap_or_default().to_owned(),
-                            d["facts"]
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .map(|f| FactLink {
-                                    kind: f["kind"].as_str().unwrap_or_default().to_owned(),
-                                    id: id(f["id"].as_i64().unwrap_or_default()),
-                                })
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-                strings(&i["warnings"]),
-            )
-        });
-    Scorecard {
-        scheme_code: card["scheme_code"].as_str().unwrap_or_default().to_owned(),
-        scheme_version: card["scheme_version"].as_u64().unwrap_or_default() as u32,
-        period: period_text(&card["period"]),
-        total: shown(dec(&card["total"])),
-        total_exact: unrounded(dec(&card["total"])),
-        pass_mark: shown(dec(&card["pass_mark"])),
-        passed: card["passed"].as_bool().unwrap_or_default(),
-        indicators: indicators.collect(),
-        warnings: strings(&card["warnings"]),
-        provisional: false,
-    }
-}
-
-fn period_text(p: &Value) -> String {
-    match (&p["month"], &p["service_year"]) {
-        (m, _) if m.is_object() => format!(
-            "{:04}-{:02}",
-            m["year"].as_i64().unwrap_or_default(),
-            m["month"].as_i64().unwrap_or_default()
-        ),
-        (_, y) if !y.is_null() => y.to_string(),
-        _ => p.to_string(),
     }
 }
 
@@ -300,8 +226,8 @@ async fn run(
     );
     jobs::observe::job(&*state.metrics, job, run)
         .await
-        .map(AssessmentRun::from)
         .map_err(DomainError::from)
+        .and_then(AssessmentRun::try_from)
 }
 
 #[derive(Default)]
@@ -371,7 +297,7 @@ impl RunMutation {
             }
             domain::store::get::<AssessmentRuns>(&state.db, actor, run.id)
                 .await
-                .map(AssessmentRun::from)
+                .and_then(AssessmentRun::try_from)
         }
         .await
         .gql()

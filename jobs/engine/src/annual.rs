@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::assess_scorecard;
 use super::error::EngineError;
@@ -18,7 +18,7 @@ use crate::calendar::WorkCalendar;
 use crate::scheme::{Blend, Scheme};
 
 /// The result of a service year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnualResult {
     pub scheme_code: String,
     pub scheme_version: u32,
@@ -36,14 +36,14 @@ pub struct AnnualResult {
 }
 
 /// A monthly total as given by the caller.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthlyTotal {
     pub month: Month,
     pub total: Decimal,
 }
 
 /// `total = monthly_mean × monthly_share + annual_total × annual_share`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blended {
     /// The months with a result, in order.
     pub monthly_totals: Vec<MonthlyTotal>,

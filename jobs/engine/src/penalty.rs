@@ -1,14 +1,14 @@
 //! The penalty on the year's settlement (当年结算金额) by the year's total.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::EngineError;
 use super::rounding::round_half_up_2dp;
 use crate::scheme::PenaltyTier;
 
 /// The penalty of a year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Penalty {
     /// The tier that applies; `None` when the total is below no tier.
     pub tier: Option<PenaltyTier>,

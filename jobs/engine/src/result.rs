@@ -3,7 +3,7 @@
 //! deductions (spec §0).
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::facts::FactRef;
 use super::period::Period;
@@ -12,7 +12,7 @@ use crate::scheme::{IndicatorCode, IndicatorName};
 /// Points taken off an indicator, why, and the fact(s) that caused it. An event
 /// deduction names its one fact; a rate or count deduction (B1, D1, H1, I1) names
 /// the facts it was computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
     pub points: Decimal,
     pub reason: String,
@@ -25,7 +25,7 @@ pub struct Deduction {
 /// `deducted` is their sum and `capped` the part of it that was not applied
 /// because the score stops at 0. So `score = weight − (deducted − capped)`, and
 /// a reader sees that, say, three complaints (−15) met a weight of 10.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorResult {
     pub code: IndicatorCode,
     pub name: IndicatorName,
@@ -80,7 +80,7 @@ impl Findings {
 }
 
 /// A scorecard assessed for one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreCard {
     pub scheme_code: String,
     pub scheme_version: u32,

@@ -184,7 +184,7 @@ pub async fn published_monthly_totals(
     let mut totals = Vec::new();
     for month in service_year.months() {
         if let Some(r) = published.get(&(subject.vendor_id, month)) {
-            totals.push((month, domain::assessments::exact_total(r)?));
+            totals.push((month, domain::assessments::StoredResult::of(r)?.total()));
         }
     }
     Ok(totals)

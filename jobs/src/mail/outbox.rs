@@ -6,17 +6,11 @@
 //! once it has failed `MAIL_MAX_ATTEMPTS` times.
 
 use chrono::{DateTime, Utc};
-use entities::outbox;
+use entities::outbox::{self, OutboxStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use crate::error::JobResult;
-
-pub const PENDING: &str = "PENDING";
-pub const SENDING: &str = "SENDING";
-pub const SENT: &str = "SENT";
-/// Given up after `MAIL_MAX_ATTEMPTS` failed tries: shown to the region's
-/// supervisors (`Notice.undeliveredMails`) and counted in `/metrics`.
-pub const FAILED: &str = "FAILED";
+use OutboxStatus::{Failed, Pending, Sending};
 
 /// Queues one message per distinct recipient of a notice, due at once, and
 /// returns how many were queued. Call it inside the notice's transaction: a
@@ -38,7 +32,7 @@ pub async fn enqueue(
             recipient: Set(recipient),
             subject: Set(subject.to_owned()),
             body: Set(body.to_owned()),
-            status: Set(PENDING.to_owned()),
+            status: Set(Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_error: Set(None),
@@ -58,22 +52,22 @@ pub async fn enqueue(
 /// retrying or being sent) and messages given up. One statement.
 pub async fn counts(db: &impl ConnectionTrait) -> JobResult<(u64, u64)> {
     use sea_orm::QuerySelect;
-    let rows: Vec<(String, i64)> = outbox::Entity::find()
+    let rows: Vec<(OutboxStatus, i64)> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Status)
         .column_as(outbox::Column::Id.count(), "n")
-        .filter(outbox::Column::Status.is_in([PENDING, SENDING, FAILED]))
+        .filter(outbox::Column::Status.is_in([Pending, Sending, Failed]))
         .group_by(outbox::Column::Status)
         .into_tuple()
         .all(db)
         .await?;
-    let sum = |wanted: &[&str]| {
+    let sum = |wanted: &[OutboxStatus]| {
         rows.iter()
-            .filter(|(status, _)| wanted.contains(&status.as_str()))
+            .filter(|(status, _)| wanted.contains(status))
             .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
             .sum()
     };
-    Ok((sum(&[PENDING, SENDING]), sum(&[FAILED])))
+    Ok((sum(&[Pending, Sending]), sum(&[Failed])))
 }
 
 fn distinct(recipients: &[String]) -> Vec<String> {

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use entities::outbox::OutboxStatus;
 use entities::{outbox, outbox_attempt};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -30,7 +31,6 @@ use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use super::mailer::{MailError, Mailer, OutgoingMail, mask_address, mask_addresses_in};
-use super::outbox::{FAILED, PENDING, SENDING, SENT};
 use crate::error::{JobError, JobResult};
 use crate::observe::{self, JOB_MAIL, Observer, Unobserved};
 use domain::db::write_txn;
@@ -189,7 +189,7 @@ async fn due_ids(db: &DatabaseConnection, now: DateTime<Utc>, batch: u64) -> Job
     Ok(outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
-        .filter(outbox::Column::Status.eq(PENDING))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(outbox::Column::NextAttemptAt)
         .order_by_asc(outbox::Column::Id)
@@ -207,10 +207,10 @@ async fn claim(
     now: DateTime<Utc>,
 ) -> JobResult<Option<outbox::Model>> {
     let claimed = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(SENDING))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sending))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
         .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::Status.eq(PENDING))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .exec(db)
         .await?;
@@ -229,7 +229,7 @@ async fn record_success(
     let txn = write_txn(db).await?;
     // Unconditional: the server has the message, whatever else happened.
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(SENT))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sent))
         .col_expr(outbox::Column::SentAt, Expr::value(now))
         .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
         .filter(outbox::Column::Id.eq(row.id))
@@ -257,13 +257,17 @@ async fn record_failure(
     outbox::Entity::update_many()
         .col_expr(
             outbox::Column::Status,
-            Expr::value(if give_up { FAILED } else { PENDING }),
+            Expr::value(if give_up {
+                OutboxStatus::Failed
+            } else {
+                OutboxStatus::Pending
+            }),
         )
         .col_expr(outbox::Column::Attempts, Expr::value(failures))
         .col_expr(outbox::Column::LastError, Expr::value(text.clone()))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(retry_at))
         .filter(outbox::Column::Id.eq(row.id))
-        .filter(outbox::Column::Status.eq(SENDING))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .exec(&txn)
         .await?;
     insert_attempt(&txn, row.id, now, Some(text)).await?;
@@ -276,7 +280,7 @@ async fn record_failure(
 /// so two processes doing this at once record it once.
 async fn release_abandoned(db: &DatabaseConnection, now: DateTime<Utc>) -> JobResult<()> {
     let abandoned = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(SENDING))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(outbox::Column::NextAttemptAt.lt(now - STALE_AFTER))
         .all(db)
         .await?;
@@ -285,12 +289,12 @@ async fn release_abandoned(db: &DatabaseConnection, now: DateTime<Utc>) -> JobRe
             "interrupted: the sender stopped while sending; the server may have accepted it";
         let txn = write_txn(db).await?;
         let released = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(PENDING))
+            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
             .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
             .col_expr(outbox::Column::LastError, Expr::value(INTERRUPTED))
             .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
             .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq(SENDING))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
             .filter(outbox::Column::NextAttemptAt.eq(row.next_attempt_at))
             .exec(&txn)
             .await?;
@@ -353,13 +357,13 @@ mod tests {
         DateTime::from_timestamp(1_743_465_600, 0).unwrap() + TimeDelta::minutes(minutes) // 2025-04-01
     }
 
-    async fn queue(db: &DatabaseConnection, status: &str, next: DateTime<Utc>) -> i64 {
+    async fn queue(db: &DatabaseConnection, status: OutboxStatus, next: DateTime<Utc>) -> i64 {
         outbox::ActiveModel {
             notice_id: Set(None),
             recipient: Set("o.wang@v.example.cn".to_owned()),
             subject: Set("【整改通知】测试".to_owned()),
             body: Set("正文".to_owned()),
-            status: Set(status.to_owned()),
+            status: Set(status),
             attempts: Set(0),
             next_attempt_at: Set(next),
             last_error: Set(None),
@@ -421,8 +425,8 @@ mod tests {
     async fn due_messages_are_sent_once_with_one_recorded_try() {
         let db = database().await;
         let mailer = Mailer::memory();
-        let due = queue(&db, PENDING, at(0)).await;
-        let later = queue(&db, PENDING, at(5)).await;
+        let due = queue(&db, OutboxStatus::Pending, at(0)).await;
+        let later = queue(&db, OutboxStatus::Pending, at(5)).await;
 
         let first = deliver_due(&db, &mailer, at(0), BATCH).await.unwrap();
         let again = deliver_due(&db, &mailer, at(0), BATCH).await.unwrap();
@@ -430,24 +434,24 @@ mod tests {
         // Only the row due at minute 0 goes; nothing is left for a second round.
         assert_eq!(first, DeliveryReport { sent: 1, failed: 0 });
         assert_eq!(again, DeliveryReport::default());
-        assert_eq!(row(&db, due).await.status, SENT);
+        assert_eq!(row(&db, due).await.status, OutboxStatus::Sent);
         assert_eq!(row(&db, due).await.attempts, 1);
         assert_eq!(tries(&db, due).await, [None]);
-        assert_eq!(row(&db, later).await.status, PENDING);
+        assert_eq!(row(&db, later).await.status, OutboxStatus::Pending);
         assert_eq!(mailer.sent().len(), 1);
     }
 
     #[tokio::test]
     async fn a_failed_try_is_recorded_and_retried_after_the_backoff() {
         let db = database().await;
-        let id = queue(&db, PENDING, at(0)).await;
+        let id = queue(&db, OutboxStatus::Pending, at(0)).await;
 
         let failed = deliver_due(&db, &broken_mailer(), at(0), BATCH)
             .await
             .unwrap();
         let r = row(&db, id).await;
         assert_eq!(failed, DeliveryReport { sent: 0, failed: 1 });
-        assert_eq!((r.status.as_str(), r.attempts), (PENDING, 1));
+        assert_eq!((r.status, r.attempts), (OutboxStatus::Pending, 1));
         assert!(r.last_error.unwrap().starts_with("cannot write"));
         // First retry 30 s later (plus the few milliseconds the round took).
         assert!(r.next_attempt_at >= at(0) + TimeDelta::seconds(30));
@@ -473,7 +477,7 @@ mod tests {
     async fn a_message_left_sending_by_a_crash_goes_again_after_ten_minutes() {
         let db = database().await;
         let mailer = Mailer::memory();
-        let id = queue(&db, SENDING, at(0)).await; // claimed at minute 0, never finished
+        let id = queue(&db, OutboxStatus::Sending, at(0)).await; // claimed at minute 0, never finished
 
         let within = deliver_due(&db, &mailer, at(9), BATCH).await.unwrap();
         let after = deliver_due(&db, &mailer, at(11), BATCH).await.unwrap();
@@ -492,7 +496,7 @@ mod tests {
         let db = database().await;
         let mailer = Mailer::memory();
         for _ in 0..20 {
-            queue(&db, PENDING, at(0)).await;
+            queue(&db, OutboxStatus::Pending, at(0)).await;
         }
 
         let (a, b) = tokio::join!(

@@ -4,17 +4,12 @@
 //! here and the caller only has to gather the facts.
 
 use chrono::{Datelike, NaiveDate};
-
-pub const MONTHLY_BELOW_PASS_MARK: &str = "MONTHLY_BELOW_PASS_MARK";
-pub const ANNUAL_PENALTY: &str = "ANNUAL_PENALTY";
-pub const SECURITY_RISK_OVERDUE: &str = "SECURITY_RISK_OVERDUE";
-pub const MANUAL: &str = "MANUAL";
+use entities::notice::NoticeKind;
 
 /// The facts one notice's mail is rendered from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoticeMail {
-    /// One of the kind constants of this module.
-    pub kind: String,
+    pub kind: NoticeKind,
     pub vendor_name: String,
     pub region_name: String,
     /// The assessment period of an assessment notice, `2025-03` or `2025`; it
@@ -30,7 +25,7 @@ pub struct NoticeMail {
 
 /// The subject and the plain-text body of a notice's mail.
 pub fn render(notice: &NoticeMail) -> (String, String) {
-    let template = Template::of(&notice.kind);
+    let template = Template::of(notice.kind);
     let subject = format!(
         "【整改通知】{}：{}{} {}",
         notice.region_name,
@@ -52,11 +47,9 @@ struct Template {
 }
 
 impl Template {
-    /// An unknown kind gets the manual notice's wording rather than no mail:
-    /// the notice exists and the vendor must hear of it.
-    fn of(kind: &str) -> Self {
+    fn of(kind: NoticeKind) -> Self {
         match kind {
-            MONTHLY_BELOW_PASS_MARK => Self {
+            NoticeKind::MonthlyBelowPassMark => Self {
                 topic: "月度考核未达标",
                 opening: |region, period| {
                     format!(
@@ -64,7 +57,7 @@ impl Template {
                     )
                 },
             },
-            ANNUAL_PENALTY => Self {
+            NoticeKind::AnnualPenalty => Self {
                 topic: "年度考核扣罚",
                 opening: |region, period| {
                     format!(
@@ -72,7 +65,7 @@ impl Template {
                     )
                 },
             },
-            SECURITY_RISK_OVERDUE => Self {
+            NoticeKind::SecurityRiskOverdue => Self {
                 topic: "安全风险逾期未整改",
                 opening: |region, _| {
                     format!(
@@ -80,7 +73,7 @@ impl Template {
                     )
                 },
             },
-            _ => Self {
+            NoticeKind::Manual => Self {
                 topic: "监管事项整改",
                 opening: |region, _| {
                     format!("经{region}政务云监管检查，发现贵单位存在以下需要整改的问题。")
@@ -187,10 +180,11 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use NoticeKind::{AnnualPenalty, Manual, MonthlyBelowPassMark, SecurityRiskOverdue};
 
-    fn notice(kind: &str, period: Option<&str>) -> NoticeMail {
+    fn notice(kind: NoticeKind, period: Option<&str>) -> NoticeMail {
         NoticeMail {
-            kind: kind.to_owned(),
+            kind,
             vendor_name: "云端科技有限公司".to_owned(),
             region_name: "临江市".to_owned(),
             period: period.map(str::to_owned),
@@ -207,7 +201,7 @@ mod tests {
 
     #[test]
     fn monthly_notice_names_the_month_in_subject_and_body() {
-        let (subject, body) = render(&notice(MONTHLY_BELOW_PASS_MARK, Some("2025-03")));
+        let (subject, body) = render(&notice(MonthlyBelowPassMark, Some("2025-03")));
         assert_eq!(
             subject,
             "【整改通知】临江市：云端科技有限公司 2025-03 月度考核未达标"
@@ -220,7 +214,7 @@ mod tests {
 
     #[test]
     fn annual_notice_names_the_year() {
-        let (subject, body) = render(&notice(ANNUAL_PENALTY, Some("2025")));
+        let (subject, body) = render(&notice(AnnualPenalty, Some("2025")));
         assert_eq!(
             subject,
             "【整改通知】临江市：云端科技有限公司 2025 年度考核扣罚"
@@ -230,7 +224,7 @@ mod tests {
 
     #[test]
     fn overdue_risk_notice_has_no_period() {
-        let (subject, body) = render(&notice(SECURITY_RISK_OVERDUE, None));
+        let (subject, body) = render(&notice(SecurityRiskOverdue, None));
         assert_eq!(
             subject,
             "【整改通知】临江市：云端科技有限公司 安全风险逾期未整改"
@@ -242,15 +236,14 @@ mod tests {
     }
 
     #[test]
-    fn manual_notice_and_unknown_kinds_use_the_manual_wording() {
-        let (manual, _) = render(&notice(MANUAL, None));
+    fn manual_notice_uses_the_manual_wording() {
+        let (manual, _) = render(&notice(Manual, None));
         assert_eq!(manual, "【整改通知】临江市：云端科技有限公司 监管事项整改");
-        assert_eq!(render(&notice("SOMETHING_NEW", None)).0, manual);
     }
 
     #[test]
     fn body_lists_vendor_reason_numbered_basis_deadline_and_notice_number() {
-        let (_, body) = render(&notice(MONTHLY_BELOW_PASS_MARK, Some("2025-03")));
+        let (_, body) = render(&notice(MonthlyBelowPassMark, Some("2025-03")));
         for expected in [
             "云端科技有限公司：\n",
             "一、整改事由\n月度考核得分 82.50 分，低于合格线 85.00 分\n",
@@ -266,7 +259,7 @@ mod tests {
 
     #[test]
     fn an_empty_basis_says_so() {
-        let mut n = notice(MANUAL, None);
+        let mut n = notice(Manual, None);
         n.basis.clear();
         assert!(render(&n).1.contains("二、依据\n（无）\n"));
     }

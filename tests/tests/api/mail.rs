@@ -13,10 +13,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use e2e::spawn_app;
+use entities::notice::{NoticeKind, NoticeStatus};
+use entities::outbox::OutboxStatus;
 use entities::{notice, outbox as outbox_row, outbox_attempt, region, vendor};
-use jobs::mail::outbox::{self, PENDING, SENT};
+use jobs::mail::outbox;
 use jobs::mail::sender::{DeliveryReport, deliver_due};
-use jobs::mail::templates::{self, NoticeMail};
+use jobs::mail::templates::NoticeMail;
 use jobs::mail::{Mailer, render};
 use sea_orm::prelude::{ChronoDate, DateTimeUtc};
 use sea_orm::{
@@ -50,7 +52,7 @@ async fn mail_that_cannot_be_delivered_is_given_up_after_the_configured_tries() 
     smtp.stop();
     let world = Seed::new(&db, &["o.wang@v1.example.cn"]).await;
     world
-        .notice_with_mail(&db, templates::MANUAL, None, t0())
+        .notice_with_mail(&db, NoticeKind::Manual, None, t0())
         .await;
     let failed_once = DeliveryReport { sent: 0, failed: 1 };
     // A second after each retry time: a round's clock runs on while it works.
@@ -73,8 +75,8 @@ async fn mail_that_cannot_be_delivered_is_given_up_after_the_configured_tries() 
     let rows = outbox_rows(&db).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(
-        (rows[0].status.as_str(), rows[0].attempts),
-        (outbox::FAILED, 3)
+        (rows[0].status, rows[0].attempts),
+        (OutboxStatus::Failed, 3)
     );
 
     let metrics = reqwest::get(format!("{}/metrics", app.base))
@@ -118,15 +120,10 @@ async fn notices_are_delivered_over_smtp_once() {
     let world = Seed::new(&db, &["o.wang@v1.example.cn", "li.na@v1.example.cn"]).await;
 
     world
-        .notice_with_mail(
-            &db,
-            templates::MONTHLY_BELOW_PASS_MARK,
-            Some("2099-01"),
-            t0(),
-        )
+        .notice_with_mail(&db, NoticeKind::MonthlyBelowPassMark, Some("2099-01"), t0())
         .await;
     world
-        .notice_with_mail(&db, templates::SECURITY_RISK_OVERDUE, None, t0())
+        .notice_with_mail(&db, NoticeKind::SecurityRiskOverdue, None, t0())
         .await;
     let first = deliver_due(&db, &mailer, t0(), BATCH).await.unwrap();
     let second = deliver_due(&db, &mailer, later(3600), BATCH).await.unwrap();
@@ -139,8 +136,8 @@ async fn notices_are_delivered_over_smtp_once() {
     assert_eq!(rows.len(), 4);
     for row in &rows {
         assert_eq!(
-            (row.status.as_str(), row.attempts, row.sent_at.is_some()),
-            (SENT, 1, true)
+            (row.status, row.attempts, row.sent_at.is_some()),
+            (OutboxStatus::Sent, 1, true)
         );
         assert_eq!(
             attempt_errors(&db, row.id).await,
@@ -163,12 +160,7 @@ async fn a_down_smtp_server_loses_nothing_and_doubles_nothing() {
 
     // One notice to the one contact goes through while the server is up.
     world
-        .notice_with_mail(
-            &db,
-            templates::MONTHLY_BELOW_PASS_MARK,
-            Some("2099-01"),
-            t0(),
-        )
+        .notice_with_mail(&db, NoticeKind::MonthlyBelowPassMark, Some("2099-01"), t0())
         .await;
     assert_eq!(
         deliver_due(&db, &mailer, t0(), BATCH).await.unwrap(),
@@ -178,10 +170,10 @@ async fn a_down_smtp_server_loses_nothing_and_doubles_nothing() {
     // The server goes away; two more notices are written a minute later.
     smtp.stop();
     world
-        .notice_with_mail(&db, templates::MANUAL, None, later(60))
+        .notice_with_mail(&db, NoticeKind::Manual, None, later(60))
         .await;
     world
-        .notice_with_mail(&db, templates::SECURITY_RISK_OVERDUE, None, later(60))
+        .notice_with_mail(&db, NoticeKind::SecurityRiskOverdue, None, later(60))
         .await;
     let refused = deliver_due(&db, &mailer, later(60), BATCH).await.unwrap();
     let too_early = deliver_due(&db, &mailer, later(60), BATCH).await.unwrap();
@@ -192,7 +184,7 @@ async fn a_down_smtp_server_loses_nothing_and_doubles_nothing() {
     let waiting: Vec<_> = outbox_rows(&db)
         .await
         .into_iter()
-        .filter(|r| r.status == PENDING)
+        .filter(|r| r.status == OutboxStatus::Pending)
         .collect();
     assert_eq!(waiting.len(), 2);
     for row in &waiting {
@@ -221,7 +213,7 @@ async fn a_down_smtp_server_loses_nothing_and_doubles_nothing() {
     assert_eq!(resumed, DeliveryReport { sent: 2, failed: 0 });
     assert_eq!(after, DeliveryReport::default());
     let rows = outbox_rows(&db).await;
-    assert!(rows.iter().all(|r| r.status == SENT));
+    assert!(rows.iter().all(|r| r.status == OutboxStatus::Sent));
     for row in &waiting {
         // The refused try, then the one that went through.
         let errors = attempt_errors(&db, row.id).await;
@@ -244,7 +236,7 @@ async fn without_smtp_url_messages_are_files() {
     let world = Seed::new(&db, &["o.wang@v1.example.cn"]).await;
 
     let (subject, body) = world
-        .notice_with_mail(&db, templates::ANNUAL_PENALTY, Some("2098"), t0())
+        .notice_with_mail(&db, NoticeKind::AnnualPenalty, Some("2098"), t0())
         .await;
     let report = deliver_due(&db, &mailer, t0(), BATCH).await.unwrap();
 
@@ -312,7 +304,7 @@ impl Seed {
     async fn notice_with_mail(
         &self,
         db: &DatabaseConnection,
-        kind: &str,
+        kind: NoticeKind,
         period: Option<&str>,
         now: DateTimeUtc,
     ) -> (String, String) {
@@ -322,13 +314,13 @@ impl Seed {
         let saved = notice::ActiveModel {
             region_id: Set(self.region.id),
             vendor_id: Set(self.vendor.id),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             reason: Set("考核得分低于合格线".into()),
             basis: Set(serde_json::to_string(&basis).unwrap()),
             result_id: Set(None),
             risk_id: Set(None),
             deadline: Set(deadline),
-            status: Set("ISSUED".into()),
+            status: Set(NoticeStatus::Issued),
             rectification: Set(None),
             created_by: Set(None),
             created_at: Set(now),
@@ -339,7 +331,7 @@ impl Seed {
         .await
         .unwrap();
         let (subject, body) = render(&NoticeMail {
-            kind: kind.to_owned(),
+            kind,
             vendor_name: self.vendor.name.clone(),
             region_name: self.region.name.clone(),
             period: period.map(str::to_owned),

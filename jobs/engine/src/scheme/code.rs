@@ -1,6 +1,7 @@
 //! The fixed set of indicators the engine knows how to compute. A scheme chooses
 //! among them; it cannot invent one, because each needs code that reads its facts.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -29,11 +30,12 @@ pub enum IndicatorCode {
 }
 
 /// An indicator's name as the annex writes it, with an English gloss for readers
-/// who do not read Chinese.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// who do not read Chinese. Borrowed from the code when the engine names it;
+/// owned when read back from a stored result (as it was written then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorName {
-    pub zh: &'static str,
-    pub en: &'static str,
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
 }
 
 impl IndicatorCode {
@@ -107,7 +109,10 @@ impl IndicatorCode {
             Self::J1 => ("安全风险及时整改数", "security risks fixed in time"),
             Self::J2 => ("安全责任事故数", "security-liability accidents"),
         };
-        IndicatorName { zh, en }
+        IndicatorName {
+            zh: Cow::Borrowed(zh),
+            en: Cow::Borrowed(en),
+        }
     }
 }
 
