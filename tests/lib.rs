@@ -4,17 +4,29 @@
 //!
 //! The database is SQLite (a temporary file) unless `TEST_DATABASE_URL` names a
 //! PostgreSQL server, e.g. `postgres://postgres@127.0.0.1:5432/test`: then each
-//! test gets its own database on that server, created here and dropped when done.
+//! test gets its own database on that server. Either way it is a
+//! [`TestDatabase`], dropped with the app.
+//!
+//! The jobs run when the test says so: the server's own mail sender looks only
+//! once an hour, so [`TestApp::deliver_pending_mail`] is what delivers, and
+//! [`TestApp::run_due_at`] runs the scheduled jobs as the cron would at an
+//! instant. As in crates.io's test app, mail left undelivered when the app is
+//! dropped fails the test, unless the test said it means to leave it
+//! ([`TestApp::expect_undelivered_mail`]).
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use api::config::{AdminSeed, Config, Secret};
 use api::startup::Application;
-use sea_orm::{ConnectionTrait, Database};
+use chrono::{DateTime, Utc};
+use jobs::leases::Lease;
+use jobs::mail::{DeliveryReport, Mailer};
+use jobs::scheduler::DueRound;
+use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
+pub use test_support::TestDatabase;
 
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Admin-pass-2026";
@@ -27,7 +39,11 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub database_url: String,
-    cleanup: Option<(String, String)>,
+    /// The test's own database, dropped with the app; `None` for a second
+    /// server started on another app's database.
+    database: Option<TestDatabase>,
+    /// Set by `expect_undelivered_mail`: the test leaves mail in the outbox.
+    undelivered_mail_expected: AtomicBool,
 }
 
 /// A GraphQL answer: `data` and `errors` as sent.
@@ -74,37 +90,15 @@ pub async fn spawn_app() -> TestApp {
 /// Like `spawn_app`, with the configuration adjusted first (e.g. an SMTP server).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let (database_url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(server) if server.starts_with("postgres") => {
-            let name = format!("e2e_{stamp}_{}_{n}", std::process::id());
-            let admin = Database::connect(&server)
-                .await
-                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL {server} is not reachable: {e}"));
-            drop_stale_databases(&admin, stamp).await;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            let base = server.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-            (format!("{base}/{name}"), Some((server, name)))
-        }
-        Ok(other) if !other.is_empty() => {
-            panic!("TEST_DATABASE_URL must be a postgres:// URL, got {other}")
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!(
-                "govcloud-e2e-{}-{stamp}-{n}.db",
-                std::process::id()
-            ));
-            (format!("sqlite://{}?mode=rwc", path.display()), None)
-        }
-    };
-    let config = Config {
-        database_url: database_url.clone(),
+    let database = TestDatabase::create("e2e").await;
+    let mut mail = api::config::MailConfig::files(
+        std::env::temp_dir().join(format!("govcloud-e2e-mail-{}-{n}", std::process::id())),
+    );
+    // The server's own sender looks once at start and then hourly, so the
+    // test's `deliver_pending_mail` is what delivers, when the test says.
+    mail.poll_seconds = 3600;
+    let mut config = Config {
+        database_url: database.url().to_owned(),
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         jwt_secret: Some(Secret::new("e2e-secret-e2e-secret-e2e-secret-0123")),
         token_ttl_minutes: 60,
@@ -113,47 +107,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             password: Some(Secret::new(ADMIN_PASSWORD)),
         },
         demo_data: false,
-        mail: api::config::MailConfig::files(std::env::temp_dir().join(format!(
-            "govcloud-e2e-mail-{}-{stamp}-{n}",
-            std::process::id()
-        ))),
+        mail,
         schedule: None,
         lease: std::time::Duration::from_secs(jobs::scheduler::DEFAULT_LEASE_SECONDS),
         http: api::config::HttpConfig::default(),
     };
-    let mut config = config;
     adjust(&mut config);
-    spawn_with(config, cleanup).await
+    spawn_with(config, Some(database)).await
 }
 
-/// Databases of earlier runs whose test panicked before `finish` (older than an
-/// hour, so a concurrent run's databases are left alone).
-async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection, now: u64) {
-    use sea_orm::{DbBackend, Statement};
-    let Ok(rows) = admin
-        .query_all_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT datname FROM pg_database WHERE datname LIKE 'e2e\\_%'",
-        ))
-        .await
-    else {
-        return;
-    };
-    for row in rows {
-        let Ok(name) = row.try_get::<String>("", "datname") else {
-            continue;
-        };
-        let stamp: Option<u64> = name.split('_').nth(1).and_then(|s| s.parse().ok());
-        if stamp.is_some_and(|s| s + 3600 < now) {
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
-        }
-    }
-}
-
-/// Starts the server with a given configuration (e.g. `demo_data`).
-pub async fn spawn_with(config: Config, cleanup: Option<(String, String)>) -> TestApp {
+/// Starts the server with a given configuration (e.g. `demo_data`). With
+/// `database`, the app owns it: drops it when done and checks its outbox first;
+/// without, it is another server on a database some other app owns.
+pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestApp {
     let database_url = config.database_url.clone();
     let app = Application::build(config.clone())
         .await
@@ -165,7 +131,8 @@ pub async fn spawn_with(config: Config, cleanup: Option<(String, String)>) -> Te
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         database_url,
-        cleanup,
+        database,
+        undelivered_mail_expected: AtomicBool::new(false),
     }
 }
 
@@ -224,15 +191,98 @@ impl TestApp {
         self.gql(Some(token), query, variables).await.ok().clone()
     }
 
-    /// Drops the PostgreSQL database of this test (SQLite files are left in the temp dir).
-    pub async fn finish(mut self) {
-        if let Some((server, name)) = self.cleanup.take()
-            && let Ok(admin) = Database::connect(&server).await
-        {
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
+    /// Delivers every message of the outbox due now, as the server's sender
+    /// would on its next round, through the mailer the server is configured
+    /// with (SMTP or files), and says how many went and how many failed.
+    pub async fn deliver_pending_mail(&self) -> DeliveryReport {
+        let db = self.connect().await;
+        let mailer = Mailer::from_config(&self.config.mail).expect("the configured mailer");
+        let mut report = DeliveryReport::default();
+        loop {
+            let round = jobs::mail::deliver_due_trying(
+                &db,
+                &mailer,
+                Utc::now(),
+                jobs::mail::sender::BATCH,
+                self.config.mail.max_attempts,
+            )
+            .await
+            .expect("a mail round");
+            report.sent += round.sent;
+            report.failed += round.failed;
+            // A short round took everything due (a failed message waits for
+            // its retry, so it is not taken again).
+            if round.sent + round.failed < jobs::mail::sender::BATCH as usize {
+                break;
+            }
         }
+        let _ = db.close().await;
+        report
+    }
+
+    /// One round of every scheduled job as the cron would run it at `now`
+    /// (what `govcloud run-due --at` does), with the app's schedule (the
+    /// default one when its scheduler is off).
+    pub async fn run_due_at(&self, now: DateTime<Utc>) -> DueRound {
+        let db = self.connect().await;
+        let schedule = self.config.schedule.clone().unwrap_or_default();
+        let lease = Lease {
+            holder: "e2e-test".to_owned(),
+            ttl: self.config.lease,
+        };
+        let round = jobs::scheduler::run_due(&db, &schedule, &lease, now)
+            .await
+            .expect("the scheduled jobs run");
+        let _ = db.close().await;
+        round
+    }
+
+    /// The test leaves mail undelivered on purpose (a server that stays down,
+    /// messages given up): dropping the app does not fail it for that.
+    pub fn expect_undelivered_mail(&self) {
+        self.undelivered_mail_expected.store(true, Ordering::SeqCst);
+    }
+
+    async fn connect(&self) -> DatabaseConnection {
+        Database::connect(&self.database_url)
+            .await
+            .expect("the test's database")
+    }
+
+    /// The outbox's messages not delivered (pending, being sent or given up),
+    /// as "id → recipient (status)".
+    async fn undelivered_mail(&self) -> Vec<String> {
+        let db = self.connect().await;
+        let rows = entities::outbox::Entity::find()
+            .filter(entities::outbox::Column::Status.ne(jobs::mail::outbox::SENT))
+            .all(&db)
+            .await
+            .expect("the outbox");
+        let _ = db.close().await;
+        rows.iter()
+            .map(|r| format!("{} → {} ({})", r.id, r.recipient, r.status))
+            .collect()
+    }
+}
+
+impl Drop for TestApp {
+    /// Fails a test that leaves mail undelivered without saying so (as
+    /// crates.io's test app does); its database is dropped after this.
+    fn drop(&mut self) {
+        if self.database.is_none()
+            || std::thread::panicking()
+            || self.undelivered_mail_expected.load(Ordering::SeqCst)
+        {
+            return;
+        }
+        let left = test_support::block_on_own_thread(|| self.undelivered_mail());
+        assert!(
+            left.is_empty(),
+            "the test left {} message(s) in the outbox undelivered: {left:?}; \
+             call `app.deliver_pending_mail().await` after what queues them, or \
+             `app.expect_undelivered_mail()` if the test means to leave them",
+            left.len()
+        );
     }
 }
 

@@ -78,8 +78,10 @@ async fn snapshot(db: &DatabaseConnection) -> String {
 
 #[tokio::test]
 async fn generator_is_reproducible_and_loads_what_it_plans() {
-    let (url_a, cleanup_a) = support::database("generate_a").await;
-    let (url_b, cleanup_b) = support::database("generate_b").await;
+    let database_a = support::TestDatabase::create("generate_a").await;
+    let url_a = database_a.url().to_owned();
+    let database_b = support::TestDatabase::create("generate_b").await;
+    let url_b = database_b.url().to_owned();
     let (a, b) = (connect(&url_a).await, connect(&url_b).await);
 
     let report = generate::generate(&a, &tiny(2026)).await.unwrap();
@@ -97,7 +99,7 @@ async fn generator_is_reproducible_and_loads_what_it_plans() {
     assert_eq!(reported, planned);
     assert_eq!(
         a.get_database_backend() == DbBackend::Postgres,
-        cleanup_a.is_some()
+        database_a.is_postgres()
     );
 
     // A second run into the filled database is refused.
@@ -119,13 +121,12 @@ async fn generator_is_reproducible_and_loads_what_it_plans() {
 
     a.close().await.unwrap();
     b.close().await.unwrap();
-    support::drop_database(cleanup_a).await;
-    support::drop_database(cleanup_b).await;
 }
 
 #[tokio::test]
 async fn generated_faults_are_graded_as_the_api_grades_them() {
-    let (url, cleanup) = support::database("generate_faults").await;
+    let database = support::TestDatabase::create("generate_faults").await;
+    let url = database.url().to_owned();
     let db = connect(&url).await;
     let options = Options {
         scale: dec!(0.02),
@@ -155,5 +156,4 @@ async fn generated_faults_are_graded_as_the_api_grades_them() {
     }
 
     db.close().await.unwrap();
-    support::drop_database(cleanup).await;
 }

@@ -178,7 +178,8 @@ async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
 
 #[tokio::test]
 async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_catches_up() {
-    let (url, cleanup) = support::database("killed_run").await;
+    let database = support::TestDatabase::create("killed_run").await;
+    let url = database.url().to_owned();
     let month = month_before_last();
     let vendors = support::seed_region(&url, month[..4].parse().unwrap(), VENDORS).await;
     let scratch = std::env::temp_dir().join(format!("govcloud-killed-run-{}", std::process::id()));
@@ -252,7 +253,6 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
 
     drop(db);
     let _ = std::fs::remove_dir_all(&scratch);
-    support::drop_database(cleanup).await;
 }
 
 /// A supervisor's run cut off by a killed server is closed as abandoned by the
@@ -260,7 +260,8 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
 /// the audit entry written when it started.
 #[tokio::test]
 async fn a_manual_run_cut_off_by_a_killed_server_is_abandoned_and_audited() {
-    let (url, cleanup) = support::database("killed_manual_run").await;
+    let database = support::TestDatabase::create("killed_manual_run").await;
+    let url = database.url().to_owned();
     let month = month_before_last();
     support::seed_region(&url, month[..4].parse().unwrap(), VENDORS).await;
     let scratch =
@@ -325,5 +326,4 @@ async fn a_manual_run_cut_off_by_a_killed_server_is_abandoned_and_audited() {
 
     drop(db);
     let _ = std::fs::remove_dir_all(&scratch);
-    support::drop_database(cleanup).await;
 }

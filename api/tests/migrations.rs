@@ -80,7 +80,8 @@ async fn owners(db: &DatabaseConnection) -> (i64, i64, i64) {
 /// the old engine scored it in every month); an unflagged row stays open (null).
 #[tokio::test]
 async fn the_rectified_flag_becomes_an_instant_in_the_month_it_occurred() {
-    let (url, cleanup) = support::database("migrate_rectified").await;
+    let database = support::TestDatabase::create("migrate_rectified").await;
+    let url = database.url().to_owned();
     let db = Database::connect(&url).await.unwrap();
     Migrator::up(&db, Some(BEFORE_ISSUE_10)).await.unwrap();
     let (region, vendor, user) = owners(&db).await;
@@ -157,7 +158,6 @@ async fn the_rectified_flag_becomes_an_instant_in_the_month_it_occurred() {
         .collect();
     assert_eq!(flags, [true, false]);
     db.close().await.unwrap();
-    support::drop_database(cleanup).await;
 }
 
 /// Item 10: responses recorded before the questionnaire's fields were kept keep
@@ -166,7 +166,8 @@ async fn the_rectified_flag_becomes_an_instant_in_the_month_it_occurred() {
 /// respondent answering twice does collide.
 #[tokio::test]
 async fn old_survey_responses_keep_null_respondents_and_the_index_holds_named_ones() {
-    let (url, cleanup) = support::database("migrate_survey").await;
+    let database = support::TestDatabase::create("migrate_survey").await;
+    let url = database.url().to_owned();
     let db = Database::connect(&url).await.unwrap();
     Migrator::up(&db, Some(BEFORE_ISSUE_10)).await.unwrap();
     let (region, vendor, user) = owners(&db).await;
@@ -220,5 +221,4 @@ async fn old_survey_responses_keep_null_respondents_and_the_index_holds_named_on
     db.execute(&name(rows[0].id)).await.unwrap();
     assert!(db.execute(&name(rows[1].id)).await.is_err());
     db.close().await.unwrap();
-    support::drop_database(cleanup).await;
 }

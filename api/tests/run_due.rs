@@ -43,7 +43,8 @@ async fn periods(url: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn november_is_run_on_the_fifth_of_december_not_on_the_first() {
-    let (url, cleanup) = support::database("run_due").await;
+    let database = support::TestDatabase::create("run_due").await;
+    let url = database.url().to_owned();
     // One municipal region, one vendor contracted for 2026.
     support::seed_region(&url, 2026, 1).await;
 
@@ -63,6 +64,4 @@ async fn november_is_run_on_the_fifth_of_december_not_on_the_first() {
     let all = periods(&url).await;
     assert_eq!(all.len(), 11);
     assert_eq!(all[10], "2026-11");
-
-    support::drop_database(cleanup).await;
 }

@@ -12,7 +12,8 @@ use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
 
 #[tokio::test]
 async fn two_processes_run_a_scheduled_month_once() {
-    let (url, cleanup) = support::database("two_processes").await;
+    let database = support::TestDatabase::create("two_processes").await;
+    let url = database.url().to_owned();
     // One municipal region, one vendor contracted for 2025.
     support::seed_region(&url, 2025, 1).await;
     // Both processes act as if it were 5 April 2025, 02:00 in Shanghai: March is due.
@@ -38,5 +39,4 @@ async fn two_processes_run_a_scheduled_month_once() {
     assert_eq!(runs[0].status.as_str(), "SUCCEEDED");
     assert_eq!(runs[0].trigger.as_str(), "SCHEDULE");
     drop(db);
-    support::drop_database(cleanup).await;
 }

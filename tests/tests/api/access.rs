@@ -90,7 +90,6 @@ async fn each_role_reads_exactly_its_reach_of_every_list() {
             );
         }
     }
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -116,7 +115,6 @@ async fn users_are_listed_for_administrators_only() {
                 .is_string()
         );
     }
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -132,7 +130,6 @@ async fn anonymous_requests_read_nothing_but_login() {
         .gql(Some("not.a.token"), "{ regions { total } }", json!({}))
         .await;
     assert_eq!(forged.error().0, "UNAUTHENTICATED");
-    app.finish().await;
 }
 
 /// Creating a fact of every kind: admin anywhere, the supervisor in R1 only,
@@ -202,7 +199,6 @@ async fn each_role_creates_exactly_what_it_may() {
             }
         }
     }
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -270,7 +266,6 @@ async fn only_administrators_and_the_regions_supervisor_change_or_delete_facts()
         )
         .await;
     assert_eq!(gone.error().0, "NOT_FOUND");
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -361,7 +356,6 @@ async fn a_vendor_never_reaches_another_vendors_data() {
         affected["fault"]["affectedSystems"][0]["vendorId"],
         json!(w.one.vendor)
     );
-    app.finish().await;
 }
 
 /// Creating reference data: regions, vendors and users are the administrator's;
@@ -458,5 +452,4 @@ async fn reference_data_is_written_by_administrators_and_the_regions_supervisor(
             }
         }
     }
-    app.finish().await;
 }

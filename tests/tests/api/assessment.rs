@@ -102,7 +102,6 @@ async fn a_month_of_facts_scores_as_the_spec_says_with_every_deduction_explained
     );
     // The vendor sees the same breakdown for itself.
     assert_eq!(march(&app, &w.vendor, &w).await, card);
-    app.finish().await;
 }
 
 /// Service year 2025 for V1 in R1, previewed once every month of it has been
@@ -159,7 +158,7 @@ async fn a_year_blends_80_20_and_finds_its_penalty_tier() {
             .unwrap(),
         0.0
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// A supervisor's override of a fault's level (with its reason) is kept and counts
@@ -204,7 +203,6 @@ async fn a_level_override_is_kept_and_counts() {
             .1
             .contains("input.levelOverrideReason")
     );
-    app.finish().await;
 }
 
 /// A new version of the region's scheme, added through GraphQL, changes the next
@@ -260,7 +258,6 @@ async fn a_scheme_version_added_through_graphql_changes_the_next_preview() {
             .0,
         "FORBIDDEN"
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -287,7 +284,6 @@ async fn previews_are_for_the_vendor_itself_and_its_supervisors_only() {
         )
         .await;
     assert!(malformed.error().1.starts_with("period:"));
-    app.finish().await;
 }
 
 /// 12 of 100 systems unusable for 75 minutes, the most important of class B:
@@ -304,7 +300,6 @@ async fn grading_a_hypothetical_fault_returns_level_and_row() {
     assert_eq!(grade["gradeFault"]["row"], 7);
     let none = app.gql(Some(&admin), "{ gradeFault(input: { affectedSystems: 0, platformSystems: 100, impact: DEGRADED, durationMinutes: 5 }) { level } }", json!({})).await;
     assert_eq!(none.error().0, "BAD_USER_INPUT");
-    app.finish().await;
 }
 
 /// An administrator loads 2027; a make-up day on a weekday is refused by name.
@@ -334,5 +329,4 @@ async fn an_administrator_loads_another_calendar_year() {
         years["calendarYears"],
         json!([{"year": 2024}, {"year": 2025}, {"year": 2026}, {"year": 2027}])
     );
-    app.finish().await;
 }

@@ -118,7 +118,6 @@ async fn create_update_and_delete_each_write_one_entry_with_who_what_and_the_cha
         ops,
         ["deleteWorkOrder", "updateWorkOrder", "createWorkOrder"]
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -169,7 +168,6 @@ async fn a_refused_mutation_leaves_neither_the_change_nor_an_entry() {
     // The two faults of the world, the first with its title untouched.
     assert_eq!(faults["faults"]["total"], 2);
     assert_eq!(faults["faults"]["items"][0]["title"], "卡顿");
-    app.finish().await;
 }
 
 /// Same transaction, shown from the other side: when the entry cannot be
@@ -199,7 +197,6 @@ async fn when_the_entry_cannot_be_written_the_change_rolls_back() {
     // No region was kept.
     assert_eq!(count(app.must(&admin, regions, json!({})).await), 0);
     db.close().await.unwrap();
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -220,7 +217,6 @@ async fn a_supervisor_reads_its_region_only_and_vendors_and_agencies_are_refused
             .await;
         assert_eq!(answer.error().0, "FORBIDDEN");
     }
-    app.finish().await;
 }
 
 /// The mutation fields of the served schema, by introspection.
@@ -257,7 +253,6 @@ async fn every_mutation_is_audited_and_none_touches_the_trail() {
         .filter(|m| m.to_lowercase().contains("audit"))
         .collect();
     assert!(touching.is_empty(), "{touching:?}");
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -306,7 +301,6 @@ async fn passwords_and_their_hashes_never_enter_the_trail() {
             .filter(|e| e["operation"] == "createUser")
             .all(|e| e["after"]["passwordHash"] == "[redacted]")
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -384,5 +378,5 @@ async fn sign_ins_disabling_runs_publishing_and_notice_steps_are_audited() {
         "{}",
         entry["after"]
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }

@@ -188,7 +188,7 @@ async fn the_supervisor_sees_every_vendor_ranked_and_a_vendor_only_its_own_publi
         )
         .await;
     assert_eq!(bad.error().0, "BAD_USER_INPUT");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// V1 in R1 over 2025: only March has been run (88.38); every other month is
@@ -247,7 +247,7 @@ async fn a_vendors_trend_has_a_point_per_month_and_null_where_no_result() {
         app.gql(Some(&w.agency), TREND, vars).await.error().0,
         "FORBIDDEN"
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// R1, service year 2025:
@@ -314,7 +314,6 @@ async fn satisfaction_is_the_mean_of_the_responses_out_of_44_per_vendor() {
         app.gql(Some(&w.agency), SATISFACTION, vars).await.error().0,
         "FORBIDDEN"
     );
-    app.finish().await;
 }
 
 /// Service year 2025 in R1, run (as a draft) in November 2026 with only March
@@ -383,7 +382,7 @@ async fn annual_results_show_the_80_20_parts_and_the_penalty() {
         app.must(&w.vendor, ANNUAL, vars).await["annualResults"],
         json!([])
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// After March is published, V1 (88.38 < 90) has one notice, due 10 working days
@@ -451,7 +450,7 @@ async fn notice_counts_show_open_and_overdue_notices_per_vendor() {
     late.update(&db).await.unwrap();
     let counts = app.must(&w.supervisor, NOTICE_COUNTS, region).await["noticeCounts"].clone();
     assert_eq!(counts[0]["overdue"], 1, "{counts}");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 fn chrono_now() -> sea_orm::prelude::DateTimeUtc {

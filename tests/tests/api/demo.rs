@@ -97,5 +97,4 @@ async fn demo_data_is_listed_and_loaded_once() {
             .unwrap()
             .is_empty()
     );
-    plain.finish().await;
 }

@@ -146,7 +146,6 @@ async fn f2_measures_the_notice_from_submission_to_the_actual_execution() {
         )
         .await;
     assert_eq!(read["change"]["executedAt"], "2025-04-03T10:00:00+08:00");
-    app.finish().await;
 }
 
 // --- item 8: A4 with the instant of rectification ---------------------------
@@ -272,7 +271,6 @@ async fn a4_counts_a_delivery_each_month_until_the_month_it_was_rectified_in() {
         a4(month(&app, &w.supervisor, &w, "2025-07").await),
         dec("4")
     );
-    app.finish().await;
 }
 
 // --- item 9: the platform of fault grading is the vendor's, in every region --
@@ -344,7 +342,6 @@ async fn a_fault_is_graded_against_every_system_the_vendor_hosts_in_every_region
         )
         .await;
     assert_eq!(read["fault"], json!({"platformSystems": 20, "level": 4}));
-    app.finish().await;
 }
 
 // --- item 10: satisfaction surveys as the questionnaire has them -------------
@@ -456,7 +453,6 @@ async fn a_respondent_answers_once_per_vendor_and_service_year() {
         .gql(Some(&w.agency), CREATE_SURVEY, json!({ "i": missing }))
         .await;
     assert!(!answer.errors().is_empty(), "{}", answer.0);
-    app.finish().await;
 }
 
 /// The agency must be served by the vendor in the service year (Decision: one of
@@ -510,7 +506,6 @@ async fn a_survey_is_about_a_vendor_serving_the_agency_in_a_year_that_has_begun(
             .await,
         before
     );
-    app.finish().await;
 }
 
 const SERVING: &str =
@@ -559,7 +554,6 @@ async fn an_agency_sees_the_names_of_the_vendors_that_serve_it_and_no_other() {
         .gql(Some(&w.vendor), SERVING, json!({"a": w.one.agency}))
         .await;
     assert_eq!(vendor.error().0, "NOT_FOUND");
-    app.finish().await;
 }
 
 const ANNUAL: &str = "query($v: ID!, $r: ID!, $y: Int!) { previewAnnualScore(vendorId: $v, regionId: $r, serviceYear: $y) {
@@ -595,5 +589,5 @@ async fn a_service_year_without_responses_scores_h1_in_full_with_a_warning() {
     let warnings = h1["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1, "{h1}");
     assert!(warnings[0].as_str().unwrap().contains("H1"), "{h1}");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }

@@ -418,6 +418,8 @@ async fn a_database_restart_under_load_fails_cleanly_and_recovers_without_half_w
             notice.reason
         );
     }
+    // Every created notice's mail goes (to files); none is left behind.
+    app.deliver_pending_mail().await;
     drop(db);
     drop(app);
     drop(pg);

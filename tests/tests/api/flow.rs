@@ -3,10 +3,11 @@
 //! score with every deduction and a notice, acknowledges it and submits its
 //! rectification; the supervisor accepts it.
 
-use e2e::{spawn_app, spawn_app_with};
-use serde_json::json;
+use e2e::{TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
 
-use crate::world;
+use crate::mail::SmtpServer;
+use crate::world::{self, World};
 
 const RUN: &str =
     "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) {
@@ -18,17 +19,28 @@ const NOTICES: &str =
 
 #[tokio::test]
 async fn a_month_is_run_ranked_published_noticed_and_rectified() {
-    // A real SMTP server; the server's sender job delivers every second.
-    let smtp = crate::mail::SmtpServer::start(crate::mail::scratch_dir("flow")).await;
-    let app = spawn_app_with(|c| {
-        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{}", smtp.port));
-        c.mail.poll_seconds = 1;
-    })
-    .await;
+    // A real SMTP server; the test delivers the outbox to it when the notice is out.
+    let smtp = SmtpServer::start(crate::mail::scratch_dir("flow")).await;
+    let app =
+        spawn_app_with(|c| c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{}", smtp.port))).await;
     let w = world::build(&app).await;
 
-    // March 2025 in R1: V1 is R1's only contracted vendor; its total is 88.37598566
-    // (worked out in assessment.rs) → 88.38, below the pass mark of 90.
+    let run = the_supervisor_runs_march_and_v1_falls_below_the_pass_mark(&app, &w).await;
+    drafts_are_not_the_vendors_to_see(&app, &w).await;
+    only_the_supervisor_publishes(&app, &w, &run).await;
+    the_vendor_sees_its_published_score_with_every_deduction(&app, &w).await;
+    let notice = a_notice_names_the_total_and_the_deductions_behind_it(&app, &w).await;
+    the_notice_is_mailed_to_the_vendors_contact_once_in_chinese(&app, &smtp).await;
+    the_other_vendor_sees_nothing_of_it(&app, &w, &notice).await;
+    each_side_takes_its_own_steps_until_the_notice_is_closed(&app, &w, &notice).await;
+}
+
+/// March 2025 in R1: V1 is R1's only contracted vendor; its total is 88.37598566
+/// (worked out in assessment.rs) → 88.38, below the pass mark of 90. Returns the run.
+async fn the_supervisor_runs_march_and_v1_falls_below_the_pass_mark(
+    app: &TestApp,
+    w: &World,
+) -> Value {
     let run = app
         .must(
             &w.supervisor,
@@ -42,8 +54,10 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         run["results"],
         json!([{"vendorId": w.one.vendor, "total": "88.38", "passed": false, "published": false, "revision": 1}])
     );
+    run
+}
 
-    // Drafts are not the vendor's to see.
+async fn drafts_are_not_the_vendors_to_see(app: &TestApp, w: &World) {
     assert_eq!(
         app.must(&w.vendor, MY_RESULTS, json!({})).await["assessmentResults"]["total"],
         0
@@ -52,7 +66,9 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         app.must(&w.vendor, NOTICES, json!({})).await["notices"]["total"],
         0
     );
+}
 
+async fn only_the_supervisor_publishes(app: &TestApp, w: &World, run: &Value) {
     let publish = "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id status } }";
     assert_eq!(
         app.gql(Some(&w.vendor), publish, json!({"id": run["id"]}))
@@ -63,8 +79,10 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
     );
     app.must(&w.supervisor, publish, json!({"id": run["id"]}))
         .await;
+}
 
-    // The vendor sees its published score with every deduction and its cause.
+/// The vendor sees its published score with every deduction and its cause.
+async fn the_vendor_sees_its_published_score_with_every_deduction(app: &TestApp, w: &World) {
     let mine = app.must(&w.vendor, MY_RESULTS, json!({})).await["assessmentResults"].clone();
     assert_eq!(mine["total"], 1);
     let card = &mine["items"][0]["scorecard"];
@@ -77,8 +95,11 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         .unwrap();
     assert_eq!(c1["deductions"][0]["points"], "5.00");
     assert_eq!(c1["deductions"][0]["facts"][0]["kind"], "complaint");
+}
 
-    // …and a notice for the total below the pass mark, with the deductions behind it.
+/// A notice for the total below the pass mark, with the deductions behind it.
+/// Returns its id.
+async fn a_notice_names_the_total_and_the_deductions_behind_it(app: &TestApp, w: &World) -> Value {
     let notices = app.must(&w.vendor, NOTICES, json!({})).await["notices"].clone();
     assert_eq!(notices["total"], 1);
     let notice = &notices["items"][0];
@@ -87,18 +108,17 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
     assert!(notice["reason"].as_str().unwrap().contains("88.38"));
     // Seven deductions in March: A1, A3, A4, C1, D1, E1 is one each and G1 one.
     assert_eq!(notice["basis"].as_array().unwrap().len(), 7, "{notice}");
-    let id = notice["id"].clone();
+    notice["id"].clone()
+}
 
-    // …and the notice arrived in V1's mailbox (its one contact, ops1@v.example.cn),
-    // once, in Chinese.
-    let mut arrived = Vec::new();
-    for _ in 0..100 {
-        arrived = smtp.arrived();
-        if !arrived.is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+/// The notice arrives in V1's mailbox (its one contact, ops1@v.example.cn),
+/// once, in Chinese, at the sender's next round.
+async fn the_notice_is_mailed_to_the_vendors_contact_once_in_chinese(
+    app: &TestApp,
+    smtp: &SmtpServer,
+) {
+    app.deliver_pending_mail().await;
+    let arrived = smtp.arrived();
     assert_eq!(arrived.len(), 1, "one notice, one contact");
     assert_eq!(arrived[0].envelope_to, "ops1@v.example.cn");
     assert!(
@@ -107,8 +127,9 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         arrived[0].subject
     );
     assert!(arrived[0].body.contains("88.38"), "{}", arrived[0].body);
+}
 
-    // The other vendor sees nothing of it.
+async fn the_other_vendor_sees_nothing_of_it(app: &TestApp, w: &World, notice: &Value) {
     let other_vendor = "mutation($v: ID!) { createUser(input: { username: \"vendor2\", password: \"Vendor-pass-2\", role: VENDOR, vendorId: $v }) { id } }";
     app.must(&w.admin, other_vendor, json!({"v": w.two.vendor}))
         .await;
@@ -121,12 +142,19 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         .gql(
             Some(&v2),
             "mutation($id: ID!) { acknowledgeNotice(id: $id) { status } }",
-            json!({"id": id}),
+            json!({"id": notice}),
         )
         .await;
     assert_eq!(peek.error().0, "NOT_FOUND");
+}
 
-    // The lifecycle, each step by its own side.
+/// The lifecycle, each step by its own side: the vendor acknowledges and
+/// submits its rectification, the supervisor accepts it, and then it is closed.
+async fn each_side_takes_its_own_steps_until_the_notice_is_closed(
+    app: &TestApp,
+    w: &World,
+    id: &Value,
+) {
     let ack = "mutation($id: ID!) { acknowledgeNotice(id: $id) { status } }";
     let submit = "mutation($id: ID!, $t: String!) { submitRectification(id: $id, rectification: $t) { status rectification } }";
     let accept = "mutation($id: ID!) { acceptRectification(id: $id) { status } }";
@@ -168,7 +196,6 @@ async fn a_month_is_run_ranked_published_noticed_and_rectified() {
         "BAD_USER_INPUT",
         "an accepted notice is closed"
     );
-    app.finish().await;
 }
 
 /// Re-running a period writes revision 2 and keeps revision 1.
@@ -193,7 +220,6 @@ async fn a_rerun_writes_a_new_revision_and_keeps_the_old() {
         all["assessmentResults"]["items"],
         json!([{"revision": 2}, {"revision": 1}])
     );
-    app.finish().await;
 }
 
 /// Three consecutive published monthly totals below the pass mark record a breach:
@@ -242,7 +268,7 @@ async fn three_failed_months_in_a_row_record_a_breach() {
         "THREE_CONSECUTIVE_FAILED_MONTHS"
     );
     assert_eq!(breaches["breaches"]["items"][0]["period"], "2025-05");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// A run that fails part-way leaves no partial result: R1 gets a second vendor
@@ -309,7 +335,6 @@ async fn a_run_failing_part_way_stores_no_result() {
             .unwrap()
             .is_empty()
     );
-    app.finish().await;
 }
 
 /// A month with missing inputs still runs: June 2025 has no attendance record, so
@@ -341,7 +366,6 @@ async fn a_month_with_missing_inputs_succeeds_with_warnings() {
         .unwrap()
         .clone();
     assert_eq!(b1["warnings"].as_array().unwrap().len(), 1, "{b1}");
-    app.finish().await;
 }
 
 /// The annual run blends the published months: only March 2025 is published
@@ -396,7 +420,7 @@ async fn a_published_annual_total_in_a_penalty_tier_raises_a_notice() {
             .contains("5 %（55286.40 元）"),
         "{penalty}"
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// A notice raised by hand goes round the whole lifecycle, reopened once.
@@ -474,5 +498,5 @@ async fn a_manual_notice_is_reopened_and_then_accepted() {
         ),
         "ACCEPTED"
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }

@@ -398,7 +398,6 @@ async fn malformed_and_oversized_requests_are_refused_and_change_nothing() {
         changed(&before, &snapshot(&app).await),
         Vec::<String>::new()
     );
-    app.finish().await;
 }
 
 /// SQL and script in text fields are data: stored and returned exactly, as
@@ -528,7 +527,6 @@ async fn sql_and_script_in_text_fields_are_stored_verbatim_and_harmless() {
         "the admin and the world's three"
     );
     assert_alive(&app, "hostile text").await;
-    app.finish().await;
 }
 
 // ---------------------------------------------------------------------------
@@ -670,7 +668,6 @@ async fn forged_expired_and_foreign_tokens_are_unauthenticated() {
         changed(&before, &snapshot(&app).await),
         Vec::<String>::new()
     );
-    app.finish().await;
 }
 
 /// Side two's ids used by side one's vendor and supervisor: reads and writes
@@ -762,7 +759,7 @@ async fn another_vendors_ids_are_not_found_in_reads_and_writes() {
         changed(&before, &snapshot(&app).await),
         Vec::<String>::new()
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// Policy: a reference to another region's agency or system answers exactly
@@ -794,7 +791,6 @@ async fn another_regions_agency_or_system_answers_like_a_missing_one() {
             "{field}"
         );
     }
-    app.finish().await;
 }
 
 /// Policy: a vendor sees the complaints and survey responses about it with the
@@ -821,7 +817,6 @@ async fn a_vendor_sees_the_agency_but_not_the_person_behind_complaints_and_surve
         assert!(survey[shown].is_string(), "{shown}: {survey}");
     }
     assert!(supervisor["complaints"]["items"][0]["recordedById"].is_string());
-    app.finish().await;
 }
 
 /// Implausible values are refused with the field named, each as
@@ -870,5 +865,4 @@ async fn implausible_values_are_refused_with_the_field_named() {
         assert!(message.starts_with(field), "{query}: {message}");
     }
     assert_eq!(snapshot(&app).await, before, "nothing was written");
-    app.finish().await;
 }

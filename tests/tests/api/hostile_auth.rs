@@ -109,7 +109,6 @@ async fn change_password_guesses_count_against_the_login_throttle() {
     // The password did not change, and the administrator is not affected.
     assert!(app.must(&token, "{ me { username } }", json!({})).await["me"]["username"] == "ops");
     app.admin().await;
-    app.finish().await;
 }
 
 /// Item 2: a request with more than one `login` or `changePassword` (aliases,
@@ -163,7 +162,6 @@ async fn a_request_carries_at_most_one_sign_in() {
     // password is unchanged.
     app.login(OPS.0, OPS.1).await;
     app.must(&token, "{ me { id } }", json!({})).await;
-    app.finish().await;
 }
 
 /// Item 2: argon2 runs off the async workers, at most one per core. Three
@@ -234,7 +232,6 @@ async fn sign_ins_in_bulk_do_not_stall_the_server() {
     let refused = codes.iter().filter(|c| *c == "BAD_USER_INPUT").count();
     let failed = codes.iter().filter(|c| *c == "UNAUTHENTICATED").count();
     assert_eq!((refused, failed), (3, 30), "{codes:?}");
-    app.finish().await;
 }
 
 /// Item 5: disabling a user kills its tokens for good; enabling it again
@@ -264,7 +261,6 @@ async fn tokens_from_before_a_disable_stay_dead_after_re_enabling() {
     assert_eq!(me(after).await.error().0, "UNAUTHENTICATED");
     assert_eq!(me(before).await.error().0, "UNAUTHENTICATED");
     app.login(OPS.0, OPS.1).await;
-    app.finish().await;
 }
 
 /// Item 8: every answer says `nosniff`; the API's answers are never stored by
@@ -338,7 +334,6 @@ async fn every_answer_is_nosniff_and_api_answers_are_not_stored() {
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
-    app.finish().await;
 }
 
 /// Item 8: every HTML page (GraphiQL at GET /graphql) carries the
@@ -365,7 +360,6 @@ async fn every_html_page_carries_the_content_security_policy() {
         api::edge::CONTENT_SECURITY_POLICY,
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
     );
-    app.finish().await;
 }
 
 /// Item 8: `bearer`, `BEARER` and `Bearer` are the same scheme (RFC 9110), for
@@ -404,7 +398,6 @@ async fn the_bearer_scheme_is_case_insensitive() {
     )
     .await;
     assert_eq!(first_error(&body).0, "UNAUTHENTICATED");
-    app.finish().await;
 }
 
 /// Item 8: a client's `x-request-id` enters the logs and the audit trail, so it
@@ -457,7 +450,6 @@ async fn a_client_request_id_is_kept_only_when_short_and_plain() {
             );
         }
     }
-    app.finish().await;
 }
 
 /// Item 8: a body over the 1 MiB limit is answered 413 in the GraphQL error
@@ -497,7 +489,6 @@ async fn a_body_over_the_limit_is_refused_in_the_graphql_shape() {
     assert_eq!(first_error(&body).0, "PAYLOAD_TOO_LARGE", "{body}");
     // Still serving.
     app.admin().await;
-    app.finish().await;
 }
 
 /// POSTs `body` to /graphql with `Transfer-Encoding: chunked`; the status and
@@ -610,7 +601,6 @@ async fn the_address_limit_counts_the_client_named_by_the_trusted_proxy_header()
         audited["auditEntries"]["items"][0]["clientAddr"],
         "198.51.100.20"
     );
-    app.finish().await;
 }
 
 /// Item 12: without `TRUSTED_PROXY_HEADER` forwarded headers are ignored (any
@@ -638,5 +628,4 @@ async fn without_a_trusted_proxy_header_forwarded_addresses_are_ignored() {
     )
     .await;
     assert_eq!(first_error(&body).0, "UNAUTHENTICATED", "{body}");
-    app.finish().await;
 }

@@ -93,7 +93,6 @@ async fn eight_hundred_aliased_full_pages_are_refused_up_front_and_an_ordinary_q
         )
         .await;
     assert!(big.error().1.contains("limit"), "{}", big.0);
-    app.finish().await;
 }
 
 async fn send(app: &TestApp, token: &str, query: String) -> tokio::task::JoinHandle<Value> {
@@ -176,7 +175,6 @@ async fn one_request_holds_at_most_its_share_of_the_pool() {
     let answer = hostile.await.unwrap();
     assert!(answer.get("errors").is_none(), "{}", answer["errors"]);
     assert_eq!(answer["data"][format!("a{}", pages - 1)]["total"], 0);
-    app.finish().await;
 }
 
 /// Holds the write lock on `regions` (SQLite: the one write lock) until dropped.
@@ -242,7 +240,6 @@ async fn a_request_that_cannot_get_a_connection_while_the_database_is_up_is_told
         .gql(Some(&admin), "{ regions { total } }", json!({}))
         .await;
     assert_eq!(again.ok()["regions"]["total"], 2);
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -287,7 +284,6 @@ async fn the_operation_label_is_a_root_field_never_the_clients_operation_name() 
         before.lines().count(),
         after.lines().count()
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -364,7 +360,6 @@ async fn the_standard_introspection_query_is_answered_and_deep_introspection_is_
             .contains("nested too deep"),
         "{answer}"
     );
-    app.finish().await;
 }
 
 /// The `src` and `href` values of a page.
@@ -442,7 +437,6 @@ async fn graphiql_is_served_from_the_server_itself_with_no_external_url() {
         assert!(asset.headers().contains_key("cache-control"), "{reference}");
         assert!(!asset.bytes().await.unwrap().is_empty(), "{reference}");
     }
-    app.finish().await;
 
     // With introspection off, neither the page nor its files are served.
     let off = spawn_app_with(|c| c.http.introspection = false).await;
@@ -456,5 +450,4 @@ async fn graphiql_is_served_from_the_server_itself_with_no_external_url() {
             .status();
         assert_ne!(status, 200, "{path}");
     }
-    off.finish().await;
 }

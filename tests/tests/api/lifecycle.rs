@@ -97,7 +97,6 @@ async fn publishing_an_older_run_after_a_newer_one_is_refused() {
         json!([{"revision": 2, "total": "93.38", "passed": true}])
     );
     assert!(vendor_notices(&app, &w).await.is_empty());
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -128,7 +127,7 @@ async fn a_newer_revision_that_passes_supersedes_the_notice_with_a_mail() {
         .must(&w.supervisor, "{ noticeCounts { open } }", json!({}))
         .await;
     assert_eq!(counts["noticeCounts"], json!([]), "{counts}");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 #[tokio::test]
@@ -142,7 +141,7 @@ async fn a_newer_revision_that_still_fails_keeps_the_notice_and_adds_none() {
     let notices = vendor_notices(&app, &w).await;
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0]["status"], "ISSUED");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 #[tokio::test]
@@ -159,7 +158,7 @@ async fn five_parallel_publications_issue_one_notice_and_one_mail_each() {
     let notices = vendor_notices(&app, &w).await;
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(mails_of(&app, &notices[0]["id"]).await.len(), 1);
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 #[tokio::test]
@@ -195,7 +194,6 @@ async fn a_run_of_a_period_under_way_answers_already_running() {
             .is_empty(),
         "nothing was started"
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -241,7 +239,6 @@ async fn five_parallel_runs_of_a_period_never_fail_on_each_other() {
         .collect();
     revisions.sort();
     assert_eq!(revisions, (1..=succeeded as i32).collect::<Vec<_>>());
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -314,7 +311,6 @@ async fn a_period_that_has_not_ended_is_refused_with_when_it_can_run() {
             "{period}"
         );
     }
-    app.finish().await;
 }
 
 /// The year 2025 of V1 in R1: preview and run blend the same published months.
@@ -351,7 +347,7 @@ async fn the_annual_preview_and_the_annual_run_agree() {
         run["runAnnualAssessment"]["results"][0]["total"],
         year["total"]
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 #[tokio::test]
@@ -373,7 +369,6 @@ async fn a_vendor_without_a_contract_for_the_year_is_told_so() {
         message.starts_with("vendorId:") && message.contains("没有服务年度 2025 的合同"),
         "{message}"
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -397,7 +392,6 @@ async fn a_monthly_run_without_a_contracted_vendor_succeeds_with_a_warning() {
         warnings[0].as_str().unwrap().contains("没有签订合同"),
         "{warnings:?}"
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -457,7 +451,6 @@ async fn results_and_runs_filter_by_period_newest_first_latest_revision_unless_h
         .map(|r| r["period"].as_str().unwrap())
         .collect();
     assert_eq!(periods, ["2025-03", "2025-03", "2025-02"], "newest first");
-    app.finish().await;
 }
 
 fn chrono_tz_shanghai() -> chrono::FixedOffset {
@@ -494,5 +487,5 @@ async fn a_vendors_preview_of_an_unpublished_month_is_provisional() {
     let march = run_month(&app, &w, "2025-03").await;
     publish(&app, &w, &march).await;
     assert_eq!(seen(w.vendor.clone()).await, false);
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }

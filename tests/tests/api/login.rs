@@ -26,7 +26,6 @@ async fn the_configured_admin_signs_in_and_gets_an_expiring_token() {
         app.must(token, "{ me { username } }", json!({})).await["me"]["username"],
         "admin"
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -52,7 +51,6 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
         )
     );
     assert_eq!(unknown, wrong);
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -92,7 +90,6 @@ async fn a_disabled_user_and_an_old_password_lose_their_tokens() {
         .gql(None, LOGIN, json!({"u": "ops", "p": "Ops-pass-2027"}))
         .await;
     assert_eq!(again.error().0, "UNAUTHENTICATED");
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -139,7 +136,6 @@ async fn a_user_changes_its_own_password_and_old_tokens_stop_working() {
     );
     assert!(app.must(&fresh, "{ me { username } }", json!({})).await["me"]["username"].is_string());
     app.login(ADMIN_USERNAME, "Brand-new-pass-1").await;
-    app.finish().await;
 }
 
 /// Five wrong passwords lock the username: the sixth attempt, even with the right
@@ -168,5 +164,4 @@ async fn five_failed_sign_ins_lock_the_username() {
     );
     // The administrator signs in as before.
     app.admin().await;
-    app.finish().await;
 }

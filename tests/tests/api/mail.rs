@@ -50,6 +50,8 @@ async fn mail_that_cannot_be_delivered_is_given_up_after_the_configured_tries() 
     let mut smtp = SmtpServer::start(scratch_dir("smtp-gone")).await;
     let mailer = smtp.mailer();
     smtp.stop();
+    // Given up on purpose: the one message stays FAILED.
+    app.expect_undelivered_mail();
     let world = Seed::new(&db, &["o.wang@v1.example.cn"]).await;
     world
         .notice_with_mail(&db, NoticeKind::Manual, None, t0())
@@ -108,7 +110,6 @@ async fn mail_that_cannot_be_delivered_is_given_up_after_the_configured_tries() 
             .starts_with("SMTP delivery failed"),
         "{mails}"
     );
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -147,7 +148,6 @@ async fn notices_are_delivered_over_smtp_once() {
         );
     }
     assert_each_arrived_once(&smtp.arrived(), &rows);
-    smtp_finish(smtp, db, app).await;
 }
 
 #[tokio::test]
@@ -224,7 +224,6 @@ async fn a_down_smtp_server_loses_nothing_and_doubles_nothing() {
     }
     // 1 before the outage + 2 after it = 3, each exactly once.
     assert_each_arrived_once(&smtp.arrived(), &rows);
-    smtp_finish(smtp, db, app).await;
 }
 
 #[tokio::test]
@@ -254,7 +253,6 @@ async fn without_smtp_url_messages_are_files() {
     assert!(subject.contains("年度考核扣罚"), "{subject}");
     assert_eq!(mail.body.trim_end(), body.trim_end());
     drop(db);
-    app.finish().await;
 }
 
 // ---------------------------------------------------------------------------
@@ -402,12 +400,6 @@ pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-async fn smtp_finish(smtp: SmtpServer, db: DatabaseConnection, app: e2e::TestApp) {
-    drop(smtp);
-    drop(db);
-    app.finish().await;
 }
 
 // ---------------------------------------------------------------------------

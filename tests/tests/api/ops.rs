@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use api::config::Secret;
 use api::startup::Application;
-use e2e::{TestApp, spawn_app, spawn_app_with};
+use e2e::{spawn_app, spawn_app_with};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait};
 use serde_json::{Value, json};
 
@@ -97,7 +97,6 @@ async fn every_response_carries_a_request_id_generated_or_echoed() {
         .await
         .unwrap();
     assert_eq!(id_of(&resp), "client-42");
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -138,7 +137,6 @@ async fn metrics_count_each_graphql_request_by_operation_and_outcome() {
     assert_eq!(sample(&after, count), 3.0);
     // The pool has at most 16 connections (db::connect), some in use or idle.
     assert_eq!(sample(&after, "govcloud_db_pool_max_connections"), 16.0);
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -156,7 +154,6 @@ async fn a_metrics_token_keeps_strangers_out() {
     assert_eq!(status(None).await, 403);
     assert_eq!(status(Some("metrics-token-wrong-0000")).await, 403);
     assert_eq!(status(Some(METRICS_TOKEN)).await, 200);
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -193,7 +190,6 @@ async fn the_statement_counter_counts_what_a_query_issues() {
         sample(&queried, "govcloud_db_statement_duration_seconds_count"),
         statements(&queried)
     );
-    app.finish().await;
 }
 
 /// Holds the database's write lock on `assessment_runs` until dropped or
@@ -273,7 +269,7 @@ async fn shutdown_finishes_a_run_under_way_and_then_refuses_connections() {
         .unwrap();
     assert_eq!(stored.status.as_str(), "SUCCEEDED");
     assert!(stored.finished_at.is_some());
-    finish(harness, db).await;
+    let _ = db.close().await;
 }
 
 /// True once connecting to the port fails (the listener is closed a moment
@@ -289,9 +285,4 @@ async fn refuses_connections(port: u16) -> bool {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     false
-}
-
-async fn finish(app: TestApp, db: sea_orm::DatabaseConnection) {
-    let _ = db.close().await;
-    app.finish().await;
 }

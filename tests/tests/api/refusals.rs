@@ -139,7 +139,6 @@ async fn bad_input_is_refused_naming_the_field() {
             "{list}: nothing may be written by a refused request"
         );
     }
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -154,5 +153,4 @@ async fn an_unknown_id_is_not_found() {
         )
         .await;
     assert_eq!(answer.error().0, "NOT_FOUND");
-    app.finish().await;
 }

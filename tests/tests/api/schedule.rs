@@ -99,7 +99,6 @@ async fn two_instances_racing_run_each_due_month_once() {
         .unwrap(),
         0
     );
-    app.finish().await;
 }
 
 /// Reaching back two months from December 2026 starts at October 2026. On 1
@@ -140,7 +139,6 @@ async fn starting_on_the_first_of_december_runs_november_only_from_the_fifth() {
         november.iter().all(|r| r.warnings.contains("没有签订合同")),
         "{november:?}"
     );
-    app.finish().await;
 }
 
 /// A restarted server (scheduler on, reaching back three months) catches up
@@ -200,7 +198,7 @@ async fn every_run_missed_while_down_is_caught_up_at_start() {
             .all(|r| r.trigger.as_str() == "CATCH_UP" && r.status.as_str() == "SUCCEEDED")
     );
     drop(restarted);
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// The calendar year 2025 ends on 2026-01-01; the annual cron fires first after
@@ -232,17 +230,10 @@ async fn the_annual_run_waits_for_its_day_and_for_every_published_month() {
         "no month published"
     );
 
-    // The monthly round of 2026-01-05 runs January to December 2025 in both regions.
-    let months = scheduler::monthly_due(
-        &db,
-        &schedule,
-        at("2026-01-05T02:00:00+08:00"),
-        Trigger::Schedule,
-        &lease("p"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(months, 24);
+    // The cron's round of 2026-01-05 02:00 runs January to December 2025 in
+    // both regions (and raises the notices of the risks overdue by then).
+    let round = app.run_due_at(at("2026-01-05T02:00:00+08:00")).await;
+    assert_eq!(round.monthly, 24);
     let r1: i64 = w.one.region.parse().unwrap();
     let r1_runs: Vec<_> = all_runs(&db)
         .await
@@ -269,7 +260,7 @@ async fn the_annual_run_waits_for_its_day_and_for_every_published_month() {
     let annual_runs = runs_of(&db, "2025").await;
     assert_eq!(annual_runs.len(), 1);
     assert_eq!(annual_runs[0].region_id, r1);
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// Songjiang's scheme has no monthly scorecard: its year 2025 (July 2025 – June
@@ -303,7 +294,6 @@ async fn a_scheme_without_monthly_scorecard_needs_no_published_month() {
         (runs[0].region_id, runs[0].status.as_str()),
         (songjiang, "SUCCEEDED")
     );
-    app.finish().await;
 }
 
 /// Each side of the world has a confirmed, liable risk due 2025-04-10 that was
@@ -326,5 +316,5 @@ async fn an_overdue_security_risk_raises_one_notice() {
         notices["notices"]["items"][0]["kind"],
         "SECURITY_RISK_OVERDUE"
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }

@@ -20,7 +20,6 @@ async fn schema_file_matches_the_served_sdl() {
         std::fs::write(path, &served).unwrap();
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    app.finish().await;
     assert!(
         committed == served,
         "schema.graphql differs from the served SDL; run `UPDATE_SCHEMA=1 cargo test -p e2e schema` and commit it"
@@ -47,7 +46,6 @@ async fn graphiql_and_health_are_served() {
         .await
         .unwrap();
     assert!(health.status().is_success());
-    app.finish().await;
 }
 
 #[tokio::test]
@@ -82,5 +80,4 @@ async fn with_introspection_off_the_schema_is_not_shown() {
         ready.status().is_success(),
         "database reachable and migrated"
     );
-    app.finish().await;
 }

@@ -147,5 +147,5 @@ async fn dashboard_and_list_requests_cost_the_same_statements_with_three_times_t
     assert_eq!(large, small, "statements per request grew with the data");
     // And every read costs something: the counter does count this server's SQL.
     assert!(small.iter().all(|(_, n)| *n > 0), "{small:?}");
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }

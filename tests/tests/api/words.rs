@@ -152,7 +152,6 @@ async fn a_total_is_shown_with_exactly_two_decimals_on_both_databases() {
         hours["attendances"]["items"][0],
         json!({"requiredHours": "528.00", "actualHours": "500.50"})
     );
-    app.finish().await;
 }
 
 /// Rule: an `…Exact` field carries the unrounded value.
@@ -224,7 +223,7 @@ async fn an_exact_field_carries_the_unrounded_value() {
         year["monthlyTotals"][3],
         json!({"period": "2025-04", "total": "99.00", "totalExact": "99"})
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// Rule: a deduction reason is in Chinese, names the fact by its own title (or
@@ -269,7 +268,6 @@ async fn a_deduction_reason_names_the_fact_by_title_and_local_time_with_two_deci
             assert!(!text(&d["reason"]).contains("0.124"), "{d}");
         }
     }
-    app.finish().await;
 }
 
 /// Rule: the penalty rate reads as a percentage ("5 %"), its fraction beside it.
@@ -325,7 +323,7 @@ async fn the_penalty_rate_reads_as_a_percentage() {
             "settlementAmount": "1105728.00", "settlementAmountExact": "1105728",
             "amount": "0.00", "amountExact": "0"})
     );
-    app.finish().await;
+    app.deliver_pending_mail().await;
 }
 
 /// Rule: a notice's mail shows two-decimal amounts and points, and its basis
@@ -337,23 +335,14 @@ async fn the_penalty_rate_reads_as_a_percentage() {
 #[tokio::test]
 async fn a_notices_mail_shows_two_decimal_amounts() {
     let smtp = crate::mail::SmtpServer::start(crate::mail::scratch_dir("words")).await;
-    let app = spawn_app_with(|c| {
-        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{}", smtp.port));
-        c.mail.poll_seconds = 1;
-    })
-    .await;
+    let app =
+        spawn_app_with(|c| c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{}", smtp.port))).await;
     let w = world::build(&app).await;
     let run = run_the_year(&app, &w).await;
     app.must(&w.supervisor, PUBLISH, json!({"id": run})).await;
 
-    let mut arrived = Vec::new();
-    for _ in 0..100 {
-        arrived = smtp.arrived();
-        if arrived.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    app.deliver_pending_mail().await;
+    let arrived = smtp.arrived();
     assert_eq!(arrived.len(), 2, "the monthly and the annual notice");
     let body = |topic: &str| {
         arrived
@@ -387,6 +376,5 @@ async fn a_notices_mail_shows_two_decimal_amounts() {
             "missing {expected:?} in\n{annual}"
         );
     }
-    app.finish().await;
     drop(smtp);
 }
