@@ -254,13 +254,13 @@ impl TestApp {
     async fn undelivered_mail(&self) -> Vec<String> {
         let db = self.connect().await;
         let rows = entities::outbox::Entity::find()
-            .filter(entities::outbox::Column::Status.ne(jobs::mail::outbox::SENT))
+            .filter(entities::outbox::Column::Status.ne(entities::outbox::OutboxStatus::Sent))
             .all(&db)
             .await
             .expect("the outbox");
         let _ = db.close().await;
         rows.iter()
-            .map(|r| format!("{} → {} ({})", r.id, r.recipient, r.status))
+            .map(|r| format!("{} → {} ({})", r.id, r.recipient, r.status.as_str()))
             .collect()
     }
 }
