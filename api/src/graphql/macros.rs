@@ -24,6 +24,15 @@ macro_rules! db_enum {
             }
         }
 
+        impl $crate::graphql::facts::columns::StoredText for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn from_db(text: &str) -> Self {
+                $name::from_db(text)
+            }
+        }
+
         /// A fact's column of this enum, stored as its text.
         impl $crate::graphql::facts::columns::Column for $name {
             type Stored = String;

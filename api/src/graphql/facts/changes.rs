@@ -29,6 +29,8 @@ fact_kind! {
         emergency: Flag,
         #[create(graphql(default_with = "ChangeOutcome::Pending"))]
         outcome: ChangeOutcome,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }

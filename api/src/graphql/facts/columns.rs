@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use domain::DomainResult;
 use domain::period::local;
 use domain::validate;
+use rust_decimal::Decimal;
 
 pub trait Column {
     /// The model's column type.
@@ -85,6 +86,84 @@ required_column!(
     Day, NaiveDate, NaiveDate,
     show: std::convert::identity, parse: |_field, value| Ok(value)
 );
+
+required_column!(
+    /// Another row, by id.
+    Ref, i64, async_graphql::ID,
+    show: crate::graphql::nested::id,
+    parse: |field, value| crate::graphql::crud::parse_id(field, &value)
+);
+
+required_column!(
+    /// A month, `YYYY-MM`.
+    MonthText, String, String,
+    show: std::convert::identity, parse: |field, value| validate::month(field, value)
+);
+
+required_column!(
+    /// Hours, with two decimals.
+    Hours, Decimal, Decimal,
+    // SQLite hands decimals back through f64: restore the scale.
+    show: engine::two_dp, parse: |field, value| validate::hours(field, value)
+);
+
+required_column!(
+    /// Hours more than zero (a rate's denominator).
+    PositiveHours, Decimal, Decimal,
+    show: engine::two_dp,
+    parse: |field, value| {
+        let value = validate::hours(field, value)?;
+        if value.is_zero() {
+            return Err(domain::DomainError::bad(field, "must be greater than 0"));
+        }
+        Ok(value)
+    }
+);
+
+/// An enum stored as its upper-case text (`db_enum!`).
+pub trait StoredText: Copy + PartialEq {
+    fn as_str(self) -> &'static str;
+    fn from_db(text: &str) -> Self;
+}
+
+/// A set of enum values, stored as a JSON array of their texts, each once, in
+/// the order first given.
+pub struct TextSet<E>(std::marker::PhantomData<E>);
+
+impl<E> Column for TextSet<E>
+where
+    E: StoredText + async_graphql::InputType + OutputType,
+{
+    type Stored = serde_json::Value;
+    type Out = Vec<E>;
+    type In = Vec<E>;
+    type Patch = Option<Vec<E>>;
+
+    fn show(stored: serde_json::Value) -> Vec<E> {
+        let texts: Vec<String> = serde_json::from_value(stored).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "a stored set of values is not a JSON array of texts");
+            Vec::new()
+        });
+        texts.iter().map(|t| E::from_db(t)).collect()
+    }
+    fn parse(_: &str, list: Vec<E>) -> DomainResult<serde_json::Value> {
+        let mut seen: Vec<E> = Vec::with_capacity(list.len());
+        for e in list {
+            if !seen.contains(&e) {
+                seen.push(e);
+            }
+        }
+        Ok(serde_json::Value::from(
+            seen.into_iter().map(E::as_str).collect::<Vec<_>>(),
+        ))
+    }
+    fn apply(field: &str, slot: &mut serde_json::Value, patch: Option<Vec<E>>) -> DomainResult<()> {
+        if let Some(list) = patch {
+            *slot = Self::parse(field, list)?;
+        }
+        Ok(())
+    }
+}
 
 /// A column that may be null: an update sets it, clears it (`null`) or leaves
 /// it (absent).

@@ -1,7 +1,7 @@
 //! Outages of a cloud service (服务中断). D1 computes each service's monthly
 //! availability from them; an outage crossing a month boundary is split at it.
 
-use super::columns::{Instant, Nullable, Text};
+use super::columns::{Flag, Instant, Nullable, Text};
 
 pub use domain::facts::outages::Outages;
 
@@ -17,6 +17,8 @@ fact_kind! {
         started_at: Instant,
         /// Null while the outage is ongoing.
         ended_at: Nullable<Instant>,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }

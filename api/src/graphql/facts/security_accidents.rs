@@ -1,7 +1,7 @@
 //! Security-liability accidents (安全责任事故), levels 1 (most severe) to 5. J2
 //! deducts each confirmed one by its level.
 
-use super::columns::{Between, Instant, Text};
+use super::columns::{Between, Flag, Instant, Text};
 
 pub use domain::facts::security_accidents::SecurityAccidents;
 
@@ -15,6 +15,8 @@ fact_kind! {
         occurred_at: Instant,
         /// 1 (most severe) to 5.
         level: Between<1, 5>,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }

@@ -2,7 +2,7 @@
 //! inspection findings), each with a rectification deadline. J1 deducts each one
 //! not rectified by its deadline.
 
-use super::columns::{Day, Instant, Nullable, Text};
+use super::columns::{Day, Flag, Instant, Nullable, Text};
 
 pub use domain::facts::security_risks::SecurityRisks;
 
@@ -23,6 +23,8 @@ fact_kind! {
         /// The last day (Asia/Shanghai) to rectify it.
         deadline: Day,
         rectified_at: Nullable<Instant>,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }

@@ -2,7 +2,7 @@
 //! finished as planned; finishing early is fine, so finished and planned have no
 //! order rule.
 
-use super::columns::{Instant, Nullable, Text};
+use super::columns::{Flag, Instant, Nullable, Text};
 
 pub use domain::facts::service_tasks::ServiceTasks;
 
@@ -16,6 +16,8 @@ fact_kind! {
         /// The deadline.
         planned_at: Instant,
         finished_at: Nullable<Instant>,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }

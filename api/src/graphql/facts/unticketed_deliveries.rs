@@ -2,7 +2,7 @@
 //! the month it occurred, and again in each later month at whose end it was
 //! still not rectified (`rectifiedAt` null or after that month).
 
-use super::columns::{Instant, Nullable, Text};
+use super::columns::{Flag, Instant, Nullable, Text};
 
 pub use domain::facts::unticketed_deliveries::UnticketedDeliveries;
 
@@ -19,6 +19,8 @@ fact_kind! {
         #[create(doc = "When it was rectified; omit or null while it is not.")]
         #[update(doc = "`null` clears it (not rectified after all).")]
         rectified_at: Nullable<Instant>,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }

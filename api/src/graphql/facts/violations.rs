@@ -1,7 +1,7 @@
 //! Violations of the cloud management rules (违反云管理制度). G1 deducts each
 //! confirmed one.
 
-use super::columns::{Instant, Text};
+use super::columns::{Flag, Instant, Text};
 
 pub use domain::facts::violations::Violations;
 
@@ -13,6 +13,8 @@ fact_kind! {
     columns {
         description: Text<2000>,
         occurred_at: Instant,
+        confirmed: Flag,
+        vendor_liable: Flag,
     }
     links {}
 }
