@@ -156,6 +156,14 @@ pub async fn advance(
     Ok(active.update(txn).await?)
 }
 
+/// The notice's basis lines as stored (a JSON array of texts); one that does
+/// not read back is an internal error naming the notice.
+pub fn basis(notice: &entities::notice::Model) -> DomainResult<Vec<String>> {
+    serde_json::from_str(&notice.basis).map_err(|e| {
+        DomainError::Internal(format!("basis of notice {} does not parse: {e}", notice.id).into())
+    })
+}
+
 pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool {
     !NoticeStatus::CLOSED.contains(&notice.status) && notice.deadline < local(now).date_naive()
 }

@@ -36,7 +36,7 @@ pub async fn issue(
         notice_id: notice.id,
     };
     let (subject, body) = templates::render(&mail);
-    let recipients: Vec<String> = serde_json::from_value(vendor.contact_emails).unwrap_or_default();
+    let recipients = domain::reference::vendors::contact_emails(&vendor)?;
     outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
     Ok(notice)
 }
@@ -66,7 +66,7 @@ pub async fn supersede(
         notice_id: notice.id,
     };
     let (subject, body) = templates::render_superseded(&mail);
-    let recipients: Vec<String> = serde_json::from_value(vendor.contact_emails).unwrap_or_default();
+    let recipients = domain::reference::vendors::contact_emails(&vendor)?;
     let notice = notices::close_superseded(txn, notice, now).await?;
     outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
     Ok(notice)

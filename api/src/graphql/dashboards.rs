@@ -184,10 +184,10 @@ fn vendor_of(
     names
         .get(&vendor_id)
         .cloned()
-        .map(Vendor::from)
         .ok_or_else(|| {
             DomainError::Internal(format!("vendor {vendor_id} of a stored row is missing").into())
         })
+        .and_then(Vendor::try_from)
 }
 
 /// The latest result of each vendor with its document and exact total (the

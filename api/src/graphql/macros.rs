@@ -77,7 +77,7 @@ macro_rules! crud_api {
                 use $crate::error::GqlResult;
                 async {
                     let (state, actor) = $crate::graphql::crud::env(ctx)?;
-                    $crate::graphql::crud::create::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), input).await.map(<$obj>::from)
+                    $crate::graphql::crud::create::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), input).await.and_then(|m| <$obj>::try_from(m).map_err($crate::error::DomainError::from))
                 }
                 .await
                 .gql()
@@ -93,7 +93,7 @@ macro_rules! crud_api {
                 async {
                     let (state, actor) = $crate::graphql::crud::env(ctx)?;
                     let id = $crate::graphql::crud::parse_id("id", &id)?;
-                    $crate::graphql::crud::update::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), id, input).await.map(<$obj>::from)
+                    $crate::graphql::crud::update::<$res>(&state.db, actor, &$crate::graphql::audit::of(ctx, actor), id, input).await.and_then(|m| <$obj>::try_from(m).map_err($crate::error::DomainError::from))
                 }
                 .await
                 .gql()

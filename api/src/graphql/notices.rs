@@ -42,16 +42,18 @@ pub struct Notice {
     pub updated_at: DateTime<FixedOffset>,
 }
 
-impl From<entities::notice::Model> for Notice {
-    fn from(m: entities::notice::Model) -> Self {
-        Self {
+impl TryFrom<entities::notice::Model> for Notice {
+    type Error = DomainError;
+
+    fn try_from(m: entities::notice::Model) -> DomainResult<Self> {
+        Ok(Self {
             overdue: notices::is_overdue(&m, Utc::now()),
+            basis: notices::basis(&m)?,
             id: id(m.id),
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
             kind: m.kind.as_str().to_owned(),
             reason: m.reason,
-            basis: serde_json::from_str(&m.basis).unwrap_or_default(),
             result_id: m.result_id.map(id),
             risk_id: m.risk_id.map(id),
             deadline: m.deadline,
@@ -59,7 +61,7 @@ impl From<entities::notice::Model> for Notice {
             rectification: m.rectification,
             created_at: local(m.created_at),
             updated_at: local(m.updated_at),
-        }
+        })
     }
 }
 
@@ -200,7 +202,7 @@ impl NoticeMutation {
                 .created(&notice)?;
             txn.record(change).await?;
             txn.commit().await?;
-            Ok(Notice::from(notice))
+            Notice::try_from(notice)
         }
         .await
         .gql()
@@ -257,7 +259,7 @@ async fn step(
         .updated(&before, &updated)?;
     txn.record(change).await?;
     txn.commit().await?;
-    Ok(Notice::from(updated))
+    Notice::try_from(updated)
 }
 
 /// The vendor of the notice acknowledges and submits; its region's supervisors

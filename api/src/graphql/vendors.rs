@@ -29,15 +29,17 @@ pub struct Vendor {
     pub created_at: DateTime<FixedOffset>,
 }
 
-impl From<entities::vendor::Model> for Vendor {
-    fn from(m: entities::vendor::Model) -> Self {
-        Self {
+impl TryFrom<entities::vendor::Model> for Vendor {
+    type Error = DomainError;
+
+    fn try_from(m: entities::vendor::Model) -> DomainResult<Self> {
+        Ok(Self {
+            contact_emails: domain::reference::vendors::contact_emails(&m)?,
             id: id(m.id),
             code: m.code,
             name: m.name,
-            contact_emails: serde_json::from_value(m.contact_emails).unwrap_or_default(),
             created_at: local(m.created_at),
-        }
+        })
     }
 }
 

@@ -3,8 +3,9 @@
 use sea_orm::DatabaseTransaction;
 
 use crate::access::{AgencyAccess, Policy, Scope, SupervisorAccess};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
+use entities::vendor::Model;
 
 use crate::store::Writable;
 
@@ -20,4 +21,15 @@ impl Writable for Vendors {
     ) -> DomainResult<()> {
         Ok(())
     }
+}
+
+/// The vendor's contact addresses as stored (a JSON array of texts, checked
+/// when written); one that does not read back is an internal error naming the
+/// vendor, so a notice is never written with its mail silently dropped.
+pub fn contact_emails(vendor: &Model) -> DomainResult<Vec<String>> {
+    serde_json::from_value(vendor.contact_emails.clone()).map_err(|e| {
+        DomainError::Internal(
+            format!("contact e-mails of vendor {} do not parse: {e}", vendor.id).into(),
+        )
+    })
 }
