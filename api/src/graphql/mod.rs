@@ -27,7 +27,6 @@ pub mod vendors;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::state::AppState;
-use facts::*;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -47,19 +46,7 @@ pub struct Query(
     agencies::AgencyQuery,
     systems::InformationSystemQuery,
     users::UserQuery,
-    work_orders::WorkOrderQuery,
-    unticketed_deliveries::UnticketedDeliveryQuery,
-    service_tasks::ServiceTaskQuery,
-    attendances::AttendanceQuery,
-    complaints::ComplaintQuery,
-    outages::OutageQuery,
-    faults::FaultQuery,
-    changes::ChangeQuery,
-    violations::ViolationQuery,
-    trainings::TrainingQuery,
-    security_risks::SecurityRiskQuery,
-    security_accidents::SecurityAccidentQuery,
-    survey_responses::SurveyResponseQuery,
+    facts::FactQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -74,19 +61,7 @@ pub struct Mutation(
     agencies::AgencyMutation,
     systems::InformationSystemMutation,
     users::UserMutation,
-    work_orders::WorkOrderMutation,
-    unticketed_deliveries::UnticketedDeliveryMutation,
-    service_tasks::ServiceTaskMutation,
-    attendances::AttendanceMutation,
-    complaints::ComplaintMutation,
-    outages::OutageMutation,
-    faults::FaultMutation,
-    changes::ChangeMutation,
-    violations::ViolationMutation,
-    trainings::TrainingMutation,
-    security_risks::SecurityRiskMutation,
-    security_accidents::SecurityAccidentMutation,
-    survey_responses::SurveyResponseMutation,
+    facts::FactMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

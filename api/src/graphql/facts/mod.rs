@@ -27,6 +27,42 @@ pub mod unticketed_deliveries;
 pub mod violations;
 pub mod work_orders;
 
+/// Every fact kind's query, merged into the schema's root once.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct FactQuery(
+    work_orders::WorkOrderQuery,
+    unticketed_deliveries::UnticketedDeliveryQuery,
+    service_tasks::ServiceTaskQuery,
+    attendances::AttendanceQuery,
+    complaints::ComplaintQuery,
+    outages::OutageQuery,
+    faults::FaultQuery,
+    changes::ChangeQuery,
+    violations::ViolationQuery,
+    trainings::TrainingQuery,
+    security_risks::SecurityRiskQuery,
+    security_accidents::SecurityAccidentQuery,
+    survey_responses::SurveyResponseQuery,
+);
+
+/// Every fact kind's mutations, merged into the schema's root once.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct FactMutation(
+    work_orders::WorkOrderMutation,
+    unticketed_deliveries::UnticketedDeliveryMutation,
+    service_tasks::ServiceTaskMutation,
+    attendances::AttendanceMutation,
+    complaints::ComplaintMutation,
+    outages::OutageMutation,
+    faults::FaultMutation,
+    changes::ChangeMutation,
+    violations::ViolationMutation,
+    trainings::TrainingMutation,
+    security_risks::SecurityRiskMutation,
+    security_accidents::SecurityAccidentMutation,
+    survey_responses::SurveyResponseMutation,
+);
+
 /// The region and vendor ids of a create input.
 pub fn owner(region_id: &ID, vendor_id: &ID) -> DomainResult<(i64, i64)> {
     Ok((
