@@ -36,11 +36,10 @@ pub struct FactLink {
 
 impl From<&FactRef> for FactLink {
     fn from(f: &FactRef) -> Self {
-        let kind = serde_json::to_value(f.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        Self { kind, id: id(f.id) }
+        Self {
+            kind: f.kind.as_str().to_owned(),
+            id: id(f.id),
+        }
     }
 }
 

@@ -56,8 +56,7 @@ impl Writable for Faults {
 /// messages are those of `store::require`.
 async fn check_systems(txn: &DatabaseTransaction, row: &Model) -> DomainResult<()> {
     use entities::information_system as system;
-    let ids: Vec<i64> =
-        serde_json::from_value(row.affected_system_ids.clone()).map_err(DomainError::internal)?;
+    let ids = affected_system_ids(row)?;
     let mut owner_of: HashMap<i64, (i64, i64)> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let found: Vec<(i64, i64, i64)> = system::Entity::find()
@@ -122,4 +121,14 @@ impl Assessed for Faults {
             misreported: r.misreported,
         })
     }
+}
+
+/// The affected systems' ids as stored (a JSON array of numbers, checked when
+/// written); one that does not read back is an internal error naming the fault.
+pub fn affected_system_ids(row: &Model) -> DomainResult<Vec<i64>> {
+    serde_json::from_value(row.affected_system_ids.clone()).map_err(|e| {
+        DomainError::Internal(
+            format!("affected systems of fault {} do not parse: {e}", row.id).into(),
+        )
+    })
 }

@@ -239,6 +239,28 @@ pub enum FactKind {
     SurveyResponse,
 }
 
+impl FactKind {
+    /// The kind's name as stored in a result and shown with a deduction's fact
+    /// (`work_order`, `fault`): the name of its list in the API, in snake case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WorkOrder => "work_order",
+            Self::UnticketedDelivery => "unticketed_delivery",
+            Self::ServiceTask => "service_task",
+            Self::Attendance => "attendance",
+            Self::Complaint => "complaint",
+            Self::Outage => "outage",
+            Self::Fault => "fault",
+            Self::Change => "change",
+            Self::Violation => "violation",
+            Self::Training => "training",
+            Self::SecurityRisk => "security_risk",
+            Self::SecurityAccident => "security_accident",
+            Self::SurveyResponse => "survey_response",
+        }
+    }
+}
+
 /// A fact a deduction is based on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FactRef {
@@ -322,5 +344,35 @@ impl std::fmt::Display for FactKind {
 impl std::fmt::Display for FactRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.kind, self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FactKind;
+
+    /// A stored result names its facts by serde's names; the API shows them
+    /// by `as_str`: the two must agree, kind by kind.
+    #[test]
+    fn a_kinds_shown_name_is_its_stored_name() {
+        use FactKind::*;
+        for kind in [
+            WorkOrder,
+            UnticketedDelivery,
+            ServiceTask,
+            Attendance,
+            Complaint,
+            Outage,
+            Fault,
+            Change,
+            Violation,
+            Training,
+            SecurityRisk,
+            SecurityAccident,
+            SurveyResponse,
+        ] {
+            let stored = serde_json::to_value(kind).expect("serialises");
+            assert_eq!(stored.as_str(), Some(kind.as_str()), "{kind:?}");
+        }
     }
 }

@@ -65,11 +65,12 @@ pub struct Fault {
     pub recorded_at: DateTime<FixedOffset>,
 }
 
-impl From<Model> for Fault {
-    fn from(m: Model) -> Self {
-        let system_ids: Vec<i64> =
-            serde_json::from_value(m.affected_system_ids).unwrap_or_default();
-        Self {
+impl TryFrom<Model> for Fault {
+    type Error = DomainError;
+
+    fn try_from(m: Model) -> DomainResult<Self> {
+        let system_ids = domain::facts::faults::affected_system_ids(&m)?;
+        Ok(Self {
             id: id(m.id),
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
@@ -90,7 +91,7 @@ impl From<Model> for Fault {
             vendor_liable: m.vendor_liable,
             recorded_by_id: id(m.recorded_by),
             recorded_at: local(m.recorded_at),
-        }
+        })
     }
 }
 
