@@ -218,7 +218,9 @@ impl Config {
                     )
                 })?,
         };
+        let public_url = public_url(get("PUBLIC_URL"))?;
         let mail = MailConfig {
+            public_url,
             smtp_url,
             mail_dir: get("MAIL_DIR").map_or_else(|| PathBuf::from("./data/mail"), PathBuf::from),
             from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
@@ -272,6 +274,7 @@ impl Config {
                     annual_cron: get("ANNUAL_CRON").unwrap_or(default.annual_cron),
                     risk_cron: get("RISK_CHECK_CRON").unwrap_or(default.risk_cron),
                     catch_up_months,
+                    public_url: mail.public_url.clone(),
                 };
                 schedule
                     .check()
@@ -378,6 +381,30 @@ impl Config {
     }
 }
 
+/// `PUBLIC_URL`: an absolute http(s) URL with a host and no query or fragment,
+/// kept without its trailing slash; default `http://127.0.0.1:8080`.
+fn public_url(value: Option<String>) -> Result<String, ConfigError> {
+    let Some(value) = value else {
+        return Ok(jobs::mail::DEFAULT_PUBLIC_URL.to_owned());
+    };
+    let value = value.trim().trim_end_matches('/').to_owned();
+    let uri = value.parse::<axum::http::Uri>().ok();
+    let ok = uri.as_ref().is_some_and(|u| {
+        matches!(u.scheme_str(), Some("http" | "https"))
+            && u.authority().is_some_and(|a| !a.host().is_empty())
+            && u.query().is_none()
+            && !value.contains('#')
+    });
+    if ok {
+        Ok(value)
+    } else {
+        Err(bad(
+            "PUBLIC_URL",
+            "must be the http(s) address users reach the platform at, e.g. https://yun.example.gov.cn",
+        ))
+    }
+}
+
 fn bad(variable: &'static str, reason: &str) -> ConfigError {
     ConfigError {
         variable,
@@ -409,6 +436,20 @@ mod tests {
         assert!(c.http.trusted_proxy_header.is_none());
         assert_eq!(c.http.db.pool_size, 16);
         assert_eq!(c.http.db.per_request, 4);
+    }
+
+    #[test]
+    fn the_public_url_defaults_to_the_listen_address_and_loses_its_trailing_slash() {
+        assert_eq!(
+            config(&[]).unwrap().mail.public_url,
+            "http://127.0.0.1:8080"
+        );
+        let c = config(&[("PUBLIC_URL", "https://yun.example.gov.cn/jg/")]).unwrap();
+        assert_eq!(c.mail.public_url, "https://yun.example.gov.cn/jg");
+        assert_eq!(
+            c.schedule.map(|s| s.public_url),
+            Some("https://yun.example.gov.cn/jg".to_owned())
+        );
     }
 
     #[test]
@@ -450,6 +491,9 @@ mod tests {
             ("DB_POOL_SIZE", "0"),
             ("DB_CONNECTIONS_PER_REQUEST", "17"),
             ("DB_ACQUIRE_TIMEOUT_SECONDS", "0"),
+            ("PUBLIC_URL", "yun.example.gov.cn"),
+            ("PUBLIC_URL", "ftp://yun.example.gov.cn"),
+            ("PUBLIC_URL", "https://yun.example.gov.cn/?a=1"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

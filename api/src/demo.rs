@@ -90,7 +90,7 @@ impl Sequence {
     }
 }
 
-pub async fn load(conn: &DatabaseConnection) -> DomainResult<()> {
+pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
     let exists = entities::region::Entity::find()
         .filter(entities::region::Column::Code.eq(REGION_CODE))
         .one(conn)
@@ -106,7 +106,7 @@ pub async fn load(conn: &DatabaseConnection) -> DomainResult<()> {
     };
     loader.load().await?;
     txn.commit().await?;
-    publish_months(conn).await?;
+    publish_months(conn, public_url).await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");
     Ok(())
 }
@@ -114,7 +114,7 @@ pub async fn load(conn: &DatabaseConnection) -> DomainResult<()> {
 /// The demo's months of the municipal region, run and published as the
 /// scheduler and a supervisor would have done, so that the dashboards, the
 /// vendor's own scores and the annual preview have results to show.
-async fn publish_months(conn: &DatabaseConnection) -> DomainResult<()> {
+async fn publish_months(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
     let region = entities::region::Entity::find()
         .filter(entities::region::Column::Code.eq(REGION_CODE))
         .one(conn)
@@ -128,7 +128,7 @@ async fn publish_months(conn: &DatabaseConnection) -> DomainResult<()> {
         let (region, scheme) = runs::prepare(conn, region.id, target).await?;
         let run = runs::execute(conn, &region, &scheme, target, Trigger::Schedule, None).await?;
         let txn = db::write_txn(conn).await?;
-        jobs::publishing::publish_in(&txn, run.id, None, Utc::now()).await?;
+        jobs::publishing::publish_in(&txn, run.id, None, public_url, Utc::now()).await?;
         txn.commit().await?;
     }
     Ok(())
@@ -190,6 +190,9 @@ impl Loader<'_> {
                 scheme_code: scheme.into(),
                 service_year_start_month: start,
                 created_at: self.now,
+                // 上海市's notices are numbered 沪政云监〔2026〕第N号.
+                notice_prefix: (code == REGION_CODE).then(|| "沪政云监".to_owned()),
+                contact: None,
             };
         let city = insert::<Regions>(
             self.txn,
@@ -318,6 +321,7 @@ impl Loader<'_> {
                     created_at: self.now,
                     password_changed_at: self.now,
                     tokens_valid_after: None,
+                    email: None,
                 },
             )
             .await?;

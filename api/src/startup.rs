@@ -98,10 +98,11 @@ impl Application {
             throttle: Default::default(),
             metrics: Arc::clone(&metrics),
             lease: lease.clone(),
+            public_url: config.mail.public_url.clone(),
         };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
-            crate::demo::load(&state.db).await?;
+            crate::demo::load(&state.db, &state.public_url).await?;
         }
         let mailer = jobs::mail::mailer::Mailer::from_config(&config.mail)?;
         tracing::info!(
@@ -131,7 +132,10 @@ impl Application {
                 lease,
                 observer: Arc::clone(&metrics) as Arc<dyn jobs::observe::Observer>,
                 shutdown: shutdown.clone(),
-                schedule: schedule.clone(),
+                schedule: jobs::scheduler::Schedule {
+                    public_url: config.mail.public_url.clone(),
+                    ..schedule.clone()
+                },
             };
             let scheduler = jobs::scheduler::start(jobs.clone()).await?;
             scheduler_handle = Some(scheduler);

@@ -17,6 +17,8 @@ pub struct AppState {
     /// This process's lease holder: manual runs take the same period leases
     /// as the scheduled ones.
     pub lease: jobs::leases::Lease,
+    /// `PUBLIC_URL`: the notices' mail links to their page under it.
+    pub public_url: String,
 }
 
 /// The address a request came from, for throttling and logs.

@@ -9,8 +9,10 @@
 //! An assessment notice not yet accepted is superseded (closed, with a mail)
 //! when a newer published revision of its result no longer supports it.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, IntoActiveModel, Set};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set,
+};
 
 use crate::error::{DomainError, DomainResult};
 use crate::period::local;
@@ -61,6 +63,14 @@ pub async fn insert(
         Some(d) => d,
         None => default_deadline(txn, now).await?,
     };
+    let region = entities::region::Entity::find_by_id(n.region_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            DomainError::bad("regionId", format!("no Region with id {}", n.region_id))
+        })?;
+    let year = local(now).year();
+    let seq = next_number(txn, n.region_id, year).await?;
     Ok(entities::notice::ActiveModel {
         region_id: Set(n.region_id),
         vendor_id: Set(n.vendor_id),
@@ -75,10 +85,45 @@ pub async fn insert(
         created_by: Set(n.created_by),
         created_at: Set(now),
         updated_at: Set(now),
+        doc_year: Set(year),
+        doc_seq: Set(seq),
+        document_number: Set(document_number(&region.notice_prefix(), year, seq)),
         ..Default::default()
     }
     .insert(txn)
     .await?)
+}
+
+/// `沪政云监〔2026〕第12号`.
+pub fn document_number(prefix: &str, year: i32, seq: i32) -> String {
+    format!("{prefix}〔{year}〕第{seq}号")
+}
+
+/// The next number of the region's notices in `year`: the counter row
+/// (region, year) is created at 1 or bumped by one in `txn`, so a concurrent
+/// issuer waits on its lock (PostgreSQL) or the write lock (SQLite) and gets
+/// the next number; the unique index (region, year, seq) keeps any other path
+/// from giving a number twice.
+async fn next_number(txn: &DatabaseTransaction, region_id: i64, year: i32) -> DomainResult<i32> {
+    use entities::notice_number::{ActiveModel, Column, Entity};
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    Entity::insert(ActiveModel {
+        region_id: Set(region_id),
+        year: Set(year),
+        last_seq: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([Column::RegionId, Column::Year])
+            .value(Column::LastSeq, Expr::col((Entity, Column::LastSeq)).add(1))
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    let row = Entity::find_by_id((region_id, year))
+        .one(txn)
+        .await?
+        .ok_or_else(|| DomainError::Internal("the notice counter row vanished".into()))?;
+    Ok(row.last_seq)
 }
 
 /// Closes an assessment notice that a newer result no longer supports (its

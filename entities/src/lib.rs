@@ -17,6 +17,7 @@ pub mod fault;
 pub mod information_system;
 pub mod job_lease;
 pub mod notice;
+pub mod notice_number;
 pub mod outage;
 pub mod outbox;
 pub mod outbox_attempt;

@@ -24,6 +24,12 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The local (Asia/Shanghai) year of issue the number counts in.
+    pub doc_year: i32,
+    /// The notice's number in its region and year, from 1.
+    pub doc_seq: i32,
+    /// `沪政云监〔2026〕第12号`, fixed at issue.
+    pub document_number: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,9 @@ pub struct Model {
     /// Set when the user is disabled: tokens issued before it stay dead after
     /// the user is enabled again (a token carries the value it was issued under).
     pub tokens_valid_after: Option<DateTimeUtc>,
+    /// Where the user's mail goes (supervisors: a vendor's submitted
+    /// rectification); `None`: no mail.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,16 +3,20 @@
 //! notice never exists without its mail (nor the mail without its notice).
 
 use chrono::{DateTime, Utc};
+use domain::notices::Step;
 use domain::notices::{self, NewNotice};
-use sea_orm::{DatabaseTransaction, EntityTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::{JobError, JobResult};
+use crate::mail::templates::{StepMail, StepMailKind};
 use crate::mail::{outbox, templates};
 
-/// Writes the notice and its e-mails (one per vendor contact) in `txn`.
+/// Writes the notice and its e-mails (one per vendor contact) in `txn`; the
+/// mail links to the notice's page under `public_url` (`PUBLIC_URL`).
 pub async fn issue(
     txn: &DatabaseTransaction,
     n: NewNotice,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> JobResult<entities::notice::Model> {
     let vendor = entities::vendor::Entity::find_by_id(n.vendor_id)
@@ -34,6 +38,9 @@ pub async fn issue(
         basis: n.basis,
         deadline,
         notice_id: notice.id,
+        document_number: notice.document_number.clone(),
+        link: templates::notice_link(public_url, notice.id),
+        contact: region.contact.clone(),
     };
     let (subject, body) = templates::render(&mail);
     let recipients = domain::reference::vendors::contact_emails(&vendor)?;
@@ -50,14 +57,7 @@ pub async fn supersede(
     why: &str,
     now: DateTime<Utc>,
 ) -> JobResult<entities::notice::Model> {
-    let vendor = entities::vendor::Entity::find_by_id(notice.vendor_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| JobError::Internal(format!("notice {}: no vendor", notice.id).into()))?;
-    let region = entities::region::Entity::find_by_id(notice.region_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| JobError::Internal(format!("notice {}: no region", notice.id).into()))?;
+    let (vendor, region) = parties(txn, &notice).await?;
     let mail = templates::SupersededMail {
         vendor_name: vendor.name.clone(),
         region_name: region.name.clone(),
@@ -70,4 +70,75 @@ pub async fn supersede(
     let notice = notices::close_superseded(txn, notice, now).await?;
     outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
     Ok(notice)
+}
+
+/// Applies a lifecycle step (the domain's rules) and, in the same transaction,
+/// mails the other side: a submitted rectification to the region's
+/// supervisors that have an e-mail, an accepted or reopened one to the
+/// vendor's contacts. Acknowledging mails nobody.
+pub async fn advance(
+    txn: &DatabaseTransaction,
+    notice: entities::notice::Model,
+    step: Step,
+    text: Option<String>,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> JobResult<entities::notice::Model> {
+    let notice = notices::advance(txn, notice, step, text, now).await?;
+    let kind = match step {
+        Step::Acknowledge => return Ok(notice),
+        Step::Submit => StepMailKind::Submitted,
+        Step::Accept => StepMailKind::Accepted,
+        Step::Reopen => StepMailKind::Reopened,
+    };
+    let (vendor, region) = parties(txn, &notice).await?;
+    let recipients = match kind {
+        StepMailKind::Submitted => supervisor_emails(txn, notice.region_id).await?,
+        StepMailKind::Accepted | StepMailKind::Reopened => {
+            domain::reference::vendors::contact_emails(&vendor)?
+        }
+    };
+    let mail = StepMail {
+        kind,
+        vendor_name: vendor.name.clone(),
+        region_name: region.name.clone(),
+        document_number: notice.document_number.clone(),
+        deadline: notice.deadline,
+        rectification: notice.rectification.clone(),
+        link: templates::notice_link(public_url, notice.id),
+        contact: region.contact.clone(),
+    };
+    let (subject, body) = templates::render_step(&mail);
+    outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
+    Ok(notice)
+}
+
+/// The e-mails of the region's enabled supervisors that have one.
+async fn supervisor_emails(txn: &DatabaseTransaction, region_id: i64) -> JobResult<Vec<String>> {
+    use entities::user::Column;
+    let users = entities::user::Entity::find()
+        .filter(Column::Role.eq(domain::actor::RoleKind::Supervisor.as_str()))
+        .filter(Column::RegionId.eq(region_id))
+        .filter(Column::Disabled.eq(false))
+        .filter(Column::Email.is_not_null())
+        .order_by_asc(Column::Id)
+        .all(txn)
+        .await?;
+    Ok(users.into_iter().filter_map(|u| u.email).collect())
+}
+
+/// The vendor and the region of a stored notice; a missing one is corrupt data.
+async fn parties(
+    txn: &DatabaseTransaction,
+    notice: &entities::notice::Model,
+) -> JobResult<(entities::vendor::Model, entities::region::Model)> {
+    let vendor = entities::vendor::Entity::find_by_id(notice.vendor_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| JobError::Internal(format!("notice {}: no vendor", notice.id).into()))?;
+    let region = entities::region::Entity::find_by_id(notice.region_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| JobError::Internal(format!("notice {}: no region", notice.id).into()))?;
+    Ok((vendor, region))
 }

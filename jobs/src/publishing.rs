@@ -43,10 +43,11 @@ pub async fn publish(
     audit: &Audit,
     run_id: i64,
     user_id: i64,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> JobResult<entities::assessment_run::Model> {
     let mut txn = audit.begin(db).await?;
-    let (run, done) = publish_in(&txn, run_id, Some(user_id), now).await?;
+    let (run, done) = publish_in(&txn, run_id, Some(user_id), public_url, now).await?;
     let scope = Scope {
         region: Some(run.region_id),
         ..Scope::default()
@@ -75,6 +76,7 @@ pub async fn publish_in(
     txn: &DatabaseTransaction,
     run_id: i64,
     user_id: Option<i64>,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> JobResult<(entities::assessment_run::Model, Published)> {
     let run = entities::assessment_run::Entity::find_by_id(run_id)
@@ -105,7 +107,7 @@ pub async fn publish_in(
         }
         unpublish_others(txn, &result).await?;
         done.published.push(result.id);
-        let c = consequences(txn, &result, user_id, now).await?;
+        let c = consequences(txn, &result, user_id, public_url, now).await?;
         done.issued.extend(c.issued);
         done.superseded.extend(c.superseded);
     }
@@ -215,6 +217,7 @@ async fn consequences(
     txn: &DatabaseTransaction,
     r: &entities::assessment_result::Model,
     user_id: Option<i64>,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> JobResult<Consequences> {
     let now_finds = finding(r)?;
@@ -234,7 +237,7 @@ async fn consequences(
     }
     if let Some(finding) = now_finds.filter(|_| !still_holds) {
         done.issued
-            .push(issue(txn, r, finding.kind, user_id, now).await?);
+            .push(issue(txn, r, finding.kind, user_id, public_url, now).await?);
     }
     if r.kind == RunKind::Monthly && !r.passed {
         record_breach_if_three_failed(txn, r, now).await?;
@@ -290,6 +293,7 @@ async fn issue(
     r: &entities::assessment_result::Model,
     kind: NoticeKind,
     user_id: Option<i64>,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> JobResult<i64> {
     let stored = StoredResult::of(r)?;
@@ -326,7 +330,7 @@ async fn issue(
         deadline: None,
         created_by: user_id,
     };
-    Ok(crate::notices::issue(txn, new, now).await?.id)
+    Ok(crate::notices::issue(txn, new, public_url, now).await?.id)
 }
 
 /// "A1 服务交付及时率 扣 0.50 分：工单「…」（2025-09-30 10:00 审批）…", one line

@@ -61,6 +61,8 @@ pub struct Schedule {
     pub risk_cron: String,
     /// How many months before the current one a round looks for missed periods.
     pub catch_up_months: u32,
+    /// `PUBLIC_URL`, for the link in the mail of the notices a job issues.
+    pub public_url: String,
 }
 
 impl Default for Schedule {
@@ -71,6 +73,7 @@ impl Default for Schedule {
             annual_cron: "0 0 3 20 * *".to_owned(),
             risk_cron: "0 30 1 * * *".to_owned(),
             catch_up_months: DEFAULT_CATCH_UP_MONTHS,
+            public_url: crate::mail::DEFAULT_PUBLIC_URL.to_owned(),
         }
     }
 }
@@ -424,7 +427,11 @@ pub async fn annual_due(
 
 /// A notice for every confirmed, vendor-liable security risk past its deadline
 /// and not rectified, once per risk.
-pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> JobResult<usize> {
+pub async fn overdue_risks(
+    db: &DatabaseConnection,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> JobResult<usize> {
     use entities::security_risk::Column as R;
     let today = domain::period::local(now).date_naive();
     let overdue = entities::security_risk::Entity::find()
@@ -464,7 +471,7 @@ pub async fn overdue_risks(db: &DatabaseConnection, now: DateTime<Utc>) -> JobRe
             deadline: None,
             created_by: None,
         };
-        crate::notices::issue(&txn, new, now).await?;
+        crate::notices::issue(&txn, new, public_url, now).await?;
         txn.commit().await?;
         issued += 1;
     }
@@ -512,7 +519,7 @@ pub async fn catch_up(jobs: &Jobs) -> JobResult<()> {
     observe::job(
         &*jobs.observer,
         JOB_RISK_CHECK,
-        overdue_risks(db, Utc::now()),
+        overdue_risks(db, &jobs.schedule.public_url, Utc::now()),
     )
     .await?;
     Ok(())
@@ -603,7 +610,7 @@ async fn tick(jobs: &Jobs, kind: Kind) {
             observe::job(
                 &*jobs.observer,
                 JOB_RISK_CHECK,
-                overdue_risks(&jobs.db, now),
+                overdue_risks(&jobs.db, &jobs.schedule.public_url, now),
             )
             .await
         }
@@ -632,7 +639,7 @@ pub async fn run_due(
     Ok(DueRound {
         monthly: monthly_due(db, schedule, now, Trigger::Schedule, lease).await?,
         annual: annual_due(db, schedule, now, Trigger::Schedule, lease).await?,
-        risk_notices: overdue_risks(db, now).await?,
+        risk_notices: overdue_risks(db, &schedule.public_url, now).await?,
     })
 }
 

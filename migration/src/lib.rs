@@ -15,6 +15,7 @@ mod m20261201_000010_delivery_rectified_at;
 mod m20261201_000011_fault_platform;
 mod m20261201_000012_survey_respondent;
 mod m20261201_000020_tokens_valid_after;
+mod m20261201_000030_notice_numbers;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_fault_platform::Migration),
             Box::new(m20261201_000012_survey_respondent::Migration),
             Box::new(m20261201_000020_tokens_valid_after::Migration),
+            Box::new(m20261201_000030_notice_numbers::Migration),
         ]
     }
 }

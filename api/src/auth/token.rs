@@ -123,6 +123,7 @@ mod tests {
             created_at: now,
             password_changed_at: now,
             tokens_valid_after: None,
+            email: None,
         }
     }
 

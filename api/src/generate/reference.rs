@@ -172,6 +172,8 @@ async fn regions(writer: &mut Writer<'_>, created: DateTime<Utc>) -> Result<Vec<
         scheme_code: REGIONS[r].scheme.into(),
         service_year_start_month: REGIONS[r].start_month as i32,
         created_at: created,
+        notice_prefix: None,
+        contact: None,
     };
     let mut batch = Batch::<entities::region::ActiveModel>::new("regions");
     batch.push(writer, row(0, None)).await?;
@@ -393,6 +395,7 @@ async fn users(
         created_at: created,
         password_changed_at: created,
         tokens_valid_after: None,
+        email: None,
     };
     let mut batch = Batch::<entities::user::ActiveModel>::new("users");
     for (i, &vendor) in vendors.iter().enumerate() {

@@ -22,6 +22,9 @@ pub use domain::reference::notices::Notices;
 #[graphql(complex)]
 pub struct Notice {
     pub id: ID,
+    /// `沪政云监〔2026〕第12号`: the region's prefix, the year of issue and the
+    /// notice's number in the region and year.
+    pub document_number: String,
     pub region_id: ID,
     pub vendor_id: ID,
     /// MONTHLY_BELOW_PASS_MARK, ANNUAL_PENALTY, SECURITY_RISK_OVERDUE or MANUAL.
@@ -50,6 +53,7 @@ impl TryFrom<entities::notice::Model> for Notice {
             overdue: notices::is_overdue(&m, Utc::now()),
             basis: notices::basis(&m)?,
             id: id(m.id),
+            document_number: m.document_number,
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
             kind: m.kind.as_str().to_owned(),
@@ -197,7 +201,7 @@ impl NoticeMutation {
             let audit = crate::graphql::audit::of(ctx, actor);
             let _db = domain::db_share::permit().await;
             let mut txn = audit.begin(&state.db).await?;
-            let notice = jobs::notices::issue(&txn, new, now).await?;
+            let notice = jobs::notices::issue(&txn, new, &state.public_url, now).await?;
             let change = Change::on(Notices::NAME, Some(notice.id), Notices::scope(&notice))
                 .created(&notice)?;
             txn.record(change).await?;
@@ -254,7 +258,8 @@ async fn step(
     let _db = domain::db_share::permit().await;
     let mut txn = audit.begin(&state.db).await?;
     let before = notice.clone();
-    let updated = notices::advance(&txn, notice, step, text, Utc::now()).await?;
+    let updated =
+        jobs::notices::advance(&txn, notice, step, text, &state.public_url, Utc::now()).await?;
     let change = Change::on(Notices::NAME, Some(updated.id), Notices::scope(&updated))
         .updated(&before, &updated)?;
     txn.record(change).await?;

@@ -26,6 +26,12 @@ pub struct Region {
     /// 1 = the service year is the calendar year; 7 = July to June.
     pub service_year_start_month: i32,
     pub created_at: DateTime<FixedOffset>,
+    /// The prefix of the region's notice numbers as set, e.g. `沪政云监`; null:
+    /// derived from the name (`上海市` → `上海政云监`).
+    pub notice_prefix: Option<String>,
+    /// The supervision contact the notices' mail names (name and phone or
+    /// e-mail); null: the mail names the region.
+    pub contact: Option<String>,
 }
 
 impl From<entities::region::Model> for Region {
@@ -38,6 +44,8 @@ impl From<entities::region::Model> for Region {
             scheme_code: m.scheme_code,
             service_year_start_month: m.service_year_start_month,
             created_at: local(m.created_at),
+            notice_prefix: m.notice_prefix,
+            contact: m.contact,
         }
     }
 }
@@ -50,6 +58,8 @@ pub struct CreateRegionInput {
     pub scheme_code: String,
     #[graphql(default = 1)]
     pub service_year_start_month: i32,
+    pub notice_prefix: Option<String>,
+    pub contact: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -59,6 +69,8 @@ pub struct UpdateRegionInput {
     pub parent_id: MaybeUndefined<ID>,
     pub scheme_code: Option<String>,
     pub service_year_start_month: Option<i32>,
+    pub notice_prefix: MaybeUndefined<String>,
+    pub contact: MaybeUndefined<String>,
 }
 
 impl FromInput for Regions {
@@ -83,6 +95,14 @@ impl FromInput for Regions {
                 12,
             )?,
             created_at: now,
+            notice_prefix: input
+                .notice_prefix
+                .map(|v| validate::text("input.noticePrefix", v, 20))
+                .transpose()?,
+            contact: input
+                .contact
+                .map(|v| validate::text("input.contact", v, 200))
+                .transpose()?,
         })
     }
 
@@ -104,6 +124,20 @@ impl FromInput for Regions {
         if let Some(v) = input.service_year_start_month {
             row.service_year_start_month =
                 validate::in_range("input.serviceYearStartMonth", v, 1, 12)?;
+        }
+        match input.notice_prefix {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => row.notice_prefix = None,
+            MaybeUndefined::Value(v) => {
+                row.notice_prefix = Some(validate::text("input.noticePrefix", v, 20)?);
+            }
+        }
+        match input.contact {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => row.contact = None,
+            MaybeUndefined::Value(v) => {
+                row.contact = Some(validate::text("input.contact", v, 200)?)
+            }
         }
         Ok(())
     }

@@ -292,8 +292,15 @@ impl RunMutation {
             let audit = crate::graphql::audit::of(ctx, actor);
             {
                 let _db = domain::db_share::permit().await;
-                jobs::publishing::publish(&state.db, &audit, run.id, actor.user_id, Utc::now())
-                    .await?;
+                jobs::publishing::publish(
+                    &state.db,
+                    &audit,
+                    run.id,
+                    actor.user_id,
+                    &state.public_url,
+                    Utc::now(),
+                )
+                .await?;
             }
             domain::store::get::<AssessmentRuns>(&state.db, actor, run.id)
                 .await

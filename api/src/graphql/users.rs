@@ -1,6 +1,6 @@
 //! User accounts, managed by administrators. Every user can read itself (`me`).
 
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::nested::id;
@@ -43,6 +43,9 @@ pub struct User {
     pub agency_id: Option<ID>,
     pub disabled: bool,
     pub created_at: DateTime<FixedOffset>,
+    /// Where the user's mail goes: a supervisor is mailed when a vendor of its
+    /// region submits a rectification.
+    pub email: Option<String>,
 }
 
 impl From<entities::user::Model> for User {
@@ -58,6 +61,7 @@ impl From<entities::user::Model> for User {
             agency_id: m.agency_id.map(id),
             disabled: m.disabled,
             created_at: local(m.created_at),
+            email: m.email,
         }
     }
 }
@@ -70,10 +74,14 @@ pub struct CreateUserInput {
     pub region_id: Option<ID>,
     pub vendor_id: Option<ID>,
     pub agency_id: Option<ID>,
+    /// Where the user's mail goes.
+    pub email: Option<String>,
 }
 
 #[derive(InputObject)]
 pub struct UpdateUserInput {
+    /// A new e-mail; null removes it.
+    pub email: MaybeUndefined<String>,
     /// A new password (the user's tokens stop working).
     pub password: Option<String>,
     // `true`: the user can no longer sign in and its tokens stop working, for
@@ -153,10 +161,20 @@ impl FromInput for Users {
             created_at: now,
             password_changed_at: now,
             tokens_valid_after: None,
+            email: input
+                .email
+                .as_deref()
+                .map(|e| validate::email("input.email", e))
+                .transpose()?,
         })
     }
 
     fn patch(row: &mut entities::user::Model, input: UpdateUserInput) -> DomainResult<()> {
+        match input.email {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => row.email = None,
+            MaybeUndefined::Value(e) => row.email = Some(validate::email("input.email", &e)?),
+        }
         if let Some(p) = input.password {
             password::check_policy("input.password", &p)?;
             row.password_hash = password::hash(&p)?;

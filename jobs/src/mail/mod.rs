@@ -18,7 +18,7 @@ pub use mailer::{MailError, Mailer, OutgoingMail, mask_address, mask_addresses_i
 pub use sender::{
     DeliveryReport, Sending, deliver_due, deliver_due_trying, spawn_sender, spawn_sender_until,
 };
-pub use templates::{NoticeMail, render};
+pub use templates::{NoticeMail, StepMail, StepMailKind, render, render_step};
 
 use std::path::PathBuf;
 
@@ -34,7 +34,13 @@ pub struct MailConfig {
     pub poll_seconds: u64,
     /// `MAIL_MAX_ATTEMPTS`: a message is given up (FAILED) after this many failed tries.
     pub max_attempts: i32,
+    /// `PUBLIC_URL`: where users reach the platform; a notice's mail links to
+    /// `{public_url}/notices/{id}`.
+    pub public_url: String,
 }
+
+/// `PUBLIC_URL` when unset.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl MailConfig {
     pub fn files(dir: impl Into<PathBuf>) -> Self {
@@ -44,6 +50,7 @@ impl MailConfig {
             from: "govcloud@localhost".to_owned(),
             poll_seconds: 10,
             max_attempts: sender::DEFAULT_MAX_ATTEMPTS,
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
     }
 }

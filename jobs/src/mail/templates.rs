@@ -21,6 +21,25 @@ pub struct NoticeMail {
     pub basis: Vec<String>,
     pub deadline: NaiveDate,
     pub notice_id: i64,
+    /// `沪政云监〔2026〕第12号`.
+    pub document_number: String,
+    /// The notice's page: `{PUBLIC_URL}/notices/{id}`.
+    pub link: String,
+    /// The region's supervision contact; `None`: the mail names the region.
+    pub contact: Option<String>,
+}
+
+/// The notice's page on the console: `{PUBLIC_URL}/notices/{id}`.
+pub fn notice_link(public_url: &str, notice_id: i64) -> String {
+    format!("{}/notices/{notice_id}", public_url.trim_end_matches('/'))
+}
+
+/// Whom to ask: the contact set on the region, else its supervision office.
+fn contact_text(contact: Option<&str>, region_name: &str) -> String {
+    match contact.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => c.to_owned(),
+        None => format!("{region_name}政务云监管部门"),
+    }
 }
 
 /// The subject and the plain-text body of a notice's mail.
@@ -105,19 +124,26 @@ fn body(notice: &NoticeMail, opening: &str) -> String {
             .join("\n")
     };
     format!(
-        "{vendor}：\n\n\
+        "文号：{number}\n\n\
+         {vendor}：\n\n\
          {opening}现将有关事项通知如下：\n\n\
          一、整改事由\n{reason}\n\n\
          二、依据\n{basis}\n\n\
          三、整改要求\n请于{deadline}前完成整改，并通过政务云监管平台提交整改情况说明（通知编号：{id}）。\
          逾期未完成整改的，将按考核办法的有关规定处理。\n\n\
+         四、答复方式\n请登录政务云监管平台，打开本通知页面：\n{link}\n\
+         先点击“确认收到”，再于{deadline}前点击“提交整改情况”，填写整改说明并上传相关附件（整改报告、截图等）。\n\n\
+         五、联系人\n如有疑问，请联系{contact}。\n\n\
          特此通知。\n\n\
          {region}政务云监管平台\n\
          （本邮件由系统自动发送，请勿直接回复。）\n",
+        number = notice.document_number,
         vendor = notice.vendor_name,
         reason = notice.reason,
         deadline = chinese_date(notice.deadline),
         id = notice.notice_id,
+        link = notice.link,
+        contact = contact_text(notice.contact.as_deref(), &notice.region_name),
         region = notice.region_name,
     )
 }
@@ -154,6 +180,88 @@ pub fn render_superseded(mail: &SupersededMail) -> (String, String) {
         id = mail.notice_id,
     );
     (subject, body)
+}
+
+/// What a step of a notice's lifecycle tells the other side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepMailKind {
+    /// To the region's supervisors: the vendor submitted its rectification.
+    Submitted,
+    /// To the vendor: the supervisor accepted it, the notice is closed.
+    Accepted,
+    /// To the vendor: the supervisor sent it back.
+    Reopened,
+}
+
+/// The facts of a lifecycle step's mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepMail {
+    pub kind: StepMailKind,
+    pub vendor_name: String,
+    pub region_name: String,
+    pub document_number: String,
+    pub deadline: NaiveDate,
+    /// The vendor's rectification as submitted.
+    pub rectification: Option<String>,
+    pub link: String,
+    pub contact: Option<String>,
+}
+
+/// The subject and body of a lifecycle step's mail.
+pub fn render_step(mail: &StepMail) -> (String, String) {
+    let number = &mail.document_number;
+    let link = &mail.link;
+    let footer = format!(
+        "{}政务云监管平台\n（本邮件由系统自动发送，请勿直接回复。）\n",
+        mail.region_name
+    );
+    match mail.kind {
+        StepMailKind::Submitted => (
+            format!(
+                "【整改情况待审核】{}：{} 已提交整改情况（{number}）",
+                mail.region_name, mail.vendor_name
+            ),
+            format!(
+                "{region}政务云监管人员：\n\n\
+                 {vendor}已就整改通知（{number}）提交整改情况，请审核：\n\n\
+                 {text}\n\n\
+                 请登录政务云监管平台打开该通知，核实后点击“通过”或“退回整改”：\n{link}\n\n{footer}",
+                region = mail.region_name,
+                vendor = mail.vendor_name,
+                text = mail.rectification.as_deref().unwrap_or("（无）"),
+            ),
+        ),
+        StepMailKind::Accepted => (
+            format!(
+                "【整改通过】{}：{} 整改通知（{number}）已通过",
+                mail.region_name, mail.vendor_name
+            ),
+            format!(
+                "{vendor}：\n\n\
+                 贵单位就整改通知（{number}）提交的整改情况已经{region}政务云监管部门审核通过，该通知已办结。\n\
+                 通知详情：\n{link}\n\n{footer}",
+                vendor = mail.vendor_name,
+                region = mail.region_name,
+            ),
+        ),
+        StepMailKind::Reopened => (
+            format!(
+                "【整改退回】{}：{} 整改通知（{number}）需重新整改",
+                mail.region_name, mail.vendor_name
+            ),
+            format!(
+                "{vendor}：\n\n\
+                 贵单位就整改通知（{number}）提交的整改情况未通过{region}政务云监管部门审核，已退回。\n\
+                 请登录政务云监管平台打开本通知页面：\n{link}\n\
+                 点击“确认收到”后，于{deadline}前重新点击“提交整改情况”，填写整改说明并上传相关附件。\n\
+                 如有疑问，请联系{contact}。\n\n{footer}",
+                vendor = mail.vendor_name,
+                region = mail.region_name,
+                deadline = chinese_date(mail.deadline),
+                contact = contact_text(mail.contact.as_deref(), &mail.region_name),
+            ),
+        ),
+    }
 }
 
 /// `2025-04-30` → `2025年4月30日`.
@@ -196,7 +304,68 @@ mod tests {
             ],
             deadline: NaiveDate::from_ymd_opt(2025, 4, 30).unwrap(),
             notice_id: 17,
+            document_number: "临江政云监〔2025〕第3号".to_owned(),
+            link: notice_link("https://yun.example.gov.cn/", 17),
+            contact: Some("张敏 021-12345678".to_owned()),
         }
+    }
+
+    #[test]
+    fn body_carries_the_number_the_link_how_to_answer_by_when_and_whom_to_ask() {
+        let (_, body) = render(&notice(MonthlyBelowPassMark, Some("2025-03")));
+        for expected in [
+            "文号：临江政云监〔2025〕第3号\n",
+            // The trailing slash of PUBLIC_URL is not doubled.
+            "https://yun.example.gov.cn/notices/17\n",
+            "先点击“确认收到”，再于2025年4月30日前点击“提交整改情况”",
+            "如有疑问，请联系张敏 021-12345678。",
+        ] {
+            assert!(body.contains(expected), "missing {expected:?} in\n{body}");
+        }
+        let mut n = notice(Manual, None);
+        n.contact = None;
+        assert!(
+            render(&n)
+                .1
+                .contains("如有疑问，请联系临江市政务云监管部门。")
+        );
+    }
+
+    #[test]
+    fn step_mails_name_the_number_and_the_link() {
+        let mail = StepMail {
+            kind: StepMailKind::Submitted,
+            vendor_name: "云端科技有限公司".to_owned(),
+            region_name: "临江市".to_owned(),
+            document_number: "临江政云监〔2025〕第3号".to_owned(),
+            deadline: NaiveDate::from_ymd_opt(2025, 4, 30).unwrap(),
+            rectification: Some("已扩容并补录工单".to_owned()),
+            link: "http://127.0.0.1:8080/notices/17".to_owned(),
+            contact: None,
+        };
+        let (subject, body) = render_step(&mail);
+        assert_eq!(
+            subject,
+            "【整改情况待审核】临江市：云端科技有限公司 已提交整改情况（临江政云监〔2025〕第3号）"
+        );
+        assert!(
+            body.contains("已扩容并补录工单") && body.contains("/notices/17"),
+            "{body}"
+        );
+        let (subject, _) = render_step(&StepMail {
+            kind: StepMailKind::Accepted,
+            ..mail.clone()
+        });
+        assert!(subject.starts_with("【整改通过】"), "{subject}");
+        let (_, body) = render_step(&StepMail {
+            kind: StepMailKind::Reopened,
+            ..mail
+        });
+        assert!(
+            body.contains("于2025年4月30日前重新点击“提交整改情况”"),
+            "{body}"
+        );
+        assert!(body.contains("请联系临江市政务云监管部门"), "{body}");
     }
 
     #[test]

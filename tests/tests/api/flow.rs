@@ -196,6 +196,8 @@ async fn each_side_takes_its_own_steps_until_the_notice_is_closed(
         "BAD_USER_INPUT",
         "an accepted notice is closed"
     );
+    // The acceptance is mailed to the vendor's contact (issue 13, item 4).
+    assert_eq!(app.deliver_pending_mail().await.sent, 1);
 }
 
 /// Re-running a period writes revision 2 and keeps revision 1.

@@ -13,9 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use e2e::spawn_app;
-use entities::notice::{NoticeKind, NoticeStatus};
+use entities::notice::NoticeKind;
 use entities::outbox::OutboxStatus;
-use entities::{notice, outbox as outbox_row, outbox_attempt, region, vendor};
+use entities::{outbox as outbox_row, outbox_attempt, region, vendor};
 use jobs::mail::outbox;
 use jobs::mail::sender::{DeliveryReport, deliver_due};
 use jobs::mail::templates::NoticeMail;
@@ -309,23 +309,22 @@ impl Seed {
         let deadline = ChronoDate::from_ymd_opt(2099, 3, 31).unwrap();
         let basis = vec!["A1 工单及时处理：扣 2 分".to_owned()];
         let txn = domain::db::write_txn(db).await.unwrap();
-        let saved = notice::ActiveModel {
-            region_id: Set(self.region.id),
-            vendor_id: Set(self.vendor.id),
-            kind: Set(kind),
-            reason: Set("考核得分低于合格线".into()),
-            basis: Set(serde_json::to_string(&basis).unwrap()),
-            result_id: Set(None),
-            risk_id: Set(None),
-            deadline: Set(deadline),
-            status: Set(NoticeStatus::Issued),
-            rectification: Set(None),
-            created_by: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let saved = domain::notices::insert(
+            &txn,
+            &domain::notices::NewNotice {
+                region_id: self.region.id,
+                vendor_id: self.vendor.id,
+                kind,
+                period: period.map(str::to_owned),
+                reason: "考核得分低于合格线".into(),
+                basis: basis.clone(),
+                result_id: None,
+                risk_id: None,
+                deadline: Some(deadline),
+                created_by: None,
+            },
+            now,
+        )
         .await
         .unwrap();
         let (subject, body) = render(&NoticeMail {
@@ -337,6 +336,9 @@ impl Seed {
             basis,
             deadline,
             notice_id: saved.id,
+            document_number: saved.document_number.clone(),
+            link: jobs::mail::templates::notice_link(jobs::mail::DEFAULT_PUBLIC_URL, saved.id),
+            contact: None,
         });
         let queued = outbox::enqueue(&txn, saved.id, &self.contacts, &subject, &body, now)
             .await

@@ -17,6 +17,7 @@ mod hostile_limits;
 mod lifecycle;
 mod login;
 mod mail;
+mod notice_mail;
 mod ops;
 mod refusals;
 mod schedule;

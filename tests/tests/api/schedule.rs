@@ -303,8 +303,18 @@ async fn an_overdue_security_risk_raises_one_notice() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
-    assert_eq!(scheduler::overdue_risks(&db, Utc::now()).await.unwrap(), 2);
-    assert_eq!(scheduler::overdue_risks(&db, Utc::now()).await.unwrap(), 0);
+    assert_eq!(
+        scheduler::overdue_risks(&db, jobs::mail::DEFAULT_PUBLIC_URL, Utc::now())
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        scheduler::overdue_risks(&db, jobs::mail::DEFAULT_PUBLIC_URL, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
     let notices = app
         .must(
             &w.vendor,
