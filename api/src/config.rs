@@ -64,6 +64,19 @@ pub struct HttpConfig {
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
     /// The pool, and how much of it one request may hold.
     pub db: DbLimits,
+    /// `PUBLIC_URL`: where users reach the server (e.g.
+    /// `https://supervision.example.gov.cn`); when it is `https://…` the web
+    /// console's session cookie is marked `Secure`.
+    pub public_url: Option<String>,
+}
+
+impl HttpConfig {
+    /// The console's cookies go over TLS only (`PUBLIC_URL` is `https://…`).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
 }
 
 /// The database pool and one request's share of it (`db_share`).
@@ -137,6 +150,7 @@ impl Default for HttpConfig {
             shutdown_grace_seconds: 30,
             trusted_proxy_header: None,
             db: DbLimits::default(),
+            public_url: None,
         }
     }
 }
@@ -344,7 +358,21 @@ impl Config {
                 })
             })
             .transpose()?;
+        let public_url = get("PUBLIC_URL")
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .map(|u| {
+                if u.starts_with("http://") || u.starts_with("https://") {
+                    Ok(u)
+                } else {
+                    Err(bad(
+                        "PUBLIC_URL",
+                        "must start with http:// or https://, e.g. https://supervision.example.gov.cn",
+                    ))
+                }
+            })
+            .transpose()?;
         let http = HttpConfig {
+            public_url,
             introspection,
             cors_origins,
             request_timeout_seconds,

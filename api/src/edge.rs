@@ -10,8 +10,9 @@
 //!   (the API's answers hold government data and tokens; a handler serving
 //!   immutable assets may set its own).
 //! - `Content-Security-Policy` (`CONTENT_SECURITY_POLICY`) on every `text/html`
-//!   answer, replacing any a handler set: the one policy is stated in
-//!   SECURITY.md. It allows scripts, styles, images and requests from the
+//!   answer that has none: the API's policy, stated in SECURITY.md. The web
+//!   console sets its own stricter one with a nonce per page (`web::csp`),
+//!   which is kept. It allows scripts, styles, images and requests from the
 //!   server itself only, no inline script, and no framing.
 //! - 413 (a body over `MAX_BODY_BYTES`) as
 //!   `{"errors":[{"message":…,"extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}`.
@@ -51,7 +52,7 @@ pub async fn harden(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/html"));
-    if html {
+    if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -5,20 +5,14 @@
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-/// The vendored files' paths carry their versions, so they may be cached for
-/// a year; our own files (`init.js`, `page.css`) are revalidated.
-const FOREVER: &str = "public, max-age=31536000, immutable";
-const REVALIDATE: &str = "no-cache";
-
-const JS: &str = "text/javascript; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
+use crate::embedded::{Asset, CSS, FOREVER, JS, REVALIDATE};
 
 /// (name under `/graphiql/`, content type, cache policy, bytes)
-const ASSETS: &[(&str, &str, &str, &[u8])] = &[
+const ASSETS: &[Asset] = &[
     (
         "graphiql-3.8.3.min.js",
         JS,
@@ -77,17 +71,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 }
 
 async fn asset(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|(n, ..)| *n == name) {
-        Some((_, content_type, cache, bytes)) => (
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, *cache),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
-    }
+    crate::embedded::serve(ASSETS, &name)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 //! The supervision platform's server: configuration, start-up, HTTP, the
-//! GraphQL edge (`graphql`), metrics, the demo data and the load generator,
+//! GraphQL edge (`graphql`), the web console (`web`), metrics, the demo data and the load generator,
 //! over the domain (`domain`) and the jobs (`jobs`).
 
 pub mod auth;
@@ -10,6 +10,7 @@ pub mod client_errors;
 pub mod config;
 pub mod demo;
 pub mod edge;
+pub mod embedded;
 pub mod error;
 pub mod generate;
 pub mod graphiql;
@@ -21,3 +22,4 @@ pub mod session;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;

@@ -15,7 +15,16 @@ pub async fn actor_from_headers(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Actor>, DomainError> {
-    let Some(user) = token_user(state, headers).await? else {
+    match bearer(headers) {
+        Some(token) => actor_from_token(state, token).await,
+        None => Ok(None),
+    }
+}
+
+/// The actor of a token (a bearer token, or the web console's session cookie,
+/// which holds the same token): the same checks either way.
+pub async fn actor_from_token(state: &AppState, token: &str) -> Result<Option<Actor>, DomainError> {
+    let Some(user) = token_user(state, token).await? else {
         return Ok(None);
     };
     Ok(actor_of(user))
@@ -25,9 +34,9 @@ pub async fn actor_from_headers(
 /// case-insensitive (`bearer` is `Bearer`).
 async fn token_user(
     state: &AppState,
-    headers: &HeaderMap,
+    token: &str,
 ) -> Result<Option<(entities::user::Model, Claims)>, DomainError> {
-    let Some(claims) = bearer(headers).and_then(|token| state.keys.verify(token).ok()) else {
+    let Ok(claims) = state.keys.verify(token) else {
         return Ok(None);
     };
     let Ok(user_id) = claims.sub.parse::<i64>() else {

@@ -151,7 +151,7 @@ impl Application {
                 addr: config.listen_addr,
                 source,
             })?;
-        let router = router(&config.http, state.clone());
+        let router = router(&config.http, state.clone(), &secret);
         Ok(Self {
             listener,
             router,
@@ -226,9 +226,10 @@ impl Application {
     }
 }
 
-/// The routes and the HTTP edge's limits. With introspection off, GraphiQL and
+/// The routes (the API's and the web console's) and the HTTP edge's limits. With introspection off, GraphiQL and
 /// the SDL are not served either.
-fn router(config: &HttpConfig, state: AppState) -> Router {
+fn router(config: &HttpConfig, state: AppState, secret: &Secret) -> Router {
+    let console = crate::web::routes(state.clone(), secret, config);
     let schema = graphql::build(Some(state.clone()), config.introspection);
     let http = Http {
         operations: crate::metrics::Operations::of_sdl(&schema.sdl()),
@@ -253,6 +254,8 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
             .route("/schema.graphql", get(schema_sdl))
             .merge(crate::graphiql::routes());
     }
+    // The web console at `/`, with its own state and its own nonce policy.
+    let router = router.with_state(Arc::new(http)).merge(console);
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
             config.cors_origins.iter().filter_map(|o| o.parse().ok()),
@@ -281,7 +284,6 @@ fn router(config: &HttpConfig, state: AppState) -> Router {
         .layer(axum::middleware::map_request(drop_insane_request_id))
         // Outermost: security headers and the 413's shape on every answer.
         .layer(axum::middleware::from_fn(crate::edge::harden))
-        .with_state(Arc::new(http))
 }
 
 async fn drop_insane_request_id(request: Request) -> Request {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::nested::id;
 use crate::error::{DomainResult, GqlResult};
 use crate::graphql::crud;
-use domain::actor::{Actor, RoleKind};
+use domain::actor::Actor;
 use domain::audit::{self, Audit};
 use domain::page::Page;
 use domain::period::local;
@@ -99,17 +99,6 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
 /// field's own name, so it cannot disagree with the schema.
 pub fn of(ctx: &Context<'_>, actor: &Actor) -> Audit {
     Audit::of_actor(ctx.field().name(), actor, client_addr(ctx), request_id(ctx))
-}
-
-/// A user who has just proven who they are (a successful `login`).
-pub fn of_user(ctx: &Context<'_>, user_id: i64, role: RoleKind) -> Audit {
-    Audit::by(
-        ctx.field().name(),
-        user_id,
-        role,
-        client_addr(ctx),
-        request_id(ctx),
-    )
 }
 
 fn client_addr(ctx: &Context<'_>) -> Option<String> {

@@ -2,15 +2,14 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 use super::users::User;
+use crate::auth::login::{Attempt, sign_in, user_scope};
 use crate::auth::password;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud;
 use crate::state::AppState;
-use domain::access::Scope;
-use domain::actor::RoleKind;
 use domain::audit::Change;
 use domain::period::local;
 
@@ -79,58 +78,21 @@ async fn login(
     let state = ctx
         .data::<AppState>()
         .map_err(|e| DomainError::Internal(e.message.into()))?;
-    let user = entities::user::Entity::find()
-        .filter(entities::user::Column::Username.eq(username.trim()))
-        .one(&state.db)
-        .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.as_str());
-    let addr = ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0);
-    let now = std::time::Instant::now();
-    // A locked username or address gets the same answer as a wrong password,
-    // after the same hashing work. The attempt counts as a failure from its
-    // start until it succeeds (see `LoginThrottle::begin`).
-    let allowed = state.throttle.begin(username, addr, now);
-    let password_ok = password::verify_off_workers(password_text, stored).await? && allowed;
-    let user = match user {
-        Some(u) if password_ok && !u.disabled => {
-            state.throttle.succeeded(username, addr);
-            u
-        }
-        _ => return Err(DomainError::BadCredentials),
+    let attempt = Attempt {
+        operation: ctx.field().name(),
+        username,
+        password: password_text,
+        addr: ctx.data_opt::<crate::state::ClientAddr>().map(|a| a.0),
+        request_id: ctx
+            .data_opt::<crate::request_id::RequestId>()
+            .map(|r| r.0.clone()),
     };
-    audit_login(ctx, state, &user).await?;
-    let (token, expires) = state.keys.issue(&user, Utc::now())?;
+    let signed_in = sign_in(state, attempt).await?;
     Ok(LoginPayload {
-        token,
-        expires_at: local(expires),
-        user: User::from(user),
+        token: signed_in.token,
+        expires_at: local(signed_in.expires),
+        user: User::from(signed_in.user),
     })
-}
-
-/// A successful sign-in is audited (a failed one is a refusal: nothing is
-/// written, the throttle counts it). The user's scope lets a supervisor see the
-/// sign-ins of its region's supervisors.
-async fn audit_login(
-    ctx: &Context<'_>,
-    state: &AppState,
-    user: &entities::user::Model,
-) -> DomainResult<()> {
-    let role = RoleKind::parse(&user.role).ok_or_else(|| {
-        DomainError::Internal(format!("user {} has unknown role", user.id).into())
-    })?;
-    let audit = crate::graphql::audit::of_user(ctx, user.id, role);
-    let mut txn = audit.begin(&state.db).await?;
-    txn.record(Change::on("User", Some(user.id), user_scope(user)))
-        .await?;
-    txn.commit().await
-}
-
-fn user_scope(user: &entities::user::Model) -> Scope {
-    Scope {
-        region: user.region_id,
-        vendor: user.vendor_id,
-        agency: user.agency_id,
-    }
 }
 
 async fn change_password(

@@ -6,6 +6,7 @@
 mod access;
 mod assessment;
 mod audit;
+mod console;
 mod dashboards;
 mod demo;
 mod facts;

@@ -1,0 +1,81 @@
+//! The console's error page: the status, what happened and what to do, in
+//! Chinese. A domain error is told as its kind only; the detail of an internal
+//! one is logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::DomainError;
+use crate::web::csp::Nonce;
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    nonce: &'a str,
+    htmx: &'a str,
+    stylesheet: &'a str,
+    title: &'a str,
+    status: u16,
+    message: &'a str,
+}
+
+/// The error page with `status`, a title and a sentence.
+pub fn page(status: StatusCode, nonce: &Nonce, title: &str, message: &str) -> Response {
+    let page = ErrorPage {
+        nonce: nonce.as_str(),
+        htmx: crate::web::assets::HTMX,
+        stylesheet: crate::web::assets::STYLESHEET,
+        title,
+        status: status.as_u16(),
+        message,
+    };
+    crate::web::html(status, &page)
+}
+
+/// A form whose CSRF token is missing or wrong.
+pub fn csrf_refused(nonce: &Nonce) -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        nonce,
+        "请求被拒绝",
+        "表单的安全校验未通过（页面可能已过期，或请求并非来自本系统）。请返回重新打开页面后再提交。",
+    )
+}
+
+/// A domain error, told by its kind.
+pub fn of_domain(error: DomainError, nonce: &Nonce) -> Response {
+    let (status, title, message) = match &error {
+        DomainError::Forbidden(_) => (
+            StatusCode::FORBIDDEN,
+            "无权访问",
+            "您的账户无权查看此页面。",
+        ),
+        DomainError::NotFound(_) => (StatusCode::NOT_FOUND, "未找到", "您要查看的内容不存在。"),
+        DomainError::Busy(_) | DomainError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "系统繁忙",
+            "系统暂时无法处理请求，请稍后再试。",
+        ),
+        _ => {
+            tracing::error!(error = %error, "console: request failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统错误",
+                "系统内部错误，请稍后再试或联系管理员。",
+            )
+        }
+    };
+    page(status, nonce, title, message)
+}
+
+/// When even a template failed: a page with no template and no script.
+pub fn plain_internal() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(
+            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>系统错误</title>\
+             <p>系统内部错误，请稍后再试或联系管理员。</p></html>",
+        ),
+    )
+        .into_response()
+}
