@@ -234,7 +234,7 @@ impl Config {
         };
         let public_url = public_url(get("PUBLIC_URL"))?;
         let mail = MailConfig {
-            public_url,
+            public_url: public_url.clone(),
             smtp_url,
             mail_dir: get("MAIL_DIR").map_or_else(|| PathBuf::from("./data/mail"), PathBuf::from),
             from: get("MAIL_FROM").unwrap_or_else(|| "govcloud@localhost".to_owned()),
@@ -358,21 +358,8 @@ impl Config {
                 })
             })
             .transpose()?;
-        let public_url = get("PUBLIC_URL")
-            .map(|u| u.trim().trim_end_matches('/').to_owned())
-            .map(|u| {
-                if u.starts_with("http://") || u.starts_with("https://") {
-                    Ok(u)
-                } else {
-                    Err(bad(
-                        "PUBLIC_URL",
-                        "must start with http:// or https://, e.g. https://supervision.example.gov.cn",
-                    ))
-                }
-            })
-            .transpose()?;
         let http = HttpConfig {
-            public_url,
+            public_url: Some(public_url.clone()),
             introspection,
             cors_origins,
             request_timeout_seconds,
