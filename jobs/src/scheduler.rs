@@ -257,7 +257,26 @@ struct RoundOf<'a> {
     observer: &'a dyn Observer,
 }
 
-impl RoundOf<'_> {
+impl<'a> RoundOf<'a> {
+    /// A round outside an application (tests, `run-due`): nobody reads the
+    /// metrics.
+    fn unobserved(
+        db: &'a DatabaseConnection,
+        schedule: &'a Schedule,
+        now: DateTime<Utc>,
+        trigger: Trigger,
+        lease: &'a Lease,
+    ) -> Self {
+        Self {
+            db,
+            schedule,
+            now,
+            trigger,
+            lease,
+            observer: &Unobserved,
+        }
+    }
+
     /// Runs the target under its lease unless it has an automatic run by then;
     /// `None` when another process holds the lease.
     async fn run(
@@ -390,16 +409,7 @@ pub async fn monthly_due(
     trigger: Trigger,
     lease: &Lease,
 ) -> JobResult<usize> {
-    // Outside an application (tests, `run-due`) nobody reads the metrics.
-    let observer = Unobserved;
-    let round = RoundOf {
-        db,
-        schedule,
-        now,
-        trigger,
-        lease,
-        observer: &observer,
-    };
+    let round = RoundOf::unobserved(db, schedule, now, trigger, lease);
     Ok(round.monthly().await?.started)
 }
 
@@ -413,15 +423,7 @@ pub async fn annual_due(
     trigger: Trigger,
     lease: &Lease,
 ) -> JobResult<usize> {
-    let observer = Unobserved;
-    let round = RoundOf {
-        db,
-        schedule,
-        now,
-        trigger,
-        lease,
-        observer: &observer,
-    };
+    let round = RoundOf::unobserved(db, schedule, now, trigger, lease);
     Ok(round.annual().await?.started)
 }
 

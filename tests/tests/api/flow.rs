@@ -401,20 +401,7 @@ async fn a_published_annual_total_in_a_penalty_tier_raises_a_notice() {
     );
     app.must(&w.supervisor, publish, json!({"id": run["id"]}))
         .await;
-    let notices = app
-        .must(
-            &w.vendor,
-            "{ notices { items { kind reason } } }",
-            json!({}),
-        )
-        .await;
-    let penalty = notices["notices"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["kind"] == "ANNUAL_PENALTY")
-        .unwrap()
-        .clone();
+    let penalty = world::vendor_notice(&app, &w, "ANNUAL_PENALTY").await;
     assert!(
         penalty["reason"]
             .as_str()

@@ -294,20 +294,7 @@ async fn the_penalty_rate_reads_as_a_percentage() {
             "amount": "55286.40", "amountExact": "55286.4"}})
     );
     app.must(&w.supervisor, PUBLISH, json!({"id": run})).await;
-    let notices = app
-        .must(
-            &w.vendor,
-            "{ notices { items { kind reason } } }",
-            json!({}),
-        )
-        .await;
-    let penalty = notices["notices"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["kind"] == "ANNUAL_PENALTY")
-        .unwrap()
-        .clone();
+    let penalty = world::vendor_notice(&app, &w, "ANNUAL_PENALTY").await;
     assert_eq!(
         penalty["reason"],
         "2025 服务年度考核得分 85.50 分，按结算金额扣减 5 %（55286.40 元）"

@@ -204,6 +204,25 @@ pub async fn publish_month(app: &TestApp, w: &World, period: &str) {
     .await;
 }
 
+/// The vendor's notice of `kind` (e.g. `ANNUAL_PENALTY`), as its vendor
+/// user lists it; a test that expects one fails when there is none.
+pub async fn vendor_notice(app: &TestApp, w: &World, kind: &str) -> Value {
+    let notices = app
+        .must(
+            &w.vendor,
+            "{ notices { items { kind reason } } }",
+            json!({}),
+        )
+        .await;
+    notices["notices"]["items"]
+        .as_array()
+        .expect("a list of notices")
+        .iter()
+        .find(|n| n["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} notice in {notices}"))
+        .clone()
+}
+
 /// Runs and publishes every month of 2025 in R1, as the supervisor would over
 /// the year: the annual preview and run blend the published months.
 pub async fn publish_2025(app: &TestApp, w: &World) {
