@@ -16,12 +16,6 @@ pub enum JobError {
     /// so this is a corrupted row or an engine that changed under it).
     #[error("scheme {code}: {reason}")]
     Scheme { code: String, reason: String },
-    /// A stored row that does not read back as what was written.
-    #[error("{what} of row {id} is corrupt")]
-    Corrupt { what: String, id: i64 },
-    /// Mail could not be composed or handed over.
-    #[error("mail: {0}")]
-    Mail(String),
     /// Anything else; logged, never shown to a client.
     #[error("{0}")]
     Internal(Box<dyn std::error::Error + Send + Sync>),

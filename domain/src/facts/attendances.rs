@@ -1,4 +1,9 @@
-//! attendance: who owns a row, who may see it, and what a row must satisfy.
+//! On-site staff attendance (驻场人员出勤), one record per vendor, region and month.
+//! B1 scores actual hours / required hours; a month without a record scores in
+//! full with a warning.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +13,9 @@ use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
 use engine::Month;
 use engine::facts as f;
 use entities::attendance::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Attendances => attendance, name: "Attendance", policy: Policy::FACT,

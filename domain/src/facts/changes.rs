@@ -1,4 +1,10 @@
-//! change: who owns a row, who may see it, and what a row must satisfy.
+//! Changes to the platform (变更). F1 deducts each change not completed as planned
+//! (a failed one; one rolled back according to its plan is not deducted); F2 each
+//! non-emergency change not reported, or reported later than the lead time before
+//! its execution.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +14,8 @@ use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::change::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Changes => change, name: "Change", policy: Policy::FACT,

@@ -1,4 +1,9 @@
-//! complaint: who owns a row, who may see it, and what a row must satisfy.
+//! Complaints about a vendor (投诉), filed by a supervisor or by the agency itself.
+//! C1 deducts each liable complaint; only a supervisor confirms one or finds the
+//! vendor liable.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +13,8 @@ use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::complaint::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Complaints => complaint, name: "Complaint", policy: Policy::AGENCY_FILED_FACT,

@@ -1,4 +1,9 @@
-//! fault: who owns a row, who may see it, and what a row must satisfy.
+//! Faults affecting information systems (故障). E1 deducts each confirmed fault by
+//! its level, E2 each one recovered later than its level allows, E3 each one
+//! reported later than its level allows, E4 each misreported or concealed one.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use std::collections::HashMap;
 
@@ -12,12 +17,9 @@ use crate::error::{DomainError, DomainResult};
 use crate::reference::systems::InformationSystems;
 use crate::store::Writable;
 use crate::store::{Resource, TimeColumn};
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::fault::{Column, Model};
-#[allow(unused_imports)]
-use sea_orm::{ColumnTrait as _, Condition};
+use sea_orm::Condition;
 
 resource!(Faults => fault, name: "Fault", policy: Policy::FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: None,

@@ -1,4 +1,8 @@
-//! outage: who owns a row, who may see it, and what a row must satisfy.
+//! Outages of a cloud service (服务中断). D1 computes each service's monthly
+//! availability from them; an outage crossing a month boundary is split at it.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +12,8 @@ use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::outage::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Outages => outage, name: "Outage", policy: Policy::FACT,

@@ -1,4 +1,8 @@
-//! security accident: who owns a row, who may see it, and what a row must satisfy.
+//! Security-liability accidents (安全责任事故), levels 1 (most severe) to 5. J2
+//! deducts each confirmed one by its level.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +12,8 @@ use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::security_accident::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(SecurityAccidents => security_accident, name: "SecurityAccident", policy: Policy::FACT,

@@ -1,4 +1,9 @@
-//! security risk: who owns a row, who may see it, and what a row must satisfy.
+//! Security risks found on the platform (安全风险: vulnerabilities, hidden faults,
+//! inspection findings), each with a rectification deadline. J1 deducts each one
+//! not rectified by its deadline.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -9,11 +14,8 @@ use crate::error::DomainResult;
 use crate::period::local;
 use crate::store::Writable;
 use crate::store::{self, TimeColumn};
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::security_risk::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(SecurityRisks => security_risk, name: "SecurityRisk", policy: Policy::FACT,

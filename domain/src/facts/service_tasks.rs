@@ -1,4 +1,9 @@
-//! service task: who owns a row, who may see it, and what a row must satisfy.
+//! Service tasks (服务任务) with a planned deadline. A3 deducts each task not
+//! finished as planned; finishing early is fine, so finished and planned have no
+//! order rule.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +13,8 @@ use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::service_task::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(ServiceTasks => service_task, name: "ServiceTask", policy: Policy::FACT,

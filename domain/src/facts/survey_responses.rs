@@ -1,4 +1,23 @@
-//! survey response: who owns a row, who may see it, and what a row must satisfy.
+//! Satisfaction questionnaires (满意度调查) agencies answer about a vendor, one
+//! service year each. H1 scores the mean satisfaction of a vendor's responses in
+//! the service year; one response's satisfaction is its score / 44 × 100 %.
+//!
+//! A response records what seed 003's questionnaire asks: the respondent (name,
+//! unit, phone), the surveying body and surveyor, the date and the suggestions.
+//! It is refused when
+//! - the respondent (the same name at the same agency) already answered about
+//!   the vendor for the service year (the message names the first response);
+//! - the vendor does not serve the agency in that service year. **Decision:**
+//!   served = one of the agency's information systems is hosted by the vendor
+//!   and on the platform on at least one day of the service year. Contracts
+//!   bind a vendor to a region, not to an agency, so a contract alone cannot
+//!   say that the agency uses the vendor; the systems are the data that links
+//!   the two, with dates;
+//! - the service year has not begun (by the region's scheme), or the date is
+//!   before the service year or in the future.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use chrono::{NaiveDate, Utc};
 use engine::ServiceYear;
@@ -14,12 +33,8 @@ use crate::error::{DomainError, DomainResult};
 use crate::period::{local, shanghai};
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::survey_response::{Column, Model};
-#[allow(unused_imports)]
-use sea_orm::ColumnTrait as _;
 
 resource!(SurveyResponses => survey_response, name: "SurveyResponse", policy: Policy::AGENCY_FILED_FACT,
     region: Some(Column::RegionId), vendor: Some(Column::VendorId), agency: Some(Column::AgencyId),

@@ -1,4 +1,9 @@
-//! training: who owns a row, who may see it, and what a row must satisfy.
+//! Trainings the vendor held (培训). I1 counts the valid ones in the service year:
+//! a training is valid for I1 when it had at least 4 attendees and some evidence
+//! (materials, notice, sign-in sheet or minutes).
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +13,8 @@ use crate::access::{Policy, Scope};
 use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::training::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Trainings => training, name: "Training", policy: Policy::FACT,

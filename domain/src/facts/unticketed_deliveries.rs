@@ -1,4 +1,9 @@
-//! unticketed delivery: who owns a row, who may see it, and what a row must satisfy.
+//! Resources delivered without a work order (无工单交付). A4 deducts each one in
+//! the month it occurred, and again in each later month at whose end it was
+//! still not rectified (`rectifiedAt` null or after that month).
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +13,8 @@ use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::unticketed_delivery::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(UnticketedDeliveries => unticketed_delivery, name: "UnticketedDelivery", policy: Policy::FACT,

@@ -1,4 +1,8 @@
-//! violation: who owns a row, who may see it, and what a row must satisfy.
+//! Violations of the cloud management rules (违反云管理制度). G1 deducts each
+//! confirmed one.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -8,11 +12,8 @@ use crate::access::{Policy, Scope};
 use crate::error::DomainResult;
 use crate::store::TimeColumn;
 use crate::store::Writable;
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::violation::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(Violations => violation, name: "Violation", policy: Policy::FACT,

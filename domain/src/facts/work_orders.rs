@@ -1,4 +1,8 @@
-//! work order: who owns a row, who may see it, and what a row must satisfy.
+//! Work orders (工单): resources approved for an agency and delivered by the
+//! vendor. A1 counts late ones, A2 those provisioned differently from approval.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy,
+//! and which rows a period's assessment loads and what the engine reads.
 
 use sea_orm::DatabaseTransaction;
 
@@ -9,11 +13,8 @@ use crate::error::{DomainError, DomainResult};
 use crate::reference::systems::InformationSystems;
 use crate::store::Writable;
 use crate::store::{self, TimeColumn};
-#[allow(unused_imports)]
-use engine::Month;
 use engine::facts as f;
 use entities::work_order::{Column, Model};
-#[allow(unused_imports)]
 use sea_orm::{ColumnTrait as _, Condition};
 
 resource!(WorkOrders => work_order, name: "WorkOrder", policy: Policy::FACT,

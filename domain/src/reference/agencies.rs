@@ -1,4 +1,6 @@
-//! agency: who owns a row, who may see it, and what a row must satisfy.
+//! Agencies (使用单位): the government bodies whose systems run on the cloud.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use sea_orm::DatabaseTransaction;
 

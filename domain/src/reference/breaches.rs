@@ -1,4 +1,7 @@
-//! breach: who owns a row, who may see it, and what a row must satisfy.
+//! The breach register (违约记录), read-only: written when results are published
+//! (three consecutive failed monthly assessments, Beijing general breach no. 3).
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use crate::access::{Policy, Scope};
 use crate::store::TimeColumn;

@@ -1,4 +1,7 @@
-//! contract: who owns a row, who may see it, and what a row must satisfy.
+//! Contracts: one vendor serving one region for one service year, with the
+//! year's settlement amount (the base of the penalty) and the monthly fee.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use sea_orm::DatabaseTransaction;
 

@@ -1,4 +1,7 @@
-//! notice: who owns a row, who may see it, and what a row must satisfy.
+//! Rectification notices as rows: supervisors see and raise their region's,
+//! vendors see their own (their lifecycle is `crate::notices`).
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use crate::access::{Policy, Scope};
 use crate::store::TimeColumn;

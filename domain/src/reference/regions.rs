@@ -1,4 +1,8 @@
-//! region: who owns a row, who may see it, and what a row must satisfy.
+//! Regions: a municipality and its districts, each with its scoring scheme and
+//! the first month of its service year. Reference data every signed-in user may
+//! read; only administrators change it.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use sea_orm::DatabaseTransaction;
 

@@ -1,4 +1,7 @@
-//! information system: who owns a row, who may see it, and what a row must satisfy.
+//! Information systems on the cloud: whose (agency), hosted by whom (vendor), how
+//! important (class A/B/C, used by fault grading) and their 等保 level.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use sea_orm::DatabaseTransaction;
 

@@ -1,4 +1,6 @@
-//! user: who owns a row, who may see it, and what a row must satisfy.
+//! User accounts, managed by administrators. Every user can read itself (`me`).
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use sea_orm::DatabaseTransaction;
 

@@ -1,4 +1,10 @@
-//! vendor: who owns a row, who may see it, and what a row must satisfy.
+//! Vendors (云服务商) and their contact addresses for notices. Supervisors read
+//! all of them (they record facts about any); a vendor reads only itself.
+//! An agency reads only the names of the vendors that serve it
+//! (`servingVendors`: it names them in complaints and surveys), never a vendor
+//! that does not, nor any vendor's contacts, contracts or systems.
+//!
+//! Declared here: who owns a row, who may see it, what a row must satisfy.
 
 use sea_orm::DatabaseTransaction;
 

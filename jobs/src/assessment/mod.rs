@@ -73,9 +73,14 @@ fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
     }
 }
 
-pub fn engine_error(field: &str, e: EngineError) -> JobError {
+/// A period the engine refuses is the caller's input (`field`); a scheme it
+/// cannot apply is the stored scheme's fault, named by its code.
+fn engine_error(field: &str, subject: &Subject, e: EngineError) -> JobError {
     match e {
-        EngineError::Scheme(inner) => JobError::Internal(format!("scheme: {inner}").into()),
+        EngineError::Scheme(inner) => JobError::Scheme {
+            code: subject.scheme.code.clone(),
+            reason: inner.to_string(),
+        },
         other => JobError::bad(field, other.to_string()),
     }
 }
@@ -108,7 +113,7 @@ pub async fn month_counted(
     .await?;
     let calendar = domain::calendar::load(conn).await?;
     let card = engine::assess_month(&subject.scheme, &calendar, &facts, month)
-        .map_err(|e| engine_error("period", e))?;
+        .map_err(|e| engine_error("period", subject, e))?;
     Ok((card, facts::row_count(&facts)))
 }
 
@@ -161,7 +166,7 @@ pub async fn year_with_counted(
         monthly,
         settlement,
     )
-    .map_err(|e| engine_error("serviceYear", e))?;
+    .map_err(|e| engine_error("serviceYear", subject, e))?;
     Ok((result, facts::row_count(&facts)))
 }
 
