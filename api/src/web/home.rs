@@ -7,7 +7,6 @@ use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
 
 use crate::error::{DomainError, DomainResult};
@@ -142,7 +141,7 @@ async fn summary(state: &AppState, actor: &Actor) -> DomainResult<Summary> {
                     .items
                     .into_iter()
                     .next()
-                    .map(|r| (r.period, two_decimals(r.total))),
+                    .map(|r| (r.period, engine::points_text(r.total))),
             }
         }
         Role::Agency { .. } => {
@@ -192,16 +191,11 @@ fn run_status(status: RunStatus) -> &'static str {
 
 /// An instant in Beijing time: `2026年11月1日 08:00`.
 pub fn local_time(t: DateTime<Utc>) -> String {
-    domain::period::local(t)
-        .format("%Y年%-m月%-d日 %H:%M")
-        .to_string()
-}
-
-/// A number with two decimals: `95.5` → `95.50`.
-pub fn two_decimals(n: Decimal) -> String {
+    let local = domain::period::local(t);
     format!(
-        "{:.2}",
-        n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        "{} {}",
+        engine::date_text(local.date_naive()),
+        local.format("%H:%M")
     )
 }
 
@@ -209,6 +203,7 @@ pub fn two_decimals(n: Decimal) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use rust_decimal::Decimal;
 
     #[test]
     fn times_are_local_and_numbers_have_two_decimals() {
@@ -217,8 +212,8 @@ mod tests {
             .single()
             .expect("valid");
         assert_eq!(local_time(t), "2026年11月1日 00:00");
-        assert_eq!(two_decimals(Decimal::new(955, 1)), "95.50");
-        assert_eq!(two_decimals(Decimal::new(100, 0)), "100.00");
-        assert_eq!(two_decimals(Decimal::new(12345, 3)), "12.35");
+        assert_eq!(engine::points_text(Decimal::new(955, 1)), "95.50");
+        assert_eq!(engine::points_text(Decimal::new(100, 0)), "100.00");
+        assert_eq!(engine::points_text(Decimal::new(12345, 3)), "12.35");
     }
 }

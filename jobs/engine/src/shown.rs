@@ -11,7 +11,7 @@
 //! The exact values stay where they are (the engine's results, the stored
 //! documents); these functions only format them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::rounding::round_half_up_2dp;
@@ -49,6 +49,11 @@ pub fn percent_text(fraction: Decimal) -> String {
 /// An instant as Shanghai wall-clock time: `2025-10-16 09:30`.
 pub fn local_time_text(instant: DateTime<Utc>) -> String {
     super::period::local_time(instant)
+}
+
+/// A day as people write it: `2025-04-30` → `2025年4月30日`.
+pub fn date_text(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
 /// The longest title quoted in a reason, in characters; a longer one (a

@@ -3,7 +3,7 @@
 //! deadline and how to answer. Rendering is pure, so each template is tested
 //! here and the caller only has to gather the facts.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use entities::notice::NoticeKind;
 
 /// The facts one notice's mail is rendered from.
@@ -140,7 +140,7 @@ fn body(notice: &NoticeMail, opening: &str) -> String {
         number = notice.document_number,
         vendor = notice.vendor_name,
         reason = notice.reason,
-        deadline = chinese_date(notice.deadline),
+        deadline = engine::date_text(notice.deadline),
         id = notice.notice_id,
         link = notice.link,
         contact = contact_text(notice.contact.as_deref(), &notice.region_name),
@@ -257,16 +257,11 @@ pub fn render_step(mail: &StepMail) -> (String, String) {
                  如有疑问，请联系{contact}。\n\n{footer}",
                 vendor = mail.vendor_name,
                 region = mail.region_name,
-                deadline = chinese_date(mail.deadline),
+                deadline = engine::date_text(mail.deadline),
                 contact = contact_text(mail.contact.as_deref(), &mail.region_name),
             ),
         ),
     }
-}
-
-/// `2025-04-30` → `2025年4月30日`.
-pub fn chinese_date(date: NaiveDate) -> String {
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
 /// `2025-03` → `2025年3月`, `2025` → `2025年度`; anything else as given.
@@ -436,7 +431,7 @@ mod tests {
     #[test]
     fn dates_and_periods_read_the_chinese_way() {
         assert_eq!(
-            chinese_date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            engine::date_text(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
             "2026年1月5日"
         );
         assert_eq!(period_text("2025-03"), "2025年3月");
