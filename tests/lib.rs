@@ -28,6 +28,9 @@ use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilte
 use serde_json::{Value, json};
 pub use test_support::TestDatabase;
 
+/// A console user over HTTP (sign-in form, session cookie, CSRF tokens).
+pub mod console;
+
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Admin-pass-2026";
 

@@ -13,6 +13,8 @@ use crate::embedded::{Asset, CSS, FOREVER, JS, REVALIDATE};
 pub const HTMX: &str = "/assets/htmx-2.0.8.min.js";
 /// The ECharts script's path, for pages with charts.
 pub const ECHARTS: &str = "/assets/echarts-6.0.0.min.js";
+/// Our chart and confirmation script's path.
+pub const SCRIPT: &str = "/assets/console.js";
 /// Our stylesheet's path.
 pub const STYLESHEET: &str = "/assets/console.css";
 
@@ -29,6 +31,12 @@ const ASSETS: &[Asset] = &[
         JS,
         FOREVER,
         include_bytes!("../../assets/echarts/echarts.min.js"),
+    ),
+    (
+        "console.js",
+        JS,
+        REVALIDATE,
+        include_bytes!("../../assets/console/console.js"),
     ),
     (
         "console.css",
@@ -48,7 +56,7 @@ mod tests {
 
     #[test]
     fn the_template_paths_name_served_assets() {
-        for path in [HTMX, ECHARTS, STYLESHEET] {
+        for path in [HTMX, ECHARTS, SCRIPT, STYLESHEET] {
             let name = path.trim_start_matches("/assets/");
             assert!(ASSETS.iter().any(|(n, ..)| *n == name), "{path}");
         }

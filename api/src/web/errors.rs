@@ -11,9 +11,7 @@ use crate::web::csp::Nonce;
 #[derive(askama::Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    nonce: &'a str,
-    htmx: &'a str,
-    stylesheet: &'a str,
+    shell: crate::web::shell::Shell,
     title: &'a str,
     status: u16,
     message: &'a str,
@@ -22,9 +20,7 @@ struct ErrorPage<'a> {
 /// The error page with `status`, a title and a sentence.
 pub fn page(status: StatusCode, nonce: &Nonce, title: &str, message: &str) -> Response {
     let page = ErrorPage {
-        nonce: nonce.as_str(),
-        htmx: crate::web::assets::HTMX,
-        stylesheet: crate::web::assets::STYLESHEET,
+        shell: crate::web::shell::Shell::anonymous(nonce, ""),
         title,
         status: status.as_u16(),
         message,

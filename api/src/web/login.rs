@@ -4,7 +4,7 @@
 //! cookie. Both forms carry a CSRF token (`csrf`).
 
 use axum::Form;
-use axum::extract::{ConnectInfo, Extension, State};
+use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -13,7 +13,8 @@ use crate::auth::login::{Attempt, sign_in};
 use crate::error::DomainError;
 use crate::web::csp::Nonce;
 use crate::web::session::{PRE_COOKIE, SESSION_COOKIE, cookie, random_value, set_cookie};
-use crate::web::{Shared, assets, errors};
+use crate::web::shell::{Shell, safe_next};
+use crate::web::{Shared, errors};
 
 /// How long the sign-in cookie lives (an hour to fill the form in).
 const PRE_COOKIE_SECONDS: i64 = 60 * 60;
@@ -28,11 +29,11 @@ pub const LOCKOUT_RULE: &str =
 #[derive(askama::Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
-    nonce: &'a str,
-    htmx: &'a str,
-    stylesheet: &'a str,
+    shell: Shell,
     csrf: &'a str,
     username: &'a str,
+    /// Where to go after sign-in (a local path; `shell::safe_next`).
+    next: &'a str,
     username_error: Option<&'a str>,
     password_error: Option<&'a str>,
     error: Option<&'a str>,
@@ -40,13 +41,12 @@ struct LoginPage<'a> {
 }
 
 impl<'a> LoginPage<'a> {
-    fn new(nonce: &'a Nonce, csrf: &'a str, username: &'a str) -> Self {
+    fn new(nonce: &'a Nonce, csrf: &'a str, username: &'a str, next: &'a str) -> Self {
         Self {
-            nonce: nonce.as_str(),
-            htmx: assets::HTMX,
-            stylesheet: assets::STYLESHEET,
+            shell: Shell::anonymous(nonce, csrf),
             csrf,
             username,
+            next,
             username_error: None,
             password_error: None,
             error: None,
@@ -63,6 +63,15 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// The sign-in page's query: the page asked for before sign-in.
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -75,11 +84,13 @@ pub struct CsrfOnly {
 pub async fn form(
     State(console): State<Shared>,
     Extension(nonce): Extension<Nonce>,
+    Query(query): Query<NextQuery>,
     headers: HeaderMap,
 ) -> Response {
+    let next = safe_next(query.next.as_deref());
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         match crate::session::actor_from_token(&console.state, token).await {
-            Ok(Some(_)) => return Redirect::to("/").into_response(),
+            Ok(Some(_)) => return Redirect::to(next).into_response(),
             Ok(None) => {}
             Err(e) => return errors::of_domain(e, &nonce),
         }
@@ -93,7 +104,7 @@ pub async fn form(
         }
     };
     let csrf = console.csrf.token(&binding);
-    let mut response = crate::web::html(StatusCode::OK, &LoginPage::new(&nonce, &csrf, ""));
+    let mut response = crate::web::html(StatusCode::OK, &LoginPage::new(&nonce, &csrf, "", next));
     if let Some(set) = new_cookie {
         response.headers_mut().append(header::SET_COOKIE, set);
     }
@@ -117,7 +128,8 @@ pub async fn submit(
     }
     let csrf = console.csrf.token(binding);
     let username = form.username.trim();
-    let mut page = LoginPage::new(&nonce, &csrf, username);
+    let next = safe_next(form.next.as_deref());
+    let mut page = LoginPage::new(&nonce, &csrf, username, next);
     if username.is_empty() || form.password.is_empty() {
         page.username_error = username.is_empty().then_some("请输入用户名");
         page.password_error = form.password.is_empty().then_some("请输入密码");
@@ -138,7 +150,7 @@ pub async fn submit(
     match sign_in(&console.state, attempt).await {
         Ok(signed_in) => {
             let seconds = (signed_in.expires - chrono::Utc::now()).num_seconds();
-            let mut response = Redirect::to("/").into_response();
+            let mut response = Redirect::to(next).into_response();
             let headers = response.headers_mut();
             headers.append(
                 header::SET_COOKIE,

@@ -2,8 +2,11 @@
 //! the same domain services and access rules as GraphQL (issue 13).
 //!
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
-//! sign-out), `home` (each role's home page), `errors` (the error page),
-//! `assets` (htmx, ECharts and our stylesheet, from the binary). `session`
+//! sign-out), `home` (each role's home page), `dashboard` (supervisors),
+//! `vendor`, `agency`, `errors` (the error page), `assets` (htmx, ECharts,
+//! our script and stylesheet, from the binary). `shell` is what every page
+//! shares (the header, menu, and the `SignedIn` extractor), `format` and
+//! `charts` how numbers and charts are shown. `session`
 //! reads and writes the cookies, `csrf` guards every form, `csp` gives every
 //! page its own Content-Security-Policy with a fresh script nonce.
 //!
@@ -18,13 +21,19 @@ use axum::routing::{get, post};
 use crate::config::{HttpConfig, Secret};
 use crate::state::AppState;
 
+pub mod agency;
 pub mod assets;
+pub mod charts;
 pub mod csp;
 pub mod csrf;
+pub mod dashboard;
 pub mod errors;
+pub mod format;
 pub mod home;
 pub mod login;
 pub mod session;
+pub mod shell;
+pub mod vendor;
 
 /// What the console's handlers share.
 pub struct Console {

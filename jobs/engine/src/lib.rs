@@ -42,7 +42,10 @@ pub use penalty::Penalty;
 pub use period::{Month, Period, PeriodError, ServiceYear};
 pub use result::{Deduction, IndicatorResult, ScoreCard};
 pub use rounding::round_half_up_2dp;
-pub use shown::{date_text, local_time_text, percent_text, points_text, title_text, two_dp};
+pub use shown::{
+    date_text, local_time_text, money_text, month_text, percent_text, points_text, title_text,
+    two_dp,
+};
 
 use crate::calendar::WorkCalendar;
 use crate::scheme::{Scheme, ScorecardKind};

@@ -56,6 +56,37 @@ pub fn date_text(date: NaiveDate) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
+/// An amount of money as people read it: `¥1,105,728.00` (yuan, two
+/// decimals, thousands grouped by commas).
+pub fn money_text(value: Decimal) -> String {
+    let text = points_text(value);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{fraction}")
+}
+
+/// A month as people write it: `2026-11` → `2026年11月`; a period that is not
+/// `YYYY-MM` (a year, `2025`) reads `2025年`.
+pub fn month_text(period: &str) -> String {
+    match period.split_once('-') {
+        Some((year, month)) => {
+            let month = month.trim_start_matches('0');
+            format!("{year}年{month}月")
+        }
+        None => format!("{period}年"),
+    }
+}
+
 /// The longest title quoted in a reason, in characters; a longer one (a
 /// description used as the title) is cut with `…`.
 pub const TITLE_CHARS: usize = 40;
@@ -83,6 +114,27 @@ pub fn deduct_text(points: Decimal) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn money_is_yuan_with_two_decimals_and_grouped_thousands() {
+        use rust_decimal::Decimal;
+        // Seed 002's contract amount, 1,105,728 元.
+        assert_eq!(
+            super::money_text(Decimal::new(1_105_728, 0)),
+            "¥1,105,728.00"
+        );
+        assert_eq!(super::money_text(Decimal::new(7_740_096, 2)), "¥77,400.96");
+        assert_eq!(super::money_text(Decimal::new(999, 0)), "¥999.00");
+        assert_eq!(super::money_text(Decimal::new(-1000, 0)), "-¥1,000.00");
+        assert_eq!(super::money_text(Decimal::ZERO), "¥0.00");
+    }
+
+    #[test]
+    fn months_and_years_read_in_chinese() {
+        assert_eq!(super::month_text("2026-11"), "2026年11月");
+        assert_eq!(super::month_text("2026-03"), "2026年3月");
+        assert_eq!(super::month_text("2025"), "2025年");
+    }
+
     use super::*;
     use crate::testing::at;
     use rust_decimal_macros::dec;

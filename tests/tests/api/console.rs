@@ -356,7 +356,7 @@ async fn each_role_sees_its_own_summary() {
     );
     assert!(!supervisor.contains(&two), "its own region only");
     assert!(
-        supervisor.contains("2025-03")
+        supervisor.contains("2025年3月")
             && supervisor.contains("月度考核")
             && supervisor.contains("已完成")
     );

@@ -7,6 +7,7 @@ mod access;
 mod assessment;
 mod audit;
 mod console;
+mod console_access;
 mod dashboards;
 mod demo;
 mod facts;
