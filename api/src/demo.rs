@@ -192,7 +192,9 @@ impl Loader<'_> {
                 created_at: self.now,
                 // 上海市's notices are numbered 沪政云监〔2026〕第N号.
                 notice_prefix: (code == REGION_CODE).then(|| "沪政云监".to_owned()),
-                contact: None,
+                // Whom a vendor asks about a notice (named in its mail).
+                contact: (code == REGION_CODE)
+                    .then(|| "市大数据中心云监管科 张工 021-00000000".to_owned()),
             };
         let city = insert::<Regions>(
             self.txn,
