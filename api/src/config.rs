@@ -68,6 +68,10 @@ pub struct HttpConfig {
     /// `https://supervision.example.gov.cn`); when it is `https://…` the web
     /// console's session cookie is marked `Secure`.
     pub public_url: Option<String>,
+    /// `ATTACHMENT_MAX_BYTES`: the largest file a rectification may carry
+    /// (1 byte to 100 MiB, default 10 MiB); at most
+    /// `domain::notice_attachments::MAX_FILES` files are sent at once.
+    pub attachment_max_bytes: usize,
 }
 
 impl HttpConfig {
@@ -151,6 +155,7 @@ impl Default for HttpConfig {
             trusted_proxy_header: None,
             db: DbLimits::default(),
             public_url: None,
+            attachment_max_bytes: domain::notice_attachments::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -159,6 +164,8 @@ pub use jobs::mail::MailConfig;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/govcloud.db?mode=rwc";
 const MIN_SECRET_BYTES: usize = 32;
+/// The largest `ATTACHMENT_MAX_BYTES` accepted: the files live in the database.
+const MAX_ATTACHMENT_BYTES: usize = 100 * 1024 * 1024;
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -358,7 +365,22 @@ impl Config {
                 })
             })
             .transpose()?;
+        let attachment_max_bytes = match get("ATTACHMENT_MAX_BYTES") {
+            None => domain::notice_attachments::DEFAULT_MAX_BYTES,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_ATTACHMENT_BYTES).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "ATTACHMENT_MAX_BYTES",
+                        "must be a whole number of bytes from 1 to 104857600 (100 MiB)",
+                    )
+                })?,
+        };
         let http = HttpConfig {
+            attachment_max_bytes,
             public_url: Some(public_url.clone()),
             introspection,
             cors_origins,

@@ -254,8 +254,13 @@ fn router(config: &HttpConfig, state: AppState, secret: &Secret) -> Router {
             .route("/schema.graphql", get(schema_sdl))
             .merge(crate::graphiql::routes());
     }
-    // The web console at `/`, with its own state and its own nonce policy.
-    let router = router.with_state(Arc::new(http)).merge(console);
+    // The web console at `/`, with its own state, its own nonce policy and
+    // its own body limits (a rectification's upload carries files; every
+    // other console form is held to `MAX_BODY_BYTES` by `web::routes`).
+    let router = router
+        .with_state(Arc::new(http))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(console);
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
             config.cors_origins.iter().filter_map(|o| o.parse().ok()),
@@ -269,7 +274,6 @@ fn router(config: &HttpConfig, state: AppState, secret: &Secret) -> Router {
         .make_span_with(request_span)
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     router
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_seconds),

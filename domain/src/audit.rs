@@ -231,6 +231,18 @@ impl Change {
         self.after = Some(value);
         self
     }
+
+    /// One more field in `after` (what was written beside the row, e.g. a
+    /// submission's attachments).
+    pub fn with_after_field(mut self, key: &str, value: Value) -> Self {
+        let mut after = match self.after.take() {
+            Some(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        after.insert(key.to_owned(), value);
+        self.after = Some(Value::Object(after));
+        self
+    }
 }
 
 fn to_object(row: &impl Serialize) -> DomainResult<Map<String, Value>> {

@@ -11,9 +11,12 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
+use crate::access::{self, Policy, Scope};
+use crate::actor::{Actor, Role};
 use crate::error::{DomainError, DomainResult};
 use crate::period::local;
 
@@ -169,6 +172,109 @@ impl Step {
     pub fn by_vendor(self) -> bool {
         matches!(self, Self::Acknowledge | Self::Submit)
     }
+
+    /// The operation its audit entry names, whichever edge took it (the
+    /// GraphQL mutation's name).
+    pub fn operation(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "acknowledgeNotice",
+            Self::Submit => "submitRectification",
+            Self::Accept => "acceptRectification",
+            Self::Reopen => "reopenNotice",
+        }
+    }
+
+    /// Every step, in the order a notice goes through them.
+    pub const ALL: [Step; 4] = [Self::Acknowledge, Self::Submit, Self::Accept, Self::Reopen];
+
+    /// Whether a notice in `status` can take this step now.
+    pub fn allowed_in(self, status: NoticeStatus) -> bool {
+        self.allowed_from().contains(&status)
+    }
+}
+
+/// The vendor of the notice acknowledges and submits; its region's
+/// supervisors (and administrators) accept and reopen.
+pub fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> DomainResult<()> {
+    if is_theirs(actor, notice, step) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "this step of the notice is not yours to take",
+        ))
+    }
+}
+
+/// `may_step` as a yes or no (which buttons a page shows).
+pub fn is_theirs(actor: &Actor, notice: &entities::notice::Model, step: Step) -> bool {
+    match (step.by_vendor(), actor.role) {
+        (true, Role::Vendor { vendor_id }) => vendor_id == notice.vendor_id,
+        (false, _) => access::can_modify(
+            actor,
+            &Policy::FACT,
+            Scope {
+                region: Some(notice.region_id),
+                vendor: Some(notice.vendor_id),
+                agency: None,
+            },
+        ),
+        _ => false,
+    }
+}
+
+/// One line of a notice's history: what happened, who did it (none: the
+/// platform itself, e.g. issued by publishing), when.
+#[derive(Clone, Debug)]
+pub struct HistoryLine {
+    /// `None`: issued.
+    pub step: Option<Step>,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// The history of a notice the actor may read (`NOT_FOUND` otherwise): its
+/// issue, then every step taken, from the audit trail, oldest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    notice_id: i64,
+) -> DomainResult<Vec<HistoryLine>> {
+    use crate::reference::notices::Notices;
+    use crate::store::Resource;
+    use entities::audit_entry::Column as C;
+    let notice = crate::store::get::<Notices>(db, actor, notice_id).await?;
+    let _db = crate::db_share::permit().await;
+    let issuer = match notice.created_by {
+        Some(user) => entities::user::Entity::find_by_id(user)
+            .one(db)
+            .await?
+            .map(|u| u.username),
+        None => None,
+    };
+    let mut lines = vec![HistoryLine {
+        step: None,
+        by: issuer,
+        at: notice.created_at,
+    }];
+    let entries = entities::audit_entry::Entity::find()
+        .filter(C::TargetType.eq(Notices::NAME))
+        .filter(C::TargetId.eq(notice.id))
+        .filter(C::Operation.is_in(Step::ALL.map(Step::operation)))
+        .order_by_asc(C::At)
+        .order_by_asc(C::Id)
+        .all(db)
+        .await?;
+    lines.extend(entries.into_iter().filter_map(|e| {
+        let step = Step::ALL
+            .into_iter()
+            .find(|s| s.operation() == e.operation)?;
+        Some(HistoryLine {
+            step: Some(step),
+            by: Some(e.username),
+            at: e.at,
+        })
+    }));
+    Ok(lines)
 }
 
 /// Applies a step to a notice the caller may act on (checked by the caller).
@@ -179,7 +285,7 @@ pub async fn advance(
     text: Option<String>,
     now: DateTime<Utc>,
 ) -> DomainResult<entities::notice::Model> {
-    if !step.allowed_from().contains(&notice.status) {
+    if !step.allowed_in(notice.status) {
         return Err(DomainError::bad(
             "id",
             format!(

@@ -17,6 +17,7 @@ pub mod fault;
 pub mod information_system;
 pub mod job_lease;
 pub mod notice;
+pub mod notice_attachment;
 pub mod notice_number;
 pub mod outage;
 pub mod outbox;

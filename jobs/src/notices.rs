@@ -3,9 +3,16 @@
 //! notice never exists without its mail (nor the mail without its notice).
 
 use chrono::{DateTime, Utc};
+use domain::actor::Actor;
+use domain::audit::{Audit, Change};
+use domain::notice_attachments;
 use domain::notices::Step;
 use domain::notices::{self, NewNotice};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use domain::reference::notices::Notices;
+use domain::store::Resource;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::error::{JobError, JobResult};
 use crate::mail::templates::{StepMail, StepMailKind};
@@ -111,6 +118,44 @@ pub async fn advance(
     let (subject, body) = templates::render_step(&mail);
     outbox::enqueue(txn, notice.id, &recipients, &subject, &body, now).await?;
     Ok(notice)
+}
+
+/// A step of a notice taken by `actor`, as every edge takes it (the GraphQL
+/// mutations and the console's forms): the notice read through the store (one
+/// the actor may not read is `NOT_FOUND`), the step checked as theirs, then in
+/// one audited transaction the step, its mail (`advance`) and, with a
+/// submission, its files. A refused step or file leaves nothing behind.
+#[allow(clippy::too_many_arguments)]
+pub async fn take_step(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    audit: &Audit,
+    notice_id: i64,
+    step: Step,
+    text: Option<String>,
+    files: Vec<notice_attachments::Checked>,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> JobResult<entities::notice::Model> {
+    let notice = domain::store::get::<Notices>(db, actor, notice_id).await?;
+    notices::may_step(actor, &notice, step)?;
+    if step != Step::Submit && !files.is_empty() {
+        return Err(JobError::bad("files", "only a submission carries files"));
+    }
+    let _db = domain::db_share::permit().await;
+    let mut txn = audit.begin(db).await?;
+    let before = notice.clone();
+    let updated = advance(&txn, notice, step, text, public_url, now).await?;
+    let mut change = Change::on(Notices::NAME, Some(updated.id), Notices::scope(&updated))
+        .updated(&before, &updated)?;
+    if !files.is_empty() {
+        let written =
+            notice_attachments::insert(&txn, updated.id, actor.user_id, files, now).await?;
+        change = change.with_after_field("attachments", serde_json::Value::Array(written));
+    }
+    txn.record(change).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// The e-mails of the region's enabled supervisors that have one.

@@ -9,7 +9,7 @@ use super::nested::id;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self};
 use domain::access::{self, Policy, Scope};
-use domain::actor::{Actor, Role};
+use domain::actor::Role;
 use domain::audit::Change;
 use domain::notices::{self, NewNotice, NoticeKind, Step};
 use domain::period::local;
@@ -69,6 +69,19 @@ impl TryFrom<entities::notice::Model> for Notice {
     }
 }
 
+/// A file submitted with the rectification (its bytes are downloaded from
+/// the console: `/notices/{id}/attachments/{attachmentId}`).
+#[derive(SimpleObject)]
+pub struct NoticeAttachment {
+    pub id: ID,
+    pub file_name: String,
+    /// `application/pdf`, `image/png` or `image/jpeg`, from the file's bytes.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub uploaded_at: DateTime<FixedOffset>,
+}
+
 /// A mail of a notice that was given up after every try.
 #[derive(SimpleObject)]
 pub struct UndeliveredMail {
@@ -81,6 +94,29 @@ pub struct UndeliveredMail {
 
 #[async_graphql::ComplexObject]
 impl Notice {
+    /// The files the vendor submitted with its rectification, oldest first.
+    async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NoticeAttachment>> {
+        async {
+            let (state, actor) = crud::env(ctx)?;
+            let rows =
+                domain::notice_attachments::list(&state.db, actor, crud::parse_id("id", &self.id)?)
+                    .await?;
+            Ok::<_, DomainError>(
+                rows.into_iter()
+                    .map(|a| NoticeAttachment {
+                        id: id(a.id),
+                        file_name: a.file_name,
+                        content_type: a.content_type,
+                        size: a.size,
+                        uploaded_at: local(a.uploaded_at),
+                    })
+                    .collect(),
+            )
+        }
+        .await
+        .gql()
+    }
+
     /// The notice's mails given up after `MAIL_MAX_ATTEMPTS` failed tries, so the
     /// region's supervisors can reach the vendor another way. Supervisors and
     /// administrators only.
@@ -244,6 +280,9 @@ impl NoticeMutation {
     }
 }
 
+/// A step through the same function as the console's forms
+/// (`jobs::notices::take_step`): read through the store, checked as the
+/// actor's, audited and mailed in one transaction.
 async fn step(
     ctx: &Context<'_>,
     notice_id: &ID,
@@ -251,43 +290,19 @@ async fn step(
     text: Option<String>,
 ) -> DomainResult<Notice> {
     let (state, actor) = crud::env(ctx)?;
-    let notice =
-        domain::store::get::<Notices>(&state.db, actor, crud::parse_id("id", notice_id)?).await?;
-    may_step(actor, &notice, step)?;
+    let notice_id = crud::parse_id("id", notice_id)?;
     let audit = crate::graphql::audit::of(ctx, actor);
-    let _db = domain::db_share::permit().await;
-    let mut txn = audit.begin(&state.db).await?;
-    let before = notice.clone();
-    let updated =
-        jobs::notices::advance(&txn, notice, step, text, &state.public_url, Utc::now()).await?;
-    let change = Change::on(Notices::NAME, Some(updated.id), Notices::scope(&updated))
-        .updated(&before, &updated)?;
-    txn.record(change).await?;
-    txn.commit().await?;
+    let updated = jobs::notices::take_step(
+        &state.db,
+        actor,
+        &audit,
+        notice_id,
+        step,
+        text,
+        Vec::new(),
+        &state.public_url,
+        Utc::now(),
+    )
+    .await?;
     Notice::try_from(updated)
-}
-
-/// The vendor of the notice acknowledges and submits; its region's supervisors
-/// (and administrators) accept and reopen.
-fn may_step(actor: &Actor, notice: &entities::notice::Model, step: Step) -> DomainResult<()> {
-    let allowed = match (step.by_vendor(), actor.role) {
-        (true, Role::Vendor { vendor_id }) => vendor_id == notice.vendor_id,
-        (false, _) => access::can_modify(
-            actor,
-            &Policy::FACT,
-            Scope {
-                region: Some(notice.region_id),
-                vendor: Some(notice.vendor_id),
-                agency: None,
-            },
-        ),
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "this step of the notice is not yours to take",
-        ))
-    }
 }

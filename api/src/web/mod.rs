@@ -3,7 +3,8 @@
 //!
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
-//! `vendor`, `agency`, `errors` (the error page), `assets` (htmx, ECharts,
+//! `vendor`, `trend` (a vendor's monthly totals as a chart), `notices`
+//! (rectification notices and their attachments), `agency`, `errors` (the error page), `assets` (htmx, ECharts,
 //! our script and stylesheet, from the binary). `shell` is what every page
 //! shares (the header, menu, and the `SignedIn` extractor), `format` and
 //! `charts` how numbers and charts are shown. `session`
@@ -16,7 +17,12 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use domain::notice_attachments::MAX_FILES;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::edge::MAX_BODY_BYTES;
 
 use crate::config::{HttpConfig, Secret};
 use crate::state::AppState;
@@ -31,8 +37,10 @@ pub mod errors;
 pub mod format;
 pub mod home;
 pub mod login;
+pub mod notices;
 pub mod session;
 pub mod shell;
+pub mod trend;
 pub mod vendor;
 
 /// What the console's handlers share.
@@ -44,6 +52,8 @@ pub struct Console {
     pub secure_cookies: bool,
     /// `TRUSTED_PROXY_HEADER`, for the throttle's client address.
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// `ATTACHMENT_MAX_BYTES`: the largest file a rectification may carry.
+    pub attachment_max_bytes: usize,
 }
 
 pub type Shared = Arc<Console>;
@@ -55,12 +65,32 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         csrf: csrf::CsrfKey::new(secret),
         secure_cookies: http.secure_cookies(),
         trusted_proxy_header: http.trusted_proxy_header.clone(),
+        attachment_max_bytes: http.attachment_max_bytes,
     };
+    // The rectification's upload may carry its files; every other form is
+    // held to the API's limit.
+    let upload_limit = MAX_FILES * http.attachment_max_bytes + MAX_BODY_BYTES;
+    let uploads = Router::new()
+        .route("/notices/{id}/submit", post(notices::submit))
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()
         .route("/", get(home::page))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::sign_out))
         .route("/assets/{name}", get(assets::serve))
+        .route("/notices", get(notices::list))
+        .route("/notices/{id}", get(notices::page))
+        .route("/notices/{id}/acknowledge", post(notices::acknowledge))
+        .route("/notices/{id}/accept", post(notices::accept))
+        .route("/notices/{id}/reopen", post(notices::reopen))
+        .route(
+            "/notices/{id}/attachments/{attachment_id}",
+            get(notices::download),
+        )
+        .route("/vendors/{vendor_id}/trend", get(trend::page))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

@@ -34,8 +34,14 @@ pub fn notice_link(public_url: &str, notice_id: i64) -> String {
     format!("{}/notices/{notice_id}", public_url.trim_end_matches('/'))
 }
 
+/// What a notice of `kind` is about, as its mail's subject says it
+/// (`月度考核未达标`); the console names the kind with the same words.
+pub fn topic(kind: NoticeKind) -> &'static str {
+    Template::of(kind).topic
+}
+
 /// Whom to ask: the contact set on the region, else its supervision office.
-fn contact_text(contact: Option<&str>, region_name: &str) -> String {
+pub fn contact_text(contact: Option<&str>, region_name: &str) -> String {
     match contact.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => c.to_owned(),
         None => format!("{region_name}政务云监管部门"),

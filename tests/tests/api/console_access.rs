@@ -65,13 +65,125 @@ fn everyone_signed_in(who: Who) -> Gets {
     }
 }
 
-fn cases(_w: &World) -> Vec<Case> {
-    vec![Case {
-        path: "/".into(),
-        gets: everyone_signed_in,
-        secret: None,
-    }]
+/// Pages of V1 (its notice, its trend): the administrator, R1's supervisor
+/// and V1 itself.
+fn v1_readers(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor | Who::Vendor => Gets::Page,
+        Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
 }
+
+/// V2's notice in R2: the administrator and V2 only (not R1's supervisor).
+fn v2_readers(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::OtherVendor => Gets::Page,
+        Who::Supervisor | Who::Vendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// The notices list: every role that has notices (an agency has none).
+fn notice_listers(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Agency => Gets::Denied,
+        _ => Gets::Page,
+    }
+}
+
+/// The notices the access test reads: V1's of March (with an attachment)
+/// and a notice raised by hand for V2 in R2.
+struct NoticeIds {
+    v1: String,
+    v1_number: String,
+    v1_attachment: String,
+    v2: String,
+    v2_number: String,
+}
+
+fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
+    vec![
+        Case {
+            path: "/".into(),
+            gets: everyone_signed_in,
+            secret: None,
+        },
+        Case {
+            path: "/notices".into(),
+            gets: notice_listers,
+            secret: None,
+        },
+        Case {
+            path: format!("/notices/{}", n.v1),
+            gets: v1_readers,
+            secret: Some(n.v1_number.clone()),
+        },
+        Case {
+            path: format!("/notices/{}", n.v2),
+            gets: v2_readers,
+            secret: Some(n.v2_number.clone()),
+        },
+        Case {
+            path: format!("/notices/{}/attachments/{}", n.v1, n.v1_attachment),
+            gets: v1_readers,
+            secret: Some("rectification report 4711".into()),
+        },
+        // The attachment asked for under another notice's address.
+        Case {
+            path: format!("/notices/{}/attachments/{}", n.v2, n.v1_attachment),
+            gets: |who| match who {
+                Who::Stranger => Gets::SignIn,
+                _ => Gets::Denied,
+            },
+            secret: Some("rectification report 4711".into()),
+        },
+        Case {
+            path: format!("/vendors/{}/trend", w.one.vendor),
+            gets: v1_readers,
+            secret: Some("88.38".into()),
+        },
+        Case {
+            path: format!("/vendors/{}/trend?region={}", w.one.vendor, w.one.region),
+            gets: v1_readers,
+            secret: Some("88.38".into()),
+        },
+    ]
+}
+
+/// V1's notice of March submitted with a PDF through the pages, and a notice
+/// raised by the administrator for V2 in R2.
+async fn notices(app: &TestApp, w: &World) -> NoticeIds {
+    use crate::console_notices::{PDF, REPORT, acknowledge_and_submit, march_notice};
+    let (v1, v1_number) = march_notice(app, w).await;
+    let mut vendor = ConsoleUser::sign_in(app, VENDOR.0, VENDOR.1).await;
+    acknowledge_and_submit(&mut vendor, &v1, &[(REPORT, PDF)]).await;
+    let seen = app
+        .must(
+            &w.vendor,
+            "query($id: ID!) { notice(id: $id) { attachments { id } } }",
+            json!({"id": v1}),
+        )
+        .await;
+    let v2 = app
+        .must(&w.admin, CREATE_NOTICE, json!({"i": {"regionId": w.two.region, "vendorId": w.two.vendor, "reason": "巡检发现问题"}}))
+        .await["createNotice"]
+        .clone();
+    NoticeIds {
+        v1,
+        v1_number,
+        v1_attachment: seen["notice"]["attachments"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        v2: v2["id"].as_str().unwrap().to_owned(),
+        v2_number: v2["documentNumber"].as_str().unwrap().to_owned(),
+    }
+}
+
+const CREATE_NOTICE: &str =
+    "mutation($i: CreateNoticeInput!) { createNotice(input: $i) { id documentNumber } }";
 
 struct Callers {
     users: Vec<(Who, ConsoleUser)>,
@@ -106,8 +218,9 @@ async fn every_page_as_every_role() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     world::publish_month(&app, &w, "2025-03").await;
+    let ids = notices(&app, &w).await;
     let mut callers = Callers::sign_in(&app, &w).await;
-    for case in cases(&w) {
+    for case in cases(&w, &ids) {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
             let page = user.get(&case.path).await;
@@ -146,12 +259,47 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
     let w = world::build(&app).await;
     let mut supervisor = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
     let forged = "00".repeat(32);
+    let notice = app
+        .must(&w.admin, CREATE_NOTICE, json!({"i": {"regionId": w.one.region, "vendorId": w.one.vendor, "reason": "巡检发现问题"}}))
+        .await["createNotice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // Each page area adds its forms here: (path, fields).
-    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![("/logout".into(), vec![])];
+    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        ("/logout".into(), vec![]),
+        (format!("/notices/{notice}/acknowledge"), vec![]),
+        (format!("/notices/{notice}/accept"), vec![]),
+        (format!("/notices/{notice}/reopen"), vec![]),
+        // Not even a multipart body: refused all the same.
+        (
+            format!("/notices/{notice}/submit"),
+            vec![("rectification", "x")],
+        ),
+    ];
     for (path, fields) in forms {
         let page = supervisor.post_with_csrf(&path, &fields, &forged).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
         assert!(page.body.contains("请求被拒绝"), "{path}");
     }
-    let _ = w;
+    // The rectification's form as a browser sends it (multipart), token forged.
+    let mut vendor = ConsoleUser::sign_in(&app, VENDOR.0, VENDOR.1).await;
+    vendor.get(&format!("/notices/{notice}")).await;
+    vendor.csrf = forged.clone();
+    let form = crate::console_notices::submission("已整改", &[]);
+    let page = vendor
+        .post_multipart(&format!("/notices/{notice}/submit"), form)
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("请求被拒绝"));
+    // Nothing was taken: the notice is still as issued.
+    let still = app
+        .must(
+            &w.vendor,
+            "query($id: ID!) { notice(id: $id) { status } }",
+            json!({"id": notice}),
+        )
+        .await;
+    assert_eq!(still["notice"]["status"], "ISSUED");
+    app.deliver_pending_mail().await;
 }

@@ -534,7 +534,18 @@ pub(crate) struct Arrived {
 }
 
 impl Arrived {
-    fn parse(raw: &str) -> Self {
+    /// The messages the file mailer wrote into `dir` (one `.eml` each).
+    pub(crate) fn files_in(dir: &std::path::Path) -> Vec<Arrived> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+            .map(|path| Arrived::parse(&std::fs::read_to_string(path).unwrap()))
+            .collect()
+    }
+
+    pub(crate) fn parse(raw: &str) -> Self {
         let raw = raw.replace("\r\n", "\n");
         let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
         let headers = unfold(head);
