@@ -3,7 +3,7 @@
 //!
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
-//! `vendor`, `agency`, `errors` (the error page), `assets` (htmx, ECharts,
+//! `vendor`, `agency`, `facts` (every fact kind's lists and forms), `errors` (the error page), `assets` (htmx, ECharts,
 //! our script and stylesheet, from the binary). `shell` is what every page
 //! shares (the header, menu, and the `SignedIn` extractor), `format` and
 //! `charts` how numbers and charts are shown. `session`
@@ -28,6 +28,7 @@ pub mod csp;
 pub mod csrf;
 pub mod dashboard;
 pub mod errors;
+pub mod facts;
 pub mod format;
 pub mod home;
 pub mod login;
@@ -61,6 +62,16 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::sign_out))
         .route("/assets/{name}", get(assets::serve))
+        .route("/facts", get(facts::index::page))
+        .route("/facts/{kind}", get(facts::list::page))
+        .route(
+            "/facts/{kind}/new",
+            get(facts::form::new).post(facts::form::create),
+        )
+        .route(
+            "/facts/{kind}/{id}",
+            get(facts::form::record).post(facts::form::update),
+        )
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }
