@@ -65,12 +65,104 @@ fn everyone_signed_in(who: Who) -> Gets {
     }
 }
 
-fn cases(_w: &World) -> Vec<Case> {
-    vec![Case {
-        path: "/".into(),
-        gets: everyone_signed_in,
+/// Administrators and supervisors: who records facts.
+fn recorders(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor => Gets::Page,
+        Who::Vendor | Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// A kind every fact reader lists: the store lists a vendor its own facts;
+/// an agency lists none of the supervisors' facts.
+fn fact_readers(who: Who) -> Gets {
+    match who {
+        Who::Agency => Gets::Denied,
+        other => everyone_signed_in(other),
+    }
+}
+
+/// Side one's fact: its region's supervisor, the administrator, its vendor.
+fn side_one_fact(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor | Who::Vendor => Gets::Page,
+        Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// Side one's complaint or survey: also the agency that filed it.
+fn side_one_filing(who: Who) -> Gets {
+    match who {
+        Who::Agency => Gets::Page,
+        other => side_one_fact(other),
+    }
+}
+
+/// Side two's fact: the administrator and side two's vendor only.
+fn side_two_fact(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::OtherVendor => Gets::Page,
+        Who::Supervisor | Who::Vendor | Who::Agency => Gets::Denied,
+    }
+}
+
+fn fact(side: &world::Side, list: &str) -> String {
+    side.facts
+        .iter()
+        .find(|(l, _)| *l == list)
+        .map(|(_, id)| id.clone())
+        .expect("a fact of the kind")
+}
+
+fn cases(w: &World) -> Vec<Case> {
+    let case = |path: String, gets: fn(Who) -> Gets| Case {
+        path,
+        gets,
         secret: None,
-    }]
+    };
+    vec![
+        case("/".into(), everyone_signed_in),
+        // The kinds with the caller's counts (an agency: its own filings).
+        case("/facts".into(), everyone_signed_in),
+        case("/facts/work-orders".into(), fact_readers),
+        case("/facts/complaints".into(), everyone_signed_in),
+        case("/facts/work-orders/new".into(), recorders),
+        case("/facts/survey-responses/new".into(), recorders),
+        case(
+            format!("/facts/work-orders/{}", fact(&w.one, "workOrders")),
+            side_one_fact,
+        ),
+        case(
+            format!("/facts/faults/{}", fact(&w.one, "faults")),
+            side_one_fact,
+        ),
+        case(
+            format!("/facts/complaints/{}", fact(&w.one, "complaints")),
+            side_one_filing,
+        ),
+        case(
+            format!(
+                "/facts/survey-responses/{}",
+                fact(&w.one, "surveyResponses")
+            ),
+            side_one_filing,
+        ),
+        case(
+            format!("/facts/work-orders/{}", fact(&w.two, "workOrders")),
+            side_two_fact,
+        ),
+        case(
+            format!("/facts/complaints/{}", fact(&w.two, "complaints")),
+            side_two_fact,
+        ),
+        case("/facts/no-such-kind".into(), |who| match who {
+            Who::Stranger => Gets::SignIn,
+            _ => Gets::Denied,
+        }),
+    ]
 }
 
 struct Callers {
@@ -147,7 +239,13 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
     let mut supervisor = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
     let forged = "00".repeat(32);
     // Each page area adds its forms here: (path, fields).
-    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![("/logout".into(), vec![])];
+    let fact = format!("/facts/work-orders/{}", fact(&w.one, "workOrders"));
+    let work_order = vec![("title", "伪造"), ("approvedAt", "2025-03-03T09:00")];
+    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        ("/logout".into(), vec![]),
+        ("/facts/work-orders/new".into(), work_order.clone()),
+        (fact, work_order),
+    ];
     for (path, fields) in forms {
         let page = supervisor.post_with_csrf(&path, &fields, &forged).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
