@@ -153,16 +153,9 @@ pub async fn record(
     Path((slug, id)): Path<(String, i64)>,
     Query(saved): Query<Saved>,
 ) -> Response {
-    let Some(kind) = kind::of(&slug) else {
-        return signed.error(DomainError::not_found(slug));
-    };
-    let db = &console.state.db;
-    let (record, pickers) = match (
-        kind.get(db, &signed.actor, id).await,
-        Pickers::load(db, &signed.actor).await,
-    ) {
-        (Ok(r), Ok(p)) => (r, p),
-        (Err(e), _) | (_, Err(e)) => return signed.error(e),
+    let (kind, record, pickers) = match opened(&console, &signed, &slug, id).await {
+        Ok(opened) => opened,
+        Err(e) => return signed.error(e),
     };
     if !record.writable {
         let vendor = matches!(signed.actor.role, Role::Vendor { .. });
@@ -213,18 +206,12 @@ pub async fn update(
     if let Err(refused) = signed.check_csrf(&console, &csrf) {
         return refused;
     }
-    let Some(kind) = kind::of(&slug) else {
-        return signed.error(DomainError::not_found(slug));
+    // Read first: a record the caller may not read answers as a missing one.
+    let (kind, record, pickers) = match opened(&console, &signed, &slug, id).await {
+        Ok(opened) => opened,
+        Err(e) => return signed.error(e),
     };
     let db = &console.state.db;
-    // Read first: a record the caller may not read answers as a missing one.
-    let (record, pickers) = match (
-        kind.get(db, &signed.actor, id).await,
-        Pickers::load(db, &signed.actor).await,
-    ) {
-        (Ok(r), Ok(p)) => (r, p),
-        (Err(e), _) | (_, Err(e)) => return signed.error(e),
-    };
     let audit = audit(&console, &signed, kind.operation("update"), peer, &headers);
     let outcome = match read(kind.fields(), &written, When::Update) {
         Ok(input) => kind.update(db, &signed.actor, &audit, id, input).await,
@@ -258,6 +245,19 @@ pub async fn update(
             None => signed.error(e),
         },
     }
+}
+
+/// A record's kind, the record as the caller may read it, and the pickers.
+async fn opened(
+    console: &Shared,
+    signed: &SignedIn,
+    slug: &str,
+    id: i64,
+) -> Result<(&'static dyn Kind, kind::Record, Pickers), DomainError> {
+    let kind = kind::of(slug).ok_or_else(|| DomainError::not_found(slug.to_owned()))?;
+    let db = &console.state.db;
+    let record = kind.get(db, &signed.actor, id).await?;
+    Ok((kind, record, Pickers::load(db, &signed.actor).await?))
 }
 
 /// The kind, when the caller records facts through the console.
