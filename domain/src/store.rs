@@ -231,9 +231,23 @@ pub async fn list<R: Resource>(
     offset: Option<i64>,
     limit: Option<i64>,
 ) -> DomainResult<Page<R::Model>> {
+    list_where::<R>(db, actor, filter, sea_orm::Condition::all(), offset, limit).await
+}
+
+/// `list`, narrowed further by a condition on the resource's own columns (a
+/// console's text or status filter). The condition only narrows: what the
+/// actor may list is decided here, as for `list`.
+pub async fn list_where<R: Resource>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: ListFilter,
+    also: sea_orm::Condition,
+    offset: Option<i64>,
+    limit: Option<i64>,
+) -> DomainResult<Page<R::Model>> {
     let (offset, limit) = paging(offset, limit)?;
     let query = R::restrict(actor, scoped::<R>(actor)?);
-    let query = filtered::<R>(query, &filter)?;
+    let query = filtered::<R>(query, &filter)?.filter(also);
     let query = if filter.history {
         query
     } else {

@@ -1,8 +1,9 @@
 //! The shapes every resource repeats, written once.
 
-/// A GraphQL enum stored as upper-case text.
+/// A GraphQL enum stored as upper-case text; `Variant => "TEXT" / "中文"`
+/// names a value for people (the console's options), else its text is shown.
 macro_rules! db_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal $(/ $zh:literal)?),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
         pub enum $name { $($variant),+ }
@@ -25,6 +26,9 @@ macro_rules! db_enum {
         }
 
         impl $crate::graphql::facts::columns::StoredText for $name {
+            const OPTIONS: &'static [$crate::graphql::facts::fields::Choice] = &[$(
+                $crate::graphql::facts::fields::Choice { value: $text, label: db_enum!(@zh $text $($zh)?) }
+            ),+];
             fn as_str(self) -> &'static str {
                 $name::as_str(self)
             }
@@ -39,6 +43,9 @@ macro_rules! db_enum {
             type Out = Self;
             type In = Self;
             type Patch = Option<Self>;
+            const INPUT: $crate::graphql::facts::fields::Input = $crate::graphql::facts::fields::Input::Choice(
+                <Self as $crate::graphql::facts::columns::StoredText>::OPTIONS,
+            );
 
             fn show(stored: String) -> Self {
                 Self::from_db(&stored)
@@ -55,6 +62,8 @@ macro_rules! db_enum {
         }
     };
     (@first $first:ident $($rest:ident)*) => { Self::$first };
+    (@zh $text:literal) => { $text };
+    (@zh $text:literal $zh:literal) => { $zh };
 }
 
 /// The query (one by id, a page) and the mutations (create, update, delete) of a

@@ -4,7 +4,8 @@
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `notices`
-//! (rectification notices and their attachments), `agency`, `errors` (the error page), `assets` (htmx, ECharts,
+//! (rectification notices and their attachments), `agency`, `facts` (every
+//! fact kind's lists and forms), `errors` (the error page), `assets` (htmx, ECharts,
 //! our script and stylesheet, from the binary). `shell` is what every page
 //! shares (the header, menu, and the `SignedIn` extractor), `format` and
 //! `charts` how numbers and charts are shown. `session`
@@ -34,6 +35,7 @@ pub mod csp;
 pub mod csrf;
 pub mod dashboard;
 pub mod errors;
+pub mod facts;
 pub mod format;
 pub mod home;
 pub mod login;
@@ -89,6 +91,16 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(notices::download),
         )
         .route("/vendors/{vendor_id}/trend", get(trend::page))
+        .route("/facts", get(facts::index::page))
+        .route("/facts/{kind}", get(facts::list::page))
+        .route(
+            "/facts/{kind}/new",
+            get(facts::form::new).post(facts::form::create),
+        )
+        .route(
+            "/facts/{kind}/{id}",
+            get(facts::form::record).post(facts::form::update),
+        )
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(csp::layer))

@@ -75,6 +75,106 @@ fn v1_readers(who: Who) -> Gets {
     }
 }
 
+/// Administrators and supervisors: who records facts.
+fn recorders(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor => Gets::Page,
+        Who::Vendor | Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// A kind every fact reader lists: the store lists a vendor its own facts;
+/// an agency lists none of the supervisors' facts.
+fn fact_readers(who: Who) -> Gets {
+    match who {
+        Who::Agency => Gets::Denied,
+        other => everyone_signed_in(other),
+    }
+}
+
+/// Side one's fact: its region's supervisor, the administrator, its vendor.
+fn side_one_fact(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor | Who::Vendor => Gets::Page,
+        Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// Side one's complaint or survey: also the agency that filed it.
+fn side_one_filing(who: Who) -> Gets {
+    match who {
+        Who::Agency => Gets::Page,
+        other => side_one_fact(other),
+    }
+}
+
+/// Side two's fact: the administrator and side two's vendor only.
+fn side_two_fact(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::OtherVendor => Gets::Page,
+        Who::Supervisor | Who::Vendor | Who::Agency => Gets::Denied,
+    }
+}
+
+fn fact(side: &world::Side, list: &str) -> String {
+    side.facts
+        .iter()
+        .find(|(l, _)| *l == list)
+        .map(|(_, id)| id.clone())
+        .expect("a fact of the kind")
+}
+
+/// The fact pages: lists, forms and each side's records.
+fn fact_cases(w: &World) -> Vec<Case> {
+    let case = |path: String, gets: fn(Who) -> Gets| Case {
+        path,
+        gets,
+        secret: None,
+    };
+    vec![
+        // The kinds with the caller's counts (an agency: its own filings).
+        case("/facts".into(), everyone_signed_in),
+        case("/facts/work-orders".into(), fact_readers),
+        case("/facts/complaints".into(), everyone_signed_in),
+        case("/facts/work-orders/new".into(), recorders),
+        case("/facts/survey-responses/new".into(), recorders),
+        case(
+            format!("/facts/work-orders/{}", fact(&w.one, "workOrders")),
+            side_one_fact,
+        ),
+        case(
+            format!("/facts/faults/{}", fact(&w.one, "faults")),
+            side_one_fact,
+        ),
+        case(
+            format!("/facts/complaints/{}", fact(&w.one, "complaints")),
+            side_one_filing,
+        ),
+        case(
+            format!(
+                "/facts/survey-responses/{}",
+                fact(&w.one, "surveyResponses")
+            ),
+            side_one_filing,
+        ),
+        case(
+            format!("/facts/work-orders/{}", fact(&w.two, "workOrders")),
+            side_two_fact,
+        ),
+        case(
+            format!("/facts/complaints/{}", fact(&w.two, "complaints")),
+            side_two_fact,
+        ),
+        case("/facts/no-such-kind".into(), |who| match who {
+            Who::Stranger => Gets::SignIn,
+            _ => Gets::Denied,
+        }),
+    ]
+}
+
 /// V2's notice in R2: the administrator and V2 only (not R1's supervisor).
 fn v2_readers(who: Who) -> Gets {
     match who {
@@ -104,7 +204,7 @@ struct NoticeIds {
 }
 
 fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
-    vec![
+    let mut cases = vec![
         Case {
             path: "/".into(),
             gets: everyone_signed_in,
@@ -149,7 +249,9 @@ fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
             gets: v1_readers,
             secret: Some("88.38".into()),
         },
-    ]
+    ];
+    cases.extend(fact_cases(w));
+    cases
 }
 
 /// V1's notice of March submitted with a PDF through the pages, and a notice
@@ -266,8 +368,12 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         .unwrap()
         .to_owned();
     // Each page area adds its forms here: (path, fields).
+    let fact = format!("/facts/work-orders/{}", fact(&w.one, "workOrders"));
+    let work_order = vec![("title", "伪造"), ("approvedAt", "2025-03-03T09:00")];
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/logout".into(), vec![]),
+        ("/facts/work-orders/new".into(), work_order.clone()),
+        (fact, work_order),
         (format!("/notices/{notice}/acknowledge"), vec![]),
         (format!("/notices/{notice}/accept"), vec![]),
         (format!("/notices/{notice}/reopen"), vec![]),

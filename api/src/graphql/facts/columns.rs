@@ -10,7 +10,14 @@ use domain::period::local;
 use domain::validate;
 use rust_decimal::Decimal;
 
+use super::fields::{Choice, Input};
+
 pub trait Column {
+    /// How a person fills it in (the console's form, a spreadsheet's column).
+    const INPUT: Input;
+    /// Whether it must be given (a nullable column need not).
+    const REQUIRED: bool = true;
+
     /// The model's column type.
     type Stored;
     /// What a client reads.
@@ -29,7 +36,7 @@ pub trait Column {
 /// A required column whose client type is `$out` (read and written the
 /// same), stored as `$stored`; absent from an update, it stays.
 macro_rules! required_column {
-    ($(#[$doc:meta])* $name:ident $(<$(const $p:ident: $pt:ty),+>)?, $stored:ty, $out:ty,
+    ($(#[$doc:meta])* $name:ident $(<$(const $p:ident: $pt:ty),+>)?, $stored:ty, $out:ty, input: $input:expr,
      show: $show:expr, parse: |$field:ident, $value:ident| $parse:expr) => {
         $(#[$doc])*
         pub struct $name $(<$(const $p: $pt),+>)?;
@@ -39,6 +46,7 @@ macro_rules! required_column {
             type Out = $out;
             type In = $out;
             type Patch = Option<$out>;
+            const INPUT: Input = $input;
 
             fn show(stored: $stored) -> $out {
                 $show(stored)
@@ -58,58 +66,58 @@ macro_rules! required_column {
 
 required_column!(
     /// Text of at most `MAX` characters, trimmed, not empty.
-    Text<const MAX: usize>, String, String,
+    Text<const MAX: usize>, String, String, input: Input::Text { max: MAX },
     show: std::convert::identity, parse: |field, value| validate::text(field, value, MAX)
 );
 
 required_column!(
     /// An instant: stored in UTC, shown in Asia/Shanghai with its offset.
-    Instant, DateTime<Utc>, DateTime<FixedOffset>,
+    Instant, DateTime<Utc>, DateTime<FixedOffset>, input: Input::DateTime,
     show: local, parse: |_field, value| Ok(value.with_timezone(&Utc))
 );
 
 required_column!(
     /// A yes or no.
-    Flag, bool, bool,
+    Flag, bool, bool, input: Input::Flag,
     show: std::convert::identity, parse: |_field, value| Ok(value)
 );
 
 required_column!(
     /// A whole number from `LOW` to `HIGH`.
-    Between<const LOW: i32, const HIGH: i32>, i32, i32,
+    Between<const LOW: i32, const HIGH: i32>, i32, i32, input: Input::Number { low: LOW, high: HIGH },
     show: std::convert::identity,
     parse: |field, value| validate::in_range(field, value, LOW, HIGH)
 );
 
 required_column!(
     /// A calendar day (local), e.g. a deadline.
-    Day, NaiveDate, NaiveDate,
+    Day, NaiveDate, NaiveDate, input: Input::Day,
     show: std::convert::identity, parse: |_field, value| Ok(value)
 );
 
 required_column!(
     /// Another row, by id.
-    Ref, i64, async_graphql::ID,
+    Ref, i64, async_graphql::ID, input: Input::Pick(super::fields::Pick::Unnamed),
     show: crate::graphql::nested::id,
     parse: |field, value| crate::graphql::crud::parse_id(field, &value)
 );
 
 required_column!(
     /// A month, `YYYY-MM`.
-    MonthText, String, String,
+    MonthText, String, String, input: Input::Month,
     show: std::convert::identity, parse: |field, value| validate::month(field, value)
 );
 
 required_column!(
     /// Hours, with two decimals.
-    Hours, Decimal, Decimal,
+    Hours, Decimal, Decimal, input: Input::Hours,
     // SQLite hands decimals back through f64: restore the scale.
     show: engine::two_dp, parse: |field, value| validate::hours(field, value)
 );
 
 required_column!(
     /// Hours more than zero (a rate's denominator).
-    PositiveHours, Decimal, Decimal,
+    PositiveHours, Decimal, Decimal, input: Input::Hours,
     show: engine::two_dp,
     parse: |field, value| {
         let value = validate::hours(field, value)?;
@@ -122,6 +130,8 @@ required_column!(
 
 /// An enum stored as its upper-case text (`db_enum!`).
 pub trait StoredText: Copy + PartialEq {
+    /// Each value's stored text and its Chinese name.
+    const OPTIONS: &'static [Choice];
     fn as_str(self) -> &'static str;
     fn from_db(text: &str) -> Self;
 }
@@ -138,6 +148,7 @@ where
     type Out = Vec<E>;
     type In = Vec<E>;
     type Patch = Option<Vec<E>>;
+    const INPUT: Input = Input::Choices(E::OPTIONS);
 
     fn show(stored: serde_json::Value) -> Vec<E> {
         let texts: Vec<String> = serde_json::from_value(stored).unwrap_or_else(|e| {
@@ -178,6 +189,8 @@ where
     type Out = Option<C::Out>;
     type In = Option<C::In>;
     type Patch = MaybeUndefined<C::In>;
+    const INPUT: Input = C::INPUT;
+    const REQUIRED: bool = false;
 
     fn show(stored: Self::Stored) -> Self::Out {
         stored.map(C::show)

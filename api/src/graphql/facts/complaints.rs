@@ -15,27 +15,34 @@ pub use domain::facts::complaints::Complaints;
 
 db_enum!(
     /// How the complaint reached the supervision team.
-    ComplaintChannel { Letter => "LETTER", Phone => "PHONE", Email => "EMAIL", Other => "OTHER" }
+    ComplaintChannel { Letter => "LETTER" / "信函", Phone => "PHONE" / "电话", Email => "EMAIL" / "电子邮件", Other => "OTHER" / "其他" }
 );
 
 fact_kind! {
     #[recorder(graphql(skip))]
     Complaints => Complaint, entity: complaint, page: ComplaintPage,
+    label: "投诉", title: description,
     inputs: CreateComplaintInput, UpdateComplaintInput,
     query: ComplaintQuery { complaint, complaints },
     mutation: ComplaintMutation { create_complaint, update_complaint, delete_complaint },
     fixed {
         /// The complaining agency, if known.
+        #[label("投诉单位", Agency)]
         #[create(doc = "An agency filing its own complaint may leave this out.")]
         agency_id: Nullable<Ref>,
     }
     columns {
+        #[label("投诉渠道")]
         channel: ComplaintChannel,
+        #[label("投诉内容")]
         description: Text<2000>,
+        #[label("收到时间")]
         received_at: Instant,
+        #[label("已确认")]
         #[create(doc = "Only a supervisor (or an administrator) may set it.")]
         #[create(graphql(default))]
         confirmed: Flag,
+        #[label("服务商责任")]
         #[create(doc = "Only a supervisor (or an administrator) may set it.")]
         #[create(graphql(default))]
         vendor_liable: Flag,

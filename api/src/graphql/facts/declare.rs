@@ -7,6 +7,11 @@
 //! `#[create(…)]` and `#[update(…)]` put attributes (a default, a description)
 //! on a column's input fields; `#[recorder(…)]` on the `recordedById` field;
 //! `after_build` names a rule on the new row that depends on who records it.
+//! For people, `label:` names the kind in Chinese, `title:` the column it is
+//! named by, and each column's `#[label("…")]` its Chinese label (a reference
+//! adds what it picks: `#[label("使用单位", Agency)]`); with the column's kind
+//! these make the kind's `fields::Described`, which the console's forms and the
+//! spreadsheets read.
 //! The kind's checks against the database are the domain's
 //! (`domain::facts`); its links beyond region and vendor go in `links { … }`.
 
@@ -15,14 +20,15 @@ macro_rules! fact_kind {
         $(#[doc = $odoc:literal])*
         $(#[recorder($rattr:meta)])*
         $res:ident => $obj:ident, entity: $ent:ident, page: $page:ident,
+        label: $klabel:literal, title: $title:ident,
         inputs: $create:ident, $update:ident,
         query: $query:ident { $get:ident, $list:ident },
         mutation: $mutation:ident { $c:ident, $u:ident, $d:ident },
         $(fixed {
-            $( $(#[doc = $xdoc:literal])* $(#[create($xattr:meta)])* $xfield:ident : $xkind:ty ),* $(,)?
+            $( $(#[doc = $xdoc:literal])* #[label($xlabel:literal $(, $xpick:ident)?)] $(#[create($xattr:meta)])* $xfield:ident : $xkind:ty ),* $(,)?
         })?
         columns {
-            $( $(#[doc = $doc:literal])* $(#[create($cattr:meta)])* $(#[update($uattr:meta)])* $field:ident : $kind:ty ),* $(,)?
+            $( $(#[doc = $doc:literal])* #[label($label:literal $(, $pick:ident)?)] $(#[create($cattr:meta)])* $(#[update($uattr:meta)])* $field:ident : $kind:ty ),* $(,)?
         }
         $(after_build: $after:path,)?
         links { $($links:tt)* }
@@ -103,6 +109,21 @@ macro_rules! fact_kind {
                 $( <$kind>::apply(&input_path(stringify!($field)), &mut row.$field, input.$field)?; )*
                 Ok(())
             }
+        }
+
+        impl $crate::graphql::facts::fields::Described for $res {
+            const LABEL: &'static str = $klabel;
+            const TITLE: &'static str = stringify!($title);
+            const FIELDS: &'static [$crate::graphql::facts::fields::Field] = {
+                use $crate::graphql::facts::columns::Column;
+                use $crate::graphql::facts::fields::{Field, OWNER, When};
+                &[
+                    OWNER[0],
+                    OWNER[1],
+                    $($( Field::column(stringify!($xfield), $xlabel, <$xkind>::INPUT, &[$($crate::graphql::facts::fields::Pick::$xpick)?], <$xkind>::REQUIRED, When::Create), )*)?
+                    $( Field::column(stringify!($field), $label, <$kind>::INPUT, &[$($crate::graphql::facts::fields::Pick::$pick)?], <$kind>::REQUIRED, When::Always), )*
+                ]
+            };
         }
 
         crud_api!(resource: $res, object: $obj, page: $page,

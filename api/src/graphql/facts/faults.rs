@@ -22,7 +22,7 @@ pub use domain::facts::faults::Faults;
 db_enum!(
     /// What the fault did to the affected systems: made them unusable (无法使用) or
     /// degraded them (影响使用).
-    FaultImpact { Unusable => "UNUSABLE", Degraded => "DEGRADED" }
+    FaultImpact { Unusable => "UNUSABLE" / "无法使用", Degraded => "DEGRADED" / "影响使用" }
 );
 
 /// The most systems one fault may name.
@@ -256,3 +256,45 @@ crud_api!(resource: Faults, object: Fault, page: FaultPage,
     create_input: CreateFaultInput, update_input: UpdateFaultInput,
     query: FaultQuery { fault, faults },
     mutation: FaultMutation { create_fault, update_fault, delete_fault });
+
+/// A fault as people fill it in; the grading's columns are derived, the
+/// override is a supervisor's on an existing fault.
+impl super::fields::Described for Faults {
+    const LABEL: &'static str = "故障";
+    const TITLE: &'static str = "title";
+    const FIELDS: &'static [super::fields::Field] = {
+        use super::columns::StoredText;
+        use super::fields::{Field, Input, OWNER, Pick, When};
+        &[
+            OWNER[0],
+            OWNER[1],
+            Field::of("title", "标题", Input::Text { max: 200 }),
+            Field::of(
+                "affected_system_ids",
+                "受影响的信息系统",
+                Input::PickMany(Pick::System),
+            ),
+            Field::of("impact", "影响程度", Input::Choice(FaultImpact::OPTIONS)),
+            Field::of("occurred_at", "发生时间", Input::DateTime),
+            Field::of("reported_at", "报告时间", Input::DateTime).optional(),
+            Field::of("recovered_at", "恢复时间", Input::DateTime).optional(),
+            Field::of("misreported", "迟报、瞒报或误报", Input::Flag),
+            Field::of("confirmed", "已确认", Input::Flag),
+            Field::of("vendor_liable", "服务商责任", Input::Flag),
+            Field::of(
+                "level_override",
+                "调整后的等级（1–6）",
+                Input::Number { low: 1, high: 6 },
+            )
+            .optional()
+            .on(When::Update),
+            Field::of(
+                "level_override_reason",
+                "调整理由",
+                Input::Text { max: 2000 },
+            )
+            .optional()
+            .on(When::Update),
+        ]
+    };
+}

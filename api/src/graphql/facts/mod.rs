@@ -17,6 +17,7 @@ pub mod changes;
 pub mod columns;
 pub mod complaints;
 pub mod faults;
+pub mod fields;
 pub mod outages;
 pub mod security_accidents;
 pub mod security_risks;

@@ -363,3 +363,57 @@ crud_api!(resource: SurveyResponses, object: SurveyResponse, page: SurveyRespons
     create_input: CreateSurveyResponseInput, update_input: UpdateSurveyResponseInput,
     query: SurveyResponseQuery { survey_response, survey_responses },
     mutation: SurveyResponseMutation { create_survey_response, update_survey_response, delete_survey_response });
+
+/// A questionnaire as people fill it in: seed 003's ten questions (the
+/// agency's helper shows their own text), the respondent and the survey.
+impl super::fields::Described for SurveyResponses {
+    const LABEL: &'static str = "满意度调查";
+    const TITLE: &'static str = "respondent_unit";
+    const FIELDS: &'static [super::fields::Field] = {
+        use super::fields::{Field, Input, OWNER, Pick, When};
+        const fn q(column: &'static str, label: &'static str) -> Field {
+            Field::of(column, label, Input::Answer(ANSWERS))
+        }
+        &[
+            OWNER[0],
+            OWNER[1],
+            Field::of("agency_id", "使用单位", Input::Pick(Pick::Agency)).on(When::Create),
+            Field::of(
+                "service_year",
+                "服务年度",
+                Input::Number {
+                    low: 2000,
+                    high: 2100,
+                },
+            ),
+            q("q1", "第 1 题"),
+            q("q2", "第 2 题"),
+            q("q3", "第 3 题"),
+            q("q4", "第 4 题"),
+            q("q5", "第 5 题"),
+            q("q6", "第 6 题"),
+            q("q7", "第 7 题"),
+            q("q8", "第 8 题"),
+            q("q9", "第 9 题"),
+            Field::of(
+                "q10",
+                "第 10 题（总体满意度）",
+                Input::Answer(OVERALL_ANSWERS),
+            ),
+            Field::of("respondent_name", "您的姓名", Input::Text { max: 100 }).hidden_from_vendor(),
+            Field::of("respondent_unit", "所在单位", Input::Text { max: 100 }),
+            Field::of("respondent_phone", "联系电话", Input::Text { max: 40 }).hidden_from_vendor(),
+            Field::of("surveying_body", "调查机构", Input::Text { max: 100 }),
+            Field::of("surveyor", "调查人员", Input::Text { max: 100 }),
+            Field::of("surveyed_on", "调查日期", Input::Day),
+            Field::of(
+                "suggestions",
+                "意见和建议",
+                Input::Text {
+                    max: MAX_SUGGESTIONS,
+                },
+            )
+            .optional(),
+        ]
+    };
+}

@@ -12,20 +12,29 @@ pub use domain::facts::work_orders::WorkOrders;
 
 fact_kind! {
     WorkOrders => WorkOrder, entity: work_order, page: WorkOrderPage,
+    label: "工单", title: title,
     inputs: CreateWorkOrderInput, UpdateWorkOrderInput,
     query: WorkOrderQuery { work_order, work_orders },
     mutation: WorkOrderMutation { create_work_order, update_work_order, delete_work_order },
     fixed {
+        #[label("使用单位", Agency)]
         agency_id: Nullable<Ref>,
+        #[label("信息系统", System)]
         system_id: Nullable<Ref>,
     }
     columns {
+        #[label("标题")]
         title: Text<200>,
+        #[label("批准时间")]
         approved_at: Instant,
+        #[label("交付完成时间")]
         completed_at: Nullable<Instant>,
+        #[label("与审批不一致")]
         #[create(graphql(default))]
         provisioned_differently: Flag,
+        #[label("已确认")]
         confirmed: Flag,
+        #[label("服务商责任")]
         vendor_liable: Flag,
     }
     links {
