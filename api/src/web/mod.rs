@@ -3,6 +3,7 @@
 //!
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
+//! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
 //! `vendor`, `agency`, `errors` (the error page), `assets` (htmx, ECharts,
 //! our script and stylesheet, from the binary). `shell` is what every page
 //! shares (the header, menu, and the `SignedIn` extractor), `format` and
@@ -31,6 +32,8 @@ pub mod errors;
 pub mod format;
 pub mod home;
 pub mod login;
+pub mod runs;
+pub mod scorecard;
 pub mod session;
 pub mod shell;
 pub mod vendor;
@@ -61,6 +64,10 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::sign_out))
         .route("/assets/{name}", get(assets::serve))
+        .route("/results/{id}", get(scorecard::page))
+        .route("/runs/monthly", post(runs::monthly))
+        .route("/runs/annual", post(runs::annual))
+        .route("/runs/{id}/publish", post(runs::publish))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }
