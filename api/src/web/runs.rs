@@ -18,6 +18,7 @@ use crate::error::DomainError;
 use crate::web::dashboard::href;
 use crate::web::shell::{Shell, SignedIn};
 use crate::web::{Shared, html};
+use jobs::error::JobResult;
 use jobs::runs::Target;
 
 /// The run forms: the region, the dashboard's month, and for the annual run
@@ -39,29 +40,34 @@ struct RefusalPage {
     back: String,
 }
 
+/// A kind of run asked for by a form: the mutation it is audited as, the
+/// `done` line of the dashboard, the title of a refusal.
+struct Asked {
+    operation: &'static str,
+    done: &'static str,
+    refused: &'static str,
+}
+
+const MONTHLY: Asked = Asked {
+    operation: "runMonthlyAssessment",
+    done: "monthly",
+    refused: "无法运行月度考核",
+};
+
+const ANNUAL: Asked = Asked {
+    operation: "runAnnualAssessment",
+    done: "annual",
+    refused: "无法运行年度考核",
+};
+
 /// POST /runs/monthly: runs the region's month as `runMonthlyAssessment`.
 pub async fn monthly(
     State(console): State<Shared>,
     signed: SignedIn,
     Form(form): Form<RunForm>,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
-    let back = href(form.region, &form.month);
-    let target = match Target::month(&form.month) {
-        Ok(t) => t,
-        Err(e) => return refusal(signed, "无法运行月度考核", e.into(), back),
-    };
-    run(
-        &console,
-        signed,
-        form,
-        target,
-        "runMonthlyAssessment",
-        "monthly",
-    )
-    .await
+    let target = Target::month(&form.month);
+    run(&console, signed, form, target, MONTHLY).await
 }
 
 /// POST /runs/annual: runs the service year as `runAnnualAssessment`.
@@ -70,54 +76,41 @@ pub async fn annual(
     signed: SignedIn,
     Form(form): Form<RunForm>,
 ) -> Response {
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
-    let back = href(form.region, &form.month);
-    let year = form.year.unwrap_or_default();
-    let target = match Target::service_year(year) {
-        Ok(t) => t,
-        Err(e) => return refusal(signed, "无法运行年度考核", e.into(), back),
-    };
-    run(
-        &console,
-        signed,
-        form,
-        target,
-        "runAnnualAssessment",
-        "annual",
-    )
-    .await
+    let target = Target::service_year(form.year.unwrap_or_default());
+    run(&console, signed, form, target, ANNUAL).await
 }
 
 async fn run(
     console: &Shared,
     signed: SignedIn,
     form: RunForm,
-    target: Target,
-    operation: &'static str,
-    done: &str,
+    target: JobResult<Target>,
+    asked: Asked,
 ) -> Response {
+    if let Err(refused) = signed.check_csrf(console, &form.csrf) {
+        return refused;
+    }
     let state = &console.state;
     let back = href(form.region, &form.month);
-    let audit = signed.audit(operation);
-    let ran = jobs::runs::run_for(
-        &state.db,
-        &state.lease,
-        &*state.metrics,
-        &signed.actor,
-        form.region,
-        target,
-        &audit,
-    )
-    .await;
-    let title = match target {
-        Target::Month(_) => "无法运行月度考核",
-        Target::Year(_) => "无法运行年度考核",
+    let audit = signed.audit(asked.operation);
+    let ran = match target {
+        Ok(target) => {
+            jobs::runs::run_for(
+                &state.db,
+                &state.lease,
+                &*state.metrics,
+                &signed.actor,
+                form.region,
+                target,
+                &audit,
+            )
+            .await
+        }
+        Err(e) => Err(e),
     };
     match ran {
-        Ok(_) => Redirect::to(&format!("{back}&done={done}")).into_response(),
-        Err(e) => refusal(signed, title, e.into(), back),
+        Ok(_) => Redirect::to(&format!("{back}&done={}", asked.done)).into_response(),
+        Err(e) => refusal(signed, asked.refused, e.into(), back),
     }
 }
 

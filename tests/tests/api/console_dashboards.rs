@@ -366,35 +366,34 @@ async fn a_vendor_opens_its_own_published_scorecard_only() {
     app.deliver_pending_mail().await;
 }
 
-/// Publishes R2's March as the administrator; returns V2's result id.
-pub(crate) async fn publish_r2_march(app: &TestApp, w: &World) -> String {
+/// Runs a region's March 2025 as `token`: the run's id and its first result.
+async fn run_march(app: &TestApp, token: &str, region: &str) -> (Value, Value) {
     let run = app
         .must(
-            &w.admin,
-            "mutation($r: ID!) { runMonthlyAssessment(regionId: $r, period: \"2025-03\") { id results { id } } }",
-            json!({"r": w.two.region}),
+            token,
+            "mutation($r: ID!) { runMonthlyAssessment(regionId: $r, period: \"2025-03\") { id results { id published } } }",
+            json!({"r": region}),
         )
         .await["runMonthlyAssessment"]
         .clone();
+    (run["id"].clone(), run["results"][0].clone())
+}
+
+/// Publishes R2's March as the administrator; returns V2's result id.
+pub(crate) async fn publish_r2_march(app: &TestApp, w: &World) -> String {
+    let (run, result) = run_march(app, &w.admin, &w.two.region).await;
     app.must(
         &w.admin,
         "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
-        json!({"id": run["id"]}),
+        json!({"id": run}),
     )
     .await;
-    run["results"][0]["id"].as_str().unwrap().to_owned()
+    result["id"].as_str().unwrap().to_owned()
 }
 
 /// Runs R1's March again (a draft revision); returns V1's draft result id.
 pub(crate) async fn rerun_r1_march(app: &TestApp, w: &World) -> String {
-    let run = app
-        .must(
-            &w.supervisor,
-            "mutation($r: ID!) { runMonthlyAssessment(regionId: $r, period: \"2025-03\") { results { id published } } }",
-            json!({"r": w.one.region}),
-        )
-        .await["runMonthlyAssessment"]
-        .clone();
-    assert_eq!(run["results"][0]["published"], false);
-    run["results"][0]["id"].as_str().unwrap().to_owned()
+    let (_, result) = run_march(app, &w.supervisor, &w.one.region).await;
+    assert_eq!(result["published"], false);
+    result["id"].as_str().unwrap().to_owned()
 }
