@@ -79,6 +79,23 @@ pub const RUN_POLICY: Policy = Policy {
     agency: AgencyAccess::None,
 };
 
+/// Supervisors of the region (and administrators) run and publish its
+/// assessments; every edge asks this before starting or publishing a run.
+pub fn may_run(actor: &Actor, region_id: i64) -> DomainResult<()> {
+    let scope = Scope {
+        region: Some(region_id),
+        vendor: None,
+        agency: None,
+    };
+    if crate::access::can_modify(actor, &RUN_POLICY, scope) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "only the region's supervisors run assessments",
+        ))
+    }
+}
+
 /// Runs: listed newest first, filtered by their period.
 pub struct AssessmentRuns;
 

@@ -23,9 +23,11 @@ use sea_orm::{
 use crate::error::{JobError, JobResult};
 use crate::runs::RunKind;
 use domain::access::Scope;
-use domain::assessments::StoredResult;
+use domain::actor::Actor;
+use domain::assessments::{AssessmentRuns, StoredResult};
 use domain::audit::{Audit, Change};
 use domain::notices::{NewNotice, NoticeKind, NoticeStatus};
+use domain::store;
 
 pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
 
@@ -60,6 +62,28 @@ pub async fn publish(
     txn.record(change).await?;
     txn.commit().await?;
     Ok(run)
+}
+
+/// Publishing asked for by a person from an edge (GraphQL or the console): the
+/// run must be one the caller reads and its region one the caller supervises;
+/// answers the run as it is after publishing.
+pub async fn publish_for(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    audit: &Audit,
+    run_id: i64,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> JobResult<entities::assessment_run::Model> {
+    let run = store::get::<AssessmentRuns>(db, actor, run_id).await?;
+    domain::assessments::may_run(actor, run.region_id)?;
+    {
+        // The request's share of the pool (`db_share`): one connection for the
+        // publishing transaction; the store's reads take their own.
+        let _db = domain::db_share::permit().await;
+        publish(db, audit, run.id, actor.user_id, public_url, now).await?;
+    }
+    Ok(store::get::<AssessmentRuns>(db, actor, run.id).await?)
 }
 
 /// What publishing a run did.

@@ -26,7 +26,9 @@ use entities::assessment_run::{RunStatus, RunTrigger};
 use crate::assessment;
 use crate::error::{JobError, JobResult};
 use crate::leases::{self, Lease};
+use crate::observe::{JOB_ANNUAL, JOB_MONTHLY, Observer};
 use domain::access::Scope;
+use domain::actor::Actor;
 use domain::audit::{self, Audit, Change};
 use domain::db;
 use domain::period::local;
@@ -71,6 +73,28 @@ impl Target {
         match self {
             Self::Month(_) => RunKind::Monthly,
             Self::Year(_) => RunKind::Annual,
+        }
+    }
+
+    /// A month named `YYYY-MM` (the `period` a person asks to run).
+    pub fn month(period: &str) -> JobResult<Self> {
+        match domain::period::Period::parse(period) {
+            Ok(domain::period::Period::Month { year, month }) => Month::new(year, month)
+                .map(Self::Month)
+                .map_err(|e| JobError::bad("period", e.to_string())),
+            _ => Err(JobError::bad(
+                "period",
+                format!("\"{period}\" is not a month YYYY-MM"),
+            )),
+        }
+    }
+
+    /// The service year starting in `year` (the `serviceYear` a person asks to run).
+    pub fn service_year(year: i32) -> JobResult<Self> {
+        if (FIRST_YEAR..=2100).contains(&year) {
+            Ok(Self::Year(year))
+        } else {
+            Err(JobError::bad("serviceYear", "must be from 2000 to 2100"))
         }
     }
 
@@ -201,6 +225,26 @@ pub async fn run_manual(
             target.period()
         ))
     })
+}
+
+/// A run a person asked for from an edge (GraphQL or the console): the caller
+/// must supervise the region; the run is observed as a job of its kind.
+pub async fn run_for(
+    db: &DatabaseConnection,
+    lease: &Lease,
+    observer: &dyn Observer,
+    actor: &Actor,
+    region_id: i64,
+    target: Target,
+    audit: &Audit,
+) -> JobResult<entities::assessment_run::Model> {
+    domain::assessments::may_run(actor, region_id)?;
+    let job = match target.kind() {
+        RunKind::Monthly => JOB_MONTHLY,
+        RunKind::Annual => JOB_ANNUAL,
+    };
+    let run = run_manual(db, lease, region_id, target, actor.user_id, audit);
+    crate::observe::job(observer, job, run).await
 }
 
 /// Runs the target for the region. The caller holds the period's lease and

@@ -8,16 +8,16 @@
 //! the same views for itself only, and only published results; agencies have no
 //! dashboards. Every resolver runs a fixed number of SQL statements whatever the
 //! number of vendors: the rows of the region and period in one query, the latest
-//! revision picked in Rust, and the vendors' names in one `IN (…)` query.
+//! revision picked in Rust, and the vendors' names in one `IN (…)` query. The
+//! reads the console shares (the ranking, the notice counts, who reaches what)
+//! are `domain::dashboards`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
-use chrono::Utc;
 use engine::{AnnualResult, two_dp};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::assessment::{Penalty, Scorecard, months_without_result, unrounded};
 use super::nested::id;
@@ -25,75 +25,12 @@ use super::vendors::Vendor;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud;
 use domain::access::{self, Policy, Scope};
-use domain::actor::{Actor, Role};
 use domain::assessments::StoredResult;
-use domain::notices::NoticeStatus;
-use domain::period::{Period, local};
+use domain::dashboards::{self, latest_by, no_agencies, ranked, reach, results, vendors};
 use jobs::runs::RunKind;
 
 /// The highest total of one survey response: Q1–Q9 at 4 and Q10 at 8 (spec §2).
 const SURVEY_MAX_POINTS: i64 = 44;
-
-/// What of a region's results the caller sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reach {
-    /// Every vendor, drafts included (the region's supervisors, administrators).
-    Region,
-    /// This vendor's published results only.
-    Vendor(i64),
-}
-
-impl Reach {
-    fn vendor(self) -> Option<i64> {
-        match self {
-            Self::Region => None,
-            Self::Vendor(v) => Some(v),
-        }
-    }
-}
-
-fn no_agencies(actor: &Actor) -> DomainResult<()> {
-    match actor.role {
-        Role::Agency { .. } => Err(DomainError::forbidden(
-            "dashboards are for supervision teams and vendors",
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The caller's reach in a region that must exist. A region whose results the
-/// caller may not read is `NOT_FOUND`, as in `crud`.
-async fn reach(db: &DatabaseConnection, actor: &Actor, region_id: i64) -> DomainResult<Reach> {
-    no_agencies(actor)?;
-    let reach = match actor.role {
-        Role::Vendor { vendor_id } => Reach::Vendor(vendor_id),
-        _ if access::can_read(
-            actor,
-            &Policy::FACT,
-            Scope {
-                region: Some(region_id),
-                vendor: None,
-                agency: None,
-            },
-        ) =>
-        {
-            Reach::Region
-        }
-        _ => return Err(DomainError::not_found(format!("Region {region_id}"))),
-    };
-    require_region(db, region_id).await?;
-    Ok(reach)
-}
-
-async fn require_region(db: &DatabaseConnection, region_id: i64) -> DomainResult<()> {
-    match entities::region::Entity::find_by_id(region_id)
-        .one(db)
-        .await?
-    {
-        Some(_) => Ok(()),
-        None => Err(DomainError::not_found(format!("Region {region_id}"))),
-    }
-}
 
 fn check_year(field: &str, year: i32) -> DomainResult<()> {
     if (2000..=2100).contains(&year) {
@@ -101,80 +38,6 @@ fn check_year(field: &str, year: i32) -> DomainResult<()> {
     } else {
         Err(DomainError::bad(field, "must be from 2000 to 2100"))
     }
-}
-
-fn month_text(period: &str) -> DomainResult<String> {
-    match Period::parse(period) {
-        Ok(p @ Period::Month { .. }) => Ok(p.to_string()),
-        _ => Err(DomainError::bad(
-            "period",
-            format!("\"{period}\" is not a month YYYY-MM"),
-        )),
-    }
-}
-
-/// The results of a kind in a region for some periods, as the reach allows, in
-/// one query.
-async fn results(
-    db: &DatabaseConnection,
-    reach: Reach,
-    region_id: i64,
-    kind: RunKind,
-    periods: Vec<String>,
-    vendor_id: Option<i64>,
-) -> DomainResult<Vec<entities::assessment_result::Model>> {
-    use entities::assessment_result::Column as C;
-    let mut query = entities::assessment_result::Entity::find()
-        .filter(C::RegionId.eq(region_id))
-        .filter(C::Kind.eq(kind))
-        .filter(C::Period.is_in(periods));
-    if let Some(vendor_id) = vendor_id {
-        query = query.filter(C::VendorId.eq(vendor_id));
-    }
-    if let Reach::Vendor(own) = reach {
-        query = query
-            .filter(C::VendorId.eq(own))
-            .filter(C::Published.eq(true));
-    }
-    Ok(query.all(db).await?)
-}
-
-/// The highest revision of each key.
-fn latest_by<K: Ord>(
-    rows: Vec<entities::assessment_result::Model>,
-    key: impl Fn(&entities::assessment_result::Model) -> K,
-) -> BTreeMap<K, entities::assessment_result::Model> {
-    let mut latest: BTreeMap<K, entities::assessment_result::Model> = BTreeMap::new();
-    for row in rows {
-        let k = key(&row);
-        if latest
-            .get(&k)
-            .is_none_or(|kept| kept.revision < row.revision)
-        {
-            latest.insert(k, row);
-        }
-    }
-    latest
-}
-
-/// The vendors of `ids`, in one query.
-async fn vendors(
-    db: &DatabaseConnection,
-    ids: impl IntoIterator<Item = i64>,
-) -> DomainResult<HashMap<i64, entities::vendor::Model>> {
-    let ids: Vec<i64> = ids
-        .into_iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = entities::vendor::Entity::find()
-        .filter(entities::vendor::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|v| (v.id, v)).collect())
 }
 
 fn vendor_of(
@@ -188,23 +51,6 @@ fn vendor_of(
             DomainError::Internal(format!("vendor {vendor_id} of a stored row is missing").into())
         })
         .and_then(Vendor::try_from)
-}
-
-/// The latest result of each vendor with its document and exact total (the
-/// `total` column is rounded), best total first (equal totals by vendor id).
-fn ranked(
-    rows: Vec<entities::assessment_result::Model>,
-) -> DomainResult<Vec<(entities::assessment_result::Model, StoredResult, Decimal)>> {
-    let mut out = latest_by(rows, |r| r.vendor_id)
-        .into_values()
-        .map(|r| {
-            let stored = StoredResult::of(&r)?;
-            let total = stored.total();
-            Ok((r, stored, total))
-        })
-        .collect::<DomainResult<Vec<_>>>()?;
-    out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.vendor_id.cmp(&b.0.vendor_id)));
-    Ok(out)
 }
 
 #[derive(SimpleObject)]
@@ -363,41 +209,23 @@ impl DashboardQuery {
             let (state, actor) = crud::env(ctx)?;
             let _db = domain::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
-            let reach = reach(&state.db, actor, region_id).await?;
-            let period = month_text(&period)?;
-            let rows = ranked(
-                results(
-                    &state.db,
-                    reach,
-                    region_id,
-                    RunKind::Monthly,
-                    vec![period],
-                    None,
-                )
-                .await?,
-            )?;
-            let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            let mut previous: Option<(Decimal, i32)> = None;
-            for (position, (r, stored, total)) in rows.into_iter().enumerate() {
-                let rank = match previous {
-                    Some((t, rank)) if t == total => rank,
-                    _ => position as i32 + 1,
-                };
-                previous = Some((total, rank));
-                out.push(RankedResult {
-                    rank: (reach == Reach::Region).then_some(rank),
-                    vendor: vendor_of(&names, r.vendor_id)?,
-                    result_id: id(r.id),
-                    revision: r.revision,
-                    total: two_dp(total),
-                    total_exact: unrounded(total),
-                    passed: r.passed,
-                    published: r.published,
-                    stored,
-                });
-            }
-            Ok(out)
+            let rows = dashboards::ranking(&state.db, actor, region_id, &period).await?;
+            let names = vendors(&state.db, rows.iter().map(|r| r.result.vendor_id)).await?;
+            rows.into_iter()
+                .map(|r| {
+                    Ok(RankedResult {
+                        rank: r.rank,
+                        vendor: vendor_of(&names, r.result.vendor_id)?,
+                        result_id: id(r.result.id),
+                        revision: r.result.revision,
+                        total: two_dp(r.total),
+                        total_exact: unrounded(r.total),
+                        passed: r.result.passed,
+                        published: r.result.published,
+                        stored: r.stored,
+                    })
+                })
+                .collect::<DomainResult<Vec<_>>>()
         }
         .await
         .gql()
@@ -585,49 +413,18 @@ impl DashboardQuery {
         region_id: Option<ID>,
     ) -> async_graphql::Result<Vec<NoticeCount>> {
         async {
-            use entities::notice::Column as C;
             let (state, actor) = crud::env(ctx)?;
             let _db = domain::db_share::permit().await;
             let region_id = crud::parse_opt_id("regionId", &region_id)?;
-            no_agencies(actor)?;
-            let (region, vendor) = match (region_id, actor.role) {
-                (Some(r), _) => (Some(r), reach(&state.db, actor, r).await?.vendor()),
-                (None, Role::Supervisor { region_id }) => (Some(region_id), None),
-                (None, Role::Vendor { vendor_id }) => (None, Some(vendor_id)),
-                (None, _) => (None, None),
-            };
-            // The rule of `domain::notices::is_overdue`, in SQL.
-            let today = local(Utc::now()).date_naive();
-            let overdue = Expr::from(Func::sum(Expr::case(C::Deadline.lt(today), 1).finally(0)));
-            let mut query = entities::notice::Entity::find()
-                .select_only()
-                .column(C::RegionId)
-                .column(C::VendorId)
-                .column_as(C::Id.count(), "open")
-                .column_as(overdue, "overdue")
-                .filter(C::Status.is_not_in(NoticeStatus::CLOSED));
-            if let Some(r) = region {
-                query = query.filter(C::RegionId.eq(r));
-            }
-            if let Some(v) = vendor {
-                query = query.filter(C::VendorId.eq(v));
-            }
-            let rows: Vec<(i64, i64, i64, i64)> = query
-                .group_by(C::RegionId)
-                .group_by(C::VendorId)
-                .order_by_asc(C::RegionId)
-                .order_by_asc(C::VendorId)
-                .into_tuple()
-                .all(&state.db)
-                .await?;
-            let names = vendors(&state.db, rows.iter().map(|r| r.1)).await?;
+            let rows = dashboards::notice_counts(&state.db, actor, region_id).await?;
+            let names = vendors(&state.db, rows.iter().map(|r| r.vendor_id)).await?;
             rows.into_iter()
-                .map(|(region_id, vendor_id, open, overdue)| {
+                .map(|c| {
                     Ok(NoticeCount {
-                        region_id: id(region_id),
-                        vendor: vendor_of(&names, vendor_id)?,
-                        open: i32::try_from(open).map_err(DomainError::internal)?,
-                        overdue: i32::try_from(overdue).map_err(DomainError::internal)?,
+                        region_id: id(c.region_id),
+                        vendor: vendor_of(&names, c.vendor_id)?,
+                        open: i32::try_from(c.open).map_err(DomainError::internal)?,
+                        overdue: i32::try_from(c.overdue).map_err(DomainError::internal)?,
                     })
                 })
                 .collect::<DomainResult<Vec<_>>>()

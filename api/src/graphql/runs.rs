@@ -4,22 +4,19 @@
 
 use async_graphql::{ComplexObject, Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use engine::Month;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 use super::assessment::{Scorecard, unrounded};
 use super::nested::{self, id};
-use domain::access::{self, Policy, Scope};
+use domain::access::{self, Policy};
 
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self};
-use domain::actor::Actor;
 use domain::assessments::StoredResult;
 use domain::period::local;
 use domain::store::Resource;
-use jobs::observe::{JOB_ANNUAL, JOB_MONTHLY};
 use jobs::runs::{self, Target};
 
 pub use domain::assessments::{AssessmentResults, AssessmentRuns};
@@ -177,57 +174,23 @@ crud_api!(@read resource: AssessmentRuns, object: AssessmentRun, page: Assessmen
 crud_api!(@read resource: AssessmentResults, object: AssessmentResult, page: AssessmentResultPage,
     query: AssessmentResultQuery { assessment_result, assessment_results });
 
-fn month_of(period: &str) -> DomainResult<Month> {
-    match domain::period::Period::parse(period) {
-        Ok(domain::period::Period::Month { year, month }) => {
-            Month::new(year, month).map_err(|e| DomainError::bad("period", e.to_string()))
-        }
-        _ => Err(DomainError::bad(
-            "period",
-            format!("\"{period}\" is not a month YYYY-MM"),
-        )),
-    }
-}
-
-/// Supervisors of the region (and administrators) run and publish.
-fn may_run(actor: &Actor, region_id: i64) -> DomainResult<()> {
-    let scope = Scope {
-        region: Some(region_id),
-        vendor: None,
-        agency: None,
-    };
-    if access::can_modify(actor, &domain::assessments::RUN_POLICY, scope) {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "only the region's supervisors run assessments",
-        ))
-    }
-}
-
-/// A run started by the caller, who must supervise the region.
-async fn run(
-    ctx: &Context<'_>,
-    region_id: i64,
-    target: Target,
-    job: &'static str,
-) -> DomainResult<AssessmentRun> {
+/// A run started by the caller (`jobs::runs::run_for` checks the region).
+async fn run(ctx: &Context<'_>, region_id: i64, target: Target) -> DomainResult<AssessmentRun> {
     let (state, actor) = crud::env(ctx)?;
-    may_run(actor, region_id)?;
     let audit = crate::graphql::audit::of(ctx, actor);
     let _db = domain::db_share::permit().await;
-    let run = runs::run_manual(
+    runs::run_for(
         &state.db,
         &state.lease,
+        &*state.metrics,
+        actor,
         region_id,
         target,
-        actor.user_id,
         &audit,
-    );
-    jobs::observe::job(&*state.metrics, job, run)
-        .await
-        .map_err(DomainError::from)
-        .and_then(AssessmentRun::try_from)
+    )
+    .await
+    .map_err(DomainError::from)
+    .and_then(AssessmentRun::try_from)
 }
 
 #[derive(Default)]
@@ -247,8 +210,7 @@ impl RunMutation {
     ) -> async_graphql::Result<AssessmentRun> {
         async {
             let region_id = crud::parse_id("regionId", &region_id)?;
-            let target = Target::Month(month_of(&period)?);
-            run(ctx, region_id, target, JOB_MONTHLY).await
+            run(ctx, region_id, Target::month(&period)?).await
         }
         .await
         .gql()
@@ -264,10 +226,7 @@ impl RunMutation {
     ) -> async_graphql::Result<AssessmentRun> {
         async {
             let region_id = crud::parse_id("regionId", &region_id)?;
-            if !(runs::FIRST_YEAR..=2100).contains(&service_year) {
-                return Err(DomainError::bad("serviceYear", "must be from 2000 to 2100"));
-            }
-            run(ctx, region_id, Target::Year(service_year), JOB_ANNUAL).await
+            run(ctx, region_id, Target::service_year(service_year)?).await
         }
         .await
         .gql()
@@ -282,29 +241,19 @@ impl RunMutation {
     ) -> async_graphql::Result<AssessmentRun> {
         async {
             let (state, actor) = crud::env(ctx)?;
-            let run = domain::store::get::<AssessmentRuns>(
+            let run_id = crud::parse_id("runId", &run_id)?;
+            let audit = crate::graphql::audit::of(ctx, actor);
+            jobs::publishing::publish_for(
                 &state.db,
                 actor,
-                crud::parse_id("runId", &run_id)?,
+                &audit,
+                run_id,
+                &state.public_url,
+                Utc::now(),
             )
-            .await?;
-            may_run(actor, run.region_id)?;
-            let audit = crate::graphql::audit::of(ctx, actor);
-            {
-                let _db = domain::db_share::permit().await;
-                jobs::publishing::publish(
-                    &state.db,
-                    &audit,
-                    run.id,
-                    actor.user_id,
-                    &state.public_url,
-                    Utc::now(),
-                )
-                .await?;
-            }
-            domain::store::get::<AssessmentRuns>(&state.db, actor, run.id)
-                .await
-                .and_then(AssessmentRun::try_from)
+            .await
+            .map_err(DomainError::from)
+            .and_then(AssessmentRun::try_from)
         }
         .await
         .gql()

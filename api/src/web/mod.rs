@@ -3,6 +3,7 @@
 //!
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
+//! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `notices`
 //! (rectification notices and their attachments), `agency`, `facts` (every
 //! fact kind's lists and forms), `errors` (the error page), `assets` (htmx, ECharts,
@@ -40,6 +41,8 @@ pub mod format;
 pub mod home;
 pub mod login;
 pub mod notices;
+pub mod runs;
+pub mod scorecard;
 pub mod session;
 pub mod shell;
 pub mod trend;
@@ -101,6 +104,10 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             "/facts/{kind}/{id}",
             get(facts::form::record).post(facts::form::update),
         )
+        .route("/results/{id}", get(scorecard::page))
+        .route("/runs/monthly", post(runs::monthly))
+        .route("/runs/annual", post(runs::annual))
+        .route("/runs/{id}/publish", post(runs::publish))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(csp::layer))

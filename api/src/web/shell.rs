@@ -8,7 +8,7 @@
 //! A page reads and writes only through the domain with `signed_in.actor`, the
 //! same `Actor` GraphQL would build from the same token: one access layer.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::EntityTrait;
@@ -18,6 +18,7 @@ use crate::web::csp::Nonce;
 use crate::web::session::{SESSION_COOKIE, cookie};
 use crate::web::{Shared, assets, errors};
 use domain::actor::{Actor, Role};
+use domain::audit::Audit;
 
 /// One entry of the role's menu.
 pub struct NavItem {
@@ -136,6 +137,9 @@ pub struct SignedIn {
     /// The session cookie's value, which the forms' CSRF tokens are bound to.
     session: String,
     pub nonce: Nonce,
+    /// Where the request came from and its id, for the audit trail.
+    client_addr: Option<String>,
+    request_id: Option<String>,
 }
 
 impl SignedIn {
@@ -147,6 +151,18 @@ impl SignedIn {
         } else {
             Err(errors::csrf_refused(&self.nonce))
         }
+    }
+
+    /// The audit record of a change this request makes, named by the GraphQL
+    /// mutation that makes the same change (`runMonthlyAssessment`), so the
+    /// trail reads the same whichever edge it came through.
+    pub fn audit(&self, operation: &'static str) -> Audit {
+        Audit::of_actor(
+            operation,
+            &self.actor,
+            self.client_addr.clone(),
+            self.request_id.clone(),
+        )
     }
 
     /// The error page of a domain error, with this request's nonce.
@@ -188,11 +204,27 @@ impl FromRequestParts<Shared> for SignedIn {
             }),
             charts: false,
         };
+        let client_addr = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|ConnectInfo(peer)| {
+                let trusted = console.trusted_proxy_header.as_ref();
+                crate::state::ClientAddr::of(*peer, &parts.headers, trusted)
+                    .0
+                    .to_string()
+            });
+        let request_id = parts
+            .headers
+            .get(crate::request_id::header())
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Ok(Self {
             actor,
             shell,
             session: token.to_owned(),
             nonce,
+            client_addr,
+            request_id,
         })
     }
 }

@@ -16,6 +16,7 @@ pub mod attendances;
 pub mod changes;
 pub mod complaints;
 pub mod faults;
+pub mod named;
 pub mod outages;
 pub mod security_accidents;
 pub mod security_risks;

@@ -175,6 +175,62 @@ fn fact_cases(w: &World) -> Vec<Case> {
     ]
 }
 
+/// A published result of side one: its supervisors, administrators and its vendor.
+fn side_one_result(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor | Who::Vendor => Gets::Page,
+        Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// A published result of side two: its vendor and administrators; R1's
+/// supervisor reads its own region's results only (`Policy::FACT`).
+fn side_two_result(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::OtherVendor => Gets::Page,
+        Who::Supervisor | Who::Vendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// A draft result: supervision teams only, never a vendor.
+fn draft_result(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor => Gets::Page,
+        Who::Vendor | Who::OtherVendor | Who::Agency => Gets::Denied,
+    }
+}
+
+/// The scorecards (`/results/{id}`): R1's March published (V1), R2's March
+/// published (V2), then R1's March run again (V1's draft revision 2).
+async fn scorecard_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    use crate::console_dashboards::{publish_r2_march, rerun_r1_march};
+    let one = app
+        .must(
+            &w.supervisor,
+            "query($r: ID!) { ranking(regionId: $r, period: \"2025-03\") { resultId } }",
+            json!({"r": w.one.region}),
+        )
+        .await["ranking"][0]["resultId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let two = publish_r2_march(app, w).await;
+    let draft = rerun_r1_march(app, w).await;
+    let case = |id: String, gets: fn(Who) -> Gets| Case {
+        path: format!("/results/{id}"),
+        gets,
+        secret: Some("评分表".into()),
+    };
+    vec![
+        case(one, side_one_result),
+        case(two, side_two_result),
+        case(draft, draft_result),
+    ]
+}
+
 /// V2's notice in R2: the administrator and V2 only (not R1's supervisor).
 fn v2_readers(who: Who) -> Gets {
     match who {
@@ -322,7 +378,9 @@ async fn every_page_as_every_role() {
     world::publish_month(&app, &w, "2025-03").await;
     let ids = notices(&app, &w).await;
     let mut callers = Callers::sign_in(&app, &w).await;
-    for case in cases(&w, &ids) {
+    let mut all = cases(&w, &ids);
+    all.extend(scorecard_cases(&app, &w).await);
+    for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
             let page = user.get(&case.path).await;
@@ -368,10 +426,15 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         .unwrap()
         .to_owned();
     // Each page area adds its forms here: (path, fields).
+    let r1 = w.one.region.as_str();
+    let run = [("region", r1), ("month", "2025-03"), ("year", "2025")];
     let fact = format!("/facts/work-orders/{}", fact(&w.one, "workOrders"));
     let work_order = vec![("title", "伪造"), ("approvedAt", "2025-03-03T09:00")];
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/logout".into(), vec![]),
+        ("/runs/monthly".into(), run.to_vec()),
+        ("/runs/annual".into(), run.to_vec()),
+        ("/runs/1/publish".into(), run.to_vec()),
         ("/facts/work-orders/new".into(), work_order.clone()),
         (fact, work_order),
         (format!("/notices/{notice}/acknowledge"), vec![]),
@@ -407,5 +470,10 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         )
         .await;
     assert_eq!(still["notice"]["status"], "ISSUED");
+    // Nothing was run.
+    let runs = app
+        .must(&w.admin, "{ assessmentRuns { total } }", json!({}))
+        .await;
+    assert_eq!(runs["assessmentRuns"]["total"], 0);
     app.deliver_pending_mail().await;
 }

@@ -25,7 +25,7 @@ const NOTICE_COUNTS: &str =
 
 /// The world, plus V3 in R1 with a 2025 contract and one liable complaint on
 /// 14 March 2025; returns V3's id.
-async fn with_second_vendor(app: &TestApp, w: &World) -> String {
+pub(crate) async fn with_second_vendor(app: &TestApp, w: &World) -> String {
     let q = |m: &str, t: &str| format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}");
     let v3 = id_of(
         &app.must(

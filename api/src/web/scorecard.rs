@@ -1,0 +1,278 @@
+//! `/results/{id}`: the scorecard of one assessment result (issue 13, items 2
+//! and 3): every indicator with its maximum and score, each deduction with
+//! its reason and the facts it was taken for (title, local time, link to the
+//! fact's page), and for an annual result the blend of the monthly results
+//! with the annual scorecard and the penalty on the year's settlement.
+//!
+//! Read through the store with the caller: supervisors and administrators
+//! read every result, drafts included (flagged); a vendor only its own
+//! published ones (`AssessmentResults::restrict`), anything else is "not
+//! found". The page serves both, so it is worded for either reader.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use engine::{AnnualResult, FactKind, FactRef, ScoreCard, money_text, percent_text};
+use entities::assessment_run::RunKind;
+use rust_decimal::Decimal;
+
+use crate::error::DomainResult;
+use crate::web::Shared;
+use crate::web::dashboard::{passed_text, state_text};
+use crate::web::format::{date_text, local_time, month_text, points_text};
+use crate::web::shell::{Shell, SignedIn};
+use domain::actor::Actor;
+use domain::assessments::{AssessmentResults, StoredResult};
+use domain::facts::named::{Named, When};
+use domain::reference::{regions::Regions, vendors::Vendors};
+use domain::store;
+
+/// A fact a deduction was taken for.
+pub struct FactLine {
+    pub title: String,
+    pub when: String,
+    /// Its page; `None` when the reader may not read the fact.
+    pub href: Option<String>,
+}
+
+pub struct DeductionLine {
+    pub points: String,
+    pub reason: String,
+    pub facts: Vec<FactLine>,
+}
+
+pub struct IndicatorLine {
+    pub code: String,
+    pub name: String,
+    pub weight: String,
+    pub score: String,
+    pub deductions: Vec<DeductionLine>,
+}
+
+/// An annual result's parts: `total = mean × share + annual × share`.
+pub struct BlendLine {
+    pub monthly_mean: String,
+    pub monthly_share: String,
+    pub monthly_part: String,
+    pub annual_total: String,
+    pub annual_share: String,
+    pub annual_part: String,
+    pub months: Vec<(String, String)>,
+    pub months_without_result: Vec<String>,
+}
+
+pub struct PenaltyLine {
+    /// "低于 90.00 分：扣减 5 %", or none.
+    pub tier: Option<String>,
+    pub settlement: Option<String>,
+    pub amount: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "scorecard.html")]
+struct ScorecardPage {
+    shell: Shell,
+    vendor: String,
+    region: String,
+    /// "2025年3月" or "2025 服务年度（2025-01..2025-12）".
+    period: String,
+    kind: &'static str,
+    total: String,
+    pass_mark: String,
+    passed: &'static str,
+    state: String,
+    indicators: Vec<IndicatorLine>,
+    warnings: Vec<String>,
+    blend: Option<BlendLine>,
+    penalty: Option<PenaltyLine>,
+}
+
+/// GET /results/{id}.
+pub async fn page(
+    State(console): State<Shared>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> Response {
+    let nonce = signed.nonce.clone();
+    match render(&console, &signed.actor, id, signed.shell).await {
+        Ok(page) => crate::web::html(StatusCode::OK, &page),
+        Err(e) => crate::web::errors::of_domain(e, &nonce),
+    }
+}
+
+async fn render(
+    console: &Shared,
+    actor: &Actor,
+    id: i64,
+    shell: Shell,
+) -> DomainResult<ScorecardPage> {
+    let db = &console.state.db;
+    let row = store::get::<AssessmentResults>(db, actor, id).await?;
+    let stored = StoredResult::of(&row)?;
+    let vendor = store::get::<Vendors>(db, actor, row.vendor_id).await?;
+    let region = store::get::<Regions>(db, actor, row.region_id).await?;
+    let card = stored.scorecard();
+    let refs: Vec<FactRef> = card
+        .indicators
+        .iter()
+        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
+        .collect();
+    let named = domain::facts::named::named(db, actor, &refs).await?;
+    let annual = stored.annual();
+    Ok(ScorecardPage {
+        shell,
+        vendor: vendor.name,
+        region: region.name,
+        period: match (row.kind, annual) {
+            (RunKind::Annual, Some(year)) => {
+                format!("{} 服务年度（{}）", row.period, year.service_year)
+            }
+            _ => month_text(&row.period),
+        },
+        kind: crate::web::dashboard::run_kind(row.kind),
+        total: points_text(stored.total()),
+        pass_mark: points_text(card.pass_mark),
+        passed: passed_text(row.passed),
+        state: state_text(row.published, row.revision),
+        indicators: indicators(card, &named),
+        warnings: warnings(card, annual),
+        blend: annual.and_then(blend),
+        penalty: annual.map(penalty),
+    })
+}
+
+fn indicators(
+    card: &ScoreCard,
+    named: &std::collections::HashMap<FactRef, Named>,
+) -> Vec<IndicatorLine> {
+    card.indicators
+        .iter()
+        .map(|i| IndicatorLine {
+            code: i.code.to_string(),
+            name: i.name.zh.to_string(),
+            weight: points_text(i.weight),
+            score: points_text(i.score),
+            deductions: i
+                .deductions
+                .iter()
+                .map(|d| DeductionLine {
+                    points: points_text(d.points),
+                    reason: d.reason.clone(),
+                    facts: d
+                        .facts
+                        .iter()
+                        .map(|f| fact_line(*f, named.get(f)))
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
+    let Some(named) = named else {
+        return FactLine {
+            title: format!("{}（无权查看）", kind_name(fact.kind)),
+            when: String::new(),
+            href: None,
+        };
+    };
+    FactLine {
+        title: named
+            .title
+            .clone()
+            .unwrap_or_else(|| kind_name(fact.kind).to_owned()),
+        when: match &named.when {
+            When::Instant(t) => local_time(*t),
+            When::Day(d) => date_text(*d),
+            When::Month(m) => month_text(m),
+            When::ServiceYear(y) => format!("{y} 服务年度"),
+            When::Unknown => String::new(),
+        },
+        href: Some(format!("/facts/{}/{}", kind_path(fact.kind), fact.id)),
+    }
+}
+
+/// The kind's part of a fact page's address: its GraphQL list field in kebab
+/// case (`workOrders` → `work-orders`), as `web::facts` serves them.
+pub fn kind_path(kind: FactKind) -> &'static str {
+    match kind {
+        FactKind::WorkOrder => "work-orders",
+        FactKind::UnticketedDelivery => "unticketed-deliveries",
+        FactKind::ServiceTask => "service-tasks",
+        FactKind::Attendance => "attendances",
+        FactKind::Complaint => "complaints",
+        FactKind::Outage => "outages",
+        FactKind::Fault => "faults",
+        FactKind::Change => "changes",
+        FactKind::Violation => "violations",
+        FactKind::Training => "trainings",
+        FactKind::SecurityRisk => "security-risks",
+        FactKind::SecurityAccident => "security-accidents",
+        FactKind::SurveyResponse => "survey-responses",
+    }
+}
+
+/// The kind as its users call it, for facts without a title.
+pub fn kind_name(kind: FactKind) -> &'static str {
+    match kind {
+        FactKind::WorkOrder => "工单",
+        FactKind::UnticketedDelivery => "无工单交付",
+        FactKind::ServiceTask => "服务任务",
+        FactKind::Attendance => "驻场考勤",
+        FactKind::Complaint => "投诉",
+        FactKind::Outage => "服务中断",
+        FactKind::Fault => "故障",
+        FactKind::Change => "变更",
+        FactKind::Violation => "违规行为",
+        FactKind::Training => "培训",
+        FactKind::SecurityRisk => "安全风险",
+        FactKind::SecurityAccident => "安全事故",
+        FactKind::SurveyResponse => "满意度调查问卷",
+    }
+}
+
+fn warnings(card: &ScoreCard, annual: Option<&AnnualResult>) -> Vec<String> {
+    card.warnings
+        .iter()
+        .chain(annual.into_iter().flat_map(|y| y.warnings.iter()))
+        .cloned()
+        .collect()
+}
+
+fn blend(year: &AnnualResult) -> Option<BlendLine> {
+    let b = year.blend.as_ref()?;
+    Some(BlendLine {
+        monthly_mean: points_text(b.monthly_mean),
+        monthly_share: percent_text(b.monthly_share),
+        monthly_part: points_text(b.monthly_mean * b.monthly_share),
+        annual_total: points_text(b.annual_total),
+        annual_share: percent_text(b.annual_share),
+        annual_part: points_text(b.annual_total * b.annual_share),
+        months: b
+            .monthly_totals
+            .iter()
+            .map(|m| (month_text(&m.month.to_string()), points_text(m.total)))
+            .collect(),
+        months_without_result: b
+            .months_without_result
+            .iter()
+            .map(|m| month_text(&m.to_string()))
+            .collect(),
+    })
+}
+
+fn penalty(year: &AnnualResult) -> PenaltyLine {
+    let p = &year.penalty;
+    PenaltyLine {
+        tier: p.tier.as_ref().map(|t| {
+            format!(
+                "得分低于 {} 分：扣减结算金额的 {}",
+                points_text(t.below),
+                percent_text(t.rate)
+            )
+        }),
+        settlement: p.settlement_amount.map(money_text),
+        amount: p.amount.filter(|a| *a > Decimal::ZERO).map(money_text),
+    }
+}
