@@ -137,10 +137,19 @@ pub fn href(region_id: i64, month: &str) -> String {
 pub async fn home(console: &Shared, signed: SignedIn, query: Option<String>) -> Response {
     let asked = Asked::parse(query.as_deref());
     let nonce = signed.nonce.clone();
-    match page(console, &signed.actor, asked, signed.shell.with_charts()).await {
-        Ok(page) => crate::web::html(StatusCode::OK, &page),
+    let shell = signed.shell.with_charts();
+    match page(console, &signed.actor, asked, shell).await {
+        Ok(Ok(page)) => crate::web::html(StatusCode::OK, &page),
+        Ok(Err(empty)) => crate::web::html(StatusCode::OK, &empty),
         Err(e) => crate::web::errors::of_domain(e, &nonce),
     }
+}
+
+/// An administrator's first visit, before any region exists.
+#[derive(askama::Template)]
+#[template(path = "dashboard_empty.html")]
+struct NoRegions {
+    shell: Shell,
 }
 
 async fn page(
@@ -148,9 +157,15 @@ async fn page(
     actor: &Actor,
     asked: Asked,
     shell: Shell,
-) -> DomainResult<DashboardPage> {
+) -> DomainResult<Result<DashboardPage, NoRegions>> {
     let db = &console.state.db;
-    let (region, regions) = region(console, actor, asked.region).await?;
+    let Some((region, regions)) = region(console, actor, asked.region).await? else {
+        let shell = Shell {
+            charts: false,
+            ..shell
+        };
+        return Ok(Err(NoRegions { shell }));
+    };
     let scheme = domain::schemes::require_known(db, "region", &region.scheme_code).await?;
     let month = match asked.month {
         Some(m) => m,
@@ -212,7 +227,7 @@ async fn page(
     let year_runs = runs_of_year(console, actor, region.id, service_year).await?;
     let annual = annual(console, actor, region.id, service_year).await?;
     let line = |r| run_line(r, &region.name, pass_mark);
-    Ok(DashboardPage {
+    Ok(Ok(DashboardPage {
         shell,
         regions,
         region_id: region.id,
@@ -232,33 +247,35 @@ async fn page(
         runs: monthly_runs.into_iter().map(line).collect(),
         annual,
         annual_runs: year_runs.into_iter().map(line).collect(),
-    })
+    }))
 }
 
 /// The region shown and, for an administrator, the picker: a supervisor's own
 /// region whatever the address asks; an administrator's asked one, else the
-/// first by name.
+/// first by name; `None` before any region exists.
 async fn region(
     console: &Shared,
     actor: &Actor,
     asked: Option<i64>,
-) -> DomainResult<(entities::region::Model, Vec<RegionOption>)> {
+) -> DomainResult<Option<(entities::region::Model, Vec<RegionOption>)>> {
     let db = &console.state.db;
     if let Role::Supervisor { region_id } = actor.role {
-        return Ok((
+        return Ok(Some((
             store::get::<Regions>(db, actor, region_id).await?,
             Vec::new(),
-        ));
+        )));
     }
     let mut all = store::list::<Regions>(db, actor, ListFilter::default(), None, Some(500))
         .await?
         .items;
     all.sort_by(|a, b| a.name.cmp(&b.name));
-    let chosen = asked
+    let Some(chosen) = asked
         .and_then(|id| all.iter().find(|r| r.id == id))
         .or_else(|| all.first())
         .cloned()
-        .ok_or_else(|| DomainError::not_found("Region"))?;
+    else {
+        return Ok(None);
+    };
     let options = all
         .into_iter()
         .map(|r| RegionOption {
@@ -267,7 +284,7 @@ async fn region(
             name: r.name,
         })
         .collect();
-    Ok((chosen, options))
+    Ok(Some((chosen, options)))
 }
 
 /// The latest month run for the region, else last month (Beijing time).
