@@ -12,7 +12,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use engine::{AnnualResult, FactKind, FactRef, ScoreCard, money_text, percent_text};
+use engine::{AnnualResult, FactRef, ScoreCard, money_text, percent_text};
 use entities::assessment_run::RunKind;
 use rust_decimal::Decimal;
 
@@ -172,7 +172,7 @@ fn indicators(
 fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
     let Some(named) = named else {
         return FactLine {
-            title: format!("{}（无权查看）", kind_name(fact.kind)),
+            title: format!("{}（无权查看）", crate::web::facts::kind_label(fact.kind)),
             when: String::new(),
             href: None,
         };
@@ -181,7 +181,7 @@ fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
         title: named
             .title
             .clone()
-            .unwrap_or_else(|| kind_name(fact.kind).to_owned()),
+            .unwrap_or_else(|| crate::web::facts::kind_label(fact.kind).to_owned()),
         when: match &named.when {
             When::Instant(t) => local_time(*t),
             When::Day(d) => date_text(*d),
@@ -189,46 +189,7 @@ fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
             When::ServiceYear(y) => format!("{y} 服务年度"),
             When::Unknown => String::new(),
         },
-        href: Some(format!("/facts/{}/{}", kind_path(fact.kind), fact.id)),
-    }
-}
-
-/// The kind's part of a fact page's address: its GraphQL list field in kebab
-/// case (`workOrders` → `work-orders`), as `web::facts` serves them.
-pub fn kind_path(kind: FactKind) -> &'static str {
-    match kind {
-        FactKind::WorkOrder => "work-orders",
-        FactKind::UnticketedDelivery => "unticketed-deliveries",
-        FactKind::ServiceTask => "service-tasks",
-        FactKind::Attendance => "attendances",
-        FactKind::Complaint => "complaints",
-        FactKind::Outage => "outages",
-        FactKind::Fault => "faults",
-        FactKind::Change => "changes",
-        FactKind::Violation => "violations",
-        FactKind::Training => "trainings",
-        FactKind::SecurityRisk => "security-risks",
-        FactKind::SecurityAccident => "security-accidents",
-        FactKind::SurveyResponse => "survey-responses",
-    }
-}
-
-/// The kind as its users call it, for facts without a title.
-pub fn kind_name(kind: FactKind) -> &'static str {
-    match kind {
-        FactKind::WorkOrder => "工单",
-        FactKind::UnticketedDelivery => "无工单交付",
-        FactKind::ServiceTask => "服务任务",
-        FactKind::Attendance => "驻场考勤",
-        FactKind::Complaint => "投诉",
-        FactKind::Outage => "服务中断",
-        FactKind::Fault => "故障",
-        FactKind::Change => "变更",
-        FactKind::Violation => "违规行为",
-        FactKind::Training => "培训",
-        FactKind::SecurityRisk => "安全风险",
-        FactKind::SecurityAccident => "安全事故",
-        FactKind::SurveyResponse => "满意度调查问卷",
+        href: Some(crate::web::facts::fact_url(fact.kind, fact.id)),
     }
 }
 

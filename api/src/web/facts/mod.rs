@@ -26,3 +26,12 @@ pub use kind::KINDS;
 pub fn fact_url(kind: engine::facts::FactKind, id: i64) -> String {
     format!("/facts/{}/{id}", kind::slug_of(kind))
 }
+
+/// The kind as its users call it (`工单`), from its declaration.
+pub fn kind_label(kind: engine::facts::FactKind) -> &'static str {
+    let slug = kind::slug_of(kind);
+    KINDS
+        .iter()
+        .find(|(s, _)| *s == slug)
+        .map_or(slug, |(_, label)| label)
+}
