@@ -16,6 +16,7 @@ mod m20261201_000011_fault_platform;
 mod m20261201_000012_survey_respondent;
 mod m20261201_000020_tokens_valid_after;
 mod m20261201_000030_notice_numbers;
+mod m20261210_000040_complaint_system;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_survey_respondent::Migration),
             Box::new(m20261201_000020_tokens_valid_after::Migration),
             Box::new(m20261201_000030_notice_numbers::Migration),
+            Box::new(m20261210_000040_complaint_system::Migration),
         ]
     }
 }

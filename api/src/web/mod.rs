@@ -61,6 +61,14 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::sign_out))
         .route("/assets/{name}", get(assets::serve))
+        .route(
+            "/complaints/new",
+            get(agency::complaints::form).post(agency::complaints::submit),
+        )
+        .route(
+            "/surveys/new",
+            get(agency::surveys::form).post(agency::surveys::submit),
+        )
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

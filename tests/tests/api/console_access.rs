@@ -65,12 +65,33 @@ fn everyone_signed_in(who: Who) -> Gets {
     }
 }
 
+/// An agency's own forms: only an agency files through them.
+fn agency_only(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Agency => Gets::Page,
+        _ => Gets::Denied,
+    }
+}
+
 fn cases(_w: &World) -> Vec<Case> {
-    vec![Case {
-        path: "/".into(),
-        gets: everyone_signed_in,
-        secret: None,
-    }]
+    vec![
+        Case {
+            path: "/".into(),
+            gets: everyone_signed_in,
+            secret: None,
+        },
+        Case {
+            path: "/complaints/new".into(),
+            gets: agency_only,
+            secret: Some("系统1".into()),
+        },
+        Case {
+            path: "/surveys/new".into(),
+            gets: agency_only,
+            secret: Some("您对云服务商资源交付及时性是否满意".into()),
+        },
+    ]
 }
 
 struct Callers {
@@ -147,7 +168,22 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
     let mut supervisor = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
     let forged = "00".repeat(32);
     // Each page area adds its forms here: (path, fields).
-    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![("/logout".into(), vec![])];
+    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        ("/logout".into(), vec![]),
+        (
+            "/complaints/new".into(),
+            vec![
+                ("system_id", w.one.system.as_str()),
+                ("channel", "OTHER"),
+                ("description", "伪造"),
+                ("received_at", "2025-03-05T08:30"),
+            ],
+        ),
+        (
+            "/surveys/new".into(),
+            vec![("vendor_id", w.one.vendor.as_str()), ("q1", "4")],
+        ),
+    ];
     for (path, fields) in forms {
         let page = supervisor.post_with_csrf(&path, &fields, &forged).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");

@@ -8,6 +8,7 @@ mod assessment;
 mod audit;
 mod console;
 mod console_access;
+mod console_agency;
 mod dashboards;
 mod demo;
 mod facts;
