@@ -507,6 +507,7 @@ impl Loader<'_> {
                     region_id,
                     vendor_id: vendor,
                     agency_id: Some(agency),
+                    system_id: None,
                     channel: "LETTER".into(),
                     description: "资源交付多次延误，影响项目上线".into(),
                     received_at: at(day(2026, 9, 16), 10, 30),

@@ -11,6 +11,9 @@ pub struct Model {
     pub region_id: i64,
     pub vendor_id: i64,
     pub agency_id: Option<i64>,
+    /// The agency's information system the complaint is about (hosted by the
+    /// vendor); `None` on complaints filed against a vendor only.
+    pub system_id: Option<i64>,
     pub channel: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,

@@ -17,6 +17,7 @@ mod m20261201_000012_survey_respondent;
 mod m20261201_000020_tokens_valid_after;
 mod m20261201_000030_notice_numbers;
 mod m20261210_000040_notice_attachments;
+mod m20261210_000041_complaint_system;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_tokens_valid_after::Migration),
             Box::new(m20261201_000030_notice_numbers::Migration),
             Box::new(m20261210_000040_notice_attachments::Migration),
+            Box::new(m20261210_000041_complaint_system::Migration),
         ]
     }
 }

@@ -394,6 +394,7 @@ fn complaint(s: &Scope, d: &mut Draw, _: u64) -> Result<entities::complaint::Mod
         region_id: s.region_id,
         vendor_id: s.vendor_id,
         agency_id,
+        system_id: None,
         channel: channel.into(),
         description: d.pick(&COMPLAINTS).to_string(),
         received_at: received,

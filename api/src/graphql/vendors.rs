@@ -6,8 +6,6 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
-use engine::ServiceYear;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::nested::id;
 use crate::error::{DomainError, DomainResult, GqlResult};
@@ -135,64 +133,20 @@ impl ServingVendorQuery {
     ) -> async_graphql::Result<Vec<ServingVendor>> {
         async {
             let (state, actor) = crate::graphql::crud::env(ctx)?;
-            let agency_id = match (
-                crate::graphql::crud::parse_opt_id("agencyId", &agency_id)?,
-                actor.role,
-            ) {
-                (Some(agency_id), _) => agency_id,
-                (None, domain::actor::Role::Agency { agency_id }) => agency_id,
-                (None, _) => return Err(DomainError::bad("agencyId", "required")),
-            };
-            // Access-checked: a vendor, or a supervisor of another region, gets NOT_FOUND.
-            let agency = domain::store::get::<domain::reference::agencies::Agencies>(
-                &state.db, actor, agency_id,
-            )
-            .await?;
-            serving_vendors(&state.db, &agency, service_year).await
+            let agency_id = crate::graphql::crud::parse_opt_id("agencyId", &agency_id)?;
+            let vendors =
+                domain::reference::vendors::serving(&state.db, actor, agency_id, service_year)
+                    .await?;
+            Ok(vendors
+                .into_iter()
+                .map(|v| ServingVendor {
+                    id: id(v.id),
+                    code: v.code,
+                    name: v.name,
+                })
+                .collect())
         }
         .await
         .gql()
     }
-}
-
-async fn serving_vendors(
-    conn: &sea_orm::DatabaseConnection,
-    agency: &entities::agency::Model,
-    service_year: Option<i32>,
-) -> DomainResult<Vec<ServingVendor>> {
-    use entities::information_system::{Column as S, Entity as Systems};
-    let mut hosted = Systems::find()
-        .select_only()
-        .column(S::VendorId)
-        .distinct()
-        .filter(S::AgencyId.eq(agency.id));
-    if let Some(year) = service_year {
-        let region = entities::region::Entity::find_by_id(agency.region_id)
-            .one(conn)
-            .await?
-            .ok_or_else(|| DomainError::Internal("the agency's region is gone".into()))?;
-        let scheme = domain::schemes::require_known(conn, "agencyId", &region.scheme_code).await?;
-        let year = ServiceYear::new(scheme.service_year_first_month, year)
-            .map_err(|e| DomainError::bad("serviceYear", e.to_string()))?;
-        let (first_day, last_day) = domain::facts::survey_responses::days_of(year);
-        hosted = hosted.filter(S::OnlineOn.lte(last_day)).filter(
-            Condition::any()
-                .add(S::OfflineOn.is_null())
-                .add(S::OfflineOn.gt(first_day)),
-        );
-    }
-    let vendor_ids: Vec<i64> = hosted.into_tuple().all(conn).await?;
-    let vendors = entities::vendor::Entity::find()
-        .filter(entities::vendor::Column::Id.is_in(vendor_ids))
-        .order_by_asc(entities::vendor::Column::Id)
-        .all(conn)
-        .await?;
-    Ok(vendors
-        .into_iter()
-        .map(|v| ServingVendor {
-            id: id(v.id),
-            code: v.code,
-            name: v.name,
-        })
-        .collect())
 }

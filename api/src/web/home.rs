@@ -19,6 +19,6 @@ pub async fn page(
     match signed.actor.role {
         Role::Admin | Role::Supervisor { .. } => dashboard::home(&console, signed, query).await,
         Role::Vendor { .. } => vendor::home(&console, signed).await,
-        Role::Agency { .. } => agency::home(&console, signed).await,
+        Role::Agency { .. } => agency::home(&console, signed, query).await,
     }
 }

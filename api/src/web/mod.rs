@@ -108,6 +108,14 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .route("/runs/monthly", post(runs::monthly))
         .route("/runs/annual", post(runs::annual))
         .route("/runs/{id}/publish", post(runs::publish))
+        .route(
+            "/complaints/new",
+            get(agency::complaints::form).post(agency::complaints::submit),
+        )
+        .route(
+            "/surveys/new",
+            get(agency::surveys::form).post(agency::surveys::submit),
+        )
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(csp::layer))

@@ -7,10 +7,11 @@
 
 use sea_orm::DatabaseTransaction;
 
-use super::check_owner;
 use super::{Assessed, Window};
+use super::{check_owner, check_system};
 use crate::access::{Policy, Scope};
-use crate::error::DomainResult;
+use crate::actor::{Actor, Role};
+use crate::error::{DomainError, DomainResult};
 use crate::store::TimeColumn;
 use crate::store::Writable;
 use engine::facts as f;
@@ -24,8 +25,39 @@ resource!(Complaints => complaint, name: "Complaint", policy: Policy::AGENCY_FIL
 
 impl Writable for Complaints {
     async fn check<'a>(txn: &'a DatabaseTransaction, row: &'a mut Model) -> DomainResult<()> {
-        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await
+        check_owner(txn, row.region_id, row.vendor_id, row.agency_id).await?;
+        check_system(
+            txn,
+            row.system_id,
+            row.region_id,
+            row.vendor_id,
+            row.agency_id,
+        )
+        .await
     }
+}
+
+/// An agency files a complaint as itself (the access layer then checks that
+/// the agency is the actor's own) and may not confirm it or find the vendor
+/// liable: only a supervisor does. Every edge applies it to the row it built.
+pub fn filed_by_an_agency(row: &mut Model, actor: &Actor) -> DomainResult<()> {
+    let Role::Agency { agency_id: own } = actor.role else {
+        return Ok(());
+    };
+    if row.confirmed {
+        return Err(DomainError::bad(
+            "input.confirmed",
+            "only a supervisor confirms a complaint",
+        ));
+    }
+    if row.vendor_liable {
+        return Err(DomainError::bad(
+            "input.vendorLiable",
+            "only a supervisor confirms a complaint",
+        ));
+    }
+    row.agency_id = row.agency_id.or(Some(own));
+    Ok(())
 }
 
 impl Assessed for Complaints {

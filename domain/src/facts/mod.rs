@@ -8,7 +8,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseTransaction;
 
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
+use crate::reference::systems::InformationSystems;
 use crate::reference::{agencies::Agencies, regions::Regions, vendors::Vendors};
 use crate::store;
 
@@ -39,6 +40,36 @@ pub async fn check_owner(
     store::require::<Vendors>(txn, "input.vendorId", vendor_id).await?;
     if let Some(agency_id) = agency_id {
         store::require_in_region::<Agencies>(txn, "input.agencyId", agency_id, region_id).await?;
+    }
+    Ok(())
+}
+
+/// A fact's system, if any, is in the fact's region, hosted by its vendor and
+/// of its agency (a system of another region answers as a missing one).
+pub async fn check_system(
+    txn: &DatabaseTransaction,
+    system_id: Option<i64>,
+    region_id: i64,
+    vendor_id: i64,
+    agency_id: Option<i64>,
+) -> DomainResult<()> {
+    let Some(system_id) = system_id else {
+        return Ok(());
+    };
+    let system =
+        store::require_in_region::<InformationSystems>(txn, "input.systemId", system_id, region_id)
+            .await?;
+    if system.vendor_id != vendor_id {
+        return Err(DomainError::bad(
+            "input.systemId",
+            "the system is not hosted by this vendor",
+        ));
+    }
+    if agency_id.is_some_and(|a| a != system.agency_id) {
+        return Err(DomainError::bad(
+            "input.systemId",
+            "the system belongs to another agency",
+        ));
     }
     Ok(())
 }

@@ -19,7 +19,7 @@
 //! Declared here: who owns a row, who may see it, what a row must satisfy,
 //! and which rows a period's assessment loads and what the engine reads.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use engine::ServiceYear;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -29,10 +29,12 @@ use sea_orm::{
 use super::check_owner;
 use super::{Assessed, Window};
 use crate::access::{Policy, Scope};
+use crate::actor::{Actor, Role};
 use crate::error::{DomainError, DomainResult};
 use crate::period::{local, shanghai};
 use crate::store::TimeColumn;
 use crate::store::Writable;
+use crate::validate;
 use engine::facts as f;
 use entities::survey_response::{Column, Model};
 
@@ -105,6 +107,153 @@ impl Writable for SurveyResponses {
         }
         Ok(())
     }
+}
+
+/// The answers of Q1–Q9 (seed 003: 4 3 2 1 0, "程度由高到低").
+pub const ANSWERS: &[i32] = &[0, 1, 2, 3, 4];
+/// The answers of Q10 (overall satisfaction), which weighs double.
+pub const OVERALL_ANSWERS: &[i32] = &[0, 2, 4, 6, 8];
+/// The highest possible score: 9 × 4 + 8.
+pub const MAX_SCORE: i32 = 44;
+/// The longest suggestions text.
+const MAX_SUGGESTIONS: usize = 4000;
+
+/// A new response as an edge read it (GraphQL's input, the console's
+/// questionnaire): every field checked here, once, by `row`.
+pub struct NewResponse {
+    pub region_id: i64,
+    pub vendor_id: i64,
+    /// Required, except for an agency filing its own response.
+    pub agency_id: Option<i64>,
+    pub service_year: i32,
+    /// Q1–Q10 in order.
+    pub answers: [i32; 10],
+    pub respondent_name: String,
+    pub respondent_unit: String,
+    pub respondent_phone: String,
+    pub surveying_body: String,
+    pub surveyor: String,
+    pub surveyed_on: NaiveDate,
+    pub suggestions: Option<String>,
+}
+
+impl NewResponse {
+    /// The row to store (id 0); field-level checks only, the rest is `check`'s.
+    pub fn row(self, actor: &Actor, now: DateTime<Utc>) -> DomainResult<Model> {
+        // The access layer then checks that an agency files for itself only.
+        let agency_id = match (self.agency_id, actor.role) {
+            (Some(agency_id), _) => agency_id,
+            (None, Role::Agency { agency_id }) => agency_id,
+            (None, _) => return Err(DomainError::bad("input.agencyId", "required")),
+        };
+        let [q1, q2, q3, q4, q5, q6, q7, q8, q9, q10] = self.answers;
+        Ok(Model {
+            id: 0,
+            region_id: self.region_id,
+            vendor_id: self.vendor_id,
+            agency_id,
+            service_year: service_year(self.service_year)?,
+            q1: answer("input.q1", q1, ANSWERS)?,
+            q2: answer("input.q2", q2, ANSWERS)?,
+            q3: answer("input.q3", q3, ANSWERS)?,
+            q4: answer("input.q4", q4, ANSWERS)?,
+            q5: answer("input.q5", q5, ANSWERS)?,
+            q6: answer("input.q6", q6, ANSWERS)?,
+            q7: answer("input.q7", q7, ANSWERS)?,
+            q8: answer("input.q8", q8, ANSWERS)?,
+            q9: answer("input.q9", q9, ANSWERS)?,
+            q10: answer("input.q10", q10, OVERALL_ANSWERS)?,
+            respondent_name: Some(name("input.respondentName", self.respondent_name)?),
+            respondent_unit: Some(name("input.respondentUnit", self.respondent_unit)?),
+            respondent_phone: Some(phone(self.respondent_phone)?),
+            surveying_body: Some(name("input.surveyingBody", self.surveying_body)?),
+            surveyor: Some(name("input.surveyor", self.surveyor)?),
+            surveyed_on: Some(self.surveyed_on),
+            suggestions: suggestions(self.suggestions)?,
+            recorded_by: actor.user_id,
+            recorded_at: now,
+        })
+    }
+}
+
+/// One answer, which must be one of `allowed`.
+pub fn answer(field: &str, value: i32, allowed: &[i32]) -> DomainResult<i32> {
+    if allowed.contains(&value) {
+        return Ok(value);
+    }
+    let list = allowed
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(DomainError::bad(
+        field,
+        format!("must be one of {list}, got {value}"),
+    ))
+}
+
+pub fn service_year(value: i32) -> DomainResult<i32> {
+    validate::in_range("input.serviceYear", value, 2000, 2100)
+}
+
+/// A name on the questionnaire (respondent, unit, surveying body, surveyor).
+pub fn name(field: &str, value: String) -> DomainResult<String> {
+    validate::text(field, value, 100)
+}
+
+pub fn phone(value: String) -> DomainResult<String> {
+    let phone = validate::text("input.respondentPhone", value, 40)?;
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')' | '转'))
+    {
+        return Err(DomainError::bad(
+            "input.respondentPhone",
+            "may contain only digits, spaces and + - ( ) 转",
+        ));
+    }
+    Ok(phone)
+}
+
+/// The suggestions; blank is none.
+pub fn suggestions(value: Option<String>) -> DomainResult<Option<String>> {
+    match value {
+        Some(text) if !text.trim().is_empty() => Ok(Some(validate::text(
+            "input.suggestions",
+            text,
+            MAX_SUGGESTIONS,
+        )?)),
+        _ => Ok(None),
+    }
+}
+
+/// A response's score: the sum of its answers, at most `MAX_SCORE`.
+pub fn score(m: &Model) -> i32 {
+    m.q1 + m.q2 + m.q3 + m.q4 + m.q5 + m.q6 + m.q7 + m.q8 + m.q9 + m.q10
+}
+
+/// score / 44 × 100, rounded half-up to exactly 2 decimals.
+pub fn satisfaction_percent(score: i32) -> rust_decimal::Decimal {
+    use rust_decimal::Decimal;
+    engine::two_dp(Decimal::from(score) * Decimal::from(100) / Decimal::from(MAX_SCORE))
+}
+
+/// The service year of the region's scheme that `day` falls in.
+pub async fn year_of(
+    conn: &impl ConnectionTrait,
+    region_id: i64,
+    day: NaiveDate,
+) -> DomainResult<ServiceYear> {
+    use chrono::Datelike;
+    let region = entities::region::Entity::find_by_id(region_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| DomainError::bad("input.regionId", "no such region"))?;
+    let scheme = crate::schemes::require_known(conn, "input.regionId", &region.scheme_code).await?;
+    let month = engine::Month::new(day.year(), day.month())
+        .map_err(|e| DomainError::bad("input.surveyedOn", e.to_string()))?;
+    ServiceYear::containing(scheme.service_year_first_month, month)
+        .map_err(|e| DomainError::bad("input.serviceYear", e.to_string()))
 }
 
 /// The first and last day of a service year.

@@ -7,12 +7,11 @@
 use sea_orm::DatabaseTransaction;
 
 use super::{Assessed, Window};
-use super::{check_owner, ensure_after};
+use super::{check_owner, check_system, ensure_after};
 use crate::access::{Policy, Scope};
-use crate::error::{DomainError, DomainResult};
-use crate::reference::systems::InformationSystems;
+use crate::error::DomainResult;
+use crate::store::TimeColumn;
 use crate::store::Writable;
-use crate::store::{self, TimeColumn};
 use engine::facts as f;
 use entities::work_order::{Column, Model};
 use sea_orm::{ColumnTrait as _, Condition};
@@ -31,28 +30,14 @@ impl Writable for WorkOrders {
             "approvedAt",
             row.approved_at,
         )?;
-        if let Some(system_id) = row.system_id {
-            let system = store::require_in_region::<InformationSystems>(
-                txn,
-                "input.systemId",
-                system_id,
-                row.region_id,
-            )
-            .await?;
-            if system.vendor_id != row.vendor_id {
-                return Err(DomainError::bad(
-                    "input.systemId",
-                    "the system is not hosted by this vendor",
-                ));
-            }
-            if row.agency_id.is_some_and(|a| a != system.agency_id) {
-                return Err(DomainError::bad(
-                    "input.systemId",
-                    "the system belongs to another agency",
-                ));
-            }
-        }
-        Ok(())
+        check_system(
+            txn,
+            row.system_id,
+            row.region_id,
+            row.vendor_id,
+            row.agency_id,
+        )
+        .await
     }
 }
 

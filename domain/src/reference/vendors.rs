@@ -39,3 +39,51 @@ pub fn contact_emails(vendor: &Model) -> DomainResult<Vec<String>> {
         )
     })
 }
+
+/// The vendors that serve an agency: those hosting one of its information
+/// systems, on the platform at some time in `service_year` (by the region's
+/// scheme) if given, else at any time. An agency asks about itself
+/// (`agency_id` may be omitted); a supervisor about an agency of its region;
+/// an administrator about any. Any other agency is `NOT_FOUND`.
+pub async fn serving(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::actor::Actor,
+    agency_id: Option<i64>,
+    service_year: Option<i32>,
+) -> DomainResult<Vec<Model>> {
+    use entities::information_system::{Column as S, Entity as Systems};
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let agency_id = match (agency_id, actor.role) {
+        (Some(agency_id), _) => agency_id,
+        (None, crate::actor::Role::Agency { agency_id }) => agency_id,
+        (None, _) => return Err(DomainError::bad("agencyId", "required")),
+    };
+    // Access-checked: a vendor, or a supervisor of another region, gets NOT_FOUND.
+    let agency = crate::store::get::<super::agencies::Agencies>(db, actor, agency_id).await?;
+    let mut hosted = Systems::find()
+        .select_only()
+        .column(S::VendorId)
+        .distinct()
+        .filter(S::AgencyId.eq(agency.id));
+    if let Some(year) = service_year {
+        let region = entities::region::Entity::find_by_id(agency.region_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::Internal("the agency's region is gone".into()))?;
+        let scheme = crate::schemes::require_known(db, "agencyId", &region.scheme_code).await?;
+        let year = engine::ServiceYear::new(scheme.service_year_first_month, year)
+            .map_err(|e| DomainError::bad("serviceYear", e.to_string()))?;
+        let (first_day, last_day) = crate::facts::survey_responses::days_of(year);
+        hosted = hosted.filter(S::OnlineOn.lte(last_day)).filter(
+            Condition::any()
+                .add(S::OfflineOn.is_null())
+                .add(S::OfflineOn.gt(first_day)),
+        );
+    }
+    let vendor_ids: Vec<i64> = hosted.into_tuple().all(db).await?;
+    Ok(entities::vendor::Entity::find()
+        .filter(entities::vendor::Column::Id.is_in(vendor_ids))
+        .order_by_asc(entities::vendor::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -75,6 +75,15 @@ fn v1_readers(who: Who) -> Gets {
     }
 }
 
+/// An agency's own forms: only an agency files through them.
+fn agency_only(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Agency => Gets::Page,
+        _ => Gets::Denied,
+    }
+}
+
 /// Administrators and supervisors: who records facts.
 fn recorders(who: Who) -> Gets {
     match who {
@@ -305,6 +314,16 @@ fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
             gets: v1_readers,
             secret: Some("88.38".into()),
         },
+        Case {
+            path: "/complaints/new".into(),
+            gets: agency_only,
+            secret: Some("系统1".into()),
+        },
+        Case {
+            path: "/surveys/new".into(),
+            gets: agency_only,
+            secret: Some("您对云服务商资源交付及时性是否满意".into()),
+        },
     ];
     cases.extend(fact_cases(w));
     cases
@@ -436,6 +455,19 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/runs/annual".into(), run.to_vec()),
         ("/runs/1/publish".into(), run.to_vec()),
         ("/facts/work-orders/new".into(), work_order.clone()),
+        (
+            "/complaints/new".into(),
+            vec![
+                ("system_id", w.one.system.as_str()),
+                ("channel", "OTHER"),
+                ("description", "伪造"),
+                ("received_at", "2025-03-05T08:30"),
+            ],
+        ),
+        (
+            "/surveys/new".into(),
+            vec![("vendor_id", w.one.vendor.as_str()), ("q1", "4")],
+        ),
         (fact, work_order),
         (format!("/notices/{notice}/acknowledge"), vec![]),
         (format!("/notices/{notice}/accept"), vec![]),

@@ -5,11 +5,9 @@
 use async_graphql::{Context, ID};
 
 use super::columns::{Flag, Instant, Nullable, Ref, Text};
-use crate::error::{DomainError, DomainResult};
 use crate::graphql::agencies::{Agencies, Agency};
 use crate::graphql::nested;
-use domain::actor::{Actor, Role};
-use entities::complaint::Model;
+use crate::graphql::systems::{InformationSystem, InformationSystems};
 
 pub use domain::facts::complaints::Complaints;
 
@@ -30,6 +28,9 @@ fact_kind! {
         #[label("投诉单位", Agency)]
         #[create(doc = "An agency filing its own complaint may leave this out.")]
         agency_id: Nullable<Ref>,
+        /// The agency's information system the complaint is about (hosted by
+        /// the vendor); null on complaints filed against a vendor only.
+        system_id: Nullable<Ref>,
     }
     columns {
         #[label("投诉渠道")]
@@ -47,7 +48,7 @@ fact_kind! {
         #[create(graphql(default))]
         vendor_liable: Flag,
     }
-    after_build: filed_by_an_agency,
+    after_build: domain::facts::complaints::filed_by_an_agency,
     links {
         /// The complaining agency's name (null: none recorded), also for the vendor.
         async fn agency_name(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Option<String>> {
@@ -61,28 +62,8 @@ fact_kind! {
         async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agency>> {
             nested::optional::<Agencies, Agency>(ctx, &self.agency_id).await
         }
+        async fn system(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<InformationSystem>> {
+            nested::optional::<InformationSystems, InformationSystem>(ctx, &self.system_id).await
+        }
     }
-}
-
-/// An agency files a complaint as itself (the access layer then checks that
-/// the agency is the actor's own) and may not confirm it or find the vendor
-/// liable: only a supervisor does.
-fn filed_by_an_agency(row: &mut Model, actor: &Actor) -> DomainResult<()> {
-    let Role::Agency { agency_id: own } = actor.role else {
-        return Ok(());
-    };
-    if row.confirmed {
-        return Err(DomainError::bad(
-            "input.confirmed",
-            "only a supervisor confirms a complaint",
-        ));
-    }
-    if row.vendor_liable {
-        return Err(DomainError::bad(
-            "input.vendorLiable",
-            "only a supervisor confirms a complaint",
-        ));
-    }
-    row.agency_id = row.agency_id.or(Some(own));
-    Ok(())
 }

@@ -21,43 +21,19 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::{fact_links, owner, set_nullable};
-use crate::error::{DomainError, DomainResult};
+use crate::error::DomainResult;
 use crate::graphql::agencies::{Agencies, Agency};
 use crate::graphql::crud::{self, FromInput};
 use crate::graphql::nested::{self, id};
-use domain::actor::{Actor, Role};
+use domain::actor::Actor;
+use domain::facts::survey_responses::{
+    self as survey, ANSWERS, NewResponse, OVERALL_ANSWERS, answer, name, phone, service_year,
+    suggestions,
+};
 use domain::period::local;
-use domain::validate;
 use entities::survey_response::Model;
 
 pub use domain::facts::survey_responses::SurveyResponses;
-
-/// The answers of Q1–Q9.
-const ANSWERS: &[i32] = &[0, 1, 2, 3, 4];
-/// The answers of Q10 (overall satisfaction), which weighs double.
-const OVERALL_ANSWERS: &[i32] = &[0, 2, 4, 6, 8];
-/// The highest possible score: 9 × 4 + 8.
-const MAX_SCORE: i32 = 44;
-
-/// One answer, which must be one of `allowed`.
-fn answer(field: &str, value: i32, allowed: &[i32]) -> DomainResult<i32> {
-    if allowed.contains(&value) {
-        return Ok(value);
-    }
-    let list = allowed
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    Err(DomainError::bad(
-        field,
-        format!("must be one of {list}, got {value}"),
-    ))
-}
-
-fn service_year(value: i32) -> DomainResult<i32> {
-    validate::in_range("input.serviceYear", value, 2000, 2100)
-}
 
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -107,9 +83,8 @@ pub struct SurveyResponse {
 
 impl From<Model> for SurveyResponse {
     fn from(m: Model) -> Self {
-        let score = m.q1 + m.q2 + m.q3 + m.q4 + m.q5 + m.q6 + m.q7 + m.q8 + m.q9 + m.q10;
-        let satisfaction_percent =
-            engine::two_dp(Decimal::from(score) * Decimal::from(100) / Decimal::from(MAX_SCORE));
+        let score = survey::score(&m);
+        let satisfaction_percent = survey::satisfaction_percent(score);
         Self {
             id: id(m.id),
             region_id: id(m.region_id),
@@ -220,38 +195,6 @@ pub struct UpdateSurveyResponseInput {
     pub suggestions: MaybeUndefined<String>,
 }
 
-/// The longest suggestions text.
-const MAX_SUGGESTIONS: usize = 4000;
-
-fn name(field: &str, value: String) -> DomainResult<String> {
-    validate::text(field, value, 100)
-}
-
-fn phone(value: String) -> DomainResult<String> {
-    let phone = validate::text("input.respondentPhone", value, 40)?;
-    if !phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')' | '转'))
-    {
-        return Err(DomainError::bad(
-            "input.respondentPhone",
-            "may contain only digits, spaces and + - ( ) 转",
-        ));
-    }
-    Ok(phone)
-}
-
-fn suggestions(value: Option<String>) -> DomainResult<Option<String>> {
-    match value {
-        Some(text) if !text.trim().is_empty() => Ok(Some(validate::text(
-            "input.suggestions",
-            text,
-            MAX_SUGGESTIONS,
-        )?)),
-        _ => Ok(None),
-    }
-}
-
 impl FromInput for SurveyResponses {
     type Create = CreateSurveyResponseInput;
     type Update = UpdateSurveyResponseInput;
@@ -262,41 +205,24 @@ impl FromInput for SurveyResponses {
         now: DateTime<Utc>,
     ) -> DomainResult<Model> {
         let (region_id, vendor_id) = owner(&input.region_id, &input.vendor_id)?;
-        // The access layer then checks that an agency files for itself only.
-        let agency_id = match (
-            crud::parse_opt_id("input.agencyId", &input.agency_id)?,
-            actor.role,
-        ) {
-            (Some(agency_id), _) => agency_id,
-            (None, Role::Agency { agency_id }) => agency_id,
-            (None, _) => return Err(DomainError::bad("input.agencyId", "required")),
-        };
-        Ok(Model {
-            id: 0,
+        let new = NewResponse {
             region_id,
             vendor_id,
-            agency_id,
-            service_year: service_year(input.service_year)?,
-            q1: answer("input.q1", input.q1, ANSWERS)?,
-            q2: answer("input.q2", input.q2, ANSWERS)?,
-            q3: answer("input.q3", input.q3, ANSWERS)?,
-            q4: answer("input.q4", input.q4, ANSWERS)?,
-            q5: answer("input.q5", input.q5, ANSWERS)?,
-            q6: answer("input.q6", input.q6, ANSWERS)?,
-            q7: answer("input.q7", input.q7, ANSWERS)?,
-            q8: answer("input.q8", input.q8, ANSWERS)?,
-            q9: answer("input.q9", input.q9, ANSWERS)?,
-            q10: answer("input.q10", input.q10, OVERALL_ANSWERS)?,
-            respondent_name: Some(name("input.respondentName", input.respondent_name)?),
-            respondent_unit: Some(name("input.respondentUnit", input.respondent_unit)?),
-            respondent_phone: Some(phone(input.respondent_phone)?),
-            surveying_body: Some(name("input.surveyingBody", input.surveying_body)?),
-            surveyor: Some(name("input.surveyor", input.surveyor)?),
-            surveyed_on: Some(input.surveyed_on),
-            suggestions: suggestions(input.suggestions)?,
-            recorded_by: actor.user_id,
-            recorded_at: now,
-        })
+            agency_id: crud::parse_opt_id("input.agencyId", &input.agency_id)?,
+            service_year: input.service_year,
+            answers: [
+                input.q1, input.q2, input.q3, input.q4, input.q5, input.q6, input.q7, input.q8,
+                input.q9, input.q10,
+            ],
+            respondent_name: input.respondent_name,
+            respondent_unit: input.respondent_unit,
+            respondent_phone: input.respondent_phone,
+            surveying_body: input.surveying_body,
+            surveyor: input.surveyor,
+            surveyed_on: input.surveyed_on,
+            suggestions: input.suggestions,
+        };
+        new.row(actor, now)
     }
 
     fn patch(row: &mut Model, input: UpdateSurveyResponseInput) -> DomainResult<()> {

@@ -1,0 +1,304 @@
+//! The browser harness: `Driver` is a `chromedriver` on a free local port
+//! (killed when dropped); `Browser` is one headless Chromium session (1280×900,
+//! zh-CN) on one app, with what a scenario does as a person would: open a
+//! page, sign in through the form, fill inputs, pick options, click, and take a
+//! screenshot.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use e2e::TestApp;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// What the harness needs on the machine, and the Debian package that has it.
+const NEEDS: [(&str, &str); 2] = [
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+];
+
+/// How long a page may take to come (the debug server on a busy CI machine).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `chromedriver`, stopped when dropped.
+pub struct Driver {
+    process: Child,
+    url: String,
+}
+
+impl Driver {
+    /// Starts `chromedriver` on a free port; panics, naming the package to
+    /// install, when the browser, the driver or the CJK fonts are missing.
+    pub fn start() -> Self {
+        for (path, package) in NEEDS {
+            assert!(
+                Path::new(path).exists(),
+                "{path} is missing: install Debian's `{package}` (apt-get install -y chromium chromium-driver fonts-noto-cjk; .ci/run does it)"
+            );
+        }
+        assert!(
+            has_cjk_fonts(),
+            "no Chinese font: install Debian's `fonts-noto-cjk` (apt-get install -y fonts-noto-cjk), or the screenshots show boxes"
+        );
+        let port = free_port();
+        let process = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts (Debian's `chromium-driver`)");
+        let driver = Self {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        driver.wait_until_listening(port);
+        driver
+    }
+
+    fn wait_until_listening(&self, port: u16) {
+        let since = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                since.elapsed() < PATIENCE,
+                "chromedriver did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Runs one scenario, naming it when it fails.
+    pub async fn scenario<'a, F, Fut>(&'a self, name: &str, scenario: F)
+    where
+        F: FnOnce(&'a Driver) -> Fut,
+        Fut: Future<Output = ()> + 'a,
+    {
+        let since = Instant::now();
+        eprintln!("browser scenario: {name}");
+        scenario(self).await;
+        eprintln!(
+            "browser scenario: {name}: passed in {:.1?}",
+            since.elapsed()
+        );
+    }
+
+    /// A new headless Chromium session on `app`: 1280×900, in Chinese.
+    pub async fn browser(&self, app: &TestApp) -> Browser {
+        let mut args = vec![
+            "--headless=new",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+            "--lang=zh-CN",
+        ];
+        if running_as_root() {
+            // Chromium's sandbox refuses to run as root (CI containers).
+            args.push("--no-sandbox");
+        }
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": args,
+                "prefs": { "intl.accept_languages": "zh-CN" },
+            },
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("an object")
+        };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a headless Chromium session");
+        Browser {
+            client,
+            base: app.base.clone(),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// A font with Chinese glyphs, as fontconfig (which Chromium uses) sees it.
+fn has_cjk_fonts() -> bool {
+    Command::new("fc-list")
+        .arg(":lang=zh-cn")
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty())
+}
+
+/// Where screenshots go: `<target>/console-screenshots/`.
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("console-screenshots")
+}
+
+/// One browser session on one app.
+pub struct Browser {
+    pub client: Client,
+    base: String,
+}
+
+impl Browser {
+    /// Opens `path` (`/surveys/new`) of the app.
+    pub async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    /// The path and query of the page shown (`/login?next=%2Fnotices%2F1`).
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("the current URL");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Waits until the page shown is `path` (query ignored).
+    pub async fn wait_for_path(&self, path: &str) {
+        let since = Instant::now();
+        loop {
+            let url = self.client.current_url().await.expect("the current URL");
+            if url.path() == path {
+                return;
+            }
+            assert!(
+                since.elapsed() < PATIENCE,
+                "still on {} waiting for {path}",
+                url.path()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the page as shown.
+    pub async fn text(&self) -> String {
+        self.find("body")
+            .await
+            .text()
+            .await
+            .expect("the page's text")
+    }
+
+    /// The first element matching a CSS selector, waited for.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => panic!("no {css} on {}: {e}", self.path().await),
+        }
+    }
+
+    /// Types `value` into the input or textarea named `name`, replacing its text.
+    pub async fn fill(&self, name: &str, value: &str) {
+        let field = self.find(&format!("[name=\"{name}\"]")).await;
+        field.clear().await.expect("the field clears");
+        field.send_keys(value).await.expect("the field takes keys");
+    }
+
+    /// Sets the value of a date or time input (`2025-12-20`,
+    /// `2025-03-05T08:30`), whose typing order depends on the locale.
+    pub async fn set_value(&self, name: &str, value: &str) {
+        let field = self.find(&format!("[name=\"{name}\"]")).await;
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1];",
+                vec![serde_json::to_value(&field).unwrap(), json!(value)],
+            )
+            .await
+            .expect("the value is set");
+    }
+
+    /// Picks the option shown as `label` in the select named `name`.
+    pub async fn select(&self, name: &str, label: &str) {
+        self.find(&format!("select[name=\"{name}\"]"))
+            .await
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("no option {label} in {name}: {e}"));
+    }
+
+    /// Clicks the radio button `value` of the group `name`.
+    pub async fn choose(&self, name: &str, value: &str) {
+        self.click(&format!(
+            "input[type=radio][name=\"{name}\"][value=\"{value}\"]"
+        ))
+        .await;
+    }
+
+    /// Clicks the first element matching a CSS selector.
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Signs in through the sign-in page shown (or opened) and waits to leave it.
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        if self.client.current_url().await.expect("a URL").path() != "/login" {
+            self.open("/login").await;
+        }
+        self.fill("username", username).await;
+        self.fill("password", password).await;
+        self.click("main.login button[type=submit]").await;
+        let since = Instant::now();
+        while self.client.current_url().await.expect("a URL").path() == "/login" {
+            assert!(
+                since.elapsed() < PATIENCE,
+                "{username} did not get past the sign-in page: {}",
+                self.text().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Writes a PNG of the window to `<target>/console-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("the screenshot directory");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("the screenshot is written");
+        path
+    }
+
+    /// Ends the session (the browser closes).
+    pub async fn close(self) {
+        self.client.close().await.expect("the session ends");
+    }
+}

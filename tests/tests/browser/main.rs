@@ -1,0 +1,50 @@
+//! The console in a real browser (issue 13, "Tests: a real browser"): headless
+//! Chromium driven over WebDriver (`fantoccini`) against the real server, each
+//! scenario with its own server (`e2e::spawn_app`) and its own browser
+//! session, one `chromedriver` for them all. A screenshot of each page a
+//! scenario visits is written under `target/console-screenshots/` for review.
+//!
+//! No scenario passes without the browser: a missing `chromium`,
+//! `chromium-driver` or `fonts-noto-cjk` fails the run, naming the package.
+//!
+//! To add a scenario: write `async fn name(driver: &Driver)` in a module
+//! named for its role (start the app, `driver.browser(&app)`, drive it,
+//! `browser.close()`), and add it to the list in `the_console_in_a_real_browser`.
+
+#![allow(clippy::unwrap_used)]
+#![recursion_limit = "256"]
+
+#[path = "../api/world.rs"]
+#[allow(dead_code)]
+mod world;
+
+mod agency;
+mod harness;
+mod sign_in;
+
+use harness::Driver;
+
+/// One test, the scenarios in turn: one `chromedriver`, started once, and
+/// the two cores the CI has are not shared by several browsers at once.
+#[tokio::test]
+async fn the_console_in_a_real_browser() {
+    let driver = Driver::start();
+    driver
+        .scenario(
+            "a deep link leads to its page after sign-in",
+            sign_in::a_deep_link_leads_to_its_page_after_sign_in,
+        )
+        .await;
+    driver
+        .scenario(
+            "an agency files the questionnaire by clicking its answers",
+            agency::an_agency_files_the_questionnaire,
+        )
+        .await;
+    driver
+        .scenario(
+            "an agency files a complaint about its system",
+            agency::an_agency_files_a_complaint,
+        )
+        .await;
+}
