@@ -116,7 +116,21 @@ pub const OVERALL_ANSWERS: &[i32] = &[0, 2, 4, 6, 8];
 /// The highest possible score: 9 × 4 + 8.
 pub const MAX_SCORE: i32 = 44;
 /// The longest suggestions text.
-const MAX_SUGGESTIONS: usize = 4000;
+/// The questions, as seed 003's questionnaire words them.
+pub const QUESTIONS: [&str; 10] = [
+    "您对云服务商资源交付及时性是否满意？",
+    "您对云服务商资源交付准确性是否满意？",
+    "您对云服务商服务请求的响应是否满意？",
+    "您对云服务商服务专业能力是否满意？",
+    "您对云服务商应急响应能力是否满意？",
+    "您对客服热线的拨通率和等待时间是否满意？",
+    "您对云服务商服务管理的规范性是否满意？",
+    "您对云服务商提供的培训是否满意？",
+    "您对云服务商服务人员的服务态度是否满意？",
+    "整体上您对市政务云的服务满意度如何？",
+];
+
+pub const MAX_SUGGESTIONS: usize = 4000;
 
 /// A new response as an edge read it (GraphQL's input, the console's
 /// questionnaire): every field checked here, once, by `row`.

@@ -30,6 +30,7 @@ fact_kind! {
         agency_id: Nullable<Ref>,
         /// The agency's information system the complaint is about (hosted by
         /// the vendor); null on complaints filed against a vendor only.
+        #[label("信息系统", System)]
         system_id: Nullable<Ref>,
     }
     columns {

@@ -27,8 +27,8 @@ use crate::graphql::crud::{self, FromInput};
 use crate::graphql::nested::{self, id};
 use domain::actor::Actor;
 use domain::facts::survey_responses::{
-    self as survey, ANSWERS, NewResponse, OVERALL_ANSWERS, answer, name, phone, service_year,
-    suggestions,
+    self as survey, ANSWERS, MAX_SUGGESTIONS, NewResponse, OVERALL_ANSWERS, QUESTIONS, answer,
+    name, phone, service_year, suggestions,
 };
 use domain::period::local;
 use entities::survey_response::Model;
@@ -290,8 +290,8 @@ crud_api!(resource: SurveyResponses, object: SurveyResponse, page: SurveyRespons
     query: SurveyResponseQuery { survey_response, survey_responses },
     mutation: SurveyResponseMutation { create_survey_response, update_survey_response, delete_survey_response });
 
-/// A questionnaire as people fill it in: seed 003's ten questions (the
-/// agency's helper shows their own text), the respondent and the survey.
+/// A questionnaire as people fill it in: seed 003's ten questions in their
+/// own words, the respondent and the survey.
 impl super::fields::Described for SurveyResponses {
     const LABEL: &'static str = "满意度调查";
     const TITLE: &'static str = "respondent_unit";
@@ -312,20 +312,16 @@ impl super::fields::Described for SurveyResponses {
                     high: 2100,
                 },
             ),
-            q("q1", "第 1 题"),
-            q("q2", "第 2 题"),
-            q("q3", "第 3 题"),
-            q("q4", "第 4 题"),
-            q("q5", "第 5 题"),
-            q("q6", "第 6 题"),
-            q("q7", "第 7 题"),
-            q("q8", "第 8 题"),
-            q("q9", "第 9 题"),
-            Field::of(
-                "q10",
-                "第 10 题（总体满意度）",
-                Input::Answer(OVERALL_ANSWERS),
-            ),
+            q("q1", QUESTIONS[0]),
+            q("q2", QUESTIONS[1]),
+            q("q3", QUESTIONS[2]),
+            q("q4", QUESTIONS[3]),
+            q("q5", QUESTIONS[4]),
+            q("q6", QUESTIONS[5]),
+            q("q7", QUESTIONS[6]),
+            q("q8", QUESTIONS[7]),
+            q("q9", QUESTIONS[8]),
+            Field::of("q10", QUESTIONS[9], Input::Answer(OVERALL_ANSWERS)),
             Field::of("respondent_name", "您的姓名", Input::Text { max: 100 }).hidden_from_vendor(),
             Field::of("respondent_unit", "所在单位", Input::Text { max: 100 }),
             Field::of("respondent_phone", "联系电话", Input::Text { max: 40 }).hidden_from_vendor(),

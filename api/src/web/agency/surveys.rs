@@ -19,23 +19,9 @@ use crate::web::Shared;
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::Role;
 use domain::audit::Audit;
-use domain::facts::survey_responses::{self as survey, NewResponse, SurveyResponses};
+use domain::facts::survey_responses::{self as survey, NewResponse, QUESTIONS, SurveyResponses};
 use domain::reference::agencies::Agencies;
 use domain::store;
-
-/// The questions, as seed 003's questionnaire words them.
-pub const QUESTIONS: [&str; 10] = [
-    "您对云服务商资源交付及时性是否满意？",
-    "您对云服务商资源交付准确性是否满意？",
-    "您对云服务商服务请求的响应是否满意？",
-    "您对云服务商服务专业能力是否满意？",
-    "您对云服务商应急响应能力是否满意？",
-    "您对客服热线的拨通率和等待时间是否满意？",
-    "您对云服务商服务管理的规范性是否满意？",
-    "您对云服务商提供的培训是否满意？",
-    "您对云服务商服务人员的服务态度是否满意？",
-    "整体上您对市政务云的服务满意度如何？",
-];
 
 /// The degrees, from high to low as the seed orders its scales; the seed
 /// gives the numbers only, these words name them.
