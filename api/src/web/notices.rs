@@ -9,12 +9,10 @@
 //! `jobs::notices::take_step`, the function the GraphQL mutations call (the
 //! same checks, audit entry and mails).
 
-use std::net::SocketAddr;
-
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -24,7 +22,6 @@ use crate::web::Shared;
 use crate::web::format::{date_text, local_time};
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::Actor;
-use domain::audit::Audit;
 use domain::notice_attachments::{self, MAX_FILES, Refusal, Upload};
 use domain::notices::{self, NoticeKind, NoticeStatus, Step};
 use domain::page::MAX_LIMIT;
@@ -404,92 +401,45 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-/// The request's audit record for `step`: the same operation name as the
-/// GraphQL mutation, with the client's address and the request id.
-fn audit_of(
-    console: &Shared,
-    actor: &Actor,
-    step: Step,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-) -> Audit {
-    let addr = crate::state::ClientAddr::of(peer, headers, console.trusted_proxy_header.as_ref());
-    let request_id = headers
-        .get(crate::request_id::header())
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Audit::of_actor(
-        step.operation(),
-        actor,
-        Some(addr.0.to_string()),
-        request_id,
-    )
-}
-
 /// The parts of a step's request every form shares.
 pub struct StepRequest {
     console: Shared,
     signed: SignedIn,
-    peer: SocketAddr,
-    headers: HeaderMap,
     id: i64,
 }
 
 /// POST /notices/{id}/acknowledge
-pub async fn acknowledge(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let request = StepRequest {
-        console,
-        signed,
-        peer,
-        headers,
-        id,
-    };
+pub async fn acknowledge(request: StepRequest, Form(form): Form<CsrfForm>) -> Response {
     decide(request, Step::Acknowledge, &form.csrf).await
 }
 
 /// POST /notices/{id}/accept
-pub async fn accept(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let request = StepRequest {
-        console,
-        signed,
-        peer,
-        headers,
-        id,
-    };
+pub async fn accept(request: StepRequest, Form(form): Form<CsrfForm>) -> Response {
     decide(request, Step::Accept, &form.csrf).await
 }
 
 /// POST /notices/{id}/reopen
-pub async fn reopen(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let request = StepRequest {
-        console,
-        signed,
-        peer,
-        headers,
-        id,
-    };
+pub async fn reopen(request: StepRequest, Form(form): Form<CsrfForm>) -> Response {
     decide(request, Step::Reopen, &form.csrf).await
+}
+
+impl axum::extract::FromRequestParts<Shared> for StepRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        console: &Shared,
+    ) -> Result<Self, Response> {
+        let signed = SignedIn::from_request_parts(parts, console).await?;
+        let Path(id) = Path::<i64>::from_request_parts(parts, console)
+            .await
+            .map_err(|_| signed.error(DomainError::not_found("Notice")))?;
+        Ok(Self {
+            console: console.clone(),
+            signed,
+            id,
+        })
+    }
 }
 
 /// A step without text or files (acknowledge, accept, reopen).
@@ -509,7 +459,7 @@ async fn take(
     files: Vec<notice_attachments::Checked>,
     kept_text: String,
 ) -> Response {
-    let audit = audit_of(&r.console, &r.signed.actor, step, r.peer, &r.headers);
+    let audit = r.signed.audit(step.operation());
     let outcome = jobs::notices::take_step(
         &r.console.state.db,
         &r.signed.actor,
@@ -579,13 +529,14 @@ struct Submission {
 /// files. The files are checked (type by their bytes, size, count) before
 /// anything is written and written with the submission in one transaction.
 pub async fn submit(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
+    request: StepRequest,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let StepRequest {
+        console,
+        signed,
+        id,
+    } = request;
     // A body that is not this form's carries no token of ours.
     let Ok(multipart) = multipart else {
         return crate::web::errors::csrf_refused(&signed.nonce);
@@ -607,8 +558,6 @@ pub async fn submit(
     let request = StepRequest {
         console,
         signed,
-        peer,
-        headers,
         id,
     };
     let text = form.text.trim().to_owned();

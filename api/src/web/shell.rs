@@ -156,7 +156,7 @@ impl SignedIn {
     /// The audit record of a change this request makes, named by the GraphQL
     /// mutation that makes the same change (`runMonthlyAssessment`), so the
     /// trail reads the same whichever edge it came through.
-    pub fn audit(&self, operation: &'static str) -> Audit {
+    pub fn audit(&self, operation: impl Into<String>) -> Audit {
         Audit::of_actor(
             operation,
             &self.actor,

@@ -14,7 +14,6 @@ use super::{Hosts, Refusals};
 use crate::error::DomainError;
 use crate::web::Shared;
 use crate::web::shell::{Shell, SignedIn};
-use domain::audit::Audit;
 use domain::facts::complaints::{Complaints, filed_by_an_agency};
 use domain::reference::systems::InformationSystems;
 use domain::store;
@@ -105,7 +104,7 @@ pub async fn submit(
         )
         .await;
     };
-    let audit = Audit::of_actor("createComplaint", &signed.actor, None, None);
+    let audit = signed.audit("createComplaint");
     let filed = match filed_by_an_agency(&mut row, &signed.actor) {
         Ok(()) => store::create::<Complaints>(&console.state.db, &signed.actor, &audit, row).await,
         Err(e) => Err(e),

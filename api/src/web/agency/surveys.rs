@@ -18,7 +18,6 @@ use crate::error::DomainError;
 use crate::web::Shared;
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::Role;
-use domain::audit::Audit;
 use domain::facts::survey_responses::{self as survey, NewResponse, QUESTIONS, SurveyResponses};
 use domain::reference::agencies::Agencies;
 use domain::store;
@@ -150,7 +149,7 @@ pub async fn submit(
         )
         .await;
     };
-    let audit = Audit::of_actor("createSurveyResponse", &signed.actor, None, None);
+    let audit = signed.audit("createSurveyResponse");
     let filed = match new.row(&signed.actor, Utc::now()) {
         Ok(row) => {
             store::create::<SurveyResponses>(&console.state.db, &signed.actor, &audit, row).await

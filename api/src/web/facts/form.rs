@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{ConnectInfo, Path, Query, RawForm, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, RawForm, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::index::may_create;
@@ -19,7 +19,6 @@ use super::show::shown;
 use crate::graphql::facts::fields::{self, Field, Input, When};
 use crate::web::Shared;
 use crate::web::shell::{Shell, SignedIn};
-use domain::audit::Audit;
 use domain::{DomainError, Role};
 
 /// One option of a select or a set of boxes.
@@ -97,8 +96,6 @@ pub async fn new(
 pub async fn create(
     State(console): State<Shared>,
     signed: SignedIn,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
     RawForm(body): RawForm,
 ) -> Response {
@@ -114,7 +111,7 @@ pub async fn create(
         Ok(p) => p,
         Err(e) => return signed.error(e),
     };
-    let audit = audit(&console, &signed, kind.operation("create"), peer, &headers);
+    let audit = signed.audit(kind.operation("create"));
     let outcome = match read(kind.fields(), &written, When::Create) {
         Ok(input) => kind.create(db, &signed.actor, &audit, input).await,
         Err(errors) => {
@@ -197,8 +194,6 @@ pub async fn record(
 pub async fn update(
     State(console): State<Shared>,
     signed: SignedIn,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
     Path((slug, id)): Path<(String, i64)>,
     RawForm(body): RawForm,
 ) -> Response {
@@ -212,7 +207,7 @@ pub async fn update(
         Err(e) => return signed.error(e),
     };
     let db = &console.state.db;
-    let audit = audit(&console, &signed, kind.operation("update"), peer, &headers);
+    let audit = signed.audit(kind.operation("update"));
     let outcome = match read(kind.fields(), &written, When::Update) {
         Ok(input) => kind.update(db, &signed.actor, &audit, id, input).await,
         Err(errors) => {
@@ -271,27 +266,6 @@ fn refused(signed: &SignedIn, slug: &str) -> Response {
         None => signed.error(DomainError::not_found(slug.to_owned())),
         Some(_) => signed.error(DomainError::forbidden("recording facts")),
     }
-}
-
-/// The audit record of a write, named as the mutation that writes the same.
-fn audit(
-    console: &Shared,
-    signed: &SignedIn,
-    operation: String,
-    peer: std::net::SocketAddr,
-    headers: &HeaderMap,
-) -> Audit {
-    let addr = crate::state::ClientAddr::of(peer, headers, console.trusted_proxy_header.as_ref());
-    let request_id = headers
-        .get(crate::request_id::header())
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Audit::of_actor(
-        operation,
-        &signed.actor,
-        Some(addr.0.to_string()),
-        request_id,
-    )
 }
 
 /// The CSRF token and the fields of a posted form.
