@@ -62,6 +62,7 @@ pub async fn supersede(
     notice: entities::notice::Model,
     by: &entities::assessment_result::Model,
     why: &str,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> JobResult<entities::notice::Model> {
     let (vendor, region) = parties(txn, &notice).await?;
@@ -71,6 +72,8 @@ pub async fn supersede(
         period: by.period.clone(),
         why: why.to_owned(),
         notice_id: notice.id,
+        document_number: notice.document_number.clone(),
+        link: templates::notice_link(public_url, notice.id),
     };
     let (subject, body) = templates::render_superseded(&mail);
     let recipients = domain::reference::vendors::contact_emails(&vendor)?;

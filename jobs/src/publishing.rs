@@ -253,7 +253,7 @@ async fn consequences(
         } else if notice.status != NoticeStatus::Accepted {
             let why = superseded_because(r, now_finds.as_ref())?;
             done.superseded.push(
-                crate::notices::supersede(txn, notice, r, &why, now)
+                crate::notices::supersede(txn, notice, r, &why, public_url, now)
                     .await?
                     .id,
             );

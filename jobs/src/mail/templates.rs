@@ -164,18 +164,23 @@ pub struct SupersededMail {
     /// Why the notice no longer holds, one sentence.
     pub why: String,
     pub notice_id: i64,
+    /// The withdrawn notice's number, `沪政云监〔2026〕第12号`.
+    pub document_number: String,
+    /// The withdrawn notice's page, where its closing is recorded.
+    pub link: String,
 }
 
 /// The subject and body of the mail that withdraws a notice.
 pub fn render_superseded(mail: &SupersededMail) -> (String, String) {
     let subject = format!(
-        "【整改通知撤销】{}：{} {} 整改通知（编号 {}）已撤销",
-        mail.region_name, mail.vendor_name, mail.period, mail.notice_id
+        "【整改通知撤销】{}：{} {} 整改通知（{}）已撤销",
+        mail.region_name, mail.vendor_name, mail.period, mail.document_number
     );
     let body = format!(
         "{vendor}：\n\n\
          {region}政务云服务{period}考核结果已更新：{why}。\n\
-         原整改通知（通知编号：{id}）所依据的考核结果不再成立，该通知已撤销，无需再按其整改。\n\n\
+         原整改通知（{number}）所依据的考核结果不再成立，该通知已撤销，无需再按其整改。\n\
+         通知页面：{link}\n\n\
          特此通知。\n\n\
          {region}政务云监管平台\n\
          （本邮件由系统自动发送，请勿直接回复。）\n",
@@ -183,7 +188,8 @@ pub fn render_superseded(mail: &SupersededMail) -> (String, String) {
         region = mail.region_name,
         period = period_text(&mail.period),
         why = mail.why,
-        id = mail.notice_id,
+        number = mail.document_number,
+        link = mail.link,
     );
     (subject, body)
 }
@@ -443,5 +449,32 @@ mod tests {
         assert_eq!(period_text("2025-03"), "2025年3月");
         assert_eq!(period_text("2025"), "2025年度");
         assert_eq!(period_text("Q1"), "Q1");
+    }
+
+    #[test]
+    fn a_withdrawal_names_the_notice_by_its_number_and_links_its_page() {
+        let mail = SupersededMail {
+            vendor_name: "华东云".into(),
+            region_name: "上海市".into(),
+            period: "2025-03".into(),
+            why: "重新考核后得分已达合格线".into(),
+            notice_id: 17,
+            document_number: "沪政云监〔2025〕第3号".into(),
+            link: notice_link("https://yun.example.gov.cn", 17),
+        };
+        let (subject, body) = render_superseded(&mail);
+        assert!(
+            subject.contains("（沪政云监〔2025〕第3号）已撤销"),
+            "{subject}"
+        );
+        assert!(
+            body.contains("原整改通知（沪政云监〔2025〕第3号）"),
+            "{body}"
+        );
+        assert!(
+            body.contains("通知页面：https://yun.example.gov.cn/notices/17\n"),
+            "{body}"
+        );
+        assert!(body.contains("2025年3月考核结果已更新"), "{body}");
     }
 }
