@@ -2,6 +2,8 @@
 // chart as <div class="chart" data-chart="{…}"> with the JSON that
 // api/src/web/charts.rs writes; this draws it with the embedded ECharts (SVG
 // renderer: crisp when printed, and its drawing is in the page for tests).
+// Loaded on every page (ECharts only where there are charts): it also asks the
+// confirmation of each <form data-confirm="…"> before it is posted.
 (function () {
   "use strict";
   function option(spec) {
@@ -9,7 +11,9 @@
       var one = { name: s.name, type: spec.kind, data: s.data, label: { show: spec.kind === "bar", position: "top" } };
       if (spec.passLine !== null && spec.passLine !== undefined) {
         one.markLine = { symbol: "none", silent: true, data: [{ yAxis: spec.passLine, name: spec.passLabel || "" }],
-          lineStyle: { color: "#b91c1c", type: "dashed" }, label: { formatter: spec.passLabel || "{c}" } };
+          lineStyle: { color: "#b91c1c", type: "dashed" },
+          // Above the line's end, inside the grid: past its end it was cut off.
+          label: { position: "insideEndTop", formatter: spec.passLabel || "{c}" } };
       }
       return one;
     });

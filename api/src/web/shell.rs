@@ -40,7 +40,9 @@ pub struct Shell {
     pub nonce: String,
     pub csrf: String,
     pub user: Option<ShellUser>,
-    /// The page draws charts: ECharts and the chart script are loaded.
+    /// The page draws charts: ECharts is loaded. (The console's own script,
+    /// which also asks the confirmation of every `form[data-confirm]`, is
+    /// loaded on every page: the notice page's decisions have one too.)
     pub charts: bool,
 }
 
@@ -55,7 +57,7 @@ impl Shell {
         }
     }
 
-    /// The same shell, loading the chart scripts.
+    /// The same shell, loading ECharts.
     pub fn with_charts(mut self) -> Self {
         self.charts = true;
         self

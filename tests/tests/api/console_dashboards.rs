@@ -9,8 +9,7 @@ use e2e::spawn_app;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::dashboards::with_second_vendor;
-use crate::world::{self, SUPERVISOR, VENDOR, World};
+use crate::world::{self, SUPERVISOR, VENDOR, World, with_second_vendor};
 
 const RANKING: &str = "query($r: ID!, $p: String!) { ranking(regionId: $r, period: $p) {
     vendor { name } resultId total published revision } }";

@@ -76,8 +76,14 @@ async fn a_supervisor_records_a_work_order_picked_by_name_in_beijing_time() {
     let saved = sup.post("/facts/work-orders/new", &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let location = saved.location.expect("the record's page");
-    let id = location.rsplit('/').next().expect("an id").to_owned();
-    assert_eq!(location, format!("/facts/work-orders/{id}"));
+    let id = location
+        .trim_end_matches("?saved=1")
+        .rsplit('/')
+        .next()
+        .expect("an id")
+        .to_owned();
+    // The record's own page, saying it was saved.
+    assert_eq!(location, format!("/facts/work-orders/{id}?saved=1"));
 
     let data = app
         .must(
@@ -107,6 +113,7 @@ async fn a_supervisor_records_a_work_order_picked_by_name_in_beijing_time() {
         "{}",
         record.body
     );
+    assert!(record.body.contains("已保存。"), "{}", record.body);
     app.deliver_pending_mail().await;
 }
 

@@ -2,10 +2,10 @@
 //! vendor in R1: V3, contracted for 2025, whose only fact is one liable complaint
 //! in March 2025. Expected numbers are worked out in the comments.
 
-use e2e::{TestApp, id_of, spawn_app};
+use e2e::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
-use crate::world::{self, World};
+use crate::world::{self, World, with_second_vendor};
 
 const RANKING: &str = "query($r: ID!, $p: String!) { ranking(regionId: $r, period: $p) {
     rank vendor { id name } total passed published revision
@@ -22,37 +22,6 @@ const ANNUAL: &str = "query($r: ID!, $y: Int!) { annualResults(regionId: $r, ser
     monthsWithoutResult penalty { tierBelow rate rateExact settlementAmount amount amountExact } scorecard { total } } }";
 const NOTICE_COUNTS: &str =
     "query($r: ID) { noticeCounts(regionId: $r) { regionId vendor { id } open overdue } }";
-
-/// The world, plus V3 in R1 with a 2025 contract and one liable complaint on
-/// 14 March 2025; returns V3's id.
-pub(crate) async fn with_second_vendor(app: &TestApp, w: &World) -> String {
-    let q = |m: &str, t: &str| format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}");
-    let v3 = id_of(
-        &app.must(
-            &w.admin,
-            &q("createVendor", "CreateVendorInput"),
-            json!({"i": {"code": "V3", "name": "云3", "contactEmails": ["ops3@v.example.cn"]}}),
-        )
-        .await,
-        "createVendor",
-    );
-    let contract = json!({"vendorId": v3, "regionId": w.one.region, "serviceYear": 2025, "settlementAmount": "500000.00", "monthlyFee": "41666.67"});
-    app.must(
-        &w.admin,
-        &q("createContract", "CreateContractInput"),
-        json!({"i": contract}),
-    )
-    .await;
-    let complaint = json!({"regionId": w.one.region, "vendorId": v3, "agencyId": w.one.agency, "channel": "LETTER",
-        "description": "响应慢", "receivedAt": "2025-03-14T10:00:00+08:00", "confirmed": true, "vendorLiable": true});
-    app.must(
-        &w.admin,
-        &q("createComplaint", "CreateComplaintInput"),
-        json!({"i": complaint}),
-    )
-    .await;
-    v3
-}
 
 /// Runs March 2025 for R1 as its supervisor; returns the run's id.
 async fn run_march(app: &TestApp, w: &World) -> Value {

@@ -230,3 +230,34 @@ pub async fn publish_2025(app: &TestApp, w: &World) {
         publish_month(app, w, &format!("2025-{month:02}")).await;
     }
 }
+
+/// The world, plus V3 in R1 with a 2025 contract and one liable complaint on
+/// 14 March 2025; returns V3's id.
+pub async fn with_second_vendor(app: &TestApp, w: &World) -> String {
+    let q = |m: &str, t: &str| format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}");
+    let v3 = id_of(
+        &app.must(
+            &w.admin,
+            &q("createVendor", "CreateVendorInput"),
+            json!({"i": {"code": "V3", "name": "云3", "contactEmails": ["ops3@v.example.cn"]}}),
+        )
+        .await,
+        "createVendor",
+    );
+    let contract = json!({"vendorId": v3, "regionId": w.one.region, "serviceYear": 2025, "settlementAmount": "500000.00", "monthlyFee": "41666.67"});
+    app.must(
+        &w.admin,
+        &q("createContract", "CreateContractInput"),
+        json!({"i": contract}),
+    )
+    .await;
+    let complaint = json!({"regionId": w.one.region, "vendorId": v3, "agencyId": w.one.agency, "channel": "LETTER",
+        "description": "响应慢", "receivedAt": "2025-03-14T10:00:00+08:00", "confirmed": true, "vendorLiable": true});
+    app.must(
+        &w.admin,
+        &q("createComplaint", "CreateComplaintInput"),
+        json!({"i": complaint}),
+    )
+    .await;
+    v3
+}

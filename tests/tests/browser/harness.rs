@@ -302,3 +302,146 @@ impl Browser {
         self.client.close().await.expect("the session ends");
     }
 }
+
+/// What a drawn chart shows in the page: its SVG's shapes, its size on the
+/// screen and its text (axis labels, vendor names, values).
+pub struct Drawing {
+    /// `path`, `rect`, `circle`, `line` and `polyline` elements in the SVG.
+    pub shapes: u64,
+    pub width: f64,
+    pub height: f64,
+    pub text: String,
+}
+
+impl Browser {
+    /// Waits for the page's confirmation (a `form[data-confirm]`'s
+    /// `window.confirm`), accepts it and returns what it said.
+    pub async fn accept_confirm(&self) -> String {
+        let text = self.confirm_text().await;
+        self.client
+            .accept_alert()
+            .await
+            .expect("the dialog accepts");
+        text
+    }
+
+    /// Waits for the page's confirmation, cancels it and returns what it said.
+    pub async fn dismiss_confirm(&self) -> String {
+        let text = self.confirm_text().await;
+        self.client
+            .dismiss_alert()
+            .await
+            .expect("the dialog cancels");
+        text
+    }
+
+    /// The text of the dialog shown, waited for. Only dialog commands until
+    /// it is answered: any other command would have the driver dismiss it.
+    async fn confirm_text(&self) -> String {
+        let since = Instant::now();
+        loop {
+            match self.client.get_alert_text().await {
+                Ok(text) => return text,
+                Err(e) => assert!(since.elapsed() < PATIENCE, "no confirmation shown: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the page shows `needle`; returns the page's text. The
+    /// page may still be changing (a form posted, its answer coming): a body
+    /// gone from under the read is read again.
+    pub async fn wait_for_text(&self, needle: &str) -> String {
+        let since = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                since.elapsed() < PATIENCE,
+                "no {needle} on {}: {text}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The current value of the input named `name` (what a person sees in it).
+    pub async fn value(&self, name: &str) -> String {
+        self.find(&format!("[name=\"{name}\"]"))
+            .await
+            .prop("value")
+            .await
+            .expect("the field's value")
+            .unwrap_or_default()
+    }
+
+    /// The drawing of the chart in the element matching `css`, once its
+    /// script has put an SVG in it.
+    pub async fn drawing(&self, css: &str) -> Drawing {
+        let svg = self.find(&format!("{css} svg")).await;
+        let (_, _, width, height) = svg.rectangle().await.expect("the chart's box");
+        let found = self
+            .client
+            .execute(
+                "return [arguments[0].querySelectorAll('path, rect, circle, line, polyline').length, \
+                 arguments[0].textContent];",
+                vec![serde_json::to_value(&svg).unwrap()],
+            )
+            .await
+            .expect("the chart's drawing");
+        Drawing {
+            shapes: found[0].as_u64().expect("a count"),
+            width,
+            height,
+            text: found[1].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// Like `screenshot`, of the whole page: the window is made as tall as the
+    /// page for the shot, then put back.
+    pub async fn full_screenshot(&self, name: &str) -> PathBuf {
+        let sizes = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight];",
+                vec![],
+            )
+            .await
+            .expect("the page's height");
+        let height = |i: usize| sizes[i].as_u64().expect("a height") as u32;
+        self.client
+            .set_window_size(1280, (height(0) + height(1)).max(900))
+            .await
+            .expect("the window grows");
+        let path = self.screenshot(name).await;
+        self.client
+            .set_window_size(1280, 900)
+            .await
+            .expect("the window is put back");
+        path
+    }
+
+    /// The body rows of the table matching `css`, each as its cells' text.
+    pub async fn table(&self, css: &str) -> Vec<Vec<String>> {
+        self.find(css).await;
+        let rows = self
+            .client
+            .find_all(Locator::Css(&format!("{css} tbody tr")))
+            .await
+            .expect("the table's rows");
+        let mut table = Vec::new();
+        for row in rows {
+            let mut cells = Vec::new();
+            for cell in row.find_all(Locator::Css("td")).await.expect("cells") {
+                cells.push(cell.text().await.expect("a cell's text"));
+            }
+            table.push(cells);
+        }
+        table
+    }
+}

@@ -21,6 +21,7 @@ mod world;
 mod agency;
 mod harness;
 mod sign_in;
+mod supervisor;
 
 use harness::Driver;
 
@@ -45,6 +46,18 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "an agency files a complaint about its system",
             agency::an_agency_files_a_complaint,
+        )
+        .await;
+    driver
+        .scenario(
+            "a notice link leads to the notice after sign-in",
+            sign_in::a_notice_link_leads_to_the_notice_after_sign_in,
+        )
+        .await;
+    driver
+        .scenario(
+            "a supervisor records a work order and publishes the month",
+            supervisor::a_supervisor_records_a_work_order_and_publishes_the_month,
         )
         .await;
 }

@@ -126,7 +126,8 @@ pub async fn create(
         }
     };
     match outcome {
-        Ok(id) => Redirect::to(&format!("/facts/{slug}/{id}")).into_response(),
+        // `saved`: the record's page says it was saved (it is the same form).
+        Ok(id) => Redirect::to(&format!("/facts/{slug}/{id}?saved=1")).into_response(),
         Err(e) => match fields::explain(&e, kind.fields()) {
             Some(refusal) => {
                 let (errors, general) = placed(refusal);
