@@ -57,8 +57,11 @@ pub struct RunLine {
     pub finished_at: String,
     pub warnings: Vec<String>,
     pub failed: bool,
-    /// The confirmation of its publish form; `None`: not publishable (not succeeded).
+    /// The confirmation of its publish form; `None`: not publishable (not
+    /// succeeded, or already published).
     pub publish_confirm: Option<String>,
+    /// Its results are the published ones.
+    pub published: bool,
 }
 
 /// A vendor's annual result of the service year.
@@ -226,7 +229,23 @@ async fn page(
         .partition(|r| r.kind == RunKind::Monthly && r.period == period);
     let year_runs = runs_of_year(console, actor, region.id, service_year).await?;
     let annual = annual(console, actor, region.id, service_year).await?;
-    let line = |r| run_line(r, &region.name, pass_mark);
+    let published = published_runs(
+        console,
+        actor,
+        region.id,
+        [
+            Period::Month {
+                year: month.year(),
+                month: month.month(),
+            },
+            Period::Year(service_year),
+        ],
+    )
+    .await?;
+    let line = |r: entities::assessment_run::Model| {
+        let is_published = published.contains(&r.id);
+        run_line(r, &region.name, pass_mark, is_published)
+    };
     Ok(Ok(DashboardPage {
         shell,
         regions,
@@ -423,17 +442,52 @@ async fn annual(
         .collect()
 }
 
+/// The runs whose results are published, of the region's `periods`: their
+/// publish button gives way to a word saying so.
+async fn published_runs(
+    console: &Shared,
+    actor: &Actor,
+    region_id: i64,
+    periods: [Period; 2],
+) -> DomainResult<std::collections::HashSet<i64>> {
+    let mut published = std::collections::HashSet::new();
+    for period in periods {
+        let filter = ListFilter {
+            region_id: Some(region_id),
+            period: Some(period),
+            ..ListFilter::default()
+        };
+        let results = store::list::<AssessmentResults>(
+            &console.state.db,
+            actor,
+            filter,
+            None,
+            Some(domain::page::MAX_LIMIT as i64),
+        )
+        .await?;
+        published.extend(
+            results
+                .items
+                .iter()
+                .filter(|r| r.published)
+                .map(|r| r.run_id),
+        );
+    }
+    Ok(published)
+}
+
 fn run_line(
     r: entities::assessment_run::Model,
     region_name: &str,
     pass_mark: rust_decimal::Decimal,
+    published: bool,
 ) -> RunLine {
     let period = match r.kind {
         RunKind::Monthly => month_text(&r.period),
         RunKind::Annual => format!("{} 服务年度", r.period),
     };
     let warnings = serde_json::from_str::<Vec<String>>(&r.warnings).unwrap_or_default();
-    let publish_confirm = (r.status == RunStatus::Succeeded)
+    let publish_confirm = (r.status == RunStatus::Succeeded && !published)
         .then(|| confirm_publish(region_name, &period, r.id, r.kind, pass_mark));
     RunLine {
         id: r.id,
@@ -446,6 +500,7 @@ fn run_line(
         failed: r.status == RunStatus::Failed,
         period,
         publish_confirm,
+        published,
     }
 }
 
