@@ -302,3 +302,55 @@ impl Browser {
         self.client.close().await.expect("the session ends");
     }
 }
+
+impl Browser {
+    /// Writes a PNG of the whole page, not only the window, to
+    /// `<target>/console-screenshots/<name>.png`: the window is made as tall
+    /// as the page (the width kept) for the shot, then put back.
+    pub async fn full_page_screenshot(&self, name: &str) -> PathBuf {
+        let (width, height) = self
+            .client
+            .get_window_size()
+            .await
+            .expect("the window's size");
+        let page = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .expect("the page's height");
+        let page = page.as_u64().expect("a height in pixels");
+        // The window's frame is outside the page: add the difference back.
+        let inner = self
+            .client
+            .execute("return window.innerHeight;", vec![])
+            .await
+            .expect("the viewport's height")
+            .as_u64()
+            .expect("a height in pixels");
+        let tall = page + (height - inner.min(height));
+        self.client
+            .set_window_size(u32::try_from(width).unwrap(), u32::try_from(tall).unwrap())
+            .await
+            .expect("the window grows to the page");
+        let path = self.screenshot(name).await;
+        self.client
+            .set_window_size(
+                u32::try_from(width).unwrap(),
+                u32::try_from(height).unwrap(),
+            )
+            .await
+            .expect("the window is put back");
+        path
+    }
+
+    /// Waits for a chart that console.js has drawn, and the number of its
+    /// SVG shapes (bars, lines, axes: more than none when drawn).
+    pub async fn drawn_chart_shapes(&self) -> usize {
+        self.find("[data-chart][data-drawn] svg").await;
+        self.client
+            .find_all(Locator::Css("[data-chart] svg path, [data-chart] svg rect"))
+            .await
+            .expect("the chart's shapes")
+            .len()
+    }
+}

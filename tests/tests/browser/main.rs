@@ -19,6 +19,7 @@
 mod world;
 
 mod agency;
+mod demo;
 mod harness;
 mod sign_in;
 
@@ -45,6 +46,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "an agency files a complaint about its system",
             agency::an_agency_files_a_complaint,
+        )
+        .await;
+    driver
+        .scenario(
+            "every demo user's home shows numbers and a chart",
+            demo::demo_homes,
         )
         .await;
 }
