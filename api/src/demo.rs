@@ -2,8 +2,9 @@
 //!
 //! The municipality 上海市 (scheme `sh-municipal`) with the district 松江区
 //! (`sh-songjiang`, service year from July), three vendors, twelve agencies,
-//! fifty systems and three months (August to October 2026) of facts, plus one
-//! user per role. Loaded once (skipped when the demo region exists), in one
+//! fifty systems, three months (August to October 2026) of the municipality's
+//! facts and the district's service year 2025 (July 2025 to June 2026, its
+//! scheme being annual only), run and published, plus one user per role. Loaded once (skipped when the demo region exists), in one
 //! transaction. The numbers come from a fixed pseudo-random sequence, so every
 //! start shows the same data.
 
@@ -36,6 +37,7 @@ use domain::store::Resource;
 use jobs::runs::{self, Target, Trigger};
 
 pub const REGION_CODE: &str = "DEMO-SH";
+const DISTRICT_CODE: &str = "DEMO-SJ";
 
 /// The demo users and their passwords, as the README lists them.
 pub const USERS: [(&str, &str, RoleKind); 4] = [
@@ -88,6 +90,19 @@ impl Sequence {
     fn chance(&mut self, percent: u64) -> bool {
         self.next(100) < percent
     }
+    /// A questionnaire's ten answers: Q1–Q9 drawn from `usual`, Q10 (the
+    /// overall one, 8/6/4/2/0) from `overall`.
+    fn answers(&mut self, usual: [i32; 5], overall: [i32; 4]) -> [i32; 10] {
+        let mut answers = [0i32; 10];
+        for (q, a) in answers.iter_mut().enumerate() {
+            *a = if q == 9 {
+                overall[self.next(4) as usize]
+            } else {
+                usual[self.next(5) as usize]
+            };
+        }
+        answers
+    }
 }
 
 pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
@@ -111,26 +126,37 @@ pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<(
     Ok(())
 }
 
-/// The demo's months of the municipal region, run and published as the
+/// The demo's months of the municipality and the district's service year
+/// 2025, run and published as the
 /// scheduler and a supervisor would have done, so that the dashboards, the
 /// vendor's own scores and the annual preview have results to show.
 async fn publish_months(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
+    for month in 8..=10 {
+        let month = engine::Month::new(2026, month)
+            .map_err(|e| DomainError::bad("period", e.to_string()))?;
+        publish(conn, REGION_CODE, Target::Month(month), public_url).await?;
+    }
+    // Songjiang's scheme has only an annual scorecard.
+    publish(conn, DISTRICT_CODE, Target::Year(2025), public_url).await
+}
+
+/// Runs and publishes one period of a demo region.
+async fn publish(
+    conn: &DatabaseConnection,
+    code: &str,
+    target: Target,
+    public_url: &str,
+) -> DomainResult<()> {
     let region = entities::region::Entity::find()
-        .filter(entities::region::Column::Code.eq(REGION_CODE))
+        .filter(entities::region::Column::Code.eq(code))
         .one(conn)
         .await?
-        .ok_or_else(|| DomainError::not_found(format!("Region {REGION_CODE}")))?;
-    for month in 8..=10 {
-        let target = Target::Month(
-            engine::Month::new(2026, month)
-                .map_err(|e| DomainError::bad("period", e.to_string()))?,
-        );
-        let (region, scheme) = runs::prepare(conn, region.id, target).await?;
-        let run = runs::execute(conn, &region, &scheme, target, Trigger::Schedule, None).await?;
-        let txn = db::write_txn(conn).await?;
-        jobs::publishing::publish_in(&txn, run.id, None, public_url, Utc::now()).await?;
-        txn.commit().await?;
-    }
+        .ok_or_else(|| DomainError::not_found(format!("Region {code}")))?;
+    let (region, scheme) = runs::prepare(conn, region.id, target).await?;
+    let run = runs::execute(conn, &region, &scheme, target, Trigger::Schedule, None).await?;
+    let txn = db::write_txn(conn).await?;
+    jobs::publishing::publish_in(&txn, run.id, None, public_url, Utc::now()).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -152,6 +178,136 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
+/// Who recorded the facts of one vendor in one region, and when: the parts
+/// the demo's facts share.
+struct Recording {
+    region_id: i64,
+    vendor_id: i64,
+    recorded_by: i64,
+    recorded_at: DateTime<Utc>,
+}
+
+/// A system as the loader keeps it: (system, region, vendor, agency).
+type SystemIds = (i64, i64, i64, i64);
+
+impl Recording {
+    /// A confirmed, liable fault degrading one system (graded when inserted).
+    fn fault(
+        &self,
+        system_id: i64,
+        title: &str,
+        occurred: DateTime<Utc>,
+        reported: DateTime<Utc>,
+        recovered: DateTime<Utc>,
+    ) -> entities::fault::Model {
+        entities::fault::Model {
+            id: 0,
+            region_id: self.region_id,
+            vendor_id: self.vendor_id,
+            title: title.into(),
+            affected_system_ids: json!([system_id]),
+            impact: "DEGRADED".into(),
+            occurred_at: occurred,
+            reported_at: Some(reported),
+            recovered_at: Some(recovered),
+            misreported: false,
+            level: 0,
+            grading_row: 0,
+            level_override: None,
+            level_override_reason: None,
+            platform_systems: None,
+            confirmed: true,
+            vendor_liable: true,
+            recorded_by: self.recorded_by,
+            recorded_at: self.recorded_at,
+        }
+    }
+
+    /// A confirmed, liable service task planned for `planned`.
+    fn task(
+        &self,
+        title: String,
+        planned: DateTime<Utc>,
+        finished: DateTime<Utc>,
+    ) -> entities::service_task::Model {
+        entities::service_task::Model {
+            id: 0,
+            region_id: self.region_id,
+            vendor_id: self.vendor_id,
+            title,
+            planned_at: planned,
+            finished_at: Some(finished),
+            confirmed: true,
+            vendor_liable: true,
+            recorded_by: self.recorded_by,
+            recorded_at: self.recorded_at,
+        }
+    }
+
+    /// An agency's letter about one of its systems; `confirmed`: checked and
+    /// the vendor found liable, else still to be checked.
+    fn complaint(
+        &self,
+        system: &SystemIds,
+        description: &str,
+        received_at: DateTime<Utc>,
+        confirmed: bool,
+    ) -> entities::complaint::Model {
+        entities::complaint::Model {
+            id: 0,
+            region_id: self.region_id,
+            vendor_id: self.vendor_id,
+            agency_id: Some(system.3),
+            system_id: Some(system.0),
+            channel: "LETTER".into(),
+            description: description.into(),
+            received_at,
+            confirmed,
+            vendor_liable: confirmed,
+            recorded_by: self.recorded_by,
+            recorded_at: self.recorded_at,
+        }
+    }
+
+    /// An agency's questionnaire (seed 003's ten answers) of a service year,
+    /// collected by the supervision team's surveyor.
+    fn survey(
+        &self,
+        agency_id: i64,
+        service_year: i32,
+        answers: [i32; 10],
+        phone: &str,
+        surveyed_on: NaiveDate,
+    ) -> entities::survey_response::Model {
+        entities::survey_response::Model {
+            id: 0,
+            region_id: self.region_id,
+            vendor_id: self.vendor_id,
+            agency_id,
+            service_year,
+            q1: answers[0],
+            q2: answers[1],
+            q3: answers[2],
+            q4: answers[3],
+            q5: answers[4],
+            q6: answers[5],
+            q7: answers[6],
+            q8: answers[7],
+            q9: answers[8],
+            q10: answers[9],
+            respondent_name: Some("信息化联络员".into()),
+            respondent_unit: Some("信息中心".into()),
+            respondent_phone: Some(phone.into()),
+            surveying_body: Some("第三方监管团队".into()),
+            surveyor: Some("监管专员".into()),
+            surveyed_on: Some(surveyed_on),
+            suggestions: None,
+            recorded_by: self.recorded_by,
+            recorded_at: self.recorded_at,
+        }
+    }
+}
+
 struct Loader<'a> {
     txn: &'a DatabaseTransaction,
     now: DateTime<Utc>,
@@ -162,8 +318,18 @@ struct Ids {
     district: i64,
     vendors: Vec<i64>,
     agencies: Vec<(i64, i64)>,
-    systems: Vec<(i64, i64, i64, i64)>,
+    systems: Vec<SystemIds>,
     recorder: i64,
+}
+
+impl Ids {
+    /// The vendor's systems in a region.
+    fn systems_of(&self, vendor_id: i64, region_id: i64) -> Vec<&SystemIds> {
+        self.systems
+            .iter()
+            .filter(|s| s.2 == vendor_id && s.1 == region_id)
+            .collect()
+    }
 }
 
 impl Loader<'_> {
@@ -177,7 +343,28 @@ impl Loader<'_> {
                     .await?;
             }
         }
-        self.annual_facts(&ids, &mut seq).await
+        self.annual_facts(&ids, &mut seq).await?;
+        self.agency_complaints(&ids).await?;
+        // The district's year comes last so that the municipality's facts
+        // stay those drawn before it was added.
+        self.district_year(&ids, &mut seq).await
+    }
+
+    /// The demo's facts of a vendor in a region, recorded by the supervisor now.
+    fn recording(&self, ids: &Ids, region_id: i64, vendor_id: i64) -> Recording {
+        Recording {
+            region_id,
+            vendor_id,
+            recorded_by: ids.recorder,
+            recorded_at: self.now,
+        }
+    }
+
+    /// Grades a fault as recording it does, and inserts it.
+    async fn fault(&self, mut fault: entities::fault::Model) -> DomainResult<()> {
+        domain::grading::grade_fault(self.txn, &mut fault, self.now).await?;
+        insert::<Faults>(self.txn, fault).await?;
+        Ok(())
     }
 
     async fn reference_data(&self) -> DomainResult<Ids> {
@@ -204,7 +391,13 @@ impl Loader<'_> {
         .id;
         let district = insert::<Regions>(
             self.txn,
-            region("DEMO-SJ", "松江区（演示）", Some(city), "sh-songjiang", 7),
+            region(
+                DISTRICT_CODE,
+                "松江区（演示）",
+                Some(city),
+                "sh-songjiang",
+                7,
+            ),
         )
         .await?
         .id;
@@ -221,9 +414,12 @@ impl Loader<'_> {
                 },
             )
             .await?;
-            for (region_id, amount) in [
-                (city, 3_600_000 + 450_000 * i as i64),
-                (district, 1_200_000 + 150_000 * i as i64),
+            // The district's service year 2025 (July 2025 to June 2026) has
+            // ended: the demo assesses it (`district_year`).
+            for (region_id, service_year, amount) in [
+                (city, 2026, 3_600_000 + 450_000 * i as i64),
+                (district, 2025, 1_200_000 + 150_000 * i as i64),
+                (district, 2026, 1_200_000 + 150_000 * i as i64),
             ] {
                 insert::<Contracts>(
                     self.txn,
@@ -231,7 +427,7 @@ impl Loader<'_> {
                         id: 0,
                         vendor_id: v.id,
                         region_id,
-                        service_year: 2026,
+                        service_year,
                         settlement_amount: Decimal::from(amount),
                         monthly_fee: (Decimal::from(amount) / Decimal::from(12)).round_dp(2),
                         created_at: self.now,
@@ -344,11 +540,8 @@ impl Loader<'_> {
     ) -> DomainResult<()> {
         let region_id = ids.city;
         let (recorded_by, recorded_at) = (ids.recorder, self.now);
-        let own_systems: Vec<_> = ids
-            .systems
-            .iter()
-            .filter(|s| s.2 == vendor && s.1 == region_id)
-            .collect();
+        let by = self.recording(ids, region_id, vendor);
+        let own_systems = ids.systems_of(vendor, region_id);
         // Work orders: most on time, a few late or provisioned differently.
         for n in 0..(8 + seq.next(5)) {
             let system = own_systems[(n as usize) % own_systems.len()];
@@ -429,29 +622,16 @@ impl Loader<'_> {
         if seq.chance(50) {
             let system = own_systems[seq.next(own_systems.len() as u64) as usize];
             let occurred = at(day(2026, month, 10 + seq.next(10) as u32), 14, 5);
-            let mut fault = entities::fault::Model {
-                id: 0,
-                region_id,
-                vendor_id: vendor,
-                title: "存储性能下降导致业务卡顿".into(),
-                affected_system_ids: json!([system.0]),
-                impact: "DEGRADED".into(),
-                occurred_at: occurred,
-                reported_at: Some(occurred + Duration::minutes(5 + seq.next(150) as i64)),
-                recovered_at: Some(occurred + Duration::minutes(20 + seq.next(400) as i64)),
-                misreported: false,
-                level: 0,
-                grading_row: 0,
-                level_override: None,
-                level_override_reason: None,
-                platform_systems: None,
-                confirmed: true,
-                vendor_liable: true,
-                recorded_by,
-                recorded_at,
-            };
-            domain::grading::grade_fault(self.txn, &mut fault, self.now).await?;
-            insert::<Faults>(self.txn, fault).await?;
+            let reported = occurred + Duration::minutes(5 + seq.next(150) as i64);
+            let recovered = occurred + Duration::minutes(20 + seq.next(400) as i64);
+            let fault = by.fault(
+                system.0,
+                "存储性能下降导致业务卡顿",
+                occurred,
+                reported,
+                recovered,
+            );
+            self.fault(fault).await?;
         }
         for n in 0..2 {
             let planned = at(day(2026, month, 12 + 8 * n), 22, 0);
@@ -482,22 +662,9 @@ impl Loader<'_> {
             .await?;
         }
         let deadline = at(day(2026, month, 25), 18, 0);
-        insert::<ServiceTasks>(
-            self.txn,
-            entities::service_task::Model {
-                id: 0,
-                region_id,
-                vendor_id: vendor,
-                title: format!("{month}月例行巡检"),
-                planned_at: deadline,
-                finished_at: Some(deadline + Duration::days(if seq.chance(25) { 3 } else { -1 })),
-                confirmed: true,
-                vendor_liable: true,
-                recorded_by,
-                recorded_at,
-            },
-        )
-        .await?;
+        let finished = deadline + Duration::days(if seq.chance(25) { 3 } else { -1 });
+        let task = by.task(format!("{month}月例行巡检"), deadline, finished);
+        insert::<ServiceTasks>(self.txn, task).await?;
         if index == 1 && month == 9 {
             let agency = ids.agencies[1].0;
             insert::<Complaints>(
@@ -555,11 +722,103 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// The district's service year 2025 (July 2025 to June 2026), scored by
+    /// Songjiang's annual scorecard (scoring-rules §4): routine tasks (A3),
+    /// faults (E1, E4), a complaint (C1) and the questionnaires of the
+    /// district's agencies about the vendors serving them (H1).
+    async fn district_year(&self, ids: &Ids, seq: &mut Sequence) -> DomainResult<()> {
+        let region_id = ids.district;
+        for (index, &vendor) in ids.vendors.iter().enumerate() {
+            let by = self.recording(ids, region_id, vendor);
+            let own_systems = ids.systems_of(vendor, region_id);
+            // A routine inspection every other month, now and then late.
+            for n in 0..6u32 {
+                let (year, month) = if n < 3 {
+                    (2025, 7 + 2 * n)
+                } else {
+                    (2026, 2 * n - 5)
+                };
+                let planned = at(day(year, month, 25), 18, 0);
+                let finished = planned + Duration::days(if seq.chance(20) { 4 } else { -1 });
+                let task = by.task(format!("{month}月松江区例行巡检"), planned, finished);
+                insert::<ServiceTasks>(self.txn, task).await?;
+            }
+            for n in 0..(1 + seq.next(2)) {
+                let system = own_systems[seq.next(own_systems.len() as u64) as usize];
+                let occurred = at(day(2025, 9 + 3 * n as u32, 8 + seq.next(15) as u32), 10, 20);
+                let reported = occurred + Duration::minutes(10 + seq.next(60) as i64);
+                let recovered = occurred + Duration::minutes(30 + seq.next(200) as i64);
+                let fault = by.fault(
+                    system.0,
+                    "网络抖动导致系统访问缓慢",
+                    occurred,
+                    reported,
+                    recovered,
+                );
+                self.fault(fault).await?;
+            }
+            if index == 2 {
+                let system = own_systems[0];
+                let complaint = by.complaint(
+                    system,
+                    "系统迁移期间多次无法登录",
+                    at(day(2025, 12, 9), 9, 15),
+                    true,
+                );
+                insert::<Complaints>(self.txn, complaint).await?;
+            }
+            for (agency_id, agency_region) in &ids.agencies {
+                let served = own_systems.iter().any(|s| s.3 == *agency_id);
+                if *agency_region != region_id || !served {
+                    continue;
+                }
+                let answers = seq.answers([4, 4, 4, 3, 3], [8, 8, 6, 6]);
+                insert::<SurveyResponses>(
+                    self.txn,
+                    by.survey(*agency_id, 2025, answers, "021-5700 0000", day(2026, 6, 15)),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The demo agency's own complaints about the vendor hosting its systems
+    /// (what its home page lists and charts): one in August, confirmed and
+    /// liable (C1 −5: the vendor fails August and gets the notice its home
+    /// shows), one in October still waiting to be checked (it does not count).
+    async fn agency_complaints(&self, ids: &Ids) -> DomainResult<()> {
+        let (agency_id, region_id) = ids.agencies[0];
+        let system = ids
+            .systems
+            .iter()
+            .find(|s| s.3 == agency_id)
+            .ok_or_else(|| DomainError::not_found("a system of the demo agency"))?;
+        let by = self.recording(ids, region_id, system.2);
+        for (received_at, description, confirmed) in [
+            (
+                at(day(2026, 8, 18), 9, 40),
+                "政务外网访问云主机频繁超时",
+                true,
+            ),
+            (
+                at(day(2026, 10, 27), 15, 10),
+                "数据库备份恢复演练未按约定通知本单位",
+                false,
+            ),
+        ] {
+            let complaint = by.complaint(system, description, received_at, confirmed);
+            insert::<Complaints>(self.txn, complaint).await?;
+        }
+        Ok(())
+    }
+
     /// Trainings, security risks, accidents and survey responses of 2026.
     async fn annual_facts(&self, ids: &Ids, seq: &mut Sequence) -> DomainResult<()> {
         let region_id = ids.city;
         let (recorded_by, recorded_at) = (ids.recorder, self.now);
         for &vendor in &ids.vendors {
+            let by = self.recording(ids, region_id, vendor);
             for n in 0..(14 + seq.next(8)) {
                 insert::<Trainings>(
                     self.txn,
@@ -613,14 +872,7 @@ impl Loader<'_> {
                 if *agency_region != region_id {
                     continue;
                 }
-                let mut answers = [0i32; 10];
-                for (q, a) in answers.iter_mut().enumerate() {
-                    *a = if q == 9 {
-                        [8, 6, 6, 4][seq.next(4) as usize]
-                    } else {
-                        [4, 4, 3, 3, 2][seq.next(5) as usize]
-                    };
-                }
+                let answers = seq.answers([4, 4, 3, 3, 2], [8, 6, 6, 4]);
                 // Only an agency the vendor serves answers about it (one of its
                 // systems is hosted there); the answers are drawn all the same so
                 // that the rest of the demo stays as it was.
@@ -633,32 +885,13 @@ impl Loader<'_> {
                 }
                 insert::<SurveyResponses>(
                     self.txn,
-                    entities::survey_response::Model {
-                        id: 0,
-                        region_id,
-                        vendor_id: vendor,
-                        agency_id: *agency_id,
-                        service_year: 2026,
-                        q1: answers[0],
-                        q2: answers[1],
-                        q3: answers[2],
-                        q4: answers[3],
-                        q5: answers[4],
-                        q6: answers[5],
-                        q7: answers[6],
-                        q8: answers[7],
-                        q9: answers[8],
-                        q10: answers[9],
-                        respondent_name: Some("信息化联络员".into()),
-                        respondent_unit: Some("信息中心".into()),
-                        respondent_phone: Some("021-6000 0000".into()),
-                        surveying_body: Some("第三方监管团队".into()),
-                        surveyor: Some("监管专员".into()),
-                        surveyed_on: Some(day(2026, 10, 20)),
-                        suggestions: None,
-                        recorded_by,
-                        recorded_at,
-                    },
+                    by.survey(
+                        *agency_id,
+                        2026,
+                        answers,
+                        "021-6000 0000",
+                        day(2026, 10, 20),
+                    ),
                 )
                 .await?;
             }

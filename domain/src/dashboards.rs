@@ -199,7 +199,30 @@ pub async fn ranking(
 ) -> DomainResult<Vec<Ranked>> {
     let reach = reach(db, actor, region_id).await?;
     let period = month_text(period)?;
-    let rows = ranked(results(db, reach, region_id, RunKind::Monthly, vec![period], None).await?)?;
+    let rows = results(db, reach, region_id, RunKind::Monthly, vec![period], None).await?;
+    in_places(reach, ranked(rows)?)
+}
+
+/// The vendors of a region ranked by their annual total for a service year
+/// (named by the year it starts in), as [`ranking`] ranks a month: what a
+/// region whose scheme has only an annual scorecard (Songjiang) ranks by.
+pub async fn annual_ranking(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    region_id: i64,
+    service_year: i32,
+) -> DomainResult<Vec<Ranked>> {
+    let reach = reach(db, actor, region_id).await?;
+    let period = service_year.to_string();
+    let rows = results(db, reach, region_id, RunKind::Annual, vec![period], None).await?;
+    in_places(reach, ranked(rows)?)
+}
+
+/// Ranks sorted rows: equal totals share a place; a vendor sees no places.
+fn in_places(
+    reach: Reach,
+    rows: Vec<(entities::assessment_result::Model, StoredResult, Decimal)>,
+) -> DomainResult<Vec<Ranked>> {
     let mut out = Vec::with_capacity(rows.len());
     let mut previous: Option<(Decimal, i32)> = None;
     for (position, (result, stored, total)) in rows.into_iter().enumerate() {

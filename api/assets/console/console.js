@@ -8,7 +8,7 @@
   "use strict";
   function option(spec) {
     var series = spec.series.map(function (s) {
-      var one = { name: s.name, type: spec.kind, data: s.data, label: { show: spec.kind === "bar", position: "top" } };
+      var one = { name: s.name, type: spec.kind, data: s.data, barMaxWidth: 64, label: { show: spec.kind === "bar", position: "top" } };
       if (spec.passLine !== null && spec.passLine !== undefined) {
         one.markLine = { symbol: "none", silent: true, data: [{ yAxis: spec.passLine, name: spec.passLabel || "" }],
           lineStyle: { color: "#b91c1c", type: "dashed" },
@@ -22,7 +22,8 @@
       textStyle: { fontFamily: "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif" },
       tooltip: { trigger: "axis" },
       legend: { show: series.length > 1, top: 0 },
-      grid: { left: 48, right: 24, top: 36, bottom: 64 },
+      // Room on the right for the pass line's label (合格线 90.00 分).
+      grid: { left: 48, right: spec.passLabel ? 110 : 24, top: 36, bottom: 64 },
       xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0 } },
       yAxis: { type: "value", name: spec.unit || "", min: spec.min, max: spec.max },
       series: series

@@ -1,4 +1,5 @@
-//! An agency's pages (issue 13, item 5): its own filings on its home page, and
+//! An agency's pages (issue 13, item 5): its own filings on its home page
+//! (with a chart of its satisfaction with each vendor serving it), and
 //! the two forms it files with, `complaints` (a complaint about one of its
 //! systems) and `surveys` (the satisfaction questionnaire of seed 003).
 //!
@@ -7,13 +8,14 @@
 //! of the vendors come from `vendors::serving` (an agency may not read a vendor
 //! itself, only name those hosting its systems).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::error::DomainError;
 use crate::web::Shared;
+use crate::web::charts::{Chart, Series};
 use crate::web::format::{date_text, local_time};
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::Actor;
@@ -51,19 +53,29 @@ struct AgencyHome {
     flash: Option<&'static str>,
     complaints: Vec<ComplaintRow>,
     surveys: Vec<SurveyRow>,
+    /// Its satisfaction with each vendor, per service year (`None`: nothing surveyed).
+    chart: Option<Chart>,
+}
+
+/// What an agency has filed, as its home page shows it.
+struct Filings {
+    complaints: Vec<ComplaintRow>,
+    surveys: Vec<SurveyRow>,
+    chart: Option<Chart>,
 }
 
 /// `/` for an agency: what it has filed. `?filed=complaint|survey` says what
 /// the form it came from just filed.
 pub async fn home(console: &Shared, signed: SignedIn, query: Option<String>) -> Response {
     match filings(console, &signed.actor).await {
-        Ok((complaints, surveys)) => crate::web::html(
+        Ok(filings) => crate::web::html(
             StatusCode::OK,
             &AgencyHome {
-                shell: signed.shell,
+                shell: signed.shell.with_charts(),
                 flash: flash(query.as_deref()),
-                complaints,
-                surveys,
+                complaints: filings.complaints,
+                surveys: filings.surveys,
+                chart: filings.chart,
             },
         ),
         Err(e) => signed.error(e),
@@ -79,10 +91,7 @@ fn flash(query: Option<&str>) -> Option<&'static str> {
 }
 
 /// The agency's complaints and survey responses, newest first.
-async fn filings(
-    console: &Shared,
-    actor: &Actor,
-) -> Result<(Vec<ComplaintRow>, Vec<SurveyRow>), DomainError> {
+async fn filings(console: &Shared, actor: &Actor) -> Result<Filings, DomainError> {
     let hosts = Hosts::of(console, actor).await?;
     let complaints = everything::<Complaints>(console, actor).await?;
     let surveys = everything::<SurveyResponses>(console, actor).await?;
@@ -99,6 +108,7 @@ async fn filings(
             title: c.description,
         })
         .collect();
+    let chart = satisfaction_chart(&surveys, &hosts);
     let surveys = surveys
         .into_iter()
         .rev()
@@ -113,7 +123,42 @@ async fn filings(
             }
         })
         .collect();
-    Ok((complaints, surveys))
+    Ok(Filings {
+        complaints,
+        surveys,
+        chart,
+    })
+}
+
+/// A bar per vendor the agency surveyed, one series per service year: the
+/// satisfaction (score / 44 × 100, two decimals) of its questionnaire.
+fn satisfaction_chart(
+    surveys: &[entities::survey_response::Model],
+    hosts: &Hosts,
+) -> Option<Chart> {
+    if surveys.is_empty() {
+        return None;
+    }
+    let vendors: BTreeSet<i64> = surveys.iter().map(|r| r.vendor_id).collect();
+    let years: BTreeSet<i32> = surveys.iter().map(|r| r.service_year).collect();
+    let series = years
+        .into_iter()
+        .map(|year| Series {
+            name: format!("{year}年度"),
+            data: vendors
+                .iter()
+                .map(|&vendor| {
+                    // One questionnaire per vendor and year (the domain's rule).
+                    surveys
+                        .iter()
+                        .find(|r| r.vendor_id == vendor && r.service_year == year)
+                        .map(|r| survey::satisfaction_percent(survey::score(r)))
+                })
+                .collect(),
+        })
+        .collect();
+    let categories = vendors.iter().map(|&v| hosts.vendor(v)).collect();
+    Some(Chart::percentages("bar", categories, series))
 }
 
 /// Every row of a kind the actor may read (an agency files a handful a year).

@@ -44,6 +44,14 @@ impl Chart {
         }
     }
 
+    /// Percentages of 0–100 per category (an agency's satisfaction).
+    pub fn percentages(kind: &'static str, categories: Vec<String>, series: Vec<Series>) -> Self {
+        Self {
+            unit: "%",
+            ..Self::scores(kind, categories, series)
+        }
+    }
+
     /// The same chart with a dashed line at `value` named `label`.
     pub fn with_pass_line(mut self, value: Decimal, label: impl Into<String>) -> Self {
         self.pass_line = Some(value);

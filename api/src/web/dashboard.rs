@@ -2,7 +2,9 @@
 //! (issue 13, item 2), the clerk's month end. A supervisor sees its own
 //! region, an administrator picks one by name; the month defaults to the
 //! latest one run for the region, else last month. The page shows the ranking
-//! (drafts flagged), its bar chart with the pass mark, the region's open and
+//! (drafts flagged), its bar chart with the pass mark (a region whose scheme
+//! has only an annual scorecard, Songjiang's, ranks the month's service year
+//! and has no monthly runs), the region's open and
 //! overdue notices, the month's runs, the service year's annual results, and
 //! the forms that run and publish (`web::runs`), each with a confirmation
 //! saying what it will do.
@@ -85,6 +87,8 @@ struct DashboardPage {
     month: String,
     month_label: String,
     service_year: i32,
+    /// The scheme has no monthly scorecard: the ranking is the service year's.
+    annual_only: bool,
     flash: Option<String>,
     /// Published or draft, of what the ranking shows.
     showing: &'static str,
@@ -170,9 +174,10 @@ async fn page(
         return Ok(Err(NoRegions { shell }));
     };
     let scheme = domain::schemes::require_known(db, "region", &region.scheme_code).await?;
+    let annual_only = scheme.monthly.is_none();
     let month = match asked.month {
         Some(m) => m,
-        None => default_month(console, actor, region.id).await?,
+        None => default_month(console, actor, region.id, &scheme).await?,
     };
     let period = month.to_string();
     let month_label = month_text(&period);
@@ -181,7 +186,11 @@ async fn page(
         .first_month()
         .year();
     let pass_mark = pass_mark(&scheme);
-    let ranking = domain::dashboards::ranking(db, actor, region.id, &period).await?;
+    let ranking = if annual_only {
+        domain::dashboards::annual_ranking(db, actor, region.id, service_year).await?
+    } else {
+        domain::dashboards::ranking(db, actor, region.id, &period).await?
+    };
     let names = domain::dashboards::vendors(db, ranking.iter().map(|r| r.result.vendor_id)).await?;
     let name = |id: i64| {
         names
@@ -257,6 +266,7 @@ async fn page(
         month: period,
         month_label,
         service_year,
+        annual_only,
         showing,
         rows,
         chart: chart.attribute(),
@@ -306,21 +316,37 @@ async fn region(
     Ok(Some((chosen, options)))
 }
 
-/// The latest month run for the region, else last month (Beijing time).
-async fn default_month(console: &Shared, actor: &Actor, region_id: i64) -> DomainResult<Month> {
+/// The latest month run for the region (for an annual-only scheme: the last
+/// month of the latest service year run), else last month (Beijing time).
+async fn default_month(
+    console: &Shared,
+    actor: &Actor,
+    region_id: i64,
+    scheme: &Scheme,
+) -> DomainResult<Month> {
     let filter = ListFilter {
         region_id: Some(region_id),
         ..ListFilter::default()
     };
     let runs =
         store::list::<AssessmentRuns>(&console.state.db, actor, filter, None, Some(500)).await?;
+    let first_month = scheme.service_year_first_month;
     let latest = runs
         .items
         .iter()
-        .filter(|r| r.kind == RunKind::Monthly)
-        .filter_map(|r| month_of(&r.period))
+        .filter_map(|r| match (r.kind, scheme.monthly.is_some()) {
+            (RunKind::Monthly, true) => month_of(&r.period),
+            (RunKind::Annual, false) => last_month_of_year(first_month, &r.period),
+            _ => None,
+        })
         .max();
     Ok(latest.unwrap_or_else(|| last_month(chrono::Utc::now())))
+}
+
+/// The last month of the service year `2025` (June 2026 for a July year).
+fn last_month_of_year(first_month: u32, year: &str) -> Option<Month> {
+    let year = ServiceYear::new(first_month, year.parse().ok()?).ok()?;
+    year.months().last()
 }
 
 fn last_month(now: chrono::DateTime<chrono::Utc>) -> Month {

@@ -402,25 +402,40 @@ impl Browser {
         }
     }
 
-    /// Like `screenshot`, of the whole page: the window is made as tall as the
-    /// page for the shot, then put back.
-    pub async fn full_screenshot(&self, name: &str) -> PathBuf {
-        let sizes = self
+    /// Writes a PNG of the whole page, not only the window, to
+    /// `<target>/console-screenshots/<name>.png`: the window is made as tall
+    /// as the page (the width kept) for the shot, then put back.
+    pub async fn full_page_screenshot(&self, name: &str) -> PathBuf {
+        let (width, height) = self
             .client
-            .execute(
-                "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight];",
-                vec![],
-            )
+            .get_window_size()
+            .await
+            .expect("the window's size");
+        let page = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
             .await
             .expect("the page's height");
-        let height = |i: usize| sizes[i].as_u64().expect("a height") as u32;
-        self.client
-            .set_window_size(1280, (height(0) + height(1)).max(900))
+        let page = page.as_u64().expect("a height in pixels");
+        // The window's frame is outside the page: add the difference back.
+        let inner = self
+            .client
+            .execute("return window.innerHeight;", vec![])
             .await
-            .expect("the window grows");
+            .expect("the viewport's height")
+            .as_u64()
+            .expect("a height in pixels");
+        let tall = page + (height - inner.min(height));
+        self.client
+            .set_window_size(u32::try_from(width).unwrap(), u32::try_from(tall).unwrap())
+            .await
+            .expect("the window grows to the page");
         let path = self.screenshot(name).await;
         self.client
-            .set_window_size(1280, 900)
+            .set_window_size(
+                u32::try_from(width).unwrap(),
+                u32::try_from(height).unwrap(),
+            )
             .await
             .expect("the window is put back");
         path

@@ -19,6 +19,7 @@
 mod world;
 
 mod agency;
+mod demo;
 mod harness;
 mod sign_in;
 mod supervisor;
@@ -58,6 +59,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "a supervisor records a work order and publishes the month",
             supervisor::a_supervisor_records_a_work_order_and_publishes_the_month,
+        )
+        .await;
+    driver
+        .scenario(
+            "every demo user's home shows numbers and a chart",
+            demo::demo_homes,
         )
         .await;
 }

@@ -47,7 +47,7 @@ async fn records_a_work_order(browser: &Browser, app: &TestApp, w: &World) {
     browser.fill("title", "数据库扩容").await;
     browser.set_value("approvedAt", "2025-04-08T09:30").await;
     browser.set_value("completedAt", "2025-04-10T17:00").await;
-    browser.full_screenshot("supervisor-work-order-form").await;
+    browser.full_page_screenshot("supervisor-work-order-form").await;
     browser.click("main form button[type=submit]").await;
 
     browser.wait_for_text("已保存。").await;
@@ -136,7 +136,7 @@ async fn sees_the_ranking_drawn(browser: &Browser, app: &TestApp, w: &World) -> 
         "the vendors named on the chart: {}",
         chart.text
     );
-    browser.full_screenshot("supervisor-dashboard").await;
+    browser.full_page_screenshot("supervisor-dashboard").await;
 
     let ranking = app
         .must(
@@ -189,7 +189,7 @@ async fn follows_a_deduction_to_its_fact(browser: &Browser, w: &World, ranking: 
     let page = browser.wait_for_text("云1 · 2025年3月月度考核评分表").await;
     assert!(page.contains("88.38"), "{page}");
     assert!(page.contains("扣 0.50 分"), "{page}");
-    browser.full_screenshot("supervisor-scorecard").await;
+    browser.full_page_screenshot("supervisor-scorecard").await;
 
     let (_, work_order) = w
         .one
