@@ -21,6 +21,7 @@ mod world;
 mod agency;
 mod harness;
 mod sign_in;
+mod vendor;
 
 use harness::Driver;
 
@@ -45,6 +46,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "an agency files a complaint about its system",
             agency::an_agency_files_a_complaint,
+        )
+        .await;
+    driver
+        .scenario(
+            "a vendor follows its mail's link, acknowledges and submits with a PDF",
+            vendor::a_vendor_answers_a_notice_from_its_mail,
         )
         .await;
 }
