@@ -31,6 +31,9 @@ pub use test_support::TestDatabase;
 /// A console user over HTTP (sign-in form, session cookie, CSRF tokens).
 pub mod console;
 
+/// Mail as it arrived, decoded (the file mailer's `.eml` files, SMTP).
+pub mod mail;
+
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Admin-pass-2026";
 

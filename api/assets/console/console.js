@@ -10,10 +10,10 @@
     var series = spec.series.map(function (s) {
       var one = { name: s.name, type: spec.kind, data: s.data, barMaxWidth: 64, label: { show: spec.kind === "bar", position: "top" } };
       if (spec.passLine !== null && spec.passLine !== undefined) {
+        // The label sits above the line's end inside the grid: at the default
+        // "end", past the grid's right edge, the chart's box cut it off.
         one.markLine = { symbol: "none", silent: true, data: [{ yAxis: spec.passLine, name: spec.passLabel || "" }],
-          lineStyle: { color: "#b91c1c", type: "dashed" },
-          // Above the line's end, inside the grid: past its end it was cut off.
-          label: { position: "insideEndTop", formatter: spec.passLabel || "{c}" } };
+          lineStyle: { color: "#b91c1c", type: "dashed" }, label: { formatter: spec.passLabel || "{c}", position: "insideEndTop" } };
       }
       return one;
     });

@@ -177,16 +177,7 @@ async fn the_mail_links_the_notice_and_each_step_tells_the_other_side() {
         json!({"id": w.one.region, "i": {"contact": "监管科 李明 021-23456789"}}),
     )
     .await;
-    let users = app
-        .must(&w.admin, "{ users { items { id username } } }", json!({}))
-        .await;
-    let sup1 = users["users"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "sup1")
-        .unwrap()["id"]
-        .clone();
+    let sup1 = world::user_id(&app, &w, "sup1").await;
     let update =
         "mutation($id: ID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { email } }";
     let bad = app

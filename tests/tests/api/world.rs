@@ -261,3 +261,29 @@ pub async fn with_second_vendor(app: &TestApp, w: &World) -> String {
     .await;
     v3
 }
+
+/// The id of the user `username`, as the admin lists users.
+pub async fn user_id(app: &TestApp, w: &World, username: &str) -> Value {
+    let users = app
+        .must(&w.admin, "{ users { items { id username } } }", json!({}))
+        .await;
+    users["users"]["items"]
+        .as_array()
+        .expect("a list of users")
+        .iter()
+        .find(|u| u["username"] == username)
+        .unwrap_or_else(|| panic!("no user {username} in {users}"))["id"]
+        .clone()
+}
+
+/// sup1 gets an e-mail (`sup1@jg.example.gov.cn`), so a submission is
+/// mailed to it.
+pub async fn set_supervisor_email(app: &TestApp, w: &World) {
+    let sup1 = user_id(app, w, SUPERVISOR.0).await;
+    app.must(
+        &w.admin,
+        "mutation($id: ID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { email } }",
+        json!({"id": sup1, "i": {"email": "sup1@jg.example.gov.cn"}}),
+    )
+    .await;
+}

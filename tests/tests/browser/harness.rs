@@ -460,3 +460,92 @@ impl Browser {
         table
     }
 }
+
+// For a scenario that starts from a mail: an app reachable at its own
+// `PUBLIC_URL` (so the link in its mail opens), opening a full URL, a table
+// row's value, attaching a file, a cookie.
+
+/// An app whose `PUBLIC_URL` is its own address, so the link its mail carries
+/// (`{PUBLIC_URL}/notices/{id}`) opens on it. The mail's base URL is fixed in
+/// the configuration before the server binds, so the port is picked first (a
+/// free one, released just before the server binds it) rather than port 0.
+pub async fn spawn_app_at_its_public_url() -> TestApp {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let app = e2e::spawn_app_with(|c| {
+        c.listen_addr = ([127, 0, 0, 1], port).into();
+        c.mail.public_url = url.clone();
+        c.http.public_url = Some(url.clone());
+    })
+    .await;
+    assert_eq!(app.base, url, "the server listens where its mail points");
+    app
+}
+
+impl Browser {
+    /// Opens a full URL, as a click on a link in a mail does.
+    pub async fn open_url(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    /// The text of the cell beside the row header `label` (`状态`) of the
+    /// page's tables.
+    pub async fn cell(&self, label: &str) -> String {
+        match self
+            .text_of(&format!("//tr[th[normalize-space()=\"{label}\"]]/td"))
+            .await
+        {
+            Some(text) => text,
+            None => panic!("no row {label} on {}", self.path().await),
+        }
+    }
+
+    /// Waits until the cell beside `label` reads `expected` (the page after a
+    /// form's answer has loaded).
+    pub async fn wait_for_cell(&self, label: &str, expected: &str) {
+        let since = Instant::now();
+        let xpath = format!("//tr[th[normalize-space()=\"{label}\"]]/td");
+        loop {
+            let shown = self.text_of(&xpath).await;
+            if shown.as_deref() == Some(expected) {
+                return;
+            }
+            assert!(
+                since.elapsed() < PATIENCE,
+                "{label} still reads {shown:?}, not {expected}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the element at `xpath` now, if there is one (a page being
+    /// replaced may have none for a moment).
+    async fn text_of(&self, xpath: &str) -> Option<String> {
+        let element = self.client.find(Locator::XPath(xpath)).await.ok()?;
+        element.text().await.ok()
+    }
+
+    /// Chooses the file at `path` (absolute) in the file input named `name`,
+    /// as the file dialog would.
+    pub async fn attach(&self, name: &str, path: &Path) {
+        assert!(path.is_absolute(), "the browser wants an absolute path");
+        self.find(&format!("input[type=file][name=\"{name}\"]"))
+            .await
+            .send_keys(&path.to_string_lossy())
+            .await
+            .unwrap_or_else(|e| panic!("attach {}: {e}", path.display()));
+    }
+
+    /// The value of the browser's cookie `name` (HTTP-only ones too).
+    pub async fn cookie(&self, name: &str) -> String {
+        self.client
+            .get_named_cookie(name)
+            .await
+            .unwrap_or_else(|e| panic!("no cookie {name}: {e}"))
+            .value()
+            .to_owned()
+    }
+}

@@ -23,6 +23,7 @@ mod demo;
 mod harness;
 mod sign_in;
 mod supervisor;
+mod vendor;
 
 use harness::Driver;
 
@@ -65,6 +66,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "every demo user's home shows numbers and a chart",
             demo::demo_homes,
+        )
+        .await;
+    driver
+        .scenario(
+            "a vendor follows its mail's link, acknowledges and submits with a PDF",
+            vendor::a_vendor_answers_a_notice_from_its_mail,
         )
         .await;
 }
