@@ -47,7 +47,9 @@ async fn records_a_work_order(browser: &Browser, app: &TestApp, w: &World) {
     browser.fill("title", "数据库扩容").await;
     browser.set_value("approvedAt", "2025-04-08T09:30").await;
     browser.set_value("completedAt", "2025-04-10T17:00").await;
-    browser.full_page_screenshot("supervisor-work-order-form").await;
+    browser
+        .full_page_screenshot("supervisor-work-order-form")
+        .await;
     browser.click("main form button[type=submit]").await;
 
     browser.wait_for_text("已保存。").await;
