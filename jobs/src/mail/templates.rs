@@ -135,7 +135,7 @@ fn body(notice: &NoticeMail, opening: &str) -> String {
          {opening}现将有关事项通知如下：\n\n\
          一、整改事由\n{reason}\n\n\
          二、依据\n{basis}\n\n\
-         三、整改要求\n请于{deadline}前完成整改，并通过政务云监管平台提交整改情况说明（通知编号：{id}）。\
+         三、整改要求\n请于{deadline}前完成整改，并通过政务云监管平台提交整改情况说明（文号：{number}）。\
          逾期未完成整改的，将按考核办法的有关规定处理。\n\n\
          四、答复方式\n请登录政务云监管平台，打开本通知页面：\n{link}\n\
          先点击“确认收到”，再于{deadline}前点击“提交整改情况”，填写整改说明并上传相关附件（整改报告、截图等）。\n\n\
@@ -147,7 +147,6 @@ fn body(notice: &NoticeMail, opening: &str) -> String {
         vendor = notice.vendor_name,
         reason = notice.reason,
         deadline = engine::date_text(notice.deadline),
-        id = notice.notice_id,
         link = notice.link,
         contact = contact_text(notice.contact.as_deref(), &notice.region_name),
         region = notice.region_name,
@@ -237,7 +236,7 @@ pub fn render_step(mail: &StepMail) -> (String, String) {
                 "{region}政务云监管人员：\n\n\
                  {vendor}已就整改通知（{number}）提交整改情况，请审核：\n\n\
                  {text}\n\n\
-                 请登录政务云监管平台打开该通知，核实后点击“通过”或“退回整改”：\n{link}\n\n{footer}",
+                 请登录政务云监管平台打开该通知，核实后点击“验收通过”或“退回重新整改”：\n{link}\n\n{footer}",
                 region = mail.region_name,
                 vendor = mail.vendor_name,
                 text = mail.rectification.as_deref().unwrap_or("（无）"),
@@ -425,7 +424,7 @@ mod tests {
             "一、整改事由\n月度考核得分 82.50 分，低于合格线 85.00 分\n",
             "二、依据\n1. A1 服务交付及时率 扣 2.00 分：工单「扩容申请」（2025-03-03 10:00 审批）未完成\n2. D1 服务可用性 扣 5.00 分：云服务 ECS 可用率 99.5 %\n",
             "请于2025年4月30日前完成整改",
-            "（通知编号：17）",
+            "（文号：临江政云监〔2025〕第3号）",
             "特此通知。",
             "临江市政务云监管平台",
         ] {
