@@ -102,7 +102,10 @@ async fn published(console: &Shared, actor: &Actor) -> DomainResult<Vec<ResultLi
             let total = StoredResult::of(&r)?.total();
             Ok(ResultLine {
                 id: r.id,
-                period: month_text(&r.period),
+                period: match r.kind {
+                    RunKind::Monthly => month_text(&r.period),
+                    RunKind::Annual => format!("{} 服务年度", r.period),
+                },
                 kind: match r.kind {
                     RunKind::Monthly => "月度考核",
                     RunKind::Annual => "年度考核",
