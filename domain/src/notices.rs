@@ -296,7 +296,17 @@ pub async fn advance(
             ),
         ));
     }
+    let old_deadline = notice.deadline;
     let mut active = notice.into_active_model();
+    if step == Step::Reopen {
+        // Sent back, the vendor must rectify again: it gets a fresh period
+        // from today (never a shorter one), or a notice reopened after its
+        // deadline would be overdue the moment it reaches the vendor.
+        let fresh = default_deadline(txn, now).await?;
+        if fresh > old_deadline {
+            active.deadline = Set(fresh);
+        }
+    }
     if step == Step::Submit {
         let text =
             text.ok_or_else(|| DomainError::bad("rectification", "say what was rectified"))?;
@@ -323,6 +333,7 @@ pub fn is_overdue(notice: &entities::notice::Model, now: DateTime<Utc>) -> bool 
 mod tests {
     use super::*;
     use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, TransactionTrait};
 
     /// Issued on 2025-09-30 (Shanghai): 1–8 October is the National Day holiday and
     /// Saturday 11 October a make-up working day, so the 10 working days are 9, 10,
@@ -340,5 +351,80 @@ mod tests {
             .with_timezone(&Utc);
         let due = default_deadline(&db, now).await.expect("deadline");
         assert_eq!(due, NaiveDate::from_ymd_opt(2025, 10, 21).expect("date"));
+    }
+
+    /// A notice issued on 2025-09-01 is due ten working days later; reopened
+    /// on 2025-09-30 (Shanghai), past that, it is due 2025-10-21 — ten
+    /// working days from the reopening, as the test above counts them.
+    #[tokio::test]
+    async fn a_reopened_notice_gets_a_fresh_period_to_rectify() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("sqlite");
+        migration::Migrator::up(&db, None)
+            .await
+            .expect("migrations");
+        let at = |t: &str| {
+            DateTime::parse_from_rfc3339(t)
+                .expect("instant")
+                .with_timezone(&Utc)
+        };
+        let txn = db.begin().await.expect("txn");
+        let region = entities::region::ActiveModel {
+            code: Set("R".into()),
+            name: Set("区".into()),
+            scheme_code: Set("sh-municipal".into()),
+            service_year_start_month: Set(1),
+            created_at: Set(at("2025-01-01T00:00:00Z")),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .expect("region");
+        let vendor = entities::vendor::ActiveModel {
+            code: Set("V".into()),
+            name: Set("云".into()),
+            contact_emails: Set(serde_json::json!([])),
+            created_at: Set(at("2025-01-01T00:00:00Z")),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .expect("vendor");
+        let issued = at("2025-09-01T10:00:00+08:00");
+        let new = NewNotice {
+            region_id: region.id,
+            vendor_id: vendor.id,
+            kind: NoticeKind::Manual,
+            reason: "巡检发现问题".into(),
+            basis: Vec::new(),
+            period: None,
+            deadline: None,
+            result_id: None,
+            risk_id: None,
+            created_by: None,
+        };
+        let notice = insert(&txn, &new, issued).await.expect("notice");
+        let first = notice.deadline;
+        let mut notice = notice;
+        for step in [Step::Acknowledge, Step::Submit] {
+            notice = advance(&txn, notice, step, Some("已整改".into()), issued)
+                .await
+                .expect("step");
+        }
+        let reopened = advance(
+            &txn,
+            notice,
+            Step::Reopen,
+            None,
+            at("2025-09-30T10:00:00+08:00"),
+        )
+        .await
+        .expect("reopen");
+        assert!(first < NaiveDate::from_ymd_opt(2025, 9, 30).expect("date"));
+        assert_eq!(
+            reopened.deadline,
+            NaiveDate::from_ymd_opt(2025, 10, 21).expect("date")
+        );
     }
 }
