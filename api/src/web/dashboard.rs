@@ -95,6 +95,8 @@ struct DashboardPage {
     rows: Vec<RankRow>,
     chart: String,
     pass_mark: String,
+    /// The month's ranking as `.xlsx`, for filing.
+    export_href: String,
     open_notices: i64,
     overdue_notices: i64,
     runs: Vec<RunLine>,
@@ -255,7 +257,9 @@ async fn page(
         let is_published = published.contains(&r.id);
         run_line(r, &region.name, pass_mark, is_published)
     };
+    let export_href = crate::web::exports::ranking_href(region.id, &period);
     Ok(Ok(DashboardPage {
+        export_href,
         shell,
         regions,
         region_id: region.id,
@@ -271,6 +275,7 @@ async fn page(
         rows,
         chart: chart.attribute(),
         pass_mark: points_text(pass_mark),
+
         open_notices,
         overdue_notices,
         runs: monthly_runs.into_iter().map(line).collect(),

@@ -35,7 +35,9 @@ pub mod charts;
 pub mod csp;
 pub mod csrf;
 pub mod dashboard;
+pub mod download;
 pub mod errors;
+pub mod exports;
 pub mod facts;
 pub mod format;
 pub mod home;
@@ -105,6 +107,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(facts::form::record).post(facts::form::update),
         )
         .route("/results/{id}", get(scorecard::page))
+        .route("/exports/ranking.xlsx", get(exports::ranking))
         .route("/runs/monthly", post(runs::monthly))
         .route("/runs/annual", post(runs::annual))
         .route("/runs/{id}/publish", post(runs::publish))

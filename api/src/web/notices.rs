@@ -12,7 +12,7 @@
 use axum::Form;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -658,62 +658,12 @@ pub async fn download(
             Ok(file) => file,
             Err(e) => return signed.error(e),
         };
-    let mut response = file.bytes.into_response();
-    let headers = response.headers_mut();
-    let kind = HeaderValue::from_str(&file.content_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    headers.insert(header::CONTENT_TYPE, kind);
-    if let Ok(disposition) = HeaderValue::from_str(&content_disposition(&file.file_name)) {
-        headers.insert(header::CONTENT_DISPOSITION, disposition);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
-}
-
-/// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII stand-in for old
-/// clients and the real name percent-encoded (RFC 6266, RFC 5987).
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    crate::web::download::attachment(file.bytes, &file.content_type, &file.file_name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_chinese_file_name_is_offered_percent_encoded() {
-        assert_eq!(
-            content_disposition("整改 报告.pdf"),
-            "attachment; filename=\"__ __.pdf\"; filename*=UTF-8''%E6%95%B4%E6%94%B9%20%E6%8A%A5%E5%91%8A.pdf"
-        );
-        assert_eq!(
-            content_disposition("a\"b.png"),
-            "attachment; filename=\"a_b.png\"; filename*=UTF-8''a%22b.png"
-        );
-    }
 
     #[test]
     fn sizes_read_as_people_say_them() {

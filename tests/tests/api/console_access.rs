@@ -324,6 +324,15 @@ fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
             gets: agency_only,
             secret: Some("您对云服务商资源交付及时性是否满意".into()),
         },
+        // The month's ranking for filing: the supervision team's only.
+        Case {
+            path: format!(
+                "/exports/ranking.xlsx?region={}&month=2025-03",
+                w.one.region
+            ),
+            gets: recorders,
+            secret: None,
+        },
     ];
     cases.extend(fact_cases(w));
     cases

@@ -10,6 +10,7 @@ mod console;
 mod console_access;
 mod console_agency;
 mod console_dashboards;
+mod console_exports;
 mod console_facts;
 mod console_notices;
 mod dashboards;
