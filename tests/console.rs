@@ -25,6 +25,24 @@ impl Page {
     }
 }
 
+/// The JSON of the page's first `data-chart` attribute (what console.js
+/// draws), unescaped as a browser would.
+pub fn chart(body: &str) -> serde_json::Value {
+    let attribute = body
+        .split("data-chart=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a chart on the page");
+    let json = attribute
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
 /// The value of the first `<input … name="{name}" value="…">` of `body`.
 pub fn hidden(body: &str, name: &str) -> Option<String> {
     let rest = body.split(&format!("name=\"{name}\" value=\"")).nth(1)?;

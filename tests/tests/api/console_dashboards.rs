@@ -17,23 +17,6 @@ const RUNS: &str = "query($p: String) { assessmentRuns(filter: { period: $p }) {
 const ANNUAL: &str =
     "query($r: ID!) { annualResults(regionId: $r, serviceYear: 2025) { resultId } }";
 
-/// The JSON of a page's first `data-chart` attribute, unescaped as a browser would.
-fn chart(body: &str) -> Value {
-    let raw = body
-        .split("data-chart=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a chart on the page");
-    let json = raw
-        .replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    serde_json::from_str(&json).expect("the chart's JSON")
-}
-
 /// The first `data-confirm` text on the page after `after`.
 fn confirm_after(body: &str, after: &str) -> String {
     let from = body
@@ -79,7 +62,7 @@ async fn the_supervisors_dashboard_shows_the_published_ranking_and_its_chart() {
     assert!(body.contains("<td>1</td><td>云3</td>"), "{body}");
     assert!(body.contains("<td>2</td><td>云1</td>"), "{body}");
     assert!(body.contains("未达标") && body.contains("达标"), "{body}");
-    let drawn = chart(body);
+    let drawn = e2e::console::chart(body);
     assert_eq!(drawn["categories"], json!(["云3", "云1"]));
     assert_eq!(drawn["series"][0]["data"], json!(["95.00", "88.38"]));
     assert_eq!(drawn["passLine"], "90", "the scheme's pass mark");

@@ -84,23 +84,6 @@ async fn notice(app: &TestApp, token: &str, id: &str) -> Value {
     app.must(token, NOTICE, json!({"id": id})).await["notice"].clone()
 }
 
-/// The chart's JSON as the page carries it in `data-chart` (HTML-escaped).
-fn chart_of(body: &str) -> Value {
-    let attribute = body
-        .split("data-chart=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a chart");
-    let json = attribute
-        .replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
-}
-
 /// V1's home lists its published March total (88.38, below 90: 不合格) with a
 /// link to its scorecard, and its open notice; the trend chart's twelve months
 /// end with March 2025 (April 2024 … March 2025), one line for R1 (区1) with
@@ -124,7 +107,7 @@ async fn the_vendor_home_shows_its_published_totals_and_their_trend() {
     for expected in ["2025年3月", "88.38", "不合格", "/results/", number.as_str()] {
         assert!(home.body.contains(expected), "{expected} in {}", home.body);
     }
-    let chart = chart_of(&home.body);
+    let chart = e2e::console::chart(&home.body);
     assert_eq!(chart["kind"], "line");
     let months = chart["categories"].as_array().unwrap();
     assert_eq!(months.len(), 12);
@@ -145,7 +128,10 @@ async fn the_vendor_home_shows_its_published_totals_and_their_trend() {
         ))
         .await;
     assert_eq!(trend.status, StatusCode::OK);
-    assert_eq!(chart_of(&trend.body)["series"][0]["data"][11], "88.38");
+    assert_eq!(
+        e2e::console::chart(&trend.body)["series"][0]["data"][11],
+        "88.38"
+    );
     app.deliver_pending_mail().await;
 }
 
