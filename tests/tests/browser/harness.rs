@@ -548,4 +548,47 @@ impl Browser {
             .value()
             .to_owned()
     }
+
+    /// What following the link at `css` downloads, as the browser's session
+    /// (its cookie) would fetch it: the answer's status, `Content-Type` and
+    /// body. A headless browser saves downloads out of the test's sight, so
+    /// the link's own address is fetched with the browser's session instead.
+    pub async fn download(&self, css: &str) -> Download {
+        let href = self
+            .find(css)
+            .await
+            .prop("href")
+            .await
+            .unwrap_or_else(|e| panic!("the link {css} has no address: {e}"))
+            .unwrap_or_else(|| panic!("the link {css} has no address"));
+        let session = self.cookie("govcloud_session").await;
+        let answer = reqwest::Client::new()
+            .get(&href)
+            .header("Cookie", format!("govcloud_session={session}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("download {href}: {e}"));
+        let status = answer.status().as_u16();
+        let content_type = answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = answer.bytes().await.expect("the download's body").to_vec();
+        Download {
+            href,
+            status,
+            content_type,
+            bytes,
+        }
+    }
+}
+
+/// A file the browser's link leads to (`Browser::download`).
+pub struct Download {
+    pub href: String,
+    pub status: u16,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
