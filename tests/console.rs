@@ -79,6 +79,13 @@ fn cookie_value(resp: &reqwest::Response, name: &str) -> Option<String> {
 impl ConsoleUser {
     /// Signs in through the sign-in form; fails the test if refused.
     pub async fn sign_in(app: &TestApp, username: &str, password: &str) -> Self {
+        let user = Self::try_sign_in(app, username, password).await;
+        user.unwrap_or_else(|| panic!("{username} signs in"))
+    }
+
+    /// Signs in through the sign-in form; `None` when the form is shown
+    /// again (refused) and no session is set.
+    pub async fn try_sign_in(app: &TestApp, username: &str, password: &str) -> Option<Self> {
         let client = client();
         let page = client
             .get(format!("{}/login", app.base))
@@ -99,7 +106,10 @@ impl ConsoleUser {
             .send()
             .await
             .unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{username} signs in");
+        if resp.status() != StatusCode::SEE_OTHER {
+            assert_eq!(cookie_value(&resp, SESSION_COOKIE), None, "refused: no session");
+            return None;
+        }
         let session = cookie_value(&resp, SESSION_COOKIE).expect("the session cookie");
         let mut user = Self {
             base: app.base.clone(),
@@ -109,7 +119,7 @@ impl ConsoleUser {
         };
         let home = user.get("/").await;
         assert_eq!(home.status, StatusCode::OK, "{username}'s home page");
-        user
+        Some(user)
     }
 
     /// A visitor with no session.

@@ -301,6 +301,11 @@ const POLICY: Policy = Policy {
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub user_id: Option<i64>,
+    /// Entries of the user of this name (as it was when the entry was written).
+    pub username: Option<String>,
+    /// Entries whose target is in this region (narrows a supervisor's own
+    /// region to nothing else).
+    pub region_id: Option<i64>,
     pub operation: Option<String>,
     pub target_type: Option<String>,
     pub target_id: Option<i64>,
@@ -331,6 +336,12 @@ pub async fn list(
     };
     if let Some(v) = filter.user_id {
         query = query.filter(C::UserId.eq(v));
+    }
+    if let Some(v) = filter.username {
+        query = query.filter(C::Username.eq(v));
+    }
+    if let Some(v) = filter.region_id {
+        query = query.filter(C::RegionId.eq(v));
     }
     if let Some(v) = filter.operation {
         query = query.filter(C::Operation.eq(v));

@@ -40,6 +40,18 @@ fn parse_stored(row: &entities::scheme::Model) -> DomainResult<Scheme> {
     })
 }
 
+/// When each stored version was added, by code and version (the built-in
+/// versions are not stored: they hold from the start).
+pub async fn added_at(
+    conn: &impl ConnectionTrait,
+) -> DomainResult<std::collections::HashMap<(String, u32), chrono::DateTime<Utc>>> {
+    let stored = entities::scheme::Entity::find().all(conn).await?;
+    Ok(stored
+        .into_iter()
+        .map(|row| ((row.code, row.version as u32), row.created_at))
+        .collect())
+}
+
 /// A given version, or the latest version of a code.
 pub async fn find(
     conn: &impl ConnectionTrait,

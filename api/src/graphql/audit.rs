@@ -201,6 +201,7 @@ impl AuditFilter {
             target_id: crud::parse_opt_id("filter.targetId", &self.target_id)?,
             from: self.from.map(|t| t.with_timezone(&Utc)),
             to: self.to.map(|t| t.with_timezone(&Utc)),
+            ..audit::Filter::default()
         })
     }
 }

@@ -29,6 +29,7 @@ use crate::edge::MAX_BODY_BYTES;
 use crate::config::{HttpConfig, Secret};
 use crate::state::AppState;
 
+pub mod admin;
 pub mod agency;
 pub mod assets;
 pub mod charts;
@@ -119,6 +120,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             "/surveys/new",
             get(agency::surveys::form).post(agency::surveys::submit),
         )
+        .merge(admin::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(csp::layer))

@@ -17,7 +17,7 @@ use crate::error::DomainError;
 use crate::web::csp::Nonce;
 use crate::web::session::{SESSION_COOKIE, cookie};
 use crate::web::{Shared, assets, errors};
-use domain::actor::{Actor, Role};
+use domain::actor::{Actor, Role, RoleKind};
 use domain::audit::Audit;
 
 /// One entry of the role's menu.
@@ -79,18 +79,23 @@ impl Shell {
 
 /// The role as its users call it.
 pub fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "系统管理员",
-        Role::Supervisor { .. } => "监管人员",
-        Role::Vendor { .. } => "云服务商",
-        Role::Agency { .. } => "使用单位",
+    role_kind_name(domain::audit::role_kind(role))
+}
+
+/// A role, unbound, as its users call it (a user's row, an audit entry).
+pub fn role_kind_name(kind: RoleKind) -> &'static str {
+    match kind {
+        RoleKind::Admin => "系统管理员",
+        RoleKind::Supervisor => "监管人员",
+        RoleKind::Vendor => "云服务商",
+        RoleKind::Agency => "使用单位",
     }
 }
 
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
     match role {
-        Role::Admin | Role::Supervisor { .. } => &[
+        Role::Admin => &[
             NavItem {
                 href: "/",
                 label: "考核看板",
@@ -102,6 +107,29 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/notices",
                 label: "整改通知",
+            },
+            NavItem {
+                href: "/admin",
+                label: "系统管理",
+            },
+        ],
+        // A supervisor reads its region's audit trail (`auditEntries`).
+        Role::Supervisor { .. } => &[
+            NavItem {
+                href: "/",
+                label: "考核看板",
+            },
+            NavItem {
+                href: "/facts",
+                label: "事实记录",
+            },
+            NavItem {
+                href: "/notices",
+                label: "整改通知",
+            },
+            NavItem {
+                href: "/admin/audit",
+                label: "审计记录",
             },
         ],
         Role::Vendor { .. } => &[

@@ -8,6 +8,7 @@ mod assessment;
 mod audit;
 mod console;
 mod console_access;
+mod console_admin;
 mod console_agency;
 mod console_dashboards;
 mod console_exports;

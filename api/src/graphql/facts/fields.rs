@@ -323,7 +323,7 @@ pub fn explain(error: &DomainError, fields: &[Field]) -> Option<(Option<String>,
 }
 
 /// The domain's reasons (`validate`, the kinds' `check`) in Chinese.
-fn reason_text(reason: &str, label_of: impl Fn(&str) -> &'static str) -> String {
+pub fn reason_text(reason: &str, label_of: impl Fn(&str) -> &'static str) -> String {
     let number_after = |prefix: &str| {
         reason
             .strip_prefix(prefix)
