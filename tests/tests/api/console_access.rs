@@ -371,6 +371,56 @@ async fn notices(app: &TestApp, w: &World) -> NoticeIds {
 const CREATE_NOTICE: &str =
     "mutation($i: CreateNoticeInput!) { createNotice(input: $i) { id documentNumber } }";
 
+/// The administrator's pages: the administrator only.
+fn admin_only(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin => Gets::Page,
+        _ => Gets::Denied,
+    }
+}
+
+/// The audit trail: the administrator, and a region's supervisor for its
+/// region's entries (`auditEntries`).
+fn audit_readers(who: Who) -> Gets {
+    match who {
+        Who::Admin | Who::Supervisor => Gets::Page,
+        other => admin_only(other),
+    }
+}
+
+/// The administration pages (issue 14, item 4).
+async fn admin_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let vendor1 = world::user_id(app, w, VENDOR.0).await;
+    let vendor1 = vendor1.as_str().unwrap();
+    let case = |path: String, secret: Option<&str>| Case {
+        path,
+        gets: admin_only,
+        secret: secret.map(str::to_owned),
+    };
+    vec![
+        case("/admin".into(), Some("工作日历")),
+        case("/admin/users".into(), Some("vendor1")),
+        case("/admin/users/new".into(), None),
+        case(format!("/admin/users/{vendor1}"), Some("vendor1")),
+        case("/admin/regions".into(), Some("区2")),
+        case("/admin/regions/new".into(), None),
+        case(format!("/admin/regions/{}", w.two.region), Some("区2")),
+        case("/admin/vendors".into(), Some("ops2@v.example.cn")),
+        case("/admin/vendors/new".into(), None),
+        case(format!("/admin/vendors/{}", w.two.vendor), Some("ops2@v.example.cn")),
+        case("/admin/schemes".into(), Some("sh-songjiang")),
+        case("/admin/schemes/new".into(), None),
+        case("/admin/schemes/sh-municipal/1".into(), Some("服务交付及时率")),
+        case("/admin/calendar".into(), Some("调休上班日")),
+        Case {
+            path: "/admin/audit".into(),
+            gets: audit_readers,
+            secret: Some("新建用户".into()),
+        },
+    ]
+}
+
 struct Callers {
     users: Vec<(Who, ConsoleUser)>,
 }
@@ -408,6 +458,7 @@ async fn every_page_as_every_role() {
     let mut callers = Callers::sign_in(&app, &w).await;
     let mut all = cases(&w, &ids);
     all.extend(scorecard_cases(&app, &w).await);
+    all.extend(admin_cases(&app, &w).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -487,6 +538,34 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
             vec![("rectification", "x")],
         ),
     ];
+    // The administration's forms (the scheme's is multipart in a browser).
+    let vendor1 = world::user_id(&app, &w, VENDOR.0).await;
+    let vendor1 = vendor1.as_str().unwrap().to_owned();
+    let user = vec![
+        ("username", "forged"),
+        ("password", "Forged-pass-1"),
+        ("role", "ADMIN"),
+    ];
+    let region = vec![("code", "RX"), ("name", "伪造"), ("schemeCode", "sh-municipal")];
+    let vendor = vec![("code", "VX"), ("name", "伪造")];
+    let forms: Vec<(String, Vec<(&str, &str)>)> = forms
+        .into_iter()
+        .chain([
+            ("/admin/users/new".into(), user),
+            (format!("/admin/users/{vendor1}/disable"), vec![]),
+            (format!("/admin/users/{vendor1}/enable"), vec![]),
+            (
+                format!("/admin/users/{vendor1}/password"),
+                vec![("password", "Forged-pass-1")],
+            ),
+            ("/admin/regions/new".into(), region.clone()),
+            (format!("/admin/regions/{r1}"), region),
+            ("/admin/vendors/new".into(), vendor.clone()),
+            (format!("/admin/vendors/{}", w.one.vendor), vendor),
+            ("/admin/schemes/new".into(), vec![("document", "{}")]),
+            ("/admin/calendar".into(), vec![("year", "2031")]),
+        ])
+        .collect();
     for (path, fields) in forms {
         let page = supervisor.post_with_csrf(&path, &fields, &forged).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");

@@ -507,4 +507,12 @@ async fn only_an_administrator_writes_through_the_admin_forms() {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("请求被拒绝"));
     assert_eq!(user_count(&app, &w).await, before);
+    // The scheme's form as a browser sends it (multipart), token forged.
+    admin.get("/admin/schemes/new").await;
+    admin.csrf = "00".repeat(32);
+    let document = test_scheme(&app, &w).await.to_string();
+    let form = reqwest::multipart::Form::new().text("document", document);
+    let page = admin.post_multipart("/admin/schemes/new", form).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(scheme_count(&app, &w).await, 2, "the built-in two only");
 }

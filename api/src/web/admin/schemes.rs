@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::multipart::Multipart;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -331,8 +331,12 @@ async fn posted(mut multipart: Multipart) -> Posted {
 pub async fn create(
     State(console): State<Shared>,
     signed: SignedIn,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    // A body that is not this form's carries no token of ours.
+    let Ok(multipart) = multipart else {
+        return crate::web::errors::csrf_refused(&signed.nonce);
+    };
     let form = posted(multipart).await;
     if let Err(refused) = admin_form(&console, &signed, &form.csrf) {
         return refused;
