@@ -107,7 +107,11 @@ impl ConsoleUser {
             .await
             .unwrap();
         if resp.status() != StatusCode::SEE_OTHER {
-            assert_eq!(cookie_value(&resp, SESSION_COOKIE), None, "refused: no session");
+            assert_eq!(
+                cookie_value(&resp, SESSION_COOKIE),
+                None,
+                "refused: no session"
+            );
             return None;
         }
         let session = cookie_value(&resp, SESSION_COOKIE).expect("the session cookie");

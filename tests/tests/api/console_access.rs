@@ -408,10 +408,16 @@ async fn admin_cases(app: &TestApp, w: &World) -> Vec<Case> {
         case(format!("/admin/regions/{}", w.two.region), Some("区2")),
         case("/admin/vendors".into(), Some("ops2@v.example.cn")),
         case("/admin/vendors/new".into(), None),
-        case(format!("/admin/vendors/{}", w.two.vendor), Some("ops2@v.example.cn")),
+        case(
+            format!("/admin/vendors/{}", w.two.vendor),
+            Some("ops2@v.example.cn"),
+        ),
         case("/admin/schemes".into(), Some("sh-songjiang")),
         case("/admin/schemes/new".into(), None),
-        case("/admin/schemes/sh-municipal/1".into(), Some("服务交付及时率")),
+        case(
+            "/admin/schemes/sh-municipal/1".into(),
+            Some("服务交付及时率"),
+        ),
         case("/admin/calendar".into(), Some("调休上班日")),
         Case {
             path: "/admin/audit".into(),
@@ -546,7 +552,11 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("password", "Forged-pass-1"),
         ("role", "ADMIN"),
     ];
-    let region = vec![("code", "RX"), ("name", "伪造"), ("schemeCode", "sh-municipal")];
+    let region = vec![
+        ("code", "RX"),
+        ("name", "伪造"),
+        ("schemeCode", "sh-municipal"),
+    ];
     let vendor = vec![("code", "VX"), ("name", "伪造")];
     let forms: Vec<(String, Vec<(&str, &str)>)> = forms
         .into_iter()

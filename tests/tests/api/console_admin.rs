@@ -37,7 +37,12 @@ fn created_id(page: &Page, prefix: &str) -> String {
 
 /// The form was shown again with `reason` (Chinese, naming the field).
 fn refused(page: &Page, reason: &str) {
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(reason), "{reason} in {}", page.body);
 }
 
@@ -76,7 +81,11 @@ async fn a_user_created_by_the_administrator_signs_in_as_its_role() {
     assert!(page.body.contains("用户已创建。"), "{}", page.body);
     let list = admin.get("/admin/users").await;
     // The row: username, role in Chinese, V1 by name, the e-mail, enabled.
-    let row = list.body.split("ops.v1</a>").nth(1).expect("the new user's row");
+    let row = list
+        .body
+        .split("ops.v1</a>")
+        .nth(1)
+        .expect("the new user's row");
     let row = row.split("</tr>").next().unwrap();
     for cell in ["云服务商", "云1", "ops.v1@v.example.cn", "正常"] {
         assert!(row.contains(cell), "{cell} in {row}");
@@ -107,27 +116,52 @@ async fn a_refused_user_form_names_the_field_in_chinese_and_writes_nothing() {
     let before = user_count(&app, &w).await;
     let cases: &[(&[(&str, &str)], &str)] = &[
         (
-            &[("username", "bad name"), ("password", "Good-pass-2026"), ("role", "ADMIN")],
+            &[
+                ("username", "bad name"),
+                ("password", "Good-pass-2026"),
+                ("role", "ADMIN"),
+            ],
             "用户名：只能包含字母、数字和 . _ - @",
         ),
         (
-            &[("username", "sup9"), ("password", "Good-pass-2026"), ("role", "SUPERVISOR")],
+            &[
+                ("username", "sup9"),
+                ("password", "Good-pass-2026"),
+                ("role", "SUPERVISOR"),
+            ],
             "监管区域：该角色必须选择此项",
         ),
         (
-            &[("username", "sup9"), ("password", "short1"), ("role", "ADMIN")],
+            &[
+                ("username", "sup9"),
+                ("password", "short1"),
+                ("role", "ADMIN"),
+            ],
             "初始密码：至少 10 个字符，且须同时包含字母和数字",
         ),
         (
-            &[("username", "sup9"), ("password", "Good-pass-2026"), ("role", "")],
+            &[
+                ("username", "sup9"),
+                ("password", "Good-pass-2026"),
+                ("role", ""),
+            ],
             "角色：请从列表中选择",
         ),
         (
-            &[("username", SUPERVISOR.0), ("password", "Good-pass-2026"), ("role", "ADMIN")],
+            &[
+                ("username", SUPERVISOR.0),
+                ("password", "Good-pass-2026"),
+                ("role", "ADMIN"),
+            ],
             "用户名：已有相同的记录",
         ),
         (
-            &[("username", "sup9"), ("password", "Good-pass-2026"), ("role", "ADMIN"), ("email", "not-an-address")],
+            &[
+                ("username", "sup9"),
+                ("password", "Good-pass-2026"),
+                ("role", "ADMIN"),
+                ("email", "not-an-address"),
+            ],
             "电子邮箱：不是有效的电子邮箱地址",
         ),
     ];
@@ -140,7 +174,11 @@ async fn a_refused_user_form_names_the_field_in_chinese_and_writes_nothing() {
         &mut admin,
         "/admin/users/new",
         "/admin/users/new",
-        &[("username", "sup9"), ("password", "Good-pass-2026"), ("role", "SUPERVISOR")],
+        &[
+            ("username", "sup9"),
+            ("password", "Good-pass-2026"),
+            ("role", "SUPERVISOR"),
+        ],
     )
     .await;
     assert!(page.body.contains("value=\"sup9\""));
@@ -158,23 +196,44 @@ async fn a_disabled_user_cannot_sign_in_and_its_session_ends() {
     let id = id.as_str().unwrap();
 
     let page = admin.get(&format!("/admin/users/{id}")).await;
-    assert!(page.body.contains("data-confirm=\"确定停用用户 vendor1 吗？"));
+    assert!(
+        page.body
+            .contains("data-confirm=\"确定停用用户 vendor1 吗？")
+    );
     let done = admin.post(&format!("/admin/users/{id}/disable"), &[]).await;
-    assert_eq!(done.location.as_deref(), Some(format!("/admin/users/{id}?done=disabled").as_str()));
+    assert_eq!(
+        done.location.as_deref(),
+        Some(format!("/admin/users/{id}?done=disabled").as_str())
+    );
 
     // Its open session ends: the next page sends it to sign in.
     let home = vendor.get("/").await;
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert_eq!(home.location.as_deref(), Some("/login"));
-    assert!(ConsoleUser::try_sign_in(&app, VENDOR.0, VENDOR.1).await.is_none());
+    assert!(
+        ConsoleUser::try_sign_in(&app, VENDOR.0, VENDOR.1)
+            .await
+            .is_none()
+    );
     let list = admin.get("/admin/users").await;
-    let row = list.body.split("vendor1</a>").nth(1).unwrap().split("</tr>").next().unwrap();
+    let row = list
+        .body
+        .split("vendor1</a>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
     assert!(row.contains("已停用"), "{row}");
 
     // Enabled again, it signs in afresh.
     admin.get(&format!("/admin/users/{id}")).await;
     admin.post(&format!("/admin/users/{id}/enable"), &[]).await;
-    assert!(ConsoleUser::try_sign_in(&app, VENDOR.0, VENDOR.1).await.is_some());
+    assert!(
+        ConsoleUser::try_sign_in(&app, VENDOR.0, VENDOR.1)
+            .await
+            .is_some()
+    );
     // The old session stays ended (a disable kills its tokens for good).
     assert_eq!(vendor.get("/").await.status, StatusCode::SEE_OTHER);
 }
@@ -189,16 +248,43 @@ async fn a_reset_password_refuses_the_old_one_and_takes_the_new() {
     let id = id.as_str().unwrap();
     let path = format!("/admin/users/{id}/password");
 
-    let weak = submit(&mut admin, &format!("/admin/users/{id}"), &path, &[("password", "weak")]).await;
+    let weak = submit(
+        &mut admin,
+        &format!("/admin/users/{id}"),
+        &path,
+        &[("password", "weak")],
+    )
+    .await;
     refused(&weak, "新密码：至少 10 个字符，且须同时包含字母和数字");
     // Refused, nothing changed: the session goes on.
     assert_eq!(vendor.get("/").await.status, StatusCode::OK);
 
-    let done = submit(&mut admin, &format!("/admin/users/{id}"), &path, &[("password", "Fresh-pass-2027")]).await;
-    assert_eq!(done.location.as_deref(), Some(format!("/admin/users/{id}?done=password").as_str()));
-    assert_eq!(vendor.get("/").await.status, StatusCode::SEE_OTHER, "the old session ended");
-    assert!(ConsoleUser::try_sign_in(&app, VENDOR.0, VENDOR.1).await.is_none());
-    assert!(ConsoleUser::try_sign_in(&app, VENDOR.0, "Fresh-pass-2027").await.is_some());
+    let done = submit(
+        &mut admin,
+        &format!("/admin/users/{id}"),
+        &path,
+        &[("password", "Fresh-pass-2027")],
+    )
+    .await;
+    assert_eq!(
+        done.location.as_deref(),
+        Some(format!("/admin/users/{id}?done=password").as_str())
+    );
+    assert_eq!(
+        vendor.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "the old session ended"
+    );
+    assert!(
+        ConsoleUser::try_sign_in(&app, VENDOR.0, VENDOR.1)
+            .await
+            .is_none()
+    );
+    assert!(
+        ConsoleUser::try_sign_in(&app, VENDOR.0, "Fresh-pass-2027")
+            .await
+            .is_some()
+    );
 }
 
 const REGION: &str = "query($id: ID!) { region(id: $id) { code name parentId schemeCode serviceYearStartMonth noticePrefix contact } }";
@@ -214,8 +300,15 @@ async fn the_administrator_creates_and_edits_regions_and_vendors() {
         &mut admin,
         "/admin/regions/new",
         "/admin/regions/new",
-        &[("code", "R9"), ("name", "区9"), ("parentId", &w.one.region), ("schemeCode", "sh-municipal"),
-          ("serviceYearStartMonth", "1"), ("noticePrefix", ""), ("contact", "")],
+        &[
+            ("code", "R9"),
+            ("name", "区9"),
+            ("parentId", &w.one.region),
+            ("schemeCode", "sh-municipal"),
+            ("serviceYearStartMonth", "1"),
+            ("noticePrefix", ""),
+            ("contact", ""),
+        ],
     )
     .await;
     let r9 = created_id(&page, "/admin/regions/");
@@ -224,11 +317,21 @@ async fn the_administrator_creates_and_edits_regions_and_vendors() {
         &mut admin,
         &edit,
         &edit,
-        &[("code", "R9"), ("name", "区九"), ("parentId", ""), ("schemeCode", "sh-municipal"),
-          ("serviceYearStartMonth", "1"), ("noticePrefix", "沪九云监"), ("contact", "张敏 021-6321 0000")],
+        &[
+            ("code", "R9"),
+            ("name", "区九"),
+            ("parentId", ""),
+            ("schemeCode", "sh-municipal"),
+            ("serviceYearStartMonth", "1"),
+            ("noticePrefix", "沪九云监"),
+            ("contact", "张敏 021-6321 0000"),
+        ],
     )
     .await;
-    assert_eq!(page.location.as_deref(), Some(format!("{edit}?saved=1").as_str()));
+    assert_eq!(
+        page.location.as_deref(),
+        Some(format!("{edit}?saved=1").as_str())
+    );
     let region = app.must(&w.admin, REGION, json!({"id": r9})).await;
     assert_eq!(
         region["region"],
@@ -240,27 +343,47 @@ async fn the_administrator_creates_and_edits_regions_and_vendors() {
         &mut admin,
         &edit,
         &edit,
-        &[("code", "R9"), ("name", "区九"), ("schemeCode", "sh-songjiang"), ("serviceYearStartMonth", "1")],
+        &[
+            ("code", "R9"),
+            ("name", "区九"),
+            ("schemeCode", "sh-songjiang"),
+            ("serviceYearStartMonth", "1"),
+        ],
     )
     .await;
-    refused(&page, "服务年度起始月份：须与所选考核方案的服务年度起始月份一致");
+    refused(
+        &page,
+        "服务年度起始月份：须与所选考核方案的服务年度起始月份一致",
+    );
     let page = submit(
         &mut admin,
         &edit,
         &edit,
-        &[("code", "R9"), ("name", "区九"), ("parentId", &r9), ("schemeCode", "sh-municipal")],
+        &[
+            ("code", "R9"),
+            ("name", "区九"),
+            ("parentId", &r9),
+            ("schemeCode", "sh-municipal"),
+        ],
     )
     .await;
     refused(&page, "上级区域：上级区域不能是本区域");
     let region = app.must(&w.admin, REGION, json!({"id": r9})).await;
-    assert_eq!(region["region"]["schemeCode"], "sh-municipal", "nothing written");
+    assert_eq!(
+        region["region"]["schemeCode"], "sh-municipal",
+        "nothing written"
+    );
     assert_eq!(region["region"]["parentId"], Value::Null);
 
     let page = submit(
         &mut admin,
         "/admin/vendors/new",
         "/admin/vendors/new",
-        &[("code", "V9"), ("name", "云9"), ("contactEmails", "ops9@v.example.cn\nduty9@v.example.cn")],
+        &[
+            ("code", "V9"),
+            ("name", "云9"),
+            ("contactEmails", "ops9@v.example.cn\nduty9@v.example.cn"),
+        ],
     )
     .await;
     let v9 = created_id(&page, "/admin/vendors/");
@@ -269,15 +392,26 @@ async fn the_administrator_creates_and_edits_regions_and_vendors() {
         &mut admin,
         &edit,
         &edit,
-        &[("code", "V9"), ("name", "云九"), ("contactEmails", "ops9@v.example.cn")],
+        &[
+            ("code", "V9"),
+            ("name", "云九"),
+            ("contactEmails", "ops9@v.example.cn"),
+        ],
     )
     .await;
-    assert_eq!(page.location.as_deref(), Some(format!("{edit}?saved=1").as_str()));
+    assert_eq!(
+        page.location.as_deref(),
+        Some(format!("{edit}?saved=1").as_str())
+    );
     let page = submit(
         &mut admin,
         &edit,
         &edit,
-        &[("code", "V9"), ("name", "云九"), ("contactEmails", "ops9@v.example.cn\nnot-an-address")],
+        &[
+            ("code", "V9"),
+            ("name", "云九"),
+            ("contactEmails", "ops9@v.example.cn\nnot-an-address"),
+        ],
     )
     .await;
     refused(&page, "通知邮箱（第 2 项）：不是有效的电子邮箱地址");
@@ -295,7 +429,11 @@ async fn the_administrator_creates_and_edits_regions_and_vendors() {
 /// The built-in `sh-municipal` document as the API gives it, as `sh-test` v1.
 async fn test_scheme(app: &TestApp, w: &World) -> Value {
     let data = app
-        .must(&w.admin, "{ scheme(code: \"sh-municipal\") { document } }", json!({}))
+        .must(
+            &w.admin,
+            "{ scheme(code: \"sh-municipal\") { document } }",
+            json!({}),
+        )
         .await;
     let mut document = data["scheme"]["document"].clone();
     document["code"] = json!("sh-test");
@@ -322,15 +460,23 @@ async fn a_bad_scheme_document_is_refused_naming_the_field_and_nothing_is_writte
     let w = world::build(&app).await;
     let mut admin = admin(&app).await;
     let good = test_scheme(&app, &w).await;
-    let weight = |doc: &Value| doc["monthly"]["indicators"][0]["weight"].as_str().map(str::to_owned)
-        .unwrap_or_else(|| doc["monthly"]["indicators"][0]["weight"].to_string());
+    let weight = |doc: &Value| {
+        doc["monthly"]["indicators"][0]["weight"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| doc["monthly"]["indicators"][0]["weight"].to_string())
+    };
     let first: rust_decimal::Decimal = weight(&good).parse().unwrap();
 
     // Five points more on the first indicator: the weights sum to 105.
     let mut heavy = good.clone();
-    heavy["monthly"]["indicators"][0]["weight"] = json!((first + rust_decimal::Decimal::from(5)).to_string());
+    heavy["monthly"]["indicators"][0]["weight"] =
+        json!((first + rust_decimal::Decimal::from(5)).to_string());
     let page = post_scheme(&mut admin, &heavy.to_string()).await;
-    refused(&page, "字段 monthly.indicators：各指标分值合计 105.00，应为 100.00");
+    refused(
+        &page,
+        "字段 monthly.indicators：各指标分值合计 105.00，应为 100.00",
+    );
 
     let mut unknown = good.clone();
     unknown["monthly"]["indicators"][0]["code"] = json!("Z9");
@@ -359,7 +505,10 @@ async fn a_bad_scheme_document_is_refused_naming_the_field_and_nothing_is_writte
     let shown = admin.get("/admin/schemes/sh-test/1").await;
     // Indicators by their names, points with two decimals.
     assert!(shown.body.contains("服务交付及时率"), "{}", shown.body);
-    assert!(shown.body.contains(&format!("<td class=\"num\">{}</td>", api::web::format::points_text(first))));
+    assert!(shown.body.contains(&format!(
+        "<td class=\"num\">{}</td>",
+        api::web::format::points_text(first)
+    )));
     let list = admin.get("/admin/schemes").await;
     assert!(list.body.contains("v1（现行）") && list.body.contains("内置"));
 }
@@ -371,7 +520,12 @@ async fn the_administrator_loads_a_calendar_year() {
     let mut admin = admin(&app).await;
     let years = "{ calendarYears { year holidays makeupWorkdays } }";
     let loaded = |data: &Value| {
-        data["calendarYears"].as_array().unwrap().iter().find(|y| y["year"] == 2031).cloned()
+        data["calendarYears"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|y| y["year"] == 2031)
+            .cloned()
     };
     // 2031-01-01 is a Wednesday (2030-01-01 a Tuesday, 365 days on), so
     // 2031-01-04 is a Saturday and 2031-01-06 a Monday.
@@ -379,15 +533,26 @@ async fn the_administrator_loads_a_calendar_year() {
         &mut admin,
         "/admin/calendar",
         "/admin/calendar",
-        &[("year", "2031"), ("holidays", "2031-01-01"), ("makeupWorkdays", "2031-01-06")],
+        &[
+            ("year", "2031"),
+            ("holidays", "2031-01-01"),
+            ("makeupWorkdays", "2031-01-06"),
+        ],
     )
     .await;
-    refused(&page, "调休上班日（第 1 项）：2031年1月6日 本是工作日，调休上班日须为周六或周日");
+    refused(
+        &page,
+        "调休上班日（第 1 项）：2031年1月6日 本是工作日，调休上班日须为周六或周日",
+    );
     let page = submit(
         &mut admin,
         "/admin/calendar",
         "/admin/calendar",
-        &[("year", "2031"), ("holidays", "2031-01-01, 2031-13-01"), ("makeupWorkdays", "")],
+        &[
+            ("year", "2031"),
+            ("holidays", "2031-01-01, 2031-13-01"),
+            ("makeupWorkdays", ""),
+        ],
     )
     .await;
     refused(&page, "节假日（第 2 项）：“2031-13-01”不是日期");
@@ -399,23 +564,40 @@ async fn the_administrator_loads_a_calendar_year() {
     )
     .await;
     refused(&page, "年度：须在 2000 至 2100 之间");
-    assert_eq!(loaded(&app.must(&w.admin, years, json!({})).await), None, "nothing written");
+    assert_eq!(
+        loaded(&app.must(&w.admin, years, json!({})).await),
+        None,
+        "nothing written"
+    );
 
     let page = submit(
         &mut admin,
         "/admin/calendar",
         "/admin/calendar",
-        &[("year", "2031"), ("holidays", "2031-01-01\n2031-01-02"), ("makeupWorkdays", "2031-01-04")],
+        &[
+            ("year", "2031"),
+            ("holidays", "2031-01-01\n2031-01-02"),
+            ("makeupWorkdays", "2031-01-04"),
+        ],
     )
     .await;
-    assert_eq!(page.location.as_deref(), Some("/admin/calendar?loaded=2031"));
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/admin/calendar?loaded=2031")
+    );
     assert_eq!(
         loaded(&app.must(&w.admin, years, json!({})).await),
-        Some(json!({"year": 2031, "holidays": ["2031-01-01", "2031-01-02"], "makeupWorkdays": ["2031-01-04"]}))
+        Some(
+            json!({"year": 2031, "holidays": ["2031-01-01", "2031-01-02"], "makeupWorkdays": ["2031-01-04"]})
+        )
     );
     let page = admin.get("/admin/calendar?loaded=2031").await;
     assert!(page.body.contains("已载入 2031 年。"));
-    assert!(page.body.contains("共 2 天：2031年1月1日、2031年1月2日"), "{}", page.body);
+    assert!(
+        page.body.contains("共 2 天：2031年1月1日、2031年1月2日"),
+        "{}",
+        page.body
+    );
 }
 
 /// The count the audit page says it found (`共 N 条`).
@@ -445,12 +627,35 @@ async fn the_audit_page_shows_exactly_the_entries_of_its_filter() {
     assert_eq!(total(&admin.get(&q("who=sup1&kind=Vendor")).await), 0);
     // One work order per side; R1's alone by region.
     assert_eq!(total(&admin.get(&q("kind=WorkOrder")).await), 2);
-    assert_eq!(total(&admin.get(&q(&format!("kind=WorkOrder&region={r1}"))).await), 1);
-    assert_eq!(total(&admin.get(&q(&format!("kind=Agency&region={r2}"))).await), 1);
+    assert_eq!(
+        total(&admin.get(&q(&format!("kind=WorkOrder&region={r1}"))).await),
+        1
+    );
+    assert_eq!(
+        total(&admin.get(&q(&format!("kind=Agency&region={r2}"))).await),
+        1
+    );
     // All of it today (Beijing): the whole day counts, tomorrow has none.
-    assert_eq!(total(&admin.get(&q(&format!("kind=Vendor&from={today}&to={today}"))).await), 2);
-    assert_eq!(total(&admin.get(&q(&format!("kind=Vendor&from={tomorrow}"))).await), 0);
-    assert_eq!(total(&admin.get(&q(&format!("kind=Vendor&to={}", today.pred_opt().unwrap()))).await), 0);
+    assert_eq!(
+        total(
+            &admin
+                .get(&q(&format!("kind=Vendor&from={today}&to={today}")))
+                .await
+        ),
+        2
+    );
+    assert_eq!(
+        total(&admin.get(&q(&format!("kind=Vendor&from={tomorrow}"))).await),
+        0
+    );
+    assert_eq!(
+        total(
+            &admin
+                .get(&q(&format!("kind=Vendor&to={}", today.pred_opt().unwrap())))
+                .await
+        ),
+        0
+    );
 
     // A disable through the pages: the newest entry, readable.
     let id = world::user_id(&app, &w, VENDOR.0).await;
@@ -464,14 +669,37 @@ async fn the_audit_page_shows_exactly_the_entries_of_its_filter() {
     assert_eq!(total(&page), 10);
     // The administrator's own: three creates, its two sign-ins, the disable.
     assert_eq!(total(&admin.get(&q("kind=User&who=admin")).await), 6);
-    let newest = page.body.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap();
-    for text in ["admin（系统管理员）", "修改用户", &format!("用户 #{id}"), "已停用：否 → 是"] {
+    let newest = page
+        .body
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    for text in [
+        "admin（系统管理员）",
+        "修改用户",
+        &format!("用户 #{id}"),
+        "已停用：否 → 是",
+    ] {
         assert!(newest.contains(text), "{text} in {newest}");
+    }
+    // A created row by its values, references and roles by name.
+    for text in ["用户名：sup1", "角色：监管人员", "监管区域：区1"] {
+        assert!(page.body.contains(text), "{text}");
     }
 
     // R1's supervisor reads its region's entries only, as `auditEntries`.
     assert_eq!(total(&supervisor.get(&q("kind=WorkOrder")).await), 1);
-    assert_eq!(total(&supervisor.get(&q(&format!("kind=WorkOrder&region={r2}"))).await), 0);
+    assert_eq!(
+        total(
+            &supervisor
+                .get(&q(&format!("kind=WorkOrder&region={r2}")))
+                .await
+        ),
+        0
+    );
     // Vendors belong to no region: not the supervisor's to read.
     assert_eq!(total(&supervisor.get(&q("kind=Vendor")).await), 0);
     let page = admin.get(&q("from=yesterday")).await;
@@ -490,7 +718,11 @@ async fn only_an_administrator_writes_through_the_admin_forms() {
     let page = supervisor
         .post(
             "/admin/users/new",
-            &[("username", "sneaky"), ("password", "Sneaky-pass-1"), ("role", "ADMIN")],
+            &[
+                ("username", "sneaky"),
+                ("password", "Sneaky-pass-1"),
+                ("role", "ADMIN"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -500,7 +732,11 @@ async fn only_an_administrator_writes_through_the_admin_forms() {
     let page = admin
         .post_with_csrf(
             "/admin/users/new",
-            &[("username", "forged"), ("password", "Forged-pass-1"), ("role", "ADMIN")],
+            &[
+                ("username", "forged"),
+                ("password", "Forged-pass-1"),
+                ("role", "ADMIN"),
+            ],
             &"00".repeat(32),
         )
         .await;

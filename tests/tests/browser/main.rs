@@ -18,6 +18,7 @@
 #[allow(dead_code)]
 mod world;
 
+mod admin;
 mod agency;
 mod demo;
 mod harness;
@@ -72,6 +73,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "a vendor follows its mail's link, acknowledges and submits with a PDF",
             vendor::a_vendor_answers_a_notice_from_its_mail,
+        )
+        .await;
+    driver
+        .scenario(
+            "an administrator creates a vendor user, disables it, it cannot sign in",
+            admin::an_administrator_creates_a_vendor_user_and_disables_it,
         )
         .await;
 }

@@ -82,9 +82,9 @@ const FIELDS: &[(&str, &str)] = &[
 
 /// Every kind of record a filter may pick: (target type, Chinese name).
 fn target_kinds() -> Vec<(String, &'static str)> {
-    let facts = kind::KINDS.iter().filter_map(|(slug, label)| {
-        kind::of(slug).map(|k| (k.operation(""), *label))
-    });
+    let facts = kind::KINDS
+        .iter()
+        .filter_map(|(slug, label)| kind::of(slug).map(|k| (k.operation(""), *label)));
     TARGETS
         .iter()
         .map(|(t, label)| ((*t).to_owned(), *label))
@@ -126,8 +126,31 @@ fn field_label(target: &str, key: &str) -> String {
         .map_or_else(|| key.to_owned(), str::to_owned)
 }
 
-/// A value as read: instants in Beijing time, yes and no, empty.
-fn value_text(value: Option<&Value>) -> String {
+/// A value as read: references and roles by name, instants in Beijing
+/// time, yes and no, empty.
+fn value_text(key: &str, value: Option<&Value>, names: &Pickers) -> String {
+    let pick = match key {
+        "regionId" | "parentId" => Some(Pick::Region),
+        "vendorId" => Some(Pick::Vendor),
+        "agencyId" => Some(Pick::Agency),
+        _ => None,
+    };
+    let named = pick
+        .zip(value.and_then(Value::as_i64))
+        .and_then(|(pick, id)| names.name(pick, id));
+    if let Some(name) = named {
+        return name.to_owned();
+    }
+    let role = (key == "role")
+        .then(|| {
+            value
+                .and_then(Value::as_str)
+                .and_then(domain::actor::RoleKind::parse)
+        })
+        .flatten();
+    if let Some(role) = role {
+        return role_kind_name(role).to_owned();
+    }
     match value {
         None | Some(Value::Null) => "（空）".to_owned(),
         Some(Value::Bool(true)) => "是".to_owned(),
@@ -148,26 +171,35 @@ pub struct ChangeLine {
     pub after: String,
 }
 
-/// The fields of an entry's before and after, in the order the row has them.
-fn change_lines(target: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<ChangeLine> {
+/// The fields of an entry's before and after. A whole row (a create or a
+/// delete) shows the fields it has a value in; an update every changed one.
+fn change_lines(
+    target: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    names: &Pickers,
+) -> Vec<ChangeLine> {
     let object = |v: Option<&Value>| v.and_then(Value::as_object).cloned().unwrap_or_default();
     let (before, after) = (object(before), object(after));
+    let whole_row = before.is_empty() || after.is_empty();
     let mut keys: Vec<&String> = before.keys().collect();
     keys.extend(after.keys().filter(|k| !before.contains_key(*k)));
+    let side = |row: &serde_json::Map<String, Value>, k: &str| {
+        if row.is_empty() {
+            String::new()
+        } else {
+            value_text(k, row.get(k), names)
+        }
+    };
     keys.into_iter()
         .filter(|k| k.as_str() != "id")
+        .filter(|k| {
+            !whole_row || !matches!(before.get(*k).or(after.get(*k)), None | Some(Value::Null))
+        })
         .map(|k| ChangeLine {
             field: field_label(target, k),
-            before: if before.is_empty() {
-                String::new()
-            } else {
-                value_text(before.get(k))
-            },
-            after: if after.is_empty() {
-                String::new()
-            } else {
-                value_text(after.get(k))
-            },
+            before: side(&before, k),
+            after: side(&after, k),
         })
         .collect()
 }
@@ -240,7 +272,10 @@ impl AuditQuery {
             (!t.is_empty()).then(|| t.to_owned())
         };
         let region = match text(&self.region) {
-            Some(r) => Some(r.parse::<i64>().map_err(|_| "区域：请从列表中选择".to_owned())?),
+            Some(r) => Some(
+                r.parse::<i64>()
+                    .map_err(|_| "区域：请从列表中选择".to_owned())?,
+            ),
             None => None,
         };
         let from = date_of("起始日期", &self.from)?.and_then(day_start);
@@ -321,7 +356,7 @@ pub async fn page(
                     .and_then(|r| names.name(Pick::Region, r))
                     .unwrap_or("—")
                     .to_owned(),
-                changes: change_lines(&e.target_type, e.before.as_ref(), e.after.as_ref()),
+                changes: change_lines(&e.target_type, e.before.as_ref(), e.after.as_ref(), &names),
             }
         })
         .collect();
@@ -367,14 +402,23 @@ mod tests {
         let f = q.filter().expect("dates");
         // 2026-03-01 00:00 in Beijing is 2026-02-28 16:00Z; the day ends
         // 24 hours later, 2026-03-01 16:00Z (exclusive).
-        assert_eq!(f.from.map(|t| t.to_rfc3339()).as_deref(), Some("2026-02-28T16:00:00+00:00"));
-        assert_eq!(f.to.map(|t| t.to_rfc3339()).as_deref(), Some("2026-03-01T16:00:00+00:00"));
+        assert_eq!(
+            f.from.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-02-28T16:00:00+00:00")
+        );
+        assert_eq!(
+            f.to.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-03-01T16:00:00+00:00")
+        );
     }
 
     #[test]
     fn operations_read_in_chinese() {
         assert_eq!(operation_text("updateUser", "User"), "修改用户");
         assert_eq!(operation_text("createWorkOrder", "WorkOrder"), "新建工单");
-        assert_eq!(operation_text("loadCalendarYear", "CalendarYear"), "载入工作日历");
+        assert_eq!(
+            operation_text("loadCalendarYear", "CalendarYear"),
+            "载入工作日历"
+        );
     }
 }

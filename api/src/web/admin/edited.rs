@@ -94,10 +94,7 @@ async fn form<R: Edited>(
         Err(e) => return signed.error(e),
     };
     let (title, action) = match id {
-        Some(id) => (
-            format!("编辑{}", R::NOUN),
-            format!("{}/{id}", R::PATH),
-        ),
+        Some(id) => (format!("编辑{}", R::NOUN), format!("{}/{id}", R::PATH)),
         None => (format!("新建{}", R::NOUN), format!("{}/new", R::PATH)),
     };
     let refused = error.is_some();
@@ -151,9 +148,7 @@ pub async fn create<R: Edited>(
         Err(e) => Err(e),
     };
     match created {
-        Ok(row) => {
-            Redirect::to(&format!("{}/{}?saved=1", R::PATH, R::id(&row))).into_response()
-        }
+        Ok(row) => Redirect::to(&format!("{}/{}?saved=1", R::PATH, R::id(&row))).into_response(),
         Err(e) => refused::<R>(&console, signed, None, &written, e).await,
     }
 }
@@ -171,7 +166,15 @@ pub async fn edit<R: Edited>(
     match store::get::<R>(&console.state.db, &signed.actor, id).await {
         Ok(row) => {
             let written = R::written(&row);
-            form::<R>(&console, signed, Some(id), &written, None, saved.saved.is_some()).await
+            form::<R>(
+                &console,
+                signed,
+                Some(id),
+                &written,
+                None,
+                saved.saved.is_some(),
+            )
+            .await
         }
         Err(e) => signed.error(e),
     }
@@ -203,4 +206,3 @@ pub fn optional(written: &Written, key: &str) -> Option<String> {
     let v = field(written, key);
     (!v.is_empty()).then(|| v.to_owned())
 }
-

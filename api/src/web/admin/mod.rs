@@ -66,7 +66,10 @@ pub fn routes() -> Router<Shared> {
             get(edited::edit::<Vendors>).post(edited::update::<Vendors>),
         )
         .route("/admin/schemes", get(schemes::list))
-        .route("/admin/schemes/new", get(schemes::new).post(schemes::create))
+        .route(
+            "/admin/schemes/new",
+            get(schemes::new).post(schemes::create),
+        )
         .route("/admin/schemes/{code}/{version}", get(schemes::page))
         .route("/admin/calendar", get(calendar::page).post(calendar::load))
         .route("/admin/audit", get(audit::page))
@@ -75,10 +78,7 @@ pub fn routes() -> Router<Shared> {
 /// The page is the administrator's: anyone else gets the 403 page.
 #[allow(clippy::result_large_err)]
 pub fn admin_only(signed: &SignedIn) -> Result<(), Response> {
-    signed
-        .actor
-        .require_admin()
-        .map_err(|e| signed.error(e))
+    signed.actor.require_admin().map_err(|e| signed.error(e))
 }
 
 /// A posted form's CSRF token and the administrator check, in that order
@@ -260,15 +260,27 @@ pub fn explain(error: &DomainError, labels: &[(&str, &'static str)]) -> Option<S
 fn admin_reason(reason: &str) -> Option<String> {
     let table: &[(&str, &str)] = &[
         ("may contain only letters", "只能包含字母、数字和 . _ - @"),
-        ("contain a letter and a digit", "至少 10 个字符，且须同时包含字母和数字"),
+        (
+            "contain a letter and a digit",
+            "至少 10 个字符，且须同时包含字母和数字",
+        ),
         ("is not an e-mail address", "不是有效的电子邮箱地址"),
-        ("takes only its own binding", "该角色只能绑定与其对应的一项（监管区域、云服务商或使用单位）"),
+        (
+            "takes only its own binding",
+            "该角色只能绑定与其对应的一项（监管区域、云服务商或使用单位）",
+        ),
         ("own parent", "上级区域不能是本区域"),
         ("own ancestor", "上级区域不能是本区域的下级区域"),
         ("unknown scheme", "没有这个考核方案"),
-        ("runs its service year from month", "须与所选考核方案的服务年度起始月份一致"),
+        (
+            "runs its service year from month",
+            "须与所选考核方案的服务年度起始月份一致",
+        ),
         ("at most 20 addresses", "最多 20 个地址"),
-        ("exists already; a new version must be above it", "该方案已有相同或更高的版本，新版本号须更大"),
+        (
+            "exists already; a new version must be above it",
+            "该方案已有相同或更高的版本，新版本号须更大",
+        ),
     ];
     if reason.starts_with("required for role") {
         return Some("该角色必须选择此项".to_owned());

@@ -130,7 +130,10 @@ impl Edited for Regions {
                 "serviceYearStartMonth",
                 row.service_year_start_month.to_string(),
             ),
-            ("noticePrefix", row.notice_prefix.clone().unwrap_or_default()),
+            (
+                "noticePrefix",
+                row.notice_prefix.clone().unwrap_or_default(),
+            ),
             ("contact", row.contact.clone().unwrap_or_default()),
         ]
         .into_iter()

@@ -77,10 +77,7 @@ pub async fn list(State(console): State<Shared>, signed: SignedIn) -> Response {
                 .map_or_else(|| "内置".to_owned(), |t| local_time(*t));
             let current = latest.get(s.code.as_str()) == Some(&s.version);
             vec![
-                Cell::link(
-                    &s.name,
-                    format!("/admin/schemes/{}/{}", s.code, s.version),
-                ),
+                Cell::link(&s.name, format!("/admin/schemes/{}/{}", s.code, s.version)),
                 Cell::text(&s.code),
                 Cell::text(format!(
                     "v{}{}",
@@ -147,12 +144,7 @@ fn params(p: &IndicatorParams) -> Vec<(&'static str, String)> {
             .collect::<Vec<_>>()
             .join("、")
     };
-    let counts = |v: &[u32]| {
-        v.iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join("、")
-    };
+    let counts = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
     let percent = engine::shown::percent_text;
     [
         p.deduction.map(|d| ("每次扣分", points_text(d))),
@@ -160,7 +152,8 @@ fn params(p: &IndicatorParams) -> Vec<(&'static str, String)> {
             .as_deref()
             .map(|v| ("按等级扣分（1 级起）", points(v))),
         p.working_days.map(|d| ("时限（工作日）", d.to_string())),
-        p.lead_time_hours.map(|h| ("提前报备（小时）", h.to_string())),
+        p.lead_time_hours
+            .map(|h| ("提前报备（小时）", h.to_string())),
         p.limit_minutes_by_level
             .as_deref()
             .map(|v| ("按等级时限（分钟，1 级起）", counts(v))),
@@ -420,10 +413,9 @@ pub fn refusal_text(e: &SchemeError) -> String {
             "{}：{value} 不高于上一档的 {previous}；分数越低，扣罚比例不得更少",
             at(path)
         ),
-        E::BlendSharesNotOne { sum } => format!(
-            "{}：月度占比与年度占比之和为 {sum}，应为 1",
-            at("blend")
-        ),
+        E::BlendSharesNotOne { sum } => {
+            format!("{}：月度占比与年度占比之和为 {sum}，应为 1", at("blend"))
+        }
         E::BlendWithoutMonthly => format!(
             "{}：按月度结果折算年度总分，须有月度考核表（monthly）",
             at("blend")
@@ -472,7 +464,9 @@ mod tests {
             "方案文档（第 5 行第 1 列）：字段 annual：缺少此必填字段"
         );
         assert_eq!(
-            json_text("unknown field `wieght`, expected one of `code`, `weight` at line 3 column 20"),
+            json_text(
+                "unknown field `wieght`, expected one of `code`, `weight` at line 3 column 20"
+            ),
             "方案文档（第 3 行第 20 列）：字段 wieght：不是方案文档的字段"
         );
         assert_eq!(

@@ -165,10 +165,10 @@ fn new_form(shell: Shell, names: &Pickers, written: &NewUser, error: Option<Stri
                 .hint("至少 10 个字符，须同时包含字母和数字"),
             Control::text("role", "角色", &written.role)
                 .required()
-                .select(Some("请选择"), roles),
-            Control::text("regionId", "监管区域", &written.region_id)
-                .select(Some("—"), options(names, Pick::Region))
+                .select(Some("请选择"), roles)
                 .hint(bound),
+            Control::text("regionId", "监管区域", &written.region_id)
+                .select(Some("—"), options(names, Pick::Region)),
             Control::text("vendorId", "云服务商", &written.vendor_id)
                 .select(Some("—"), options(names, Pick::Vendor)),
             Control::text("agencyId", "使用单位", &written.agency_id)
@@ -304,7 +304,10 @@ async fn user_page(
         ("用户名", user.username.clone()),
         ("角色", role_text(&user).to_owned()),
         ("绑定", binding(&user, &names)),
-        ("电子邮箱", user.email.clone().unwrap_or_else(|| "—".to_owned())),
+        (
+            "电子邮箱",
+            user.email.clone().unwrap_or_else(|| "—".to_owned()),
+        ),
         (
             "状态",
             if user.disabled { "已停用" } else { "正常" }.to_owned(),
@@ -385,7 +388,15 @@ pub async fn disable(
     Path(id): Path<i64>,
     Form(form): Form<UserStep>,
 ) -> Response {
-    change(console, signed, id, &form.csrf, update(None, Some(true)), "disabled").await
+    change(
+        console,
+        signed,
+        id,
+        &form.csrf,
+        update(None, Some(true)),
+        "disabled",
+    )
+    .await
 }
 
 /// POST /admin/users/{id}/enable: the user may sign in again (its old
@@ -396,7 +407,15 @@ pub async fn enable(
     Path(id): Path<i64>,
     Form(form): Form<UserStep>,
 ) -> Response {
-    change(console, signed, id, &form.csrf, update(None, Some(false)), "enabled").await
+    change(
+        console,
+        signed,
+        id,
+        &form.csrf,
+        update(None, Some(false)),
+        "enabled",
+    )
+    .await
 }
 
 /// POST /admin/users/{id}/password: the administrator sets a new password;
