@@ -92,22 +92,27 @@ pub fn role_kind_name(kind: RoleKind) -> &'static str {
     }
 }
 
+/// The supervision team's menu entries.
+const DASHBOARD: NavItem = NavItem {
+    href: "/",
+    label: "考核看板",
+};
+const FACTS: NavItem = NavItem {
+    href: "/facts",
+    label: "事实记录",
+};
+const NOTICES: NavItem = NavItem {
+    href: "/notices",
+    label: "整改通知",
+};
+
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
     match role {
         Role::Admin => &[
-            NavItem {
-                href: "/",
-                label: "考核看板",
-            },
-            NavItem {
-                href: "/facts",
-                label: "事实记录",
-            },
-            NavItem {
-                href: "/notices",
-                label: "整改通知",
-            },
+            DASHBOARD,
+            FACTS,
+            NOTICES,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -115,18 +120,9 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         ],
         // A supervisor reads its region's audit trail (`auditEntries`).
         Role::Supervisor { .. } => &[
-            NavItem {
-                href: "/",
-                label: "考核看板",
-            },
-            NavItem {
-                href: "/facts",
-                label: "事实记录",
-            },
-            NavItem {
-                href: "/notices",
-                label: "整改通知",
-            },
+            DASHBOARD,
+            FACTS,
+            NOTICES,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",

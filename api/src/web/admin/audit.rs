@@ -7,13 +7,16 @@
 //! supervisor its region's only, anyone else is refused.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::edited::Edited;
+use super::users;
 use crate::graphql::facts::fields::Pick;
+use crate::graphql::regions::Regions;
+use crate::graphql::vendors::Vendors;
 use crate::web::Shared;
 use crate::web::facts::kind;
 use crate::web::facts::pickers::Pickers;
@@ -52,27 +55,13 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("reopenNotice", "退回重新整改"),
 ];
 
-/// The fields of the records that are not fact kinds (the fact kinds' are
-/// their forms' labels), by their key in the trail.
+/// The fields of the trail's rows that no form writes (the fact kinds' and
+/// the administrator's forms name theirs).
 const FIELDS: &[(&str, &str)] = &[
-    ("username", "用户名"),
     ("passwordHash", "密码"),
-    ("role", "角色"),
-    ("regionId", "监管区域"),
-    ("vendorId", "云服务商"),
-    ("agencyId", "使用单位"),
     ("disabled", "已停用"),
-    ("email", "电子邮箱"),
     ("passwordChangedAt", "密码修改时间"),
     ("tokensValidAfter", "会话失效时间"),
-    ("code", "编码"),
-    ("name", "名称"),
-    ("parentId", "上级区域"),
-    ("schemeCode", "考核方案"),
-    ("serviceYearStartMonth", "服务年度起始月份"),
-    ("noticePrefix", "通知编号前缀"),
-    ("contact", "监管联系人"),
-    ("contactEmails", "通知邮箱"),
     ("createdAt", "创建时间"),
     ("status", "状态"),
     ("year", "年度"),
@@ -121,8 +110,15 @@ fn field_label(target: &str, key: &str) -> String {
         .filter_map(|(slug, _)| kind::of(slug))
         .find(|k| k.operation("") == target)
         .and_then(|k| k.fields().iter().find(|f| f.key() == key).map(|f| f.label));
+    let forms = [users::LABELS, Regions::LABELS, Vendors::LABELS, FIELDS];
     fact_field
-        .or_else(|| FIELDS.iter().find(|(k, _)| *k == key).map(|(_, l)| *l))
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|labels| labels.iter())
+                .find(|(k, _)| *k == key)
+                .map(|(_, label)| *label)
+        })
         .map_or_else(|| key.to_owned(), str::to_owned)
 }
 
@@ -366,13 +362,8 @@ pub async fn page(
         .iter()
         .map(|n| (n.id.to_string(), n.name.clone()))
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     crate::web::html(
-        status,
+        super::status_of(error.is_some()),
         &AuditPage {
             admin: signed.actor.is_admin(),
             shell: signed.shell,

@@ -5,7 +5,6 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use engine::calendar::{CalendarError, YearCalendar};
@@ -87,13 +86,8 @@ async fn render(
             makeup: dates_text(&y.makeup_workdays),
         })
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     crate::web::html(
-        status,
+        super::status_of(error.is_some()),
         &CalendarPage {
             shell: signed.shell,
             years,

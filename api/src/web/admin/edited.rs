@@ -28,6 +28,14 @@ pub fn field<'a>(written: &'a Written, key: &str) -> &'a str {
     written.get(key).map_or("", |v| v.trim())
 }
 
+/// A stored row's fields as its form shows them.
+pub fn written_of<const N: usize>(fields: [(&str, String); N]) -> Written {
+    fields
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
 /// What a form's selects offer: the regions by name, the schemes by code.
 pub struct Choices {
     pub regions: Vec<(String, String)>,

@@ -13,7 +13,6 @@
 //! Chinese, naming the field (`explain`); nothing is written.
 
 use axum::Router;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -25,6 +24,8 @@ use crate::graphql::vendors::Vendors;
 use crate::web::Shared;
 use crate::web::shell::{Shell, SignedIn};
 use domain::DomainError;
+use domain::page::Page;
+use domain::store::{self, ListFilter, Resource};
 
 pub mod audit;
 pub mod calendar;
@@ -44,9 +45,7 @@ pub fn routes() -> Router<Shared> {
         .route("/admin/users", get(users::list))
         .route("/admin/users/new", get(users::new).post(users::create))
         .route("/admin/users/{id}", get(users::page))
-        .route("/admin/users/{id}/disable", post(users::disable))
-        .route("/admin/users/{id}/enable", post(users::enable))
-        .route("/admin/users/{id}/password", post(users::reset_password))
+        .route("/admin/users/{id}/{step}", post(users::step))
         .route("/admin/regions", get(regions::list))
         .route(
             "/admin/regions/new",
@@ -160,12 +159,7 @@ pub struct FormPage {
 
 impl FormPage {
     pub fn answer(&self, refused: bool) -> Response {
-        let status = if refused {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        };
-        crate::web::html(status, self)
+        crate::web::html(status_of(refused), self)
     }
 }
 
@@ -311,7 +305,26 @@ pub async fn index(signed: SignedIn) -> Response {
     )
 }
 
-/// `Query<Paging>` as an offset for the store.
-pub fn offset_of(paging: &Query<Paging>) -> Option<i64> {
-    paging.offset.filter(|o| *o >= 0)
+/// A page of `R`'s rows for the administrator's list, through the store with
+/// the caller (anyone else gets the 403 page).
+pub async fn listed<R: Resource>(
+    console: &Shared,
+    signed: &SignedIn,
+    paging: &Paging,
+) -> Result<Page<R::Model>, Response> {
+    admin_only(signed)?;
+    let offset = paging.offset.filter(|o| *o >= 0);
+    let filter = ListFilter::default();
+    store::list::<R>(&console.state.db, &signed.actor, filter, offset, Some(PAGE))
+        .await
+        .map_err(|e| signed.error(e))
+}
+
+/// A page shown again with a refusal is 422; otherwise 200.
+pub fn status_of(refused: bool) -> StatusCode {
+    if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
 }

@@ -7,12 +7,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::edited::{Choices, Edited, Written, field, optional};
-use super::{Cell, Control, Paging, TablePage, admin_only};
+use super::edited::{Choices, Edited, Written, field, optional, written_of};
+use super::{Cell, Control, Paging, TablePage};
 use crate::graphql::regions::{CreateRegionInput, Regions, UpdateRegionInput};
 use crate::web::Shared;
 use crate::web::shell::SignedIn;
-use domain::store::{self, ListFilter};
+use domain::store;
 use domain::{DomainError, DomainResult};
 use entities::region::Model as RegionRow;
 
@@ -20,25 +20,13 @@ use entities::region::Model as RegionRow;
 pub async fn list(
     State(console): State<Shared>,
     signed: SignedIn,
-    paging: Query<Paging>,
+    Query(paging): Query<Paging>,
 ) -> Response {
-    if let Err(refused) = admin_only(&signed) {
-        return refused;
-    }
-    let db = &console.state.db;
-    let offset = super::offset_of(&paging);
-    let page = match store::list::<Regions>(
-        db,
-        &signed.actor,
-        ListFilter::default(),
-        offset,
-        Some(super::PAGE),
-    )
-    .await
-    {
+    let page = match super::listed::<Regions>(&console, &signed, &paging).await {
         Ok(page) => page,
-        Err(e) => return signed.error(e),
+        Err(refused) => return refused,
     };
+    let db = &console.state.db;
     let parents: Vec<i64> = page.items.iter().filter_map(|r| r.parent_id).collect();
     let parents = match store::get_many::<Regions>(db, &signed.actor, parents).await {
         Ok(p) => p,
@@ -118,7 +106,7 @@ impl Edited for Regions {
     const UPDATE: &'static str = "updateRegion";
 
     fn written(row: &RegionRow) -> Written {
-        [
+        written_of([
             ("code", row.code.clone()),
             ("name", row.name.clone()),
             (
@@ -135,10 +123,7 @@ impl Edited for Regions {
                 row.notice_prefix.clone().unwrap_or_default(),
             ),
             ("contact", row.contact.clone().unwrap_or_default()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+        ])
     }
 
     fn controls(w: &Written, choices: &Choices) -> Vec<Control> {

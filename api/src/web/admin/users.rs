@@ -20,12 +20,12 @@ use crate::web::Shared;
 use crate::web::facts::pickers::Pickers;
 use crate::web::format::local_time;
 use crate::web::shell::{Shell, SignedIn, role_kind_name};
-use domain::store::{self, ListFilter};
+use domain::store;
 use domain::{DomainError, DomainResult};
 use entities::user::Model as UserRow;
 
 /// The form's fields by the input's keys, for the refusals.
-const LABELS: &[(&str, &str)] = &[
+pub const LABELS: &[(&str, &str)] = &[
     ("username", "用户名"),
     ("password", "初始密码"),
     ("role", "角色"),
@@ -58,27 +58,14 @@ fn role_text(user: &UserRow) -> &'static str {
 pub async fn list(
     State(console): State<Shared>,
     signed: SignedIn,
-    paging: Query<Paging>,
+    Query(paging): Query<Paging>,
 ) -> Response {
-    if let Err(refused) = admin_only(&signed) {
-        return refused;
-    }
-    let db = &console.state.db;
-    let offset = super::offset_of(&paging);
-    let listed = async {
-        let page = store::list::<Users>(
-            db,
-            &signed.actor,
-            ListFilter::default(),
-            offset,
-            Some(super::PAGE),
-        )
-        .await?;
-        Ok::<_, DomainError>((page, Pickers::load(db, &signed.actor).await?))
-    }
-    .await;
-    let (page, names) = match listed {
-        Ok(listed) => listed,
+    let page = match super::listed::<Users>(&console, &signed, &paging).await {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
+    let names = match Pickers::load(&console.state.db, &signed.actor).await {
+        Ok(names) => names,
         Err(e) => return signed.error(e),
     };
     let rows = page
@@ -271,8 +258,8 @@ pub struct Done {
 fn done_text(done: Option<&str>) -> Option<&'static str> {
     match done? {
         "created" => Some("用户已创建。"),
-        "disabled" => Some("已停用：该用户不能再登录，已登录的会话已失效。"),
-        "enabled" => Some("已启用：该用户可以重新登录。"),
+        "disable" => Some("已停用：该用户不能再登录，已登录的会话已失效。"),
+        "enable" => Some("已启用：该用户可以重新登录。"),
         "password" => Some("密码已重置：该用户已登录的会话已失效，请将新密码告知本人。"),
         _ => None,
     }
@@ -295,11 +282,6 @@ async fn user_page(
         Ok(read) => read,
         Err(e) => return signed.error(e),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let lines = vec![
         ("用户名", user.username.clone()),
         ("角色", role_text(&user).to_owned()),
@@ -316,7 +298,7 @@ async fn user_page(
         ("密码修改时间", local_time(user.password_changed_at)),
     ];
     crate::web::html(
-        status,
+        super::status_of(error.is_some()),
         &UserPage {
             shell: signed.shell,
             id,
@@ -373,59 +355,26 @@ async fn change(
     }
 }
 
-fn update(password: Option<String>, disabled: Option<bool>) -> UpdateUserInput {
-    UpdateUserInput {
+/// POST /admin/users/{id}/{step}: `disable` (the user cannot sign in and its
+/// sessions end), `enable` (it may sign in again; its old sessions stay
+/// ended) or `password` (the administrator sets a new one; the user's
+/// sessions end).
+pub async fn step(
+    State(console): State<Shared>,
+    signed: SignedIn,
+    Path((id, step)): Path<(i64, String)>,
+    Form(form): Form<UserStep>,
+) -> Response {
+    let (password, disabled) = match step.as_str() {
+        "disable" => (None, Some(true)),
+        "enable" => (None, Some(false)),
+        "password" => (Some(form.password), None),
+        _ => return signed.error(DomainError::not_found(step)),
+    };
+    let input = UpdateUserInput {
         email: MaybeUndefined::Undefined,
         password,
         disabled,
-    }
-}
-
-/// POST /admin/users/{id}/disable: the user cannot sign in and its sessions end.
-pub async fn disable(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    Path(id): Path<i64>,
-    Form(form): Form<UserStep>,
-) -> Response {
-    change(
-        console,
-        signed,
-        id,
-        &form.csrf,
-        update(None, Some(true)),
-        "disabled",
-    )
-    .await
-}
-
-/// POST /admin/users/{id}/enable: the user may sign in again (its old
-/// sessions stay ended).
-pub async fn enable(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    Path(id): Path<i64>,
-    Form(form): Form<UserStep>,
-) -> Response {
-    change(
-        console,
-        signed,
-        id,
-        &form.csrf,
-        update(None, Some(false)),
-        "enabled",
-    )
-    .await
-}
-
-/// POST /admin/users/{id}/password: the administrator sets a new password;
-/// the user's sessions end.
-pub async fn reset_password(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    Path(id): Path<i64>,
-    Form(form): Form<UserStep>,
-) -> Response {
-    let input = update(Some(form.password), None);
-    change(console, signed, id, &form.csrf, input, "password").await
+    };
+    change(console, signed, id, &form.csrf, input, &step).await
 }

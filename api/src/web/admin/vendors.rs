@@ -6,37 +6,24 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::edited::{Choices, Edited, Written, field};
-use super::{Cell, Control, Paging, TablePage, admin_only};
+use super::edited::{Choices, Edited, Written, field, written_of};
+use super::{Cell, Control, Paging, TablePage};
 use crate::graphql::vendors::{CreateVendorInput, UpdateVendorInput, Vendors};
 use crate::web::Shared;
 use crate::web::shell::SignedIn;
 use domain::DomainResult;
 use domain::reference::vendors::contact_emails;
-use domain::store::{self, ListFilter};
 use entities::vendor::Model as VendorRow;
 
 /// GET /admin/vendors
 pub async fn list(
     State(console): State<Shared>,
     signed: SignedIn,
-    paging: Query<Paging>,
+    Query(paging): Query<Paging>,
 ) -> Response {
-    if let Err(refused) = admin_only(&signed) {
-        return refused;
-    }
-    let offset = super::offset_of(&paging);
-    let page = match store::list::<Vendors>(
-        &console.state.db,
-        &signed.actor,
-        ListFilter::default(),
-        offset,
-        Some(super::PAGE),
-    )
-    .await
-    {
+    let page = match super::listed::<Vendors>(&console, &signed, &paging).await {
         Ok(page) => page,
-        Err(e) => return signed.error(e),
+        Err(refused) => return refused,
     };
     let mut rows = Vec::new();
     for v in &page.items {
@@ -89,14 +76,11 @@ impl Edited for Vendors {
 
     fn written(row: &VendorRow) -> Written {
         let emails = contact_emails(row).unwrap_or_default().join("\n");
-        [
+        written_of([
             ("code", row.code.clone()),
             ("name", row.name.clone()),
             ("contactEmails", emails),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+        ])
     }
 
     fn controls(w: &Written, _choices: &Choices) -> Vec<Control> {
