@@ -728,3 +728,42 @@ async fn only_an_administrator_writes_through_the_admin_forms() {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(scheme_count(&app, &w).await, 2, "the built-in two only");
 }
+
+#[tokio::test]
+async fn the_admin_pages_read_the_demo_data() {
+    let app = e2e::spawn_app_with(|c| c.demo_data = true).await;
+    let token = app.admin().await;
+    let mut admin = admin(&app).await;
+    let regions = app
+        .must(
+            &token,
+            "{ regions { items { name schemeCode } } }",
+            json!({}),
+        )
+        .await;
+    let regions = regions["regions"]["items"].as_array().unwrap().clone();
+    let users = admin.get("/admin/users").await;
+    for (username, _, _) in api::demo::USERS {
+        assert!(
+            users.body.contains(&format!("{username}</a>")),
+            "{username}"
+        );
+    }
+    let listed = admin.get("/admin/regions").await;
+    let schemes = admin.get("/admin/schemes").await;
+    for region in &regions {
+        let name = region["name"].as_str().unwrap();
+        assert!(listed.body.contains(name), "{name}");
+        // Each scheme lists the regions it assesses.
+        assert!(schemes.body.contains(name), "{name} under its scheme");
+    }
+    for path in [
+        "/admin",
+        "/admin/vendors",
+        "/admin/calendar",
+        "/admin/audit",
+        "/admin/schemes/sh-songjiang/1",
+    ] {
+        assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
+    }
+}

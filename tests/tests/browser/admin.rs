@@ -64,6 +64,11 @@ pub async fn an_administrator_creates_a_vendor_user_and_disables_it(driver: &Dri
     assert_eq!(newest[1][2], "新建用户", "{newest:?}");
     browser.full_page_screenshot("admin-audit").await;
 
+    // The scheme read as a table, for review.
+    browser.open("/admin/schemes/sh-municipal/1").await;
+    browser.wait_for_text("服务交付及时率").await;
+    browser.full_page_screenshot("admin-scheme").await;
+
     // Signed out, the engineer's password no longer opens the console.
     browser.click("header.shell form button[type=submit]").await;
     browser.wait_for_path("/login").await;
