@@ -6,7 +6,9 @@
 //! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `notices`
 //! (rectification notices and their attachments), `agency`, `facts` (every
-//! fact kind's lists and forms), `errors` (the error page), `assets` (htmx, ECharts,
+//! fact kind's lists and forms), `admin` (the administrator's users, regions,
+//! vendors, schemes, calendar years and audit trail), `errors` (the error
+//! page), `assets` (htmx, ECharts,
 //! our script and stylesheet, from the binary). `shell` is what every page
 //! shares (the header, menu, and the `SignedIn` extractor), `format` and
 //! `charts` how numbers and charts are shown. `session`
