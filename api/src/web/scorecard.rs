@@ -85,6 +85,9 @@ struct ScorecardPage {
     warnings: Vec<String>,
     blend: Option<BlendLine>,
     penalty: Option<PenaltyLine>,
+    /// The scorecard as `.xlsx` and as a print page, for filing.
+    export_href: String,
+    print_href: String,
 }
 
 /// GET /results/{id}.
@@ -123,12 +126,7 @@ async fn render(
         shell,
         vendor: vendor.name,
         region: region.name,
-        period: match (row.kind, annual) {
-            (RunKind::Annual, Some(year)) => {
-                format!("{} 服务年度（{}）", row.period, year.service_year)
-            }
-            _ => month_text(&row.period),
-        },
+        period: period_text(&row, annual),
         kind: crate::web::dashboard::run_kind(row.kind),
         total: points_text(stored.total()),
         pass_mark: points_text(card.pass_mark),
@@ -138,7 +136,22 @@ async fn render(
         warnings: warnings(card, annual),
         blend: annual.and_then(blend),
         penalty: annual.map(penalty),
+        export_href: crate::web::exports::scorecard::xlsx_href(id),
+        print_href: crate::web::exports::scorecard::print_href(id),
     })
+}
+
+/// "2025年3月", or "2025 服务年度（2025-01..2025-12）" for an annual result.
+pub fn period_text(
+    row: &entities::assessment_result::Model,
+    annual: Option<&AnnualResult>,
+) -> String {
+    match (row.kind, annual) {
+        (RunKind::Annual, Some(year)) => {
+            format!("{} 服务年度（{}）", row.period, year.service_year)
+        }
+        _ => month_text(&row.period),
+    }
 }
 
 fn indicators(
@@ -169,7 +182,9 @@ fn indicators(
         .collect()
 }
 
-fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
+/// A fact a deduction was taken for, as the reader may see it: its title
+/// and when; a fact the reader may not read only by its kind.
+pub fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
     let Some(named) = named else {
         return FactLine {
             title: format!("{}（无权查看）", crate::web::facts::kind_label(fact.kind)),
@@ -223,16 +238,19 @@ fn blend(year: &AnnualResult) -> Option<BlendLine> {
     })
 }
 
+/// "得分低于 90.00 分：扣减结算金额的 5 %".
+pub fn tier_text(tier: &engine::scheme::PenaltyTier) -> String {
+    format!(
+        "得分低于 {} 分：扣减结算金额的 {}",
+        points_text(tier.below),
+        percent_text(tier.rate)
+    )
+}
+
 fn penalty(year: &AnnualResult) -> PenaltyLine {
     let p = &year.penalty;
     PenaltyLine {
-        tier: p.tier.as_ref().map(|t| {
-            format!(
-                "得分低于 {} 分：扣减结算金额的 {}",
-                points_text(t.below),
-                percent_text(t.rate)
-            )
-        }),
+        tier: p.tier.as_ref().map(tier_text),
         settlement: p.settlement_amount.map(money_text),
         amount: p.amount.filter(|a| *a > Decimal::ZERO).map(money_text),
     }
