@@ -384,7 +384,7 @@ fn filing_cases(w: &World) -> Vec<Case> {
         case(
             format!("/print/annual?region={r1}&year=2025"),
             recorders,
-            Some("服务年度考核结果"),
+            Some("服务年度（2025-01..2025-12）考核结果"),
         ),
         case(
             format!("/exports/ranking.xlsx?region={r2}&month=2025-03"),
@@ -404,7 +404,7 @@ fn filing_cases(w: &World) -> Vec<Case> {
         case(
             format!("/print/annual?region={r2}&year=2025"),
             region_two_team,
-            Some("服务年度考核结果"),
+            Some("服务年度（2025-01..2025-12）考核结果"),
         ),
     ]
 }

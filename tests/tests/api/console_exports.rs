@@ -330,7 +330,7 @@ async fn the_annual_results_are_a_spreadsheet_of_blend_and_penalty_equal_to_the_
     let sheet = Sheet::read(bytes, "年度考核结果");
     assert_eq!(
         sheet.cell(0, 0),
-        Data::String("区1 2025 服务年度考核结果".into())
+        Data::String("区1 2025 服务年度（2025-01..2025-12）考核结果".into())
     );
     let header = sheet.row_of("名次");
     let at = |heading: &str| sheet.cell(header + 1, sheet.column(header, heading));
@@ -462,7 +462,7 @@ async fn the_print_pages_carry_region_date_stamp_and_figures_with_two_decimals()
     assert_eq!(page.status, StatusCode::OK);
     assert_printable(&page.body, "区1");
     for shown in [
-        "<h2>2025 服务年度考核结果</h2>",
+        "<h2>2025 服务年度（2025-01..2025-12）考核结果</h2>",
         "<td class=\"num\">70.70</td>",
         "<td class=\"num\">14.80</td>",
         "<td class=\"num\">85.50</td>",

@@ -3,8 +3,11 @@
 //! page"): from the dashboard a supervisor downloads the ranking's workbook,
 //! read back with calamine against GraphQL's ranking, then opens the print
 //! page, whose table carries the same totals, and its 打印 button opens the
-//! browser's print dialog. A full-page screenshot of the print page is
-//! `<target>/console-screenshots/print-ranking.png` (docs/console-print.png).
+//! browser's print dialog; printed (WebDriver's print, A4 landscape) it is one
+//! page. On the demo data, the print pages of the municipality's month, of a
+//! scorecard and of Songjiang's service year are shot whole to
+//! `<target>/console-screenshots/print-*-demo.png`; docs/console-print.png
+//! is the first.
 //!
 //! The world of `world.rs` with V3 (云3) in R1, March 2025 published: 云3
 //! 95.00 first, 云1 88.38 second (as console_dashboards.rs works it out).
@@ -12,10 +15,11 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use e2e::spawn_app;
+use e2e::{spawn_app, spawn_app_with};
+use fantoccini::wd::{PrintConfiguration, PrintOrientation};
 use serde_json::json;
 
-use crate::harness::Driver;
+use crate::harness::{Browser, Driver};
 use crate::world::{self, SUPERVISOR, with_second_vendor};
 
 const RANKING: &str = "query($r: ID!) { ranking(regionId: $r, period: \"2025-03\") {
@@ -88,7 +92,8 @@ pub async fn a_supervisor_exports_the_month_and_opens_its_print_page(driver: &Dr
         .map(|cells| (cells[1].clone(), cells[total_col as usize].clone()))
         .collect();
     assert_eq!(printed, expected, "the printed totals are the API's");
-    browser.full_page_screenshot("print-ranking").await;
+    let shot = browser.full_page_screenshot("print-ranking").await;
+    printed_pages(&browser, &shot.with_extension("pdf"), 1).await;
 
     // 打印 opens the browser's print dialog (recorded here instead: a
     // headless browser has no dialog to show).
@@ -110,5 +115,74 @@ pub async fn a_supervisor_exports_the_month_and_opens_its_print_page(driver: &Dr
 
     browser.close().await;
     // Publishing mailed V1's notice (88.38 < 90).
+    app.deliver_pending_mail().await;
+}
+
+/// Prints the page as the browser would on A4 landscape (print CSS applied),
+/// writes the PDF to `pdf` and checks it takes `pages` pages.
+async fn printed_pages(browser: &Browser, pdf: &std::path::Path, pages: usize) {
+    let config = PrintConfiguration::builder()
+        .orientation(PrintOrientation::Landscape)
+        .background(true)
+        .build()
+        .expect("a print configuration");
+    let bytes = browser.client.print(config).await.expect("a PDF");
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    std::fs::write(pdf, &bytes).expect("the PDF is written");
+    // Each page is an object `/Type /Page` (the tree is `/Type /Pages`).
+    let text = String::from_utf8_lossy(&bytes);
+    let count = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert_eq!(count, pages, "{} prints on {pages} page(s)", pdf.display());
+}
+
+/// The demo's users by name.
+fn demo_user(name: &str) -> (&'static str, &'static str) {
+    api::demo::USERS
+        .iter()
+        .find(|(username, ..)| *username == name)
+        .map(|(username, password, _)| (*username, *password))
+        .unwrap_or_else(|| panic!("no demo user {name}"))
+}
+
+/// Opens the print page the link at `css` leads to and shoots it whole.
+async fn print_page(browser: &Browser, css: &str, shot: &str, heading: &str) {
+    browser.click(css).await;
+    browser.wait_for_text("盖章处").await;
+    let text = browser.text().await;
+    assert!(text.contains(heading), "{heading}: {text}");
+    // A figure to two decimals (98.06), never an empty table.
+    assert!(
+        text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .any(|t| t.len() >= 4 && t.as_bytes()[t.len() - 3] == b'.'),
+        "no two-decimal figure: {text}"
+    );
+    browser.full_page_screenshot(shot).await;
+}
+
+pub async fn the_demos_print_pages(driver: &Driver) {
+    let app = spawn_app_with(|c| c.demo_data = true).await;
+    let (name, password) = demo_user("demo-supervisor");
+    let browser = driver.browser(&app).await;
+    browser.sign_in(name, password).await;
+    browser.wait_for_path("/").await;
+    print_page(&browser, "a.print-link", "print-ranking-demo", "上海市").await;
+    browser.open("/").await;
+    browser.click("table.ranking a[href^='/results/']").await;
+    browser.wait_for_text("评分表").await;
+    print_page(&browser, "a.print-link", "print-scorecard-demo", "评分表").await;
+    browser.close().await;
+
+    let (name, password) = demo_user("demo-songjiang");
+    let browser = driver.browser(&app).await;
+    browser.sign_in(name, password).await;
+    browser.wait_for_path("/").await;
+    print_page(
+        &browser,
+        "a[href^='/print/annual']",
+        "print-annual-demo",
+        "2025 服务年度（2025-07..2026-06）考核结果",
+    )
+    .await;
+    browser.close().await;
     app.deliver_pending_mail().await;
 }

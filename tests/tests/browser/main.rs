@@ -71,6 +71,12 @@ async fn the_console_in_a_real_browser() {
         .await;
     driver
         .scenario(
+            "the demo's ranking, scorecard and annual results print with the stamp's place",
+            exports::the_demos_print_pages,
+        )
+        .await;
+    driver
+        .scenario(
             "every demo user's home shows numbers and a chart",
             demo::demo_homes,
         )

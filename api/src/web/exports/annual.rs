@@ -83,9 +83,13 @@ async fn report(console: &Shared, actor: &Actor, asked: &Asked) -> ExportResult<
         region.id,
         &format!("{year}-{:02}", scheme.service_year_first_month),
     );
+    // "2025 服务年度（2025-07..2026-06）": a year not starting in January
+    // says which months it is.
+    let months = engine::ServiceYear::new(scheme.service_year_first_month, year)
+        .map_err(|e| DomainError::bad("year", e.to_string()))?;
     let report = Report {
         region: region.name,
-        subject: format!("{year} 服务年度考核结果"),
+        subject: format!("{year} 服务年度（{months}）考核结果"),
         sheet: "年度考核结果",
         summary: Vec::new(),
         tables: vec![Table {
