@@ -9,6 +9,8 @@
 //! published ones (`AssessmentResults::restrict`), anything else is "not
 //! found". The page serves both, so it is worded for either reader.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -103,24 +105,54 @@ pub async fn page(
     }
 }
 
+/// A result as its reader may see it: the row and its document, its vendor
+/// and region, and the facts of its deductions the reader may read.
+pub struct Loaded {
+    pub row: entities::assessment_result::Model,
+    pub stored: StoredResult,
+    pub vendor: entities::vendor::Model,
+    pub region: entities::region::Model,
+    pub named: HashMap<FactRef, Named>,
+}
+
+/// Reads the result `id` through the store with the caller (its page and its
+/// documents for filing share this read, so they share its access).
+pub async fn load(console: &Shared, actor: &Actor, id: i64) -> DomainResult<Loaded> {
+    let db = &console.state.db;
+    let row = store::get::<AssessmentResults>(db, actor, id).await?;
+    let stored = StoredResult::of(&row)?;
+    let vendor = store::get::<Vendors>(db, actor, row.vendor_id).await?;
+    let region = store::get::<Regions>(db, actor, row.region_id).await?;
+    let refs: Vec<FactRef> = stored
+        .scorecard()
+        .indicators
+        .iter()
+        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
+        .collect();
+    let named = domain::facts::named::named(db, actor, &refs).await?;
+    Ok(Loaded {
+        row,
+        stored,
+        vendor,
+        region,
+        named,
+    })
+}
+
 async fn render(
     console: &Shared,
     actor: &Actor,
     id: i64,
     shell: Shell,
 ) -> DomainResult<ScorecardPage> {
-    let db = &console.state.db;
-    let row = store::get::<AssessmentResults>(db, actor, id).await?;
-    let stored = StoredResult::of(&row)?;
-    let vendor = store::get::<Vendors>(db, actor, row.vendor_id).await?;
-    let region = store::get::<Regions>(db, actor, row.region_id).await?;
+    let Loaded {
+        row,
+        stored,
+        vendor,
+        region,
+        named,
+    } = load(console, actor, id).await?;
     let card = stored.scorecard();
-    let refs: Vec<FactRef> = card
-        .indicators
-        .iter()
-        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
-        .collect();
-    let named = domain::facts::named::named(db, actor, &refs).await?;
     let annual = stored.annual();
     Ok(ScorecardPage {
         shell,
@@ -154,10 +186,7 @@ pub fn period_text(
     }
 }
 
-fn indicators(
-    card: &ScoreCard,
-    named: &std::collections::HashMap<FactRef, Named>,
-) -> Vec<IndicatorLine> {
+fn indicators(card: &ScoreCard, named: &HashMap<FactRef, Named>) -> Vec<IndicatorLine> {
     card.indicators
         .iter()
         .map(|i| IndicatorLine {

@@ -495,7 +495,7 @@ async fn a_malformed_address_names_the_value_and_the_reason() {
             "服务年度（year）应为服务年度起始的年份",
         ),
         (
-            format!("/print/annual?region=一&year=2025"),
+            "/print/annual?region=一&year=2025".to_owned(),
             "监管区域（region）应为区域编号",
         ),
     ] {

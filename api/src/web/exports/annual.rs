@@ -6,8 +6,6 @@
 //! latest revision of each vendor, drafts flagged), as GraphQL's
 //! `annualResults` gives them; only the supervision team files them.
 
-use axum::extract::{RawQuery, State};
-use axum::response::Response;
 use engine::{AnnualResult, Blended, percent_text};
 
 use super::report::{Cell, Column, Report, Table};
@@ -15,32 +13,9 @@ use super::{Asked, ExportError, ExportResult, Shared, supervision_team};
 use crate::error::DomainError;
 use crate::web::dashboard::{passed_text, state_text};
 use crate::web::format::points_text;
-use crate::web::shell::SignedIn;
 use domain::actor::Actor;
 use domain::dashboards::Ranked;
 use domain::reference::regions::Regions;
-
-/// GET /exports/annual.xlsx?region=…&year=…
-pub async fn xlsx(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let asked = Asked::parse(query.as_deref());
-    let made = report(&console, &signed.actor, &asked).await;
-    super::xlsx_answer(&signed, made.map(|(report, _)| report))
-}
-
-/// GET /print/annual?region=…&year=…
-pub async fn print(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let asked = Asked::parse(query.as_deref());
-    let made = report(&console, &signed.actor, &asked).await;
-    super::print::answer(signed, made)
-}
 
 /// A ranked vendor with its annual result.
 struct Standing<'a> {
@@ -49,8 +24,13 @@ struct Standing<'a> {
     year: &'a AnnualResult,
 }
 
-/// The annual results of the service year asked for, and its dashboard.
-async fn report(console: &Shared, actor: &Actor, asked: &Asked) -> ExportResult<(Report, String)> {
+/// The annual results of the service year asked for (`/exports/annual.xlsx`,
+/// `/print/annual`), and its dashboard.
+pub(super) async fn report(
+    console: &Shared,
+    actor: &Actor,
+    asked: &Asked,
+) -> ExportResult<(Report, String)> {
     supervision_team(actor, "the annual results are the supervision team's")?;
     let (region_id, year) = (asked.region()?, asked.year()?);
     let db = &console.state.db;

@@ -12,6 +12,7 @@
 //! value that is wrong.
 
 use axum::Router;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -31,15 +32,79 @@ pub mod xlsx;
 
 /// The downloads and print pages of the documents for filing.
 pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/exports/ranking.xlsx", get(ranking::xlsx))
-        .route("/exports/annual.xlsx", get(annual::xlsx))
-        // `/exports/results/12.xlsx`: the router takes no suffix after a
-        // parameter, so the file name is the parameter.
+    // `/exports/results/12.xlsx`: the router takes no suffix after a
+    // parameter, so the file name is the parameter.
+    let mut router = Router::new()
         .route("/exports/results/{file}", get(scorecard::xlsx))
-        .route("/print/ranking", get(ranking::print))
-        .route("/print/annual", get(annual::print))
-        .route("/print/results/{id}", get(scorecard::print))
+        .route("/print/results/{id}", get(scorecard::print));
+    for (xlsx, print, document) in [
+        (
+            "/exports/ranking.xlsx",
+            "/print/ranking",
+            ByAddress::Ranking,
+        ),
+        ("/exports/annual.xlsx", "/print/annual", ByAddress::Annual),
+    ] {
+        for (path, handed) in [(xlsx, Handed::Xlsx), (print, Handed::Print)] {
+            router = router.route(
+                path,
+                get(move |c: State<Shared>, s: SignedIn, q: RawQuery| {
+                    by_address(document, handed, c, s, q)
+                }),
+            );
+        }
+    }
+    router
+}
+
+/// The documents the address names by region and period.
+#[derive(Clone, Copy)]
+enum ByAddress {
+    /// `?region=…&month=…`
+    Ranking,
+    /// `?region=…&year=…`
+    Annual,
+}
+
+impl ByAddress {
+    /// The document, and the dashboard it is of (the print page's way back).
+    async fn report(
+        self,
+        console: &Shared,
+        actor: &Actor,
+        query: Option<&str>,
+    ) -> ExportResult<(report::Report, String)> {
+        let asked = Asked::parse(query);
+        match self {
+            Self::Ranking => ranking::report(console, actor, &asked).await,
+            Self::Annual => annual::report(console, actor, &asked).await,
+        }
+    }
+}
+
+/// How a document is handed out.
+#[derive(Clone, Copy)]
+enum Handed {
+    Xlsx,
+    Print,
+}
+
+/// GET /exports/ranking.xlsx?region=…&month=…, /print/ranking?…,
+/// /exports/annual.xlsx?region=…&year=…, /print/annual?…
+async fn by_address(
+    document: ByAddress,
+    handed: Handed,
+    State(console): State<Shared>,
+    signed: SignedIn,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let made = document
+        .report(&console, &signed.actor, query.as_deref())
+        .await;
+    match handed {
+        Handed::Xlsx => xlsx_answer(&signed, made.map(|(report, _)| report)),
+        Handed::Print => print::answer(signed, made),
+    }
 }
 
 /// Why a document was not made.
@@ -112,48 +177,49 @@ impl Asked {
     }
 
     pub fn region(&self) -> ExportResult<i64> {
-        let field = "监管区域（region）";
-        let text = self.region.as_deref().ok_or(ExportError::Asked {
-            field,
-            reason: "未指定",
-        })?;
-        text.parse().map_err(|_| ExportError::Asked {
-            field,
-            reason: "应为区域编号",
-        })
+        read(
+            &self.region,
+            "监管区域（region）",
+            "应为区域编号",
+            |t| t.parse().ok(),
+        )
     }
 
     /// `YYYY-MM`, as the domain names a month.
     pub fn month(&self) -> ExportResult<String> {
-        let field = "考核月份（month）";
-        let text = self.month.as_deref().ok_or(ExportError::Asked {
-            field,
-            reason: "未指定",
-        })?;
-        crate::web::dashboard::month_of(text)
-            .map(|m| m.to_string())
-            .ok_or(ExportError::Asked {
-                field,
-                reason: "应为 YYYY-MM 格式的月份，例如 2025-03",
-            })
+        read(
+            &self.month,
+            "考核月份（month）",
+            "应为 YYYY-MM 格式的月份，例如 2025-03",
+            |t| crate::web::dashboard::month_of(t).map(|m| m.to_string()),
+        )
     }
 
     /// The calendar year a service year starts in, 2000 to 2100 (as GraphQL's
     /// `annualResults` takes it).
     pub fn year(&self) -> ExportResult<i32> {
-        let field = "服务年度（year）";
-        let text = self.year.as_deref().ok_or(ExportError::Asked {
-            field,
-            reason: "未指定",
-        })?;
-        text.parse()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .ok_or(ExportError::Asked {
-                field,
-                reason: "应为服务年度起始的年份（2000 至 2100），例如 2025",
-            })
+        read(
+            &self.year,
+            "服务年度（year）",
+            "应为服务年度起始的年份（2000 至 2100），例如 2025",
+            |t| t.parse().ok().filter(|y| (2000..=2100).contains(y)),
+        )
     }
+}
+
+/// The value given for `field` as `parse` reads it, or why there is none:
+/// not given, or not what `reason` says it should be.
+fn read<T>(
+    value: &Option<String>,
+    field: &'static str,
+    reason: &'static str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> ExportResult<T> {
+    let text = value.as_deref().ok_or(ExportError::Asked {
+        field,
+        reason: "未指定",
+    })?;
+    parse(text).ok_or(ExportError::Asked { field, reason })
 }
 
 /// Today in Beijing as a document is dated: `2026年12月1日`.

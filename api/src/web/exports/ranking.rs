@@ -4,42 +4,21 @@
 //! `domain::dashboards::ranking` with the caller (the same access); only the
 //! supervision team files it.
 
-use axum::extract::{RawQuery, State};
-use axum::response::Response;
-
 use super::report::{Cell, Column, Report, Table};
 use super::{Asked, ExportResult, Shared, supervision_team};
 use crate::web::dashboard::{passed_text, state_text};
 use crate::web::format::{month_text, points_text};
-use crate::web::shell::SignedIn;
 use domain::actor::Actor;
 use domain::dashboards::Ranked;
 use domain::reference::regions::Regions;
 
-/// GET /exports/ranking.xlsx?region=…&month=…
-pub async fn xlsx(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let asked = Asked::parse(query.as_deref());
-    let made = report(&console, &signed.actor, &asked).await;
-    super::xlsx_answer(&signed, made.map(|(report, _)| report))
-}
-
-/// GET /print/ranking?region=…&month=…
-pub async fn print(
-    State(console): State<Shared>,
-    signed: SignedIn,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let asked = Asked::parse(query.as_deref());
-    let made = report(&console, &signed.actor, &asked).await;
-    super::print::answer(signed, made)
-}
-
-/// The ranking of the month asked for, and its dashboard.
-async fn report(console: &Shared, actor: &Actor, asked: &Asked) -> ExportResult<(Report, String)> {
+/// The ranking of the month asked for (`/exports/ranking.xlsx`,
+/// `/print/ranking`), and its dashboard.
+pub(super) async fn report(
+    console: &Shared,
+    actor: &Actor,
+    asked: &Asked,
+) -> ExportResult<(Report, String)> {
     supervision_team(actor, "the ranking is the supervision team's")?;
     let (region_id, month) = (asked.region()?, asked.month()?);
     let db = &console.state.db;

@@ -4,7 +4,8 @@
 //! it was taken for, and the total (for an annual result also the blend with
 //! the monthly results and the penalty on the settlement).
 //!
-//! Read through the store with the caller, as the scorecard page is: the
+//! Read through the store with the caller, as the scorecard page is
+//! (`web::scorecard::load`): the
 //! result's own access (supervision teams every result of their regions,
 //! drafts included; a vendor its own published ones; anyone else "not
 //! found"), and a fact the caller may not read is named by its kind only.
@@ -20,13 +21,10 @@ use super::report::{Cell, Column, Report, Table};
 use super::{ExportResult, Shared};
 use crate::error::DomainError;
 use crate::web::dashboard::{passed_text, run_kind};
-use crate::web::scorecard::{fact_line, period_text, tier_text};
+use crate::web::scorecard::{fact_line, load, period_text, tier_text};
 use crate::web::shell::SignedIn;
 use domain::actor::Actor;
-use domain::assessments::{AssessmentResults, StoredResult};
 use domain::facts::named::Named;
-use domain::reference::{regions::Regions, vendors::Vendors};
-use domain::store;
 
 /// GET /exports/results/{id}.xlsx
 pub async fn xlsx(
@@ -60,20 +58,12 @@ fn id_of_file(file: &str) -> Option<i64> {
 }
 
 async fn report(console: &Shared, actor: &Actor, id: i64) -> ExportResult<Report> {
-    let db = &console.state.db;
-    let row = store::get::<AssessmentResults>(db, actor, id).await?;
-    let stored = StoredResult::of(&row)?;
-    let vendor = store::get::<Vendors>(db, actor, row.vendor_id).await?;
-    let region = store::get::<Regions>(db, actor, row.region_id).await?;
+    let loaded = load(console, actor, id).await?;
+    let (row, stored, named) = (&loaded.row, &loaded.stored, &loaded.named);
+    let (vendor, region) = (&loaded.vendor, &loaded.region);
     let card = stored.scorecard();
-    let refs: Vec<FactRef> = card
-        .indicators
-        .iter()
-        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
-        .collect();
-    let named = domain::facts::named::named(db, actor, &refs).await?;
     let annual = stored.annual();
-    let period = period_text(&row, annual);
+    let period = period_text(row, annual);
     let mut summary = vec![
         ("监管区域".to_owned(), Cell::text(region.name.clone())),
         ("云服务商".to_owned(), Cell::text(vendor.name.clone())),
@@ -95,7 +85,7 @@ async fn report(console: &Shared, actor: &Actor, id: i64) -> ExportResult<Report
     summary.extend(annual.map(year_summary).unwrap_or_default());
     let mut tables = vec![indicator_table(card, annual.is_some())];
     let mut notes = Vec::new();
-    match deduction_table(card, &named) {
+    match deduction_table(card, named) {
         Some(table) => tables.push(table),
         None => notes.push("本期没有扣分。".to_owned()),
     }
@@ -108,7 +98,7 @@ async fn report(console: &Shared, actor: &Actor, id: i64) -> ExportResult<Report
     );
     Ok(Report {
         subject: format!("{} · {}{}评分表", vendor.name, period, run_kind(row.kind)),
-        region: region.name,
+        region: region.name.clone(),
         sheet: "评分表",
         summary,
         tables,
