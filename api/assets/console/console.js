@@ -3,7 +3,8 @@
 // api/src/web/charts.rs writes; this draws it with the embedded ECharts (SVG
 // renderer: crisp when printed, and its drawing is in the page for tests).
 // Loaded on every page (ECharts only where there are charts): it also asks the
-// confirmation of each <form data-confirm="…"> before it is posted.
+// confirmation of each <form data-confirm="…"> before it is posted, and a
+// print page's <button data-print> opens the browser's print dialog.
 (function () {
   "use strict";
   function option(spec) {
@@ -46,6 +47,11 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { draw(document); confirmForms(document); });
+  function printButtons(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { draw(document); confirmForms(document); printButtons(document); });
   document.addEventListener("htmx:afterSwap", function (e) { draw(e.target); confirmForms(e.target); });
 })();

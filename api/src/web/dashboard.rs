@@ -95,8 +95,12 @@ struct DashboardPage {
     rows: Vec<RankRow>,
     chart: String,
     pass_mark: String,
-    /// The month's ranking as `.xlsx`, for filing.
+    /// The month's ranking as `.xlsx` and as a print page, for filing.
     export_href: String,
+    print_href: String,
+    /// The service year's annual results as `.xlsx` and as a print page.
+    annual_export_href: String,
+    annual_print_href: String,
     open_notices: i64,
     overdue_notices: i64,
     runs: Vec<RunLine>,
@@ -257,9 +261,12 @@ async fn page(
         let is_published = published.contains(&r.id);
         run_line(r, &region.name, pass_mark, is_published)
     };
-    let export_href = crate::web::exports::ranking_href(region.id, &period);
+    use crate::web::exports::{annual as annual_export, ranking as ranking_export};
     Ok(Ok(DashboardPage {
-        export_href,
+        export_href: ranking_export::xlsx_href(region.id, &period),
+        print_href: ranking_export::print_href(region.id, &period),
+        annual_export_href: annual_export::xlsx_href(region.id, service_year),
+        annual_print_href: annual_export::print_href(region.id, service_year),
         shell,
         regions,
         region_id: region.id,

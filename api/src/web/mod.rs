@@ -4,7 +4,8 @@
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
 //! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
-//! `vendor`, `trend` (a vendor's monthly totals as a chart), `notices`
+//! `vendor`, `trend` (a vendor's monthly totals as a chart), `exports` (the
+//! ranking, scorecard and annual results as `.xlsx` and A4 print pages), `notices`
 //! (rectification notices and their attachments), `agency`, `facts` (every
 //! fact kind's lists and forms), `admin` (the administrator's users, regions,
 //! vendors, schemes, calendar years and audit trail), `errors` (the error
@@ -110,7 +111,6 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(facts::form::record).post(facts::form::update),
         )
         .route("/results/{id}", get(scorecard::page))
-        .route("/exports/ranking.xlsx", get(exports::ranking))
         .route("/runs/monthly", post(runs::monthly))
         .route("/runs/annual", post(runs::annual))
         .route("/runs/{id}/publish", post(runs::publish))
@@ -123,6 +123,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(agency::surveys::form).post(agency::surveys::submit),
         )
         .merge(admin::routes())
+        .merge(exports::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(csp::layer))

@@ -9,6 +9,8 @@
 //! published ones (`AssessmentResults::restrict`), anything else is "not
 //! found". The page serves both, so it is worded for either reader.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -85,6 +87,9 @@ struct ScorecardPage {
     warnings: Vec<String>,
     blend: Option<BlendLine>,
     penalty: Option<PenaltyLine>,
+    /// The scorecard as `.xlsx` and as a print page, for filing.
+    export_href: String,
+    print_href: String,
 }
 
 /// GET /results/{id}.
@@ -100,35 +105,60 @@ pub async fn page(
     }
 }
 
+/// A result as its reader may see it: the row and its document, its vendor
+/// and region, and the facts of its deductions the reader may read.
+pub struct Loaded {
+    pub row: entities::assessment_result::Model,
+    pub stored: StoredResult,
+    pub vendor: entities::vendor::Model,
+    pub region: entities::region::Model,
+    pub named: HashMap<FactRef, Named>,
+}
+
+/// Reads the result `id` through the store with the caller (its page and its
+/// documents for filing share this read, so they share its access).
+pub async fn load(console: &Shared, actor: &Actor, id: i64) -> DomainResult<Loaded> {
+    let db = &console.state.db;
+    let row = store::get::<AssessmentResults>(db, actor, id).await?;
+    let stored = StoredResult::of(&row)?;
+    let vendor = store::get::<Vendors>(db, actor, row.vendor_id).await?;
+    let region = store::get::<Regions>(db, actor, row.region_id).await?;
+    let refs: Vec<FactRef> = stored
+        .scorecard()
+        .indicators
+        .iter()
+        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
+        .collect();
+    let named = domain::facts::named::named(db, actor, &refs).await?;
+    Ok(Loaded {
+        row,
+        stored,
+        vendor,
+        region,
+        named,
+    })
+}
+
 async fn render(
     console: &Shared,
     actor: &Actor,
     id: i64,
     shell: Shell,
 ) -> DomainResult<ScorecardPage> {
-    let db = &console.state.db;
-    let row = store::get::<AssessmentResults>(db, actor, id).await?;
-    let stored = StoredResult::of(&row)?;
-    let vendor = store::get::<Vendors>(db, actor, row.vendor_id).await?;
-    let region = store::get::<Regions>(db, actor, row.region_id).await?;
+    let Loaded {
+        row,
+        stored,
+        vendor,
+        region,
+        named,
+    } = load(console, actor, id).await?;
     let card = stored.scorecard();
-    let refs: Vec<FactRef> = card
-        .indicators
-        .iter()
-        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
-        .collect();
-    let named = domain::facts::named::named(db, actor, &refs).await?;
     let annual = stored.annual();
     Ok(ScorecardPage {
         shell,
         vendor: vendor.name,
         region: region.name,
-        period: match (row.kind, annual) {
-            (RunKind::Annual, Some(year)) => {
-                format!("{} 服务年度（{}）", row.period, year.service_year)
-            }
-            _ => month_text(&row.period),
-        },
+        period: period_text(&row, annual),
         kind: crate::web::dashboard::run_kind(row.kind),
         total: points_text(stored.total()),
         pass_mark: points_text(card.pass_mark),
@@ -138,13 +168,25 @@ async fn render(
         warnings: warnings(card, annual),
         blend: annual.and_then(blend),
         penalty: annual.map(penalty),
+        export_href: crate::web::exports::scorecard::xlsx_href(id),
+        print_href: crate::web::exports::scorecard::print_href(id),
     })
 }
 
-fn indicators(
-    card: &ScoreCard,
-    named: &std::collections::HashMap<FactRef, Named>,
-) -> Vec<IndicatorLine> {
+/// "2025年3月", or "2025 服务年度（2025-01..2025-12）" for an annual result.
+pub fn period_text(
+    row: &entities::assessment_result::Model,
+    annual: Option<&AnnualResult>,
+) -> String {
+    match (row.kind, annual) {
+        (RunKind::Annual, Some(year)) => {
+            format!("{} 服务年度（{}）", row.period, year.service_year)
+        }
+        _ => month_text(&row.period),
+    }
+}
+
+fn indicators(card: &ScoreCard, named: &HashMap<FactRef, Named>) -> Vec<IndicatorLine> {
     card.indicators
         .iter()
         .map(|i| IndicatorLine {
@@ -169,7 +211,9 @@ fn indicators(
         .collect()
 }
 
-fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
+/// A fact a deduction was taken for, as the reader may see it: its title
+/// and when; a fact the reader may not read only by its kind.
+pub fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
     let Some(named) = named else {
         return FactLine {
             title: format!("{}（无权查看）", crate::web::facts::kind_label(fact.kind)),
@@ -223,16 +267,19 @@ fn blend(year: &AnnualResult) -> Option<BlendLine> {
     })
 }
 
+/// "得分低于 90.00 分：扣减结算金额的 5 %".
+pub fn tier_text(tier: &engine::scheme::PenaltyTier) -> String {
+    format!(
+        "得分低于 {} 分：扣减结算金额的 {}",
+        points_text(tier.below),
+        percent_text(tier.rate)
+    )
+}
+
 fn penalty(year: &AnnualResult) -> PenaltyLine {
     let p = &year.penalty;
     PenaltyLine {
-        tier: p.tier.as_ref().map(|t| {
-            format!(
-                "得分低于 {} 分：扣减结算金额的 {}",
-                points_text(t.below),
-                percent_text(t.rate)
-            )
-        }),
+        tier: p.tier.as_ref().map(tier_text),
         settlement: p.settlement_amount.map(money_text),
         amount: p.amount.filter(|a| *a > Decimal::ZERO).map(money_text),
     }

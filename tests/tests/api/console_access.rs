@@ -84,6 +84,16 @@ fn agency_only(who: Who) -> Gets {
     }
 }
 
+/// R2's documents for filing: its supervision team; R1's supervisor reads
+/// its own region's only.
+fn region_two_team(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin => Gets::Page,
+        _ => Gets::Denied,
+    }
+}
+
 /// Administrators and supervisors: who records facts.
 fn recorders(who: Who) -> Gets {
     match who {
@@ -228,16 +238,27 @@ async fn scorecard_cases(app: &TestApp, w: &World) -> Vec<Case> {
         .to_owned();
     let two = publish_r2_march(app, w).await;
     let draft = rerun_r1_march(app, w).await;
-    let case = |id: String, gets: fn(Who) -> Gets| Case {
-        path: format!("/results/{id}"),
-        gets,
-        secret: Some("评分表".into()),
+    // Each scorecard as its page, its `.xlsx` and its print page (issue 14).
+    let cases = |id: String, gets: fn(Who) -> Gets| {
+        [
+            format!("/results/{id}"),
+            format!("/exports/results/{id}.xlsx"),
+            format!("/print/results/{id}"),
+        ]
+        .map(|path| Case {
+            path,
+            gets,
+            secret: Some("评分表".into()),
+        })
     };
-    vec![
-        case(one, side_one_result),
-        case(two, side_two_result),
-        case(draft, draft_result),
+    [
+        cases(one, side_one_result),
+        cases(two, side_two_result),
+        cases(draft, draft_result),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// V2's notice in R2: the administrator and V2 only (not R1's supervisor).
@@ -334,8 +355,58 @@ fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
             secret: None,
         },
     ];
+    cases.extend(filing_cases(w));
     cases.extend(fact_cases(w));
     cases
+}
+
+/// The documents for filing (issue 14, item 2): the month's ranking and the
+/// service year's results, as `.xlsx` and print pages, are the supervision
+/// team's of the region (the scorecards' are in `scorecard_cases`).
+fn filing_cases(w: &World) -> Vec<Case> {
+    let (r1, r2) = (&w.one.region, &w.two.region);
+    let case = |path: String, gets: fn(Who) -> Gets, secret: Option<&str>| Case {
+        path,
+        gets,
+        secret: secret.map(str::to_owned),
+    };
+    vec![
+        case(
+            format!("/print/ranking?region={r1}&month=2025-03"),
+            recorders,
+            Some("88.38"),
+        ),
+        case(
+            format!("/exports/annual.xlsx?region={r1}&year=2025"),
+            recorders,
+            None,
+        ),
+        case(
+            format!("/print/annual?region={r1}&year=2025"),
+            recorders,
+            Some("服务年度（2025-01..2025-12）考核结果"),
+        ),
+        case(
+            format!("/exports/ranking.xlsx?region={r2}&month=2025-03"),
+            region_two_team,
+            None,
+        ),
+        case(
+            format!("/print/ranking?region={r2}&month=2025-03"),
+            region_two_team,
+            Some("月度考核排名"),
+        ),
+        case(
+            format!("/exports/annual.xlsx?region={r2}&year=2025"),
+            region_two_team,
+            None,
+        ),
+        case(
+            format!("/print/annual?region={r2}&year=2025"),
+            region_two_team,
+            Some("服务年度（2025-01..2025-12）考核结果"),
+        ),
+    ]
 }
 
 /// V1's notice of March submitted with a PDF through the pages, and a notice

@@ -21,6 +21,7 @@ mod world;
 mod admin;
 mod agency;
 mod demo;
+mod exports;
 mod harness;
 mod sign_in;
 mod supervisor;
@@ -61,6 +62,18 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "a supervisor records a work order and publishes the month",
             supervisor::a_supervisor_records_a_work_order_and_publishes_the_month,
+        )
+        .await;
+    driver
+        .scenario(
+            "a supervisor exports the month's .xlsx and opens its print page",
+            exports::a_supervisor_exports_the_month_and_opens_its_print_page,
+        )
+        .await;
+    driver
+        .scenario(
+            "the demo's ranking, scorecard and annual results print with the stamp's place",
+            exports::the_demos_print_pages,
         )
         .await;
     driver
