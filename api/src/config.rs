@@ -41,6 +41,9 @@ pub struct Config {
     /// runs: manual runs take leases too, also where no scheduled job runs.
     pub lease: std::time::Duration,
     pub http: HttpConfig,
+    /// `DISPUTE_WINDOW_WORKING_DAYS`: how many working days after a monthly
+    /// result is published its vendor may dispute a deduction (1–60, default 5).
+    pub dispute_window_working_days: u32,
 }
 
 /// Limits and policies of the HTTP edge.
@@ -379,6 +382,20 @@ impl Config {
                     )
                 })?,
         };
+        let dispute_window_working_days = match get("DISPUTE_WINDOW_WORKING_DAYS") {
+            None => domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=60).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "DISPUTE_WINDOW_WORKING_DAYS",
+                        "must be a whole number of working days from 1 to 60",
+                    )
+                })?,
+        };
         let http = HttpConfig {
             attachment_max_bytes,
             public_url: Some(public_url.clone()),
@@ -401,6 +418,7 @@ impl Config {
             schedule,
             lease: std::time::Duration::from_secs(lease_seconds),
             http,
+            dispute_window_working_days,
         })
     }
 

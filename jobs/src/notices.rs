@@ -162,7 +162,10 @@ pub async fn take_step(
 }
 
 /// The e-mails of the region's enabled supervisors that have one.
-async fn supervisor_emails(txn: &DatabaseTransaction, region_id: i64) -> JobResult<Vec<String>> {
+pub(crate) async fn supervisor_emails(
+    txn: &DatabaseTransaction,
+    region_id: i64,
+) -> JobResult<Vec<String>> {
     use entities::user::Column;
     let users = entities::user::Entity::find()
         .filter(Column::Role.eq(domain::actor::RoleKind::Supervisor.as_str()))

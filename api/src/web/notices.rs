@@ -385,7 +385,7 @@ fn action_path(step: Step) -> &'static str {
 }
 
 /// A size as people read it: `512 字节`, `12.5 KB`, `10 MB`.
-fn size_text(bytes: i64) -> String {
+pub(crate) fn size_text(bytes: i64) -> String {
     const KIB: i64 = 1024;
     match bytes {
         b if b < KIB => format!("{b} 字节"),
@@ -606,18 +606,11 @@ async fn read_submission(
             Some("csrf") => form.csrf = field.text().await.map_err(status)?,
             Some("rectification") => form.text = field.text().await.map_err(status)?,
             Some("files") => {
-                let file_name = field.file_name().unwrap_or("").to_owned();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(status)? {
-                    let room = (max_bytes + 1).saturating_sub(bytes.len());
-                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-                // A file input left empty still sends a part without a name.
-                if file_name.is_empty() && bytes.is_empty() {
+                let Some(upload) = read_file(&mut field, max_bytes).await? else {
                     continue;
-                }
+                };
                 if form.uploads.len() <= MAX_FILES {
-                    form.uploads.push(Upload { file_name, bytes });
+                    form.uploads.push(upload);
                 }
             }
             _ => {}
@@ -626,8 +619,28 @@ async fn read_submission(
     Ok(form)
 }
 
+/// A file part of a form, kept up to one byte over `max_bytes` (enough to
+/// know it is too big); `None` for a file input left empty (it still sends a
+/// part, without a name or bytes).
+pub(crate) async fn read_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+    max_bytes: usize,
+) -> Result<Option<Upload>, StatusCode> {
+    let status = |e: axum::extract::multipart::MultipartError| e.status();
+    let file_name = field.file_name().unwrap_or("").to_owned();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(status)? {
+        let room = (max_bytes + 1).saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    if file_name.is_empty() && bytes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Upload { file_name, bytes }))
+}
+
 /// A refused file, said next to the file field.
-fn refusal_text(refusal: &Refusal) -> String {
+pub(crate) fn refusal_text(refusal: &Refusal) -> String {
     match refusal {
         Refusal::TooMany { max } => format!("一次最多上传 {max} 个附件，未保存任何内容。"),
         Refusal::TooBig {

@@ -8,6 +8,11 @@
 //! read every result, drafts included (flagged); a vendor only its own
 //! published ones (`AssessmentResults::restrict`), anything else is "not
 //! found". The page serves both, so it is worded for either reader.
+//!
+//! A monthly scorecard also shows its month's disputes beside their facts
+//! (待处理, 已采纳 or 已驳回 with the reason), and gives the vendor, within
+//! the dispute window, a 申诉 form under each fact it may dispute
+//! (`web::disputes`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,6 +24,7 @@ use rust_decimal::Decimal;
 use crate::error::DomainResult;
 use crate::web::Shared;
 use crate::web::dashboard::{passed_text, state_text};
+use crate::web::disputes::{DisputeMark, OnScorecard, Refused, on_scorecard};
 use crate::web::format::{date_text, local_time, month_text, points_text};
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::Actor;
@@ -33,6 +39,13 @@ pub struct FactLine {
     pub when: String,
     /// Its page; `None` when the reader may not read the fact.
     pub href: Option<String>,
+    /// The latest dispute of the fact, if any.
+    pub dispute: Option<DisputeMark>,
+    /// The vendor may dispute it now: the dispute form's `fact` value.
+    pub dispute_form: Option<String>,
+    /// Why its dispute form was just refused, and the reason as written.
+    pub refusal: Option<String>,
+    pub kept_reason: String,
 }
 
 pub struct DeductionLine {
@@ -85,6 +98,36 @@ struct ScorecardPage {
     warnings: Vec<String>,
     blend: Option<BlendLine>,
     penalty: Option<PenaltyLine>,
+    id: i64,
+    /// The vendor may dispute deductions until this day.
+    dispute_until: Option<String>,
+    /// Why the vendor may not dispute this result.
+    dispute_closed: Option<String>,
+    window_days: u32,
+    max_size: String,
+    /// A refused dispute form whose fact has no form any more (shown on top).
+    refused: Option<String>,
+}
+
+impl ScorecardPage {
+    /// Shows a refused dispute form beside its fact (open, with the reason
+    /// as written), or on top when the fact has no form any more.
+    fn refuse(&mut self, r: Refused) {
+        let facts = self
+            .indicators
+            .iter_mut()
+            .flat_map(|i| i.deductions.iter_mut())
+            .flat_map(|d| d.facts.iter_mut());
+        let mut placed = false;
+        for f in facts.filter(|f| f.dispute_form.as_deref() == Some(r.fact.as_str())) {
+            f.refusal = Some(r.message.clone());
+            f.kept_reason = r.reason.clone();
+            placed = true;
+        }
+        if !placed {
+            self.refused = Some(r.message);
+        }
+    }
 }
 
 /// GET /results/{id}.
@@ -93,9 +136,25 @@ pub async fn page(
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> Response {
+    answer(&console, signed, id, StatusCode::OK, None).await
+}
+
+/// The scorecard answered with `status`, with a refused dispute form if any.
+pub async fn answer(
+    console: &Shared,
+    signed: SignedIn,
+    id: i64,
+    status: StatusCode,
+    refused: Option<Refused>,
+) -> Response {
     let nonce = signed.nonce.clone();
-    match render(&console, &signed.actor, id, signed.shell).await {
-        Ok(page) => crate::web::html(StatusCode::OK, &page),
+    match render(console, &signed.actor, id, signed.shell).await {
+        Ok(mut page) => {
+            if let Some(r) = refused {
+                page.refuse(r);
+            }
+            crate::web::html(status, &page)
+        }
         Err(e) => crate::web::errors::of_domain(e, &nonce),
     }
 }
@@ -118,6 +177,10 @@ async fn render(
         .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter().copied()))
         .collect();
     let named = domain::facts::named::named(db, actor, &refs).await?;
+    let disputes = match row.kind {
+        RunKind::Monthly => on_scorecard(console, actor, &row).await?,
+        RunKind::Annual => OnScorecard::default(),
+    };
     let annual = stored.annual();
     Ok(ScorecardPage {
         shell,
@@ -134,16 +197,23 @@ async fn render(
         pass_mark: points_text(card.pass_mark),
         passed: passed_text(row.passed),
         state: state_text(row.published, row.revision),
-        indicators: indicators(card, &named),
+        indicators: indicators(card, &named, &disputes),
         warnings: warnings(card, annual),
         blend: annual.and_then(blend),
         penalty: annual.map(penalty),
+        id: row.id,
+        dispute_until: disputes.open_until,
+        dispute_closed: disputes.closed_because,
+        window_days: console.state.dispute_window_working_days,
+        max_size: crate::web::notices::size_text(console.attachment_max_bytes as i64),
+        refused: None,
     })
 }
 
 fn indicators(
     card: &ScoreCard,
     named: &std::collections::HashMap<FactRef, Named>,
+    disputes: &OnScorecard,
 ) -> Vec<IndicatorLine> {
     card.indicators
         .iter()
@@ -161,7 +231,13 @@ fn indicators(
                     facts: d
                         .facts
                         .iter()
-                        .map(|f| fact_line(*f, named.get(f)))
+                        .map(|f| FactLine {
+                            dispute: disputes.by_fact.get(f).cloned(),
+                            dispute_form: disputes.form_for(*f),
+                            refusal: None,
+                            kept_reason: String::new(),
+                            ..fact_line(*f, named.get(f))
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -175,6 +251,10 @@ fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
             title: format!("{}（无权查看）", crate::web::facts::kind_label(fact.kind)),
             when: String::new(),
             href: None,
+            dispute: None,
+            dispute_form: None,
+            refusal: None,
+            kept_reason: String::new(),
         };
     };
     FactLine {
@@ -190,6 +270,10 @@ fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
             When::Unknown => String::new(),
         },
         href: Some(crate::web::facts::fact_url(fact.kind, fact.id)),
+        dispute: None,
+        dispute_form: None,
+        refusal: None,
+        kept_reason: String::new(),
     }
 }
 

@@ -103,6 +103,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/notices",
                 label: "整改通知",
             },
+            NavItem {
+                href: "/disputes",
+                label: "考核申诉",
+            },
         ],
         Role::Vendor { .. } => &[
             NavItem {
@@ -112,6 +116,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/notices",
                 label: "整改通知",
+            },
+            NavItem {
+                href: "/disputes",
+                label: "我的申诉",
             },
         ],
         Role::Agency { .. } => &[

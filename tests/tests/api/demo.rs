@@ -23,6 +23,7 @@ async fn demo_data_is_listed_and_loaded_once() {
         schedule: None,
         lease: std::time::Duration::from_secs(jobs::scheduler::DEFAULT_LEASE_SECONDS),
         http: api::config::HttpConfig::default(),
+        dispute_window_working_days: domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
     };
     let first = spawn_with(config(true), None).await;
     let _second = spawn_with(config(true), None).await;
