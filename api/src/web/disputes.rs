@@ -271,7 +271,14 @@ pub async fn file(
         }
         Err(DomainError::Forbidden(_)) => {
             let refused = refuse("只有该考核结果的云服务商可以对其扣分提出申诉。".to_owned());
-            again(&console, signed, result_id, refused).await
+            crate::web::scorecard::answer(
+                &console,
+                signed,
+                result_id,
+                StatusCode::FORBIDDEN,
+                Some(refused),
+            )
+            .await
         }
         Err(e) => signed.error(e),
     }
