@@ -83,8 +83,9 @@ pub struct DisputeMark {
     pub status: &'static str,
     /// `pass`, `fail` or `hint`: how the status is coloured.
     pub class: &'static str,
-    /// What was decided, with the reason: `已采纳（取消服务商责任）：…`.
-    pub outcome: Option<String>,
+    /// What follows the status: `（取消服务商责任）：…` (the flag cleared,
+    /// the decision's reason), `：…` of a rejection; empty while open.
+    pub detail: String,
 }
 
 /// What a scorecard shows of its month's disputes.
@@ -156,26 +157,27 @@ fn mark(d: &Dispute) -> DisputeMark {
             DisputeStatus::Accepted => "pass",
             DisputeStatus::Rejected => "fail",
         },
-        outcome: outcome(d),
+        detail: detail(d),
     }
 }
 
-/// `已采纳（取消服务商责任）：…` or `已驳回：…`; none while open.
-fn outcome(d: &Dispute) -> Option<String> {
+/// `（取消服务商责任）：…` or `：…` (a rejection's reason); empty while open.
+fn detail(d: &Dispute) -> String {
+    let cleared = d
+        .cleared
+        .map(|flag| format!("（{}）", jobs::disputes::cleared_text(flag)))
+        .unwrap_or_default();
     let reason = d
         .decision_reason
         .as_deref()
         .map(|r| format!("：{r}"))
         .unwrap_or_default();
-    match (d.status, d.cleared) {
-        (DisputeStatus::Open, _) => None,
-        (DisputeStatus::Accepted, Some(flag)) => Some(format!(
-            "已采纳（{}）{reason}",
-            jobs::disputes::cleared_text(flag)
-        )),
-        (DisputeStatus::Accepted, None) => Some(format!("已采纳{reason}")),
-        (DisputeStatus::Rejected, _) => Some(format!("已驳回{reason}")),
-    }
+    format!("{cleared}{reason}")
+}
+
+/// `已采纳（取消服务商责任）：…` or `已驳回：…`; none while open.
+fn outcome(d: &Dispute) -> Option<String> {
+    (d.status != DisputeStatus::Open).then(|| format!("{}{}", status_text(d.status), detail(d)))
 }
 
 /// A refused dispute form, shown on the scorecard beside its fact.

@@ -474,7 +474,11 @@ async fn the_console_files_and_decides_a_dispute() {
     assert!(done.body.contains("已采纳（取消确认）：投诉未经确认"), "{}", done.body);
     assert!(done.body.contains("草稿，待发布），总分 93.38"), "{}", done.body);
     let card = vendor.get(&format!("/results/{result}")).await;
-    assert!(card.body.contains("已采纳（取消确认）：投诉未经确认"));
+    assert!(
+        card.body.contains("\">已采纳</a>（取消确认）：投诉未经确认"),
+        "{}",
+        card.body
+    );
     app.deliver_pending_mail().await;
 }
 

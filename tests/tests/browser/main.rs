@@ -20,6 +20,7 @@ mod world;
 
 mod agency;
 mod demo;
+mod disputes;
 mod harness;
 mod sign_in;
 mod supervisor;
@@ -72,6 +73,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "a vendor follows its mail's link, acknowledges and submits with a PDF",
             vendor::a_vendor_answers_a_notice_from_its_mail,
+        )
+        .await;
+    driver
+        .scenario(
+            "a vendor disputes a deduction and the supervisor accepts it",
+            disputes::a_vendor_disputes_a_deduction_and_the_supervisor_accepts,
         )
         .await;
 }
