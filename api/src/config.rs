@@ -494,6 +494,17 @@ mod tests {
     }
 
     #[test]
+    fn the_dispute_window_is_five_working_days_unless_set_from_1_to_60() {
+        assert_eq!(config(&[]).unwrap().dispute_window_working_days, 5);
+        let set = config(&[("DISPUTE_WINDOW_WORKING_DAYS", "10")]).unwrap();
+        assert_eq!(set.dispute_window_working_days, 10);
+        for bad in ["0", "61", "five"] {
+            let err = config(&[("DISPUTE_WINDOW_WORKING_DAYS", bad)]).expect_err(bad);
+            assert_eq!(err.variable, "DISPUTE_WINDOW_WORKING_DAYS");
+        }
+    }
+
+    #[test]
     fn the_public_url_defaults_to_the_listen_address_and_loses_its_trailing_slash() {
         assert_eq!(
             config(&[]).unwrap().mail.public_url,

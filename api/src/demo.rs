@@ -186,16 +186,26 @@ async fn dispute_failed_month(conn: &DatabaseConnection, public_url: &str) -> Do
     let new = domain::disputes::NewDispute {
         fact_kind: fact.kind.as_str().to_owned(),
         fact_id: fact.id,
-        reason: "该事件系使用单位侧网络故障所致，非我方责任；使用单位已出具情况说明，请核实后取消扣分。"
-            .to_owned(),
+        reason:
+            "该事件系使用单位侧网络故障所致，非我方责任；使用单位已出具情况说明，请核实后取消扣分。"
+                .to_owned(),
     };
     let settings = jobs::disputes::Settings {
         window_days: domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
         public_url,
     };
-    jobs::disputes::file(conn, &actor, &audit, failed.id, new, None, settings, Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    jobs::disputes::file(
+        conn,
+        &actor,
+        &audit,
+        failed.id,
+        new,
+        None,
+        settings,
+        Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
     Ok(())
 }
 

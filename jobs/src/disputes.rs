@@ -15,9 +15,7 @@ use domain::audit::{Audit, Change};
 use domain::disputes::{self, ClearedFlag, Decision, Dispute, Disputes, NewDispute};
 use domain::notice_attachments::Checked;
 use domain::store::Resource;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
 
 use crate::error::{JobError, JobResult};
 use crate::leases::Lease;
@@ -206,13 +204,6 @@ async fn mail(
 /// The e-mails of the vendor's enabled users that have one.
 async fn vendor_user_emails(txn: &DatabaseTransaction, vendor_id: i64) -> JobResult<Vec<String>> {
     use entities::user::Column;
-    let users = entities::user::Entity::find()
-        .filter(Column::Role.eq(RoleKind::Vendor.as_str()))
-        .filter(Column::VendorId.eq(vendor_id))
-        .filter(Column::Disabled.eq(false))
-        .filter(Column::Email.is_not_null())
-        .order_by_asc(Column::Id)
-        .all(txn)
-        .await?;
-    Ok(users.into_iter().filter_map(|u| u.email).collect())
+    use sea_orm::ColumnTrait;
+    crate::notices::user_emails(txn, RoleKind::Vendor, Column::VendorId.eq(vendor_id)).await
 }

@@ -49,7 +49,9 @@ pub struct Dispute {
     pub fact_id: ID,
     /// The indicator of the deduction (`C1`).
     pub indicator: String,
-    /// The deduction's points, rounded half-up to 2 decimals ("5.00").
+    /// The deduction's points as the scorecard shows them, rounded half-up
+    /// to 2 decimals ("5.00"); the exact value is the `pointsExact` of the
+    /// deduction on the result's `scorecard`.
     pub points: Decimal,
     pub reason: String,
     /// OPEN, ACCEPTED or REJECTED.

@@ -29,7 +29,7 @@ use crate::edge::MAX_BODY_BYTES;
 use crate::error::{DomainError, DomainResult};
 use crate::web::Shared;
 use crate::web::format::{date_text, local_time, month_text, points_text};
-use crate::web::notices::{read_file, refusal_text, size_text};
+use crate::web::notices::{UploadForm, read_file, read_upload, refusal_text, size_text};
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::{Actor, Role};
 use domain::assessments::AssessmentResults;
@@ -205,24 +205,10 @@ pub async fn file(
     Path(result_id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    // A body that is not this form's carries no token of ours.
-    let Ok(multipart) = multipart else {
-        return crate::web::errors::csrf_refused(&signed.nonce);
-    };
-    let form = match read_filing(multipart, console.attachment_max_bytes).await {
+    let form = match read_upload(&console, &signed, multipart, read_filing).await {
         Ok(form) => form,
-        Err(status) => {
-            return crate::web::errors::page(
-                status,
-                &signed.nonce,
-                "上传失败",
-                "上传的内容不完整或超过了允许的大小，未保存任何内容。请返回重新提交。",
-            );
-        }
+        Err(refused) => return refused,
     };
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
     let refuse = |message: String| Refused {
         fact: form.fact.clone(),
         message,
@@ -296,6 +282,12 @@ async fn again(console: &Shared, signed: SignedIn, result_id: i64, refused: Refu
         Some(refused),
     )
     .await
+}
+
+impl UploadForm for Filing {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
 async fn read_filing(mut multipart: Multipart, max_bytes: usize) -> Result<Filing, StatusCode> {

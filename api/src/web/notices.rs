@@ -537,24 +537,10 @@ pub async fn submit(
         signed,
         id,
     } = request;
-    // A body that is not this form's carries no token of ours.
-    let Ok(multipart) = multipart else {
-        return crate::web::errors::csrf_refused(&signed.nonce);
-    };
-    let form = match read_submission(multipart, console.attachment_max_bytes).await {
+    let form = match read_upload(&console, &signed, multipart, read_submission).await {
         Ok(form) => form,
-        Err(status) => {
-            return crate::web::errors::page(
-                status,
-                &signed.nonce,
-                "上传失败",
-                "上传的内容不完整或超过了允许的总大小，未保存任何内容。请返回重新提交。",
-            );
-        }
+        Err(refused) => return refused,
     };
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
     let request = StepRequest {
         console,
         signed,
@@ -590,6 +576,48 @@ pub async fn submit(
     }
     let files = checked.unwrap_or_default();
     take(request, Step::Submit, Some(text), files, form.text).await
+}
+
+/// A form that carries files, as its reader returns it: its CSRF token.
+pub(crate) trait UploadForm {
+    fn csrf(&self) -> &str;
+}
+
+impl UploadForm for Submission {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A multipart form read by `read` (files up to `ATTACHMENT_MAX_BYTES`) with
+/// its CSRF token checked; otherwise the answer that refuses it, nothing
+/// written: a body that is not multipart carries no token of ours, one cut
+/// short or too big failed to upload, a wrong token is refused.
+pub(crate) async fn read_upload<T, Fut>(
+    console: &Shared,
+    signed: &SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+    read: impl FnOnce(Multipart, usize) -> Fut,
+) -> Result<T, Response>
+where
+    T: UploadForm,
+    Fut: std::future::Future<Output = Result<T, StatusCode>>,
+{
+    let Ok(multipart) = multipart else {
+        return Err(crate::web::errors::csrf_refused(&signed.nonce));
+    };
+    let form = read(multipart, console.attachment_max_bytes)
+        .await
+        .map_err(|status| {
+            crate::web::errors::page(
+                status,
+                &signed.nonce,
+                "上传失败",
+                "上传的内容不完整或超过了允许的大小，未保存任何内容。请返回重新提交。",
+            )
+        })?;
+    signed.check_csrf(console, form.csrf())?;
+    Ok(form)
 }
 
 /// Reads the form's fields. A file is kept up to one byte over `max_bytes`

@@ -322,47 +322,55 @@ pub fn render_dispute(mail: &DisputeMail) -> (String, String) {
         deduction = mail.deduction,
         reason = mail.reason,
     );
-    let decision = mail.decision_reason.as_deref().unwrap_or("（未填写）");
-    match &mail.kind {
-        DisputeMailKind::Filed => (
-            format!(
-                "【考核申诉待处理】{}：{} 对{period}考核扣分提出申诉（申诉 #{}）",
-                mail.region_name, mail.vendor_name, mail.dispute_id
-            ),
-            format!(
-                "{region}政务云监管人员：\n\n{vendor}对{period}考核结果中的一项扣分提出申诉，请核实处理：\n\n{head}\n                 请登录政务云监管平台打开该申诉，选择“采纳”（取消服务商责任或取消确认，本月将重新考核）或“驳回”（须说明理由）：\n{link}\n\n{footer}",
-                region = mail.region_name,
-                vendor = mail.vendor_name,
-                link = mail.link,
-            ),
-        ),
+    let (word, sentence, label) = match &mail.kind {
+        DisputeMailKind::Filed => {
+            return (
+                format!(
+                    "【考核申诉待处理】{}：{} 对{period}考核扣分提出申诉（申诉 #{}）",
+                    mail.region_name, mail.vendor_name, mail.dispute_id
+                ),
+                format!(
+                    "{region}政务云监管人员：\n\n{vendor}对{period}考核结果中的一项扣分提出申诉，请核实处理：\n\n{head}\n\
+                     请登录政务云监管平台打开该申诉，选择“采纳”（取消服务商责任或取消确认，本月将重新考核）或“驳回”（须说明理由）：\n{link}\n\n{footer}",
+                    region = mail.region_name,
+                    vendor = mail.vendor_name,
+                    link = mail.link,
+                ),
+            );
+        }
         DisputeMailKind::Accepted { cleared } => (
+            "已采纳",
             format!(
-                "【考核申诉已采纳】{}：{} {period}考核申诉（申诉 #{}）",
-                mail.region_name, mail.vendor_name, mail.dispute_id
+                "已经{region}政务云监管部门采纳：相关事实已{cleared}，不再计入考核。\n\
+                 {period}考核已重新计算，新的考核结果为草稿，经监管部门发布后生效。",
+                region = mail.region_name
             ),
-            format!(
-                "{vendor}及{region}政务云监管人员：\n\n申诉 #{id} 已经{region}政务云监管部门采纳：相关事实已{cleared}，不再计入考核。\n                 {period}考核已重新计算，新的考核结果为草稿，经监管部门发布后生效。\n\n{head}处理意见：{decision}\n\n                 申诉详情：\n{link}\n\n{footer}",
-                vendor = mail.vendor_name,
-                region = mail.region_name,
-                id = mail.dispute_id,
-                link = mail.link,
-            ),
+            "处理意见",
         ),
         DisputeMailKind::Rejected => (
+            "已驳回",
             format!(
-                "【考核申诉已驳回】{}：{} {period}考核申诉（申诉 #{}）",
-                mail.region_name, mail.vendor_name, mail.dispute_id
+                "经{}政务云监管部门核实，未予采纳，原考核结果不变。",
+                mail.region_name
             ),
-            format!(
-                "{vendor}及{region}政务云监管人员：\n\n申诉 #{id} 经{region}政务云监管部门核实，未予采纳，原考核结果不变。\n\n                 {head}驳回理由：{decision}\n\n申诉详情：\n{link}\n\n{footer}",
-                vendor = mail.vendor_name,
-                region = mail.region_name,
-                id = mail.dispute_id,
-                link = mail.link,
-            ),
+            "驳回理由",
         ),
-    }
+    };
+    (
+        format!(
+            "【考核申诉{word}】{}：{} {period}考核申诉（申诉 #{}）",
+            mail.region_name, mail.vendor_name, mail.dispute_id
+        ),
+        format!(
+            "{vendor}及{region}政务云监管人员：\n\n申诉 #{id} {sentence}\n\n{head}{label}：{decision}\n\n\
+             申诉详情：\n{link}\n\n{footer}",
+            vendor = mail.vendor_name,
+            region = mail.region_name,
+            id = mail.dispute_id,
+            decision = mail.decision_reason.as_deref().unwrap_or("（未填写）"),
+            link = mail.link,
+        ),
+    )
 }
 
 /// `2025-03` → `2025年3月`, `2025` → `2025年度`; anything else as given.

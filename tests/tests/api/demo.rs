@@ -41,7 +41,11 @@ async fn demo_data_is_listed_and_loaded_once() {
     let me = &own["me"]["vendorId"];
     // One dispute of its failed month, left open, loaded once.
     let disputes = first
-        .must(&vendor, "{ disputes { total items { status vendorId } } }", json!({}))
+        .must(
+            &vendor,
+            "{ disputes { total items { status vendorId } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(disputes["disputes"]["total"], 1, "{disputes}");
     assert_eq!(disputes["disputes"]["items"][0]["status"], "OPEN");

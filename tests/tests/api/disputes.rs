@@ -62,9 +62,33 @@ fn dispute_input(result: &str, complaint: &str, reason: &str) -> Value {
 /// V1 disputes its complaint's deduction; the dispute's id.
 pub async fn dispute_complaint(app: &TestApp, w: &World, result: &str) -> String {
     let filed = app
-        .must(&w.vendor, DISPUTE, dispute_input(result, &complaint(w), REASON))
+        .must(
+            &w.vendor,
+            DISPUTE,
+            dispute_input(result, &complaint(w), REASON),
+        )
         .await;
     filed["disputeDeduction"]["id"].as_str().unwrap().to_owned()
+}
+
+/// The world, March published, and V1's dispute of its complaint: (world,
+/// dispute).
+async fn disputed(app: &TestApp) -> (World, String) {
+    let w = world::build(app).await;
+    let result = published_march(app, &w).await;
+    let id = dispute_complaint(app, &w, &result).await;
+    (w, id)
+}
+
+/// The complaint's two flags, as its supervisor reads them.
+async fn flags(app: &TestApp, w: &World) -> Value {
+    app.must(
+        &w.supervisor,
+        "query($id: ID!) { complaint(id: $id) { confirmed vendorLiable } }",
+        json!({"id": complaint(w)}),
+    )
+    .await["complaint"]
+        .clone()
 }
 
 async fn disputes_total(app: &TestApp, w: &World) -> i64 {
@@ -83,7 +107,11 @@ async fn a_vendor_disputes_a_deduction_of_its_published_month_within_the_window(
     let w = world::build(&app).await;
     let result = published_march(&app, &w).await;
     let filed = app
-        .must(&w.vendor, DISPUTE, dispute_input(&result, &complaint(&w), REASON))
+        .must(
+            &w.vendor,
+            DISPUTE,
+            dispute_input(&result, &complaint(&w), REASON),
+        )
         .await["disputeDeduction"]
         .clone();
     assert_eq!(filed["status"], "OPEN");
@@ -138,7 +166,10 @@ async fn a_dispute_after_the_window_is_refused_with_its_last_day() {
     assert!(message.contains("input.resultId"), "{message}");
     assert!(message.contains("申诉期限已过"), "{message}");
     assert!(message.contains("2025年9月30日发布"), "{message}");
-    assert!(message.contains("5 个工作日内（2025年10月14日前"), "{message}");
+    assert!(
+        message.contains("5 个工作日内（2025年10月14日前"),
+        "{message}"
+    );
     assert_eq!(disputes_total(&app, &w).await, 0);
     app.deliver_pending_mail().await;
 }
@@ -209,8 +240,12 @@ async fn a_second_open_dispute_on_the_same_fact_is_refused() {
     assert!(message.contains(&format!("申诉 #{first}")), "{message}");
     assert_eq!(disputes_total(&app, &w).await, 1);
     // Rejected, it is closed: the vendor may dispute again in the window.
-    app.must(&w.supervisor, REJECT, json!({"id": first, "r": "投诉经核实属实"}))
-        .await;
+    app.must(
+        &w.supervisor,
+        REJECT,
+        json!({"id": first, "r": "投诉经核实属实"}),
+    )
+    .await;
     dispute_complaint(&app, &w, &result).await;
     assert_eq!(disputes_total(&app, &w).await, 2);
     app.deliver_pending_mail().await;
@@ -246,9 +281,7 @@ async fn v1_march(app: &TestApp, w: &World) -> Vec<(i64, String, bool)> {
 #[tokio::test]
 async fn accepting_clears_the_flag_audited_and_reruns_the_month_as_a_draft() {
     let app = spawn_app().await;
-    let w = world::build(&app).await;
-    let result = published_march(&app, &w).await;
-    let id = dispute_complaint(&app, &w, &result).await;
+    let (w, id) = disputed(&app).await;
     assert_eq!(v1_march(&app, &w).await, [(1, "88.38".into(), true)]);
     let accepted = app
         .must(
@@ -261,15 +294,8 @@ async fn accepting_clears_the_flag_audited_and_reruns_the_month_as_a_draft() {
     assert_eq!(accepted["status"], "ACCEPTED");
     assert_eq!(accepted["cleared"], "VENDOR_LIABLE");
     assert!(accepted["rerunId"].is_string(), "{accepted}");
-    let fact = app
-        .must(
-            &w.supervisor,
-            "query($id: ID!) { complaint(id: $id) { confirmed vendorLiable } }",
-            json!({"id": complaint(&w)}),
-        )
-        .await;
     assert_eq!(
-        fact["complaint"],
+        flags(&app, &w).await,
         json!({"confirmed": true, "vendorLiable": false})
     );
     let trail = app
@@ -302,9 +328,7 @@ async fn accepting_clears_the_flag_audited_and_reruns_the_month_as_a_draft() {
 #[tokio::test]
 async fn rejecting_keeps_everything_but_needs_a_reason() {
     let app = spawn_app().await;
-    let w = world::build(&app).await;
-    let result = published_march(&app, &w).await;
-    let id = dispute_complaint(&app, &w, &result).await;
+    let (w, id) = disputed(&app).await;
     let empty = app
         .gql(Some(&w.supervisor), REJECT, json!({"id": id, "r": " "}))
         .await;
@@ -312,21 +336,18 @@ async fn rejecting_keeps_everything_but_needs_a_reason() {
     assert_eq!(code, "BAD_USER_INPUT");
     assert!(message.starts_with("reason:"), "{message}");
     let rejected = app
-        .must(&w.supervisor, REJECT, json!({"id": id, "r": "投诉经核实属实"}))
+        .must(
+            &w.supervisor,
+            REJECT,
+            json!({"id": id, "r": "投诉经核实属实"}),
+        )
         .await;
     assert_eq!(
         rejected["rejectDispute"],
         json!({"id": id, "status": "REJECTED", "decisionReason": "投诉经核实属实"})
     );
-    let fact = app
-        .must(
-            &w.supervisor,
-            "query($id: ID!) { complaint(id: $id) { confirmed vendorLiable } }",
-            json!({"id": complaint(&w)}),
-        )
-        .await;
     assert_eq!(
-        fact["complaint"],
+        flags(&app, &w).await,
         json!({"confirmed": true, "vendorLiable": true})
     );
     let runs = app
@@ -431,7 +452,10 @@ async fn the_console_files_and_decides_a_dispute() {
     let mut vendor = ConsoleUser::sign_in(&app, VENDOR.0, VENDOR.1).await;
     let card = vendor.get(&format!("/results/{result}")).await;
     assert_eq!(card.status, StatusCode::OK);
-    assert!(card.body.contains(&format!("value=\"{key}\"")), "no form for the complaint");
+    assert!(
+        card.body.contains(&format!("value=\"{key}\"")),
+        "no form for the complaint"
+    );
     assert!(card.body.contains("个工作日内"), "the window is stated");
     let path = format!("/results/{result}/disputes");
     let empty = vendor
@@ -448,12 +472,25 @@ async fn the_console_files_and_decides_a_dispute() {
     let page = vendor.get(&page_path).await;
     assert!(page.body.contains(REASON) && page.body.contains("待处理"));
     assert!(page.body.contains("说明.pdf"));
-    assert!(!page.body.contains("采纳申诉"), "a vendor has no decision forms");
+    assert!(
+        !page.body.contains("采纳申诉"),
+        "a vendor has no decision forms"
+    );
     let (status, kind, bytes) = vendor.download(&format!("{page_path}/attachment")).await;
-    assert_eq!((status, kind.as_str(), bytes.as_slice()), (StatusCode::OK, "application/pdf", PDF));
+    assert_eq!(
+        (status, kind.as_str(), bytes.as_slice()),
+        (StatusCode::OK, "application/pdf", PDF)
+    );
     let card = vendor.get(&format!("/results/{result}")).await;
-    assert!(card.body.contains("申诉<a href=\"/disputes/"), "{}", card.body);
-    assert!(!card.body.contains(&format!("value=\"{key}\"")), "no second form while open");
+    assert!(
+        card.body.contains("申诉<a href=\"/disputes/"),
+        "{}",
+        card.body
+    );
+    assert!(
+        !card.body.contains(&format!("value=\"{key}\"")),
+        "no second form while open"
+    );
 
     let mut supervisor = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
     let open = supervisor.get(&page_path).await;
@@ -471,11 +508,20 @@ async fn the_console_files_and_decides_a_dispute() {
         .await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
     let done = supervisor.get(&page_path).await;
-    assert!(done.body.contains("已采纳（取消确认）：投诉未经确认"), "{}", done.body);
-    assert!(done.body.contains("草稿，待发布），总分 93.38"), "{}", done.body);
+    assert!(
+        done.body.contains("已采纳（取消确认）：投诉未经确认"),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body.contains("草稿，待发布），总分 93.38"),
+        "{}",
+        done.body
+    );
     let card = vendor.get(&format!("/results/{result}")).await;
     assert!(
-        card.body.contains("\">已采纳</a>（取消确认）：投诉未经确认"),
+        card.body
+            .contains("\">已采纳</a>（取消确认）：投诉未经确认"),
         "{}",
         card.body
     );

@@ -45,8 +45,7 @@ pub async fn a_vendor_disputes_a_deduction_and_the_supervisor_accepts(driver: &D
     browser.sign_in(VENDOR.0, VENDOR.1).await;
     browser.open(&format!("/results/{result}")).await;
     browser.wait_for_text("个工作日内").await;
-    let details =
-        format!("details:has(input[name=\"fact\"][value=\"complaint:{complaint}\"])");
+    let details = format!("details:has(input[name=\"fact\"][value=\"complaint:{complaint}\"])");
     browser.click(&format!("{details} > summary")).await;
     let form = format!("{details} form");
     browser
@@ -64,9 +63,7 @@ pub async fn a_vendor_disputes_a_deduction_and_the_supervisor_accepts(driver: &D
     browser
         .full_page_screenshot("vendor-scorecard-dispute-form")
         .await;
-    browser
-        .click(&format!("{form} button[type=submit]"))
-        .await;
+    browser.click(&format!("{form} button[type=submit]")).await;
     browser.wait_for_cell("状态", "待处理").await;
     assert_eq!(browser.cell("申诉理由").await, REASON);
     assert!(browser.cell("证明材料").await.starts_with("情况说明.pdf"));
@@ -101,8 +98,13 @@ pub async fn a_vendor_disputes_a_deduction_and_the_supervisor_accepts(driver: &D
         format!("已采纳（取消服务商责任）：{DECISION}")
     );
     let rerun = browser.cell("重新考核").await;
-    assert!(rerun.contains("第 2 版（草稿，待发布），总分 93.38"), "{rerun}");
-    browser.full_page_screenshot("supervisor-dispute-accepted").await;
+    assert!(
+        rerun.contains("第 2 版（草稿，待发布），总分 93.38"),
+        "{rerun}"
+    );
+    browser
+        .full_page_screenshot("supervisor-dispute-accepted")
+        .await;
     browser
         .click(&format!(
             "main a[href^=\"/results/\"]:not([href=\"/results/{result}\"])"
