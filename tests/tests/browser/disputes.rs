@@ -67,6 +67,17 @@ pub async fn a_vendor_disputes_a_deduction_and_the_supervisor_accepts(driver: &D
     browser.wait_for_cell("状态", "待处理").await;
     assert_eq!(browser.cell("申诉理由").await, REASON);
     assert!(browser.cell("证明材料").await.starts_with("情况说明.pdf"));
+    // The file's link downloads it, byte for byte, with the vendor's session.
+    let file = browser.download("a[href$=\"/attachment\"]").await;
+    assert_eq!(
+        (
+            file.status,
+            file.content_type.as_str(),
+            file.bytes.as_slice()
+        ),
+        (200, "application/pdf", PDF)
+    );
+    assert!(file.href.ends_with("/attachment"), "{}", file.href);
     browser.screenshot("vendor-dispute-filed").await;
     browser.open(&format!("/results/{result}")).await;
     browser.wait_for_text("申诉待处理").await;
@@ -126,11 +137,14 @@ pub async fn a_vendor_disputes_a_deduction_and_the_supervisor_accepts(driver: &D
     app.deliver_pending_mail().await;
 }
 
-/// A small PDF (the file input wants a real path).
+/// The evidence the vendor attaches.
+const PDF: &[u8] = b"%PDF-1.4\n% situation 5512\n%%EOF\n";
+
+/// The PDF as a file (the file input wants a real path).
 fn pdf_file() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("govcloud-dispute-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("情况说明.pdf");
-    std::fs::write(&path, b"%PDF-1.4\n% situation 5512\n%%EOF\n").unwrap();
+    std::fs::write(&path, PDF).unwrap();
     path
 }
