@@ -80,6 +80,17 @@ async fn disputed(app: &TestApp) -> (World, String) {
     (w, id)
 }
 
+/// V2's user `vendor2` (password `Vendor-pass-2`), signed in: its token.
+async fn other_vendor(app: &TestApp, w: &World) -> String {
+    app.must(
+        &w.admin,
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+        json!({"i": {"username": "vendor2", "password": "Vendor-pass-2", "role": "VENDOR", "vendorId": w.two.vendor}}),
+    )
+    .await;
+    app.login("vendor2", "Vendor-pass-2").await
+}
+
 /// The complaint's two flags, as its supervisor reads them.
 async fn flags(app: &TestApp, w: &World) -> Value {
     app.must(
@@ -201,13 +212,7 @@ async fn only_the_results_vendor_disputes_it() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let result = published_march(&app, &w).await;
-    app.must(
-        &w.admin,
-        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-        json!({"i": {"username": "vendor2", "password": "Vendor-pass-2", "role": "VENDOR", "vendorId": w.two.vendor}}),
-    )
-    .await;
-    let other = app.login("vendor2", "Vendor-pass-2").await;
+    let other = other_vendor(&app, &w).await;
     let input = dispute_input(&result, &complaint(&w), REASON);
     let as_other = app.gql(Some(&other), DISPUTE, input.clone()).await;
     assert_eq!(as_other.error().0, "NOT_FOUND");
@@ -536,12 +541,7 @@ async fn the_filing_upload_as_every_role() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let result = published_march(&app, &w).await;
-    app.must(
-        &w.admin,
-        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-        json!({"i": {"username": "vendor2", "password": "Vendor-pass-2", "role": "VENDOR", "vendorId": w.two.vendor}}),
-    )
-    .await;
+    other_vendor(&app, &w).await;
     let key = format!("complaint:{}", complaint(&w));
     let path = format!("/results/{result}/disputes");
     let mut stranger = ConsoleUser::stranger(&app);
