@@ -117,6 +117,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         schedule: None,
         lease: std::time::Duration::from_secs(jobs::scheduler::DEFAULT_LEASE_SECONDS),
         http: api::config::HttpConfig::default(),
+        dispute_window_working_days: domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
     };
     adjust(&mut config);
     spawn_with(config, Some(database)).await

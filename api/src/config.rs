@@ -41,6 +41,9 @@ pub struct Config {
     /// runs: manual runs take leases too, also where no scheduled job runs.
     pub lease: std::time::Duration,
     pub http: HttpConfig,
+    /// `DISPUTE_WINDOW_WORKING_DAYS`: how many working days after a monthly
+    /// result is published its vendor may dispute a deduction (1–60, default 5).
+    pub dispute_window_working_days: u32,
 }
 
 /// Limits and policies of the HTTP edge.
@@ -379,6 +382,20 @@ impl Config {
                     )
                 })?,
         };
+        let dispute_window_working_days = match get("DISPUTE_WINDOW_WORKING_DAYS") {
+            None => domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=60).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "DISPUTE_WINDOW_WORKING_DAYS",
+                        "must be a whole number of working days from 1 to 60",
+                    )
+                })?,
+        };
         let http = HttpConfig {
             attachment_max_bytes,
             public_url: Some(public_url.clone()),
@@ -401,6 +418,7 @@ impl Config {
             schedule,
             lease: std::time::Duration::from_secs(lease_seconds),
             http,
+            dispute_window_working_days,
         })
     }
 
@@ -473,6 +491,17 @@ mod tests {
         assert!(c.http.trusted_proxy_header.is_none());
         assert_eq!(c.http.db.pool_size, 16);
         assert_eq!(c.http.db.per_request, 4);
+    }
+
+    #[test]
+    fn the_dispute_window_is_five_working_days_unless_set_from_1_to_60() {
+        assert_eq!(config(&[]).unwrap().dispute_window_working_days, 5);
+        let set = config(&[("DISPUTE_WINDOW_WORKING_DAYS", "10")]).unwrap();
+        assert_eq!(set.dispute_window_working_days, 10);
+        for bad in ["0", "61", "five"] {
+            let err = config(&[("DISPUTE_WINDOW_WORKING_DAYS", bad)]).expect_err(bad);
+            assert_eq!(err.variable, "DISPUTE_WINDOW_WORKING_DAYS");
+        }
     }
 
     #[test]

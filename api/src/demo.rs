@@ -4,7 +4,8 @@
 //! (`sh-songjiang`, service year from July), three vendors, twelve agencies,
 //! fifty systems, three months (August to October 2026) of the municipality's
 //! facts and the district's service year 2025 (July 2025 to June 2026, its
-//! scheme being annual only), run and published, plus one user per role. Loaded once (skipped when the demo region exists), in one
+//! scheme being annual only), run and published, one dispute of the demo
+//! vendor's failed month left open, plus one user per role. Loaded once (skipped when the demo region exists), in one
 //! transaction. The numbers come from a fixed pseudo-random sequence, so every
 //! start shows the same data.
 
@@ -12,7 +13,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -122,6 +123,7 @@ pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<(
     loader.load().await?;
     txn.commit().await?;
     publish_months(conn, public_url).await?;
+    dispute_failed_month(conn, public_url).await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");
     Ok(())
 }
@@ -138,6 +140,73 @@ async fn publish_months(conn: &DatabaseConnection, public_url: &str) -> DomainRe
     }
     // Songjiang's scheme has only an annual scorecard.
     publish(conn, DISTRICT_CODE, Target::Year(2025), public_url).await
+}
+
+/// The demo vendor disputes a deduction of its latest failed month (the
+/// first one naming a fact it can dispute), as it would from its scorecard,
+/// so the dispute pages have one to show; left open for a supervisor.
+async fn dispute_failed_month(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
+    use entities::assessment_result::Column as R;
+    let user = entities::user::Entity::find()
+        .filter(entities::user::Column::Username.eq("demo-vendor"))
+        .one(conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("User demo-vendor"))?;
+    let vendor_id = user
+        .vendor_id
+        .ok_or_else(|| DomainError::Internal("demo-vendor has no vendor".into()))?;
+    let failed = entities::assessment_result::Entity::find()
+        .filter(R::VendorId.eq(vendor_id))
+        .filter(R::Kind.eq(entities::assessment_run::RunKind::Monthly))
+        .filter(R::Published.eq(true))
+        .filter(R::Passed.eq(false))
+        .order_by_desc(R::Period)
+        .one(conn)
+        .await?;
+    let Some(failed) = failed else {
+        tracing::warn!("the demo vendor failed no month: no demo dispute");
+        return Ok(());
+    };
+    let stored = domain::assessments::StoredResult::of(&failed)?;
+    let fact = stored
+        .scorecard()
+        .indicators
+        .iter()
+        .flat_map(|i| i.deductions.iter().flat_map(|d| d.facts.iter()))
+        .find(|f| domain::disputes::DISPUTABLE.contains(&f.kind))
+        .copied();
+    let Some(fact) = fact else {
+        return Ok(());
+    };
+    let actor = domain::actor::Actor {
+        user_id: user.id,
+        role: domain::actor::Role::Vendor { vendor_id },
+    };
+    let audit = domain::audit::Audit::of_actor("disputeDeduction", &actor, None, None);
+    let new = domain::disputes::NewDispute {
+        fact_kind: fact.kind.as_str().to_owned(),
+        fact_id: fact.id,
+        reason:
+            "该事件系使用单位侧网络故障所致，非我方责任；使用单位已出具情况说明，请核实后取消扣分。"
+                .to_owned(),
+    };
+    let settings = jobs::disputes::Settings {
+        window_days: domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
+        public_url,
+    };
+    jobs::disputes::file(
+        conn,
+        &actor,
+        &audit,
+        failed.id,
+        new,
+        None,
+        settings,
+        Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
+    Ok(())
 }
 
 /// Runs and publishes one period of a demo region.

@@ -99,6 +99,7 @@ impl Application {
             metrics: Arc::clone(&metrics),
             lease: lease.clone(),
             public_url: config.mail.public_url.clone(),
+            dispute_window_working_days: config.dispute_window_working_days,
         };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {

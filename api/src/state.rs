@@ -19,6 +19,19 @@ pub struct AppState {
     pub lease: jobs::leases::Lease,
     /// `PUBLIC_URL`: the notices' mail links to their page under it.
     pub public_url: String,
+    /// `DISPUTE_WINDOW_WORKING_DAYS`: how long after publication a vendor
+    /// may dispute a deduction.
+    pub dispute_window_working_days: u32,
+}
+
+impl AppState {
+    /// What the platform's settings give a dispute.
+    pub fn dispute_settings(&self) -> jobs::disputes::Settings<'_> {
+        jobs::disputes::Settings {
+            window_days: self.dispute_window_working_days,
+            public_url: &self.public_url,
+        }
+    }
 }
 
 /// The address a request came from, for throttling and logs.

@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod dashboards;
 pub mod db;
 pub mod db_share;
+pub mod disputes;
 pub mod error;
 pub mod facts;
 pub mod grading;

@@ -52,6 +52,14 @@ pub struct Checked {
     bytes: Vec<u8>,
 }
 
+impl Checked {
+    /// The cleaned name, the detected type and the bytes (for a file kept
+    /// elsewhere than with a notice: a dispute's).
+    pub fn into_parts(self) -> (String, &'static str, Vec<u8>) {
+        (self.file_name, self.content_type, self.bytes)
+    }
+}
+
 /// An attachment as listed: everything but its bytes.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct Info {

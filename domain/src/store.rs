@@ -18,7 +18,7 @@ use sea_orm::{
 
 use crate::access::{self, ListScope, Policy, Scope};
 use crate::actor::Actor;
-use crate::audit::{Audit, Change};
+use crate::audit::{Audit, AuditedTxn, Change};
 use crate::error::{DomainError, DomainResult};
 use crate::page::{MAX_LIMIT, Page, paging};
 use crate::period::Period;
@@ -383,7 +383,21 @@ pub async fn update<R: Writable>(
 ) -> DomainResult<R::Model> {
     let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(db).await?;
-    let mut row = modifiable::<R>(&txn, actor, id).await?;
+    let saved = update_in::<R>(&mut txn, actor, id, patch).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// `update` inside a larger audited transaction (a dispute's decision
+/// changes a fact and closes the dispute together): the same checks, and the
+/// row's own audit entry recorded in `txn`; the caller commits.
+pub async fn update_in<R: Writable>(
+    txn: &mut AuditedTxn<'_>,
+    actor: &Actor,
+    id: i64,
+    patch: impl FnOnce(&mut R::Model) -> DomainResult<()>,
+) -> DomainResult<R::Model> {
+    let mut row = modifiable::<R>(txn, actor, id).await?;
     let before = row.clone();
     patch(&mut row)?;
     // The patched row must still be the actor's to write (no moving a fact into
@@ -395,12 +409,11 @@ pub async fn update<R: Writable>(
         )));
     }
     crate::validate::plausible_times(&row)?;
-    R::check(&txn, &mut row).await?;
-    let saved = row.into_active_model().reset_all().update(&*txn).await?;
+    R::check(txn, &mut row).await?;
+    let saved = row.into_active_model().reset_all().update(&**txn).await?;
     // Scoped by the row as saved: the region it is in now.
     let change = Change::on(R::NAME, Some(id), R::scope(&saved)).updated(&before, &saved)?;
     txn.record(change).await?;
-    txn.commit().await?;
     Ok(saved)
 }
 

@@ -13,6 +13,8 @@ pub mod calendar_year;
 pub mod change;
 pub mod complaint;
 pub mod contract;
+pub mod dispute;
+pub mod dispute_attachment;
 pub mod fault;
 pub mod information_system;
 pub mod job_lease;

@@ -3,7 +3,7 @@
 //! notice never exists without its mail (nor the mail without its notice).
 
 use chrono::{DateTime, Utc};
-use domain::actor::Actor;
+use domain::actor::{Actor, RoleKind};
 use domain::audit::{Audit, Change};
 use domain::notice_attachments;
 use domain::notices::Step;
@@ -162,11 +162,25 @@ pub async fn take_step(
 }
 
 /// The e-mails of the region's enabled supervisors that have one.
-async fn supervisor_emails(txn: &DatabaseTransaction, region_id: i64) -> JobResult<Vec<String>> {
+pub(crate) async fn supervisor_emails(
+    txn: &DatabaseTransaction,
+    region_id: i64,
+) -> JobResult<Vec<String>> {
+    use entities::user::Column;
+    user_emails(txn, RoleKind::Supervisor, Column::RegionId.eq(region_id)).await
+}
+
+/// The e-mails of the enabled users of `role` bound as `bound` (a region, a
+/// vendor) that have one, oldest user first.
+pub(crate) async fn user_emails(
+    txn: &DatabaseTransaction,
+    role: RoleKind,
+    bound: sea_orm::sea_query::SimpleExpr,
+) -> JobResult<Vec<String>> {
     use entities::user::Column;
     let users = entities::user::Entity::find()
-        .filter(Column::Role.eq(domain::actor::RoleKind::Supervisor.as_str()))
-        .filter(Column::RegionId.eq(region_id))
+        .filter(Column::Role.eq(role.as_str()))
+        .filter(bound)
         .filter(Column::Disabled.eq(false))
         .filter(Column::Email.is_not_null())
         .order_by_asc(Column::Id)

@@ -35,6 +35,10 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "submitRectification",
     "acceptRectification",
     "reopenNotice",
+    // disputes
+    "disputeDeduction",
+    "acceptDispute",
+    "rejectDispute",
     // the generic CRUD mutations (`crud_api!` → `store::create/update/delete`)
     "createRegion",
     "updateRegion",

@@ -11,6 +11,7 @@ pub mod breaches;
 pub mod contracts;
 pub mod crud;
 pub mod dashboards;
+pub mod disputes;
 pub mod facts;
 pub mod limits;
 mod links;
@@ -37,6 +38,7 @@ pub struct Query(
     runs::AssessmentResultQuery,
     dashboards::DashboardQuery,
     notices::NoticeQuery,
+    disputes::DisputeQuery,
     audit::AuditQuery,
     breaches::BreachQuery,
     regions::RegionQuery,
@@ -55,6 +57,7 @@ pub struct Mutation(
     rules::RulesMutation,
     runs::RunMutation,
     notices::NoticeMutation,
+    disputes::DisputeMutation,
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,

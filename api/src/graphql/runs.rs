@@ -167,6 +167,15 @@ impl AssessmentResult {
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<super::vendors::Vendor> {
         nested::one::<super::vendors::Vendors, _>(ctx, &self.vendor_id).await
     }
+    /// The disputes of this vendor's month (on any revision), oldest first.
+    async fn disputes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::disputes::Dispute>> {
+        super::disputes::of_month(ctx, &self.region_id, &self.vendor_id, &self.period)
+            .await
+            .gql()
+    }
 }
 
 crud_api!(@read resource: AssessmentRuns, object: AssessmentRun, page: AssessmentRunPage,

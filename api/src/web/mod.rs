@@ -4,6 +4,7 @@
 //! One module per page area, as in kanidm's `views/`: `login` (sign-in and
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
 //! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
+//! `disputes` (a vendor's disputes of deductions and their decision),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `exports` (the
 //! ranking, scorecard and annual results as `.xlsx` and A4 print pages), `notices`
 //! (rectification notices and their attachments), `agency`, `facts` (every
@@ -39,6 +40,7 @@ pub mod charts;
 pub mod csp;
 pub mod csrf;
 pub mod dashboard;
+pub mod disputes;
 pub mod download;
 pub mod errors;
 pub mod exports;
@@ -126,6 +128,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .merge(exports::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
+        .merge(disputes::routes(http.attachment_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

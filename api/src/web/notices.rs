@@ -385,7 +385,7 @@ fn action_path(step: Step) -> &'static str {
 }
 
 /// A size as people read it: `512 字节`, `12.5 KB`, `10 MB`.
-fn size_text(bytes: i64) -> String {
+pub(crate) fn size_text(bytes: i64) -> String {
     const KIB: i64 = 1024;
     match bytes {
         b if b < KIB => format!("{b} 字节"),
@@ -537,24 +537,10 @@ pub async fn submit(
         signed,
         id,
     } = request;
-    // A body that is not this form's carries no token of ours.
-    let Ok(multipart) = multipart else {
-        return crate::web::errors::csrf_refused(&signed.nonce);
-    };
-    let form = match read_submission(multipart, console.attachment_max_bytes).await {
+    let form = match read_upload(&console, &signed, multipart, read_submission).await {
         Ok(form) => form,
-        Err(status) => {
-            return crate::web::errors::page(
-                status,
-                &signed.nonce,
-                "上传失败",
-                "上传的内容不完整或超过了允许的总大小，未保存任何内容。请返回重新提交。",
-            );
-        }
+        Err(refused) => return refused,
     };
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
     let request = StepRequest {
         console,
         signed,
@@ -592,6 +578,48 @@ pub async fn submit(
     take(request, Step::Submit, Some(text), files, form.text).await
 }
 
+/// A form that carries files, as its reader returns it: its CSRF token.
+pub(crate) trait UploadForm {
+    fn csrf(&self) -> &str;
+}
+
+impl UploadForm for Submission {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A multipart form read by `read` (files up to `ATTACHMENT_MAX_BYTES`) with
+/// its CSRF token checked; otherwise the answer that refuses it, nothing
+/// written: a body that is not multipart carries no token of ours, one cut
+/// short or too big failed to upload, a wrong token is refused.
+pub(crate) async fn read_upload<T, Fut>(
+    console: &Shared,
+    signed: &SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+    read: impl FnOnce(Multipart, usize) -> Fut,
+) -> Result<T, Response>
+where
+    T: UploadForm,
+    Fut: std::future::Future<Output = Result<T, StatusCode>>,
+{
+    let Ok(multipart) = multipart else {
+        return Err(crate::web::errors::csrf_refused(&signed.nonce));
+    };
+    let form = read(multipart, console.attachment_max_bytes)
+        .await
+        .map_err(|status| {
+            crate::web::errors::page(
+                status,
+                &signed.nonce,
+                "上传失败",
+                "上传的内容不完整或超过了允许的大小，未保存任何内容。请返回重新提交。",
+            )
+        })?;
+    signed.check_csrf(console, form.csrf())?;
+    Ok(form)
+}
+
 /// Reads the form's fields. A file is kept up to one byte over `max_bytes`
 /// (enough to know it is too big) and at most `MAX_FILES + 1` of them (enough
 /// to know there are too many), so memory stays bounded.
@@ -606,18 +634,11 @@ async fn read_submission(
             Some("csrf") => form.csrf = field.text().await.map_err(status)?,
             Some("rectification") => form.text = field.text().await.map_err(status)?,
             Some("files") => {
-                let file_name = field.file_name().unwrap_or("").to_owned();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(status)? {
-                    let room = (max_bytes + 1).saturating_sub(bytes.len());
-                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-                // A file input left empty still sends a part without a name.
-                if file_name.is_empty() && bytes.is_empty() {
+                let Some(upload) = read_file(&mut field, max_bytes).await? else {
                     continue;
-                }
+                };
                 if form.uploads.len() <= MAX_FILES {
-                    form.uploads.push(Upload { file_name, bytes });
+                    form.uploads.push(upload);
                 }
             }
             _ => {}
@@ -626,8 +647,28 @@ async fn read_submission(
     Ok(form)
 }
 
+/// A file part of a form, kept up to one byte over `max_bytes` (enough to
+/// know it is too big); `None` for a file input left empty (it still sends a
+/// part, without a name or bytes).
+pub(crate) async fn read_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+    max_bytes: usize,
+) -> Result<Option<Upload>, StatusCode> {
+    let status = |e: axum::extract::multipart::MultipartError| e.status();
+    let file_name = field.file_name().unwrap_or("").to_owned();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(status)? {
+        let room = (max_bytes + 1).saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    if file_name.is_empty() && bytes.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Upload { file_name, bytes }))
+}
+
 /// A refused file, said next to the file field.
-fn refusal_text(refusal: &Refusal) -> String {
+pub(crate) fn refusal_text(refusal: &Refusal) -> String {
     match refusal {
         Refusal::TooMany { max } => format!("一次最多上传 {max} 个附件，未保存任何内容。"),
         Refusal::TooBig {

@@ -8,6 +8,11 @@
 //! read every result, drafts included (flagged); a vendor only its own
 //! published ones (`AssessmentResults::restrict`), anything else is "not
 //! found". The page serves both, so it is worded for either reader.
+//!
+//! A monthly scorecard also shows its month's disputes beside their facts
+//! (待处理, 已采纳 or 已驳回 with the reason), and gives the vendor, within
+//! the dispute window, a 申诉 form under each fact it may dispute
+//! (`web::disputes`).
 
 use std::collections::HashMap;
 
@@ -21,6 +26,7 @@ use rust_decimal::Decimal;
 use crate::error::DomainResult;
 use crate::web::Shared;
 use crate::web::dashboard::{passed_text, state_text};
+use crate::web::disputes::{DisputeMark, OnScorecard, Refused, on_scorecard};
 use crate::web::format::{date_text, local_time, month_text, points_text};
 use crate::web::shell::{Shell, SignedIn};
 use domain::actor::Actor;
@@ -35,6 +41,13 @@ pub struct FactLine {
     pub when: String,
     /// Its page; `None` when the reader may not read the fact.
     pub href: Option<String>,
+    /// The latest dispute of the fact, if any.
+    pub dispute: Option<DisputeMark>,
+    /// The vendor may dispute it now: the dispute form's `fact` value.
+    pub dispute_form: Option<String>,
+    /// Why its dispute form was just refused, and the reason as written.
+    pub refusal: Option<String>,
+    pub kept_reason: String,
 }
 
 pub struct DeductionLine {
@@ -90,6 +103,36 @@ struct ScorecardPage {
     /// The scorecard as `.xlsx` and as a print page, for filing.
     export_href: String,
     print_href: String,
+    id: i64,
+    /// The vendor may dispute deductions until this day.
+    dispute_until: Option<String>,
+    /// Why the vendor may not dispute this result.
+    dispute_closed: Option<String>,
+    window_days: u32,
+    max_size: String,
+    /// A refused dispute form whose fact has no form any more (shown on top).
+    refused: Option<String>,
+}
+
+impl ScorecardPage {
+    /// Shows a refused dispute form beside its fact (open, with the reason
+    /// as written), or on top when the fact has no form any more.
+    fn refuse(&mut self, r: Refused) {
+        let facts = self
+            .indicators
+            .iter_mut()
+            .flat_map(|i| i.deductions.iter_mut())
+            .flat_map(|d| d.facts.iter_mut());
+        let mut placed = false;
+        for f in facts.filter(|f| f.dispute_form.as_deref() == Some(r.fact.as_str())) {
+            f.refusal = Some(r.message.clone());
+            f.kept_reason = r.reason.clone();
+            placed = true;
+        }
+        if !placed {
+            self.refused = Some(r.message);
+        }
+    }
 }
 
 /// GET /results/{id}.
@@ -98,9 +141,25 @@ pub async fn page(
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> Response {
+    answer(&console, signed, id, StatusCode::OK, None).await
+}
+
+/// The scorecard answered with `status`, with a refused dispute form if any.
+pub async fn answer(
+    console: &Shared,
+    signed: SignedIn,
+    id: i64,
+    status: StatusCode,
+    refused: Option<Refused>,
+) -> Response {
     let nonce = signed.nonce.clone();
-    match render(&console, &signed.actor, id, signed.shell).await {
-        Ok(page) => crate::web::html(StatusCode::OK, &page),
+    match render(console, &signed.actor, id, signed.shell).await {
+        Ok(mut page) => {
+            if let Some(r) = refused {
+                page.refuse(r);
+            }
+            crate::web::html(status, &page)
+        }
         Err(e) => crate::web::errors::of_domain(e, &nonce),
     }
 }
@@ -153,6 +212,10 @@ async fn render(
         named,
     } = load(console, actor, id).await?;
     let card = stored.scorecard();
+    let disputes = match row.kind {
+        RunKind::Monthly => on_scorecard(console, actor, &row).await?,
+        RunKind::Annual => OnScorecard::default(),
+    };
     let annual = stored.annual();
     Ok(ScorecardPage {
         shell,
@@ -164,12 +227,18 @@ async fn render(
         pass_mark: points_text(card.pass_mark),
         passed: passed_text(row.passed),
         state: state_text(row.published, row.revision),
-        indicators: indicators(card, &named),
+        indicators: indicators(card, &named, &disputes),
         warnings: warnings(card, annual),
         blend: annual.and_then(blend),
         penalty: annual.map(penalty),
         export_href: crate::web::exports::scorecard::xlsx_href(id),
         print_href: crate::web::exports::scorecard::print_href(id),
+        id: row.id,
+        dispute_until: disputes.open_until,
+        dispute_closed: disputes.closed_because,
+        window_days: console.state.dispute_window_working_days,
+        max_size: crate::web::notices::size_text(console.attachment_max_bytes as i64),
+        refused: None,
     })
 }
 
@@ -186,7 +255,11 @@ pub fn period_text(
     }
 }
 
-fn indicators(card: &ScoreCard, named: &HashMap<FactRef, Named>) -> Vec<IndicatorLine> {
+fn indicators(
+    card: &ScoreCard,
+    named: &std::collections::HashMap<FactRef, Named>,
+    disputes: &OnScorecard,
+) -> Vec<IndicatorLine> {
     card.indicators
         .iter()
         .map(|i| IndicatorLine {
@@ -203,7 +276,13 @@ fn indicators(card: &ScoreCard, named: &HashMap<FactRef, Named>) -> Vec<Indicato
                     facts: d
                         .facts
                         .iter()
-                        .map(|f| fact_line(*f, named.get(f)))
+                        .map(|f| FactLine {
+                            dispute: disputes.by_fact.get(f).cloned(),
+                            dispute_form: disputes.form_for(*f),
+                            refusal: None,
+                            kept_reason: String::new(),
+                            ..fact_line(*f, named.get(f))
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -219,6 +298,10 @@ pub fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
             title: format!("{}（无权查看）", crate::web::facts::kind_label(fact.kind)),
             when: String::new(),
             href: None,
+            dispute: None,
+            dispute_form: None,
+            refusal: None,
+            kept_reason: String::new(),
         };
     };
     FactLine {
@@ -234,6 +317,10 @@ pub fn fact_line(fact: FactRef, named: Option<&Named>) -> FactLine {
             When::Unknown => String::new(),
         },
         href: Some(crate::web::facts::fact_url(fact.kind, fact.id)),
+        dispute: None,
+        dispute_form: None,
+        refusal: None,
+        kept_reason: String::new(),
     }
 }
 

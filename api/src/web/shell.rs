@@ -127,6 +127,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/admin/audit",
                 label: "审计记录",
             },
+            NavItem {
+                href: "/disputes",
+                label: "考核申诉",
+            },
         ],
         Role::Vendor { .. } => &[
             NavItem {
@@ -136,6 +140,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/notices",
                 label: "整改通知",
+            },
+            NavItem {
+                href: "/disputes",
+                label: "我的申诉",
             },
         ],
         Role::Agency { .. } => &[

@@ -25,10 +25,23 @@ pub async fn enqueue(
     body: &str,
     now: DateTime<Utc>,
 ) -> JobResult<usize> {
+    enqueue_about(txn, Some(notice_id), recipients, subject, body, now).await
+}
+
+/// `enqueue` for a message that may belong to no notice (a dispute's mail:
+/// it links to the dispute's page instead).
+pub async fn enqueue_about(
+    txn: &DatabaseTransaction,
+    notice_id: Option<i64>,
+    recipients: &[String],
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> JobResult<usize> {
     let rows: Vec<outbox::ActiveModel> = distinct(recipients)
         .into_iter()
         .map(|recipient| outbox::ActiveModel {
-            notice_id: Set(Some(notice_id)),
+            notice_id: Set(notice_id),
             recipient: Set(recipient),
             subject: Set(subject.to_owned()),
             body: Set(body.to_owned()),

@@ -275,6 +275,104 @@ pub fn render_step(mail: &StepMail) -> (String, String) {
     }
 }
 
+/// A dispute's page on the console: `{PUBLIC_URL}/disputes/{id}`.
+pub fn dispute_link(public_url: &str, dispute_id: i64) -> String {
+    format!("{}/disputes/{dispute_id}", public_url.trim_end_matches('/'))
+}
+
+/// What a dispute's mail tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DisputeMailKind {
+    /// To the region's supervisors: a vendor disputed a deduction.
+    Filed,
+    /// To both sides: accepted, the fact's flag cleared (`cleared` says
+    /// which, in Chinese), the month re-assessed as a draft.
+    Accepted { cleared: &'static str },
+    /// To both sides: rejected.
+    Rejected,
+}
+
+/// The facts of a dispute's mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisputeMail {
+    pub kind: DisputeMailKind,
+    pub dispute_id: i64,
+    pub vendor_name: String,
+    pub region_name: String,
+    /// `2026-10`.
+    pub period: String,
+    /// `C1 有责投诉 扣 5.00 分：投诉「…」`.
+    pub deduction: String,
+    pub reason: String,
+    pub decision_reason: Option<String>,
+    pub link: String,
+}
+
+/// The subject and body of a dispute's mail.
+pub fn render_dispute(mail: &DisputeMail) -> (String, String) {
+    let period = period_text(&mail.period);
+    let footer = format!(
+        "{}政务云监管平台\n（本邮件由系统自动发送，请勿直接回复。）\n",
+        mail.region_name
+    );
+    let head = format!(
+        "申诉编号：{id}\n云服务商：{vendor}\n考核月份：{period}\n申诉的扣分：{deduction}\n申诉理由：{reason}\n",
+        id = mail.dispute_id,
+        vendor = mail.vendor_name,
+        deduction = mail.deduction,
+        reason = mail.reason,
+    );
+    let (word, sentence, label) = match &mail.kind {
+        DisputeMailKind::Filed => {
+            return (
+                format!(
+                    "【考核申诉待处理】{}：{} 对{period}考核扣分提出申诉（申诉 #{}）",
+                    mail.region_name, mail.vendor_name, mail.dispute_id
+                ),
+                format!(
+                    "{region}政务云监管人员：\n\n{vendor}对{period}考核结果中的一项扣分提出申诉，请核实处理：\n\n{head}\n\
+                     请登录政务云监管平台打开该申诉，选择“采纳”（取消服务商责任或取消确认，本月将重新考核）或“驳回”（须说明理由）：\n{link}\n\n{footer}",
+                    region = mail.region_name,
+                    vendor = mail.vendor_name,
+                    link = mail.link,
+                ),
+            );
+        }
+        DisputeMailKind::Accepted { cleared } => (
+            "已采纳",
+            format!(
+                "已经{region}政务云监管部门采纳：相关事实已{cleared}，不再计入考核。\n\
+                 {period}考核已重新计算，新的考核结果为草稿，经监管部门发布后生效。",
+                region = mail.region_name
+            ),
+            "处理意见",
+        ),
+        DisputeMailKind::Rejected => (
+            "已驳回",
+            format!(
+                "经{}政务云监管部门核实，未予采纳，原考核结果不变。",
+                mail.region_name
+            ),
+            "驳回理由",
+        ),
+    };
+    (
+        format!(
+            "【考核申诉{word}】{}：{} {period}考核申诉（申诉 #{}）",
+            mail.region_name, mail.vendor_name, mail.dispute_id
+        ),
+        format!(
+            "{vendor}及{region}政务云监管人员：\n\n申诉 #{id} {sentence}\n\n{head}{label}：{decision}\n\n\
+             申诉详情：\n{link}\n\n{footer}",
+            vendor = mail.vendor_name,
+            region = mail.region_name,
+            id = mail.dispute_id,
+            decision = mail.decision_reason.as_deref().unwrap_or("（未填写）"),
+            link = mail.link,
+        ),
+    )
+}
+
 /// `2025-03` → `2025年3月`, `2025` → `2025年度`; anything else as given.
 fn period_text(period: &str) -> String {
     match period.split_once('-') {
@@ -448,6 +546,51 @@ mod tests {
         assert_eq!(period_text("2025-03"), "2025年3月");
         assert_eq!(period_text("2025"), "2025年度");
         assert_eq!(period_text("Q1"), "Q1");
+    }
+
+    #[test]
+    fn dispute_mails_name_the_deduction_the_decision_and_the_link() {
+        let mail = DisputeMail {
+            kind: DisputeMailKind::Filed,
+            dispute_id: 4,
+            vendor_name: "华东云".into(),
+            region_name: "上海市".into(),
+            period: "2025-03".into(),
+            deduction: "C1 有责投诉 扣 5.00 分：投诉「延误」".into(),
+            reason: "该投诉系使用单位误报".into(),
+            decision_reason: None,
+            link: dispute_link("https://yun.example.gov.cn/", 4),
+        };
+        let (subject, body) = render_dispute(&mail);
+        assert_eq!(
+            subject,
+            "【考核申诉待处理】上海市：华东云 对2025年3月考核扣分提出申诉（申诉 #4）"
+        );
+        for expected in [
+            "申诉的扣分：C1 有责投诉 扣 5.00 分：投诉「延误」\n",
+            "申诉理由：该投诉系使用单位误报\n",
+            "https://yun.example.gov.cn/disputes/4\n",
+        ] {
+            assert!(body.contains(expected), "missing {expected:?} in\n{body}");
+        }
+        let accepted = DisputeMail {
+            kind: DisputeMailKind::Accepted {
+                cleared: "取消服务商责任",
+            },
+            ..mail.clone()
+        };
+        let (subject, body) = render_dispute(&accepted);
+        assert!(subject.starts_with("【考核申诉已采纳】"), "{subject}");
+        assert!(body.contains("相关事实已取消服务商责任"), "{body}");
+        assert!(body.contains("处理意见：（未填写）"), "{body}");
+        let rejected = DisputeMail {
+            kind: DisputeMailKind::Rejected,
+            decision_reason: Some("投诉经核实属实".into()),
+            ..mail
+        };
+        let (subject, body) = render_dispute(&rejected);
+        assert!(subject.starts_with("【考核申诉已驳回】"), "{subject}");
+        assert!(body.contains("驳回理由：投诉经核实属实"), "{body}");
     }
 
     #[test]

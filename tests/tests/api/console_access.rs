@@ -526,6 +526,45 @@ impl Callers {
     }
 }
 
+/// Disputes (issue 14, item 3): V1's dispute of its March complaint, filed
+/// with a PDF through its scorecard; the list is every role's that has
+/// disputes (an agency has none), the dispute and its file V1's readers'.
+async fn dispute_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    use crate::console_notices::PDF;
+    use crate::disputes::{complaint, vendor_march};
+    let result = vendor_march(app, w).await;
+    let mut vendor = ConsoleUser::sign_in(app, VENDOR.0, VENDOR.1).await;
+    vendor.get(&format!("/results/{result}")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("fact", format!("complaint:{}", complaint(w)))
+        .text("reason", "申诉理由 8123")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("证明.pdf"),
+        );
+    let filed = vendor
+        .post_multipart(&format!("/results/{result}/disputes"), form)
+        .await;
+    let page = filed.location.expect("the dispute's page");
+    vec![
+        Case {
+            path: "/disputes".into(),
+            gets: notice_listers,
+            secret: Some("申诉理由 8123".into()),
+        },
+        Case {
+            path: page.clone(),
+            gets: v1_readers,
+            secret: Some("申诉理由 8123".into()),
+        },
+        Case {
+            path: format!("{page}/attachment"),
+            gets: v1_readers,
+            secret: Some("rectification report 4711".into()),
+        },
+    ]
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -534,6 +573,7 @@ async fn every_page_as_every_role() {
     let ids = notices(&app, &w).await;
     let mut callers = Callers::sign_in(&app, &w).await;
     let mut all = cases(&w, &ids);
+    all.extend(dispute_cases(&app, &w).await);
     all.extend(scorecard_cases(&app, &w).await);
     all.extend(admin_cases(&app, &w).await);
     for case in all {
@@ -614,6 +654,10 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
             format!("/notices/{notice}/submit"),
             vec![("rectification", "x")],
         ),
+        // Disputes: the decisions, and the filing (not even multipart).
+        ("/disputes/1/accept".into(), vec![("clear", "CONFIRMED")]),
+        ("/disputes/1/reject".into(), vec![("reason", "伪造")]),
+        ("/results/1/disputes".into(), vec![("reason", "伪造")]),
     ];
     // The administration's forms (the scheme's is multipart in a browser).
     let vendor1 = world::user_id(&app, &w, VENDOR.0).await;

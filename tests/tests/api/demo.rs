@@ -23,6 +23,7 @@ async fn demo_data_is_listed_and_loaded_once() {
         schedule: None,
         lease: std::time::Duration::from_secs(jobs::scheduler::DEFAULT_LEASE_SECONDS),
         http: api::config::HttpConfig::default(),
+        dispute_window_working_days: domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
     };
     let first = spawn_with(config(true), None).await;
     let _second = spawn_with(config(true), None).await;
@@ -38,6 +39,17 @@ async fn demo_data_is_listed_and_loaded_once() {
     let vendor = first.login("demo-vendor", "Demo-vendor-2026").await;
     let own = first.must(&vendor, "{ me { vendorId } workOrders(limit: 500) { total items { vendorId } } faults { items { level gradingRow } } }", json!({})).await;
     let me = &own["me"]["vendorId"];
+    // One dispute of its failed month, left open, loaded once.
+    let disputes = first
+        .must(
+            &vendor,
+            "{ disputes { total items { status vendorId } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(disputes["disputes"]["total"], 1, "{disputes}");
+    assert_eq!(disputes["disputes"]["items"][0]["status"], "OPEN");
+    assert_eq!(&disputes["disputes"]["items"][0]["vendorId"], me);
     assert!(
         own["workOrders"]["total"].as_i64().unwrap() >= 24,
         "8 or more work orders a month for three months"

@@ -16,6 +16,7 @@ mod console_facts;
 mod console_notices;
 mod dashboards;
 mod demo;
+mod disputes;
 mod facts;
 mod failures;
 mod flow;

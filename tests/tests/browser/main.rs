@@ -22,6 +22,7 @@ mod admin;
 mod agency;
 mod demo;
 mod exports;
+mod disputes;
 mod harness;
 mod sign_in;
 mod supervisor;
@@ -92,6 +93,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "an administrator creates a vendor user, disables it, it cannot sign in",
             admin::an_administrator_creates_a_vendor_user_and_disables_it,
+        )
+        .await;
+    driver
+        .scenario(
+            "a vendor disputes a deduction and the supervisor accepts it",
+            disputes::a_vendor_disputes_a_deduction_and_the_supervisor_accepts,
         )
         .await;
 }
