@@ -72,6 +72,9 @@ pub struct HttpConfig {
     /// (1 byte to 100 MiB, default 10 MiB); at most
     /// `domain::notice_attachments::MAX_FILES` files are sent at once.
     pub attachment_max_bytes: usize,
+    /// `IMPORT_MAX_BYTES`: the largest spreadsheet (`.xlsx` or `.csv`) an
+    /// import may upload (1 byte to 100 MiB, default 10 MiB).
+    pub import_max_bytes: usize,
 }
 
 impl HttpConfig {
@@ -156,6 +159,7 @@ impl Default for HttpConfig {
             db: DbLimits::default(),
             public_url: None,
             attachment_max_bytes: domain::notice_attachments::DEFAULT_MAX_BYTES,
+            import_max_bytes: DEFAULT_IMPORT_BYTES,
         }
     }
 }
@@ -166,6 +170,31 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/govcloud.db?mode=rwc";
 const MIN_SECRET_BYTES: usize = 32;
 /// The largest `ATTACHMENT_MAX_BYTES` accepted: the files live in the database.
 const MAX_ATTACHMENT_BYTES: usize = 100 * 1024 * 1024;
+/// The default `IMPORT_MAX_BYTES`: 10 MiB, some 100,000 rows of work orders.
+const DEFAULT_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+/// A size limit in bytes from `variable` (1 byte to 100 MiB: the files live
+/// in the database), `default` when unset.
+fn max_bytes(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: usize,
+) -> Result<usize, ConfigError> {
+    match get(variable) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_ATTACHMENT_BYTES).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    variable,
+                    "must be a whole number of bytes from 1 to 104857600 (100 MiB)",
+                )
+            }),
+    }
+}
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -365,22 +394,15 @@ impl Config {
                 })
             })
             .transpose()?;
-        let attachment_max_bytes = match get("ATTACHMENT_MAX_BYTES") {
-            None => domain::notice_attachments::DEFAULT_MAX_BYTES,
-            Some(v) => v
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_ATTACHMENT_BYTES).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "ATTACHMENT_MAX_BYTES",
-                        "must be a whole number of bytes from 1 to 104857600 (100 MiB)",
-                    )
-                })?,
-        };
+        let attachment_max_bytes = max_bytes(
+            &get,
+            "ATTACHMENT_MAX_BYTES",
+            domain::notice_attachments::DEFAULT_MAX_BYTES,
+        )?;
+        let import_max_bytes = max_bytes(&get, "IMPORT_MAX_BYTES", DEFAULT_IMPORT_BYTES)?;
         let http = HttpConfig {
             attachment_max_bytes,
+            import_max_bytes,
             public_url: Some(public_url.clone()),
             introspection,
             cors_origins,

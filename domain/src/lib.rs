@@ -19,6 +19,7 @@ pub mod db_share;
 pub mod error;
 pub mod facts;
 pub mod grading;
+pub mod imports;
 pub mod notice_attachments;
 pub mod notices;
 pub mod page;

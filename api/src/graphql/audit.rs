@@ -35,6 +35,8 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "submitRectification",
     "acceptRectification",
     "reopenNotice",
+    // facts from spreadsheets (one entry per fact written)
+    "importFacts",
     // the generic CRUD mutations (`crud_api!` → `store::create/update/delete`)
     "createRegion",
     "updateRegion",

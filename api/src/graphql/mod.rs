@@ -12,6 +12,7 @@ pub mod contracts;
 pub mod crud;
 pub mod dashboards;
 pub mod facts;
+pub mod imports;
 pub mod limits;
 mod links;
 pub mod nested;
@@ -62,6 +63,7 @@ pub struct Mutation(
     systems::InformationSystemMutation,
     users::UserMutation,
     facts::FactMutation,
+    imports::ImportMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -103,6 +103,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/notices",
                 label: "整改通知",
             },
+            NavItem {
+                href: "/imports",
+                label: "表格导入",
+            },
         ],
         Role::Vendor { .. } => &[
             NavItem {

@@ -12,6 +12,7 @@ mod console_agency;
 mod console_dashboards;
 mod console_exports;
 mod console_facts;
+mod console_imports;
 mod console_notices;
 mod dashboards;
 mod demo;
