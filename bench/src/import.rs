@@ -59,7 +59,11 @@ impl Console {
         let signed = http
             .post(format!("{base}/login"))
             .header(COOKIE, pre)
-            .form(&[("username", username), ("password", password), ("csrf", &csrf)])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+            ])
             .send()
             .await?;
         let cookie = cookie_of(&signed, "govcloud_session")
@@ -129,7 +133,8 @@ pub async fn five_thousand_work_orders(
     let console = Console::signed_in(base, "admin", password).await?;
     let (_, page) = console.get("/imports").await?;
     let csrf = csrf_of(&page)?;
-    let part = reqwest::multipart::Part::bytes(file(&region, &vendor, month)).file_name("bench.csv");
+    let part =
+        reqwest::multipart::Part::bytes(file(&region, &vendor, month)).file_name("bench.csv");
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf)
         .text("kind", "work-orders")

@@ -163,8 +163,8 @@ pub async fn import<R: Writable>(
                 Some(fact) => match write_one::<R>(&txn, actor, &ext, fact).await {
                     Ok(saved) => {
                         let fact_id = R::id(&saved);
-                        let change = Change::on(R::NAME, Some(fact_id), R::scope(&saved))
-                            .created(&saved)?;
+                        let change =
+                            Change::on(R::NAME, Some(fact_id), R::scope(&saved)).created(&saved)?;
                         txn.record(change).await?;
                         Outcome::New {
                             fact_id: Some(fact_id),
@@ -254,7 +254,12 @@ async fn imported<R: Writable>(
 ) -> DomainResult<HashMap<(i64, String), i64>> {
     let mut regions: Vec<i64> = candidates
         .iter()
-        .filter_map(|c| c.fact.as_ref().and_then(|f| R::scope(f).region).or(c.region_id))
+        .filter_map(|c| {
+            c.fact
+                .as_ref()
+                .and_then(|f| R::scope(f).region)
+                .or(c.region_id)
+        })
         .filter(|r| may_import_into::<R>(actor, *r))
         .collect();
     regions.sort_unstable();

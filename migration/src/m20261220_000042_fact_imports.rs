@@ -63,7 +63,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(unique_index(F::Table, (F::RegionId, F::Kind, F::ExternalId)))
+            .create_index(unique_index(
+                F::Table,
+                (F::RegionId, F::Kind, F::ExternalId),
+            ))
             .await?;
         manager
             .create_index(index(F::Table, (F::Kind, F::FactId)))

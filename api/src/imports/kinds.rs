@@ -105,7 +105,9 @@ impl<R: Described> Importable for Of<R> {
                         Outcome::Refused(_) if !problems.is_empty() => {
                             (Status::Refused, None, problems)
                         }
-                        Outcome::Refused(e) => (Status::Refused, None, vec![refusal(&e, R::FIELDS)]),
+                        Outcome::Refused(e) => {
+                            (Status::Refused, None, vec![refusal(&e, R::FIELDS)])
+                        }
                         Outcome::Unread => (Status::Refused, None, problems),
                     };
                     RowReport {
@@ -134,7 +136,10 @@ fn built<R: Described>(
     let input = <R as FromInput>::Create::parse(Some(input)).map_err(|e| Problem {
         key: None,
         label: None,
-        reason: format!("无法读取该行（{}）", e.into_server_error(Default::default()).message),
+        reason: format!(
+            "无法读取该行（{}）",
+            e.into_server_error(Default::default()).message
+        ),
     })?;
     R::build(input, actor, now).map_err(|e| refusal(&e, R::FIELDS))
 }
@@ -190,8 +195,8 @@ macro_rules! importable {
 }
 
 use crate::graphql::facts::{
-    attendances::Attendances, faults::Faults, outages::Outages,
-    survey_responses::SurveyResponses, work_orders::WorkOrders,
+    attendances::Attendances, faults::Faults, outages::Outages, survey_responses::SurveyResponses,
+    work_orders::WorkOrders,
 };
 
 importable! {

@@ -14,9 +14,9 @@ pub mod template;
 use sea_orm::DatabaseConnection;
 
 use crate::error::DomainError;
+use domain::Actor;
 use domain::audit::Audit;
 use domain::imports::Mode;
-use domain::Actor;
 use kinds::Importable;
 use read::Problem;
 use sheet::Sheet;

@@ -26,8 +26,12 @@ pub struct Names {
 impl Names {
     pub async fn load(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Self> {
         let mut names = Self::default();
-        names.add::<Regions>(db, actor, Pick::Region, |r| (0, &r.name)).await?;
-        names.add::<Vendors>(db, actor, Pick::Vendor, |v| (0, &v.name)).await?;
+        names
+            .add::<Regions>(db, actor, Pick::Region, |r| (0, &r.name))
+            .await?;
+        names
+            .add::<Vendors>(db, actor, Pick::Vendor, |v| (0, &v.name))
+            .await?;
         names
             .add::<Agencies>(db, actor, Pick::Agency, |a| (a.region_id, &a.name))
             .await?;

@@ -97,13 +97,19 @@ fn layout(header: &[String], fields: &'static [Field]) -> Result<Layout, String>
     }
     Ok(Layout {
         external_id: at[EXTERNAL_ID],
-        fields: columns(fields).map(|f| (f, at.get(f.label).copied())).collect(),
+        fields: columns(fields)
+            .map(|f| (f, at.get(f.label).copied()))
+            .collect(),
     })
 }
 
 /// Every data row of `sheet` (blank rows left out), or why the file as a
 /// whole cannot be read.
-pub fn rows(sheet: &Sheet, fields: &'static [Field], names: &Names) -> Result<Vec<ReadRow>, String> {
+pub fn rows(
+    sheet: &Sheet,
+    fields: &'static [Field],
+    names: &Names,
+) -> Result<Vec<ReadRow>, String> {
     let layout = layout(&sheet.header, fields)?;
     let read = sheet
         .rows
@@ -123,7 +129,9 @@ fn row(layout: &Layout, line: usize, cells: &[Cell], names: &Names) -> ReadRow {
     let external_id = text(at(Some(layout.external_id)), Input::Text { max: 0 });
     let mut problems = Vec::new();
     if external_id.is_empty() {
-        problems.push(Problem::external_id(crate::graphql::facts::fields::REQUIRED));
+        problems.push(Problem::external_id(
+            crate::graphql::facts::fields::REQUIRED,
+        ));
     }
     let mut input = IndexMap::new();
     let mut region_id = None;
@@ -178,7 +186,10 @@ fn text(cell: &Cell, input: Input) -> String {
 /// `2025/3/10 9:30` (how Excel on a Chinese system writes a date into a
 /// CSV) as `2025-03-10 09:30`; any other text as it is.
 fn slashed(text: &str) -> String {
-    let formats = [("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"), ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S")];
+    let formats = [
+        ("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"),
+        ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"),
+    ];
     for (from, to) in formats {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, from) {
             return t.format(to).to_string();
@@ -191,7 +202,12 @@ fn slashed(text: &str) -> String {
 }
 
 /// The field's input value from its cell's text, or the reason.
-fn value(field: &Field, written: &str, region: Option<i64>, names: &Names) -> Result<Value, String> {
+fn value(
+    field: &Field,
+    written: &str,
+    region: Option<i64>,
+    names: &Names,
+) -> Result<Value, String> {
     let id = |pick: Pick, name: &str| names.id(pick, region, name).map(|id| id.to_string());
     match field.input {
         Input::Flag => match written {
@@ -221,11 +237,17 @@ fn several(written: &str) -> impl Iterator<Item = &str> {
 }
 
 fn is_yes(text: &str) -> bool {
-    matches!(text.to_lowercase().as_str(), "是" | "true" | "1" | "y" | "yes")
+    matches!(
+        text.to_lowercase().as_str(),
+        "是" | "true" | "1" | "y" | "yes"
+    )
 }
 
 fn is_no(text: &str) -> bool {
-    matches!(text.to_lowercase().as_str(), "否" | "false" | "0" | "n" | "no")
+    matches!(
+        text.to_lowercase().as_str(),
+        "否" | "false" | "0" | "n" | "no"
+    )
 }
 
 #[cfg(test)]
@@ -269,8 +291,14 @@ mod tests {
 
     #[test]
     fn a_flag_is_yes_or_no_and_nothing_else() {
-        assert_eq!(read(&CONFIRMED, Cell::Text("是".into())), Ok(Value::Boolean(true)));
-        assert_eq!(read(&CONFIRMED, Cell::Text("否".into())), Ok(Value::Boolean(false)));
+        assert_eq!(
+            read(&CONFIRMED, Cell::Text("是".into())),
+            Ok(Value::Boolean(true))
+        );
+        assert_eq!(
+            read(&CONFIRMED, Cell::Text("否".into())),
+            Ok(Value::Boolean(false))
+        );
         assert_eq!(read(&CONFIRMED, Cell::Bool(true)), Ok(Value::Boolean(true)));
         assert_eq!(read(&CONFIRMED, Cell::Empty), Ok(Value::Boolean(false)));
         assert_eq!(
@@ -294,7 +322,11 @@ mod tests {
             Some("表头缺少列：批准时间".to_owned())
         );
         assert_eq!(
-            layout(&header(&["外部编号", "批准时间", "已确认", "备注"]), &FIELDS).err(),
+            layout(
+                &header(&["外部编号", "批准时间", "已确认", "备注"]),
+                &FIELDS
+            )
+            .err(),
             Some("表头中有无法识别的列：备注（请使用下载的模板）".to_owned())
         );
         assert!(layout(&header(&["批准时间", "外部编号", "已确认"]), &FIELDS).is_ok());

@@ -101,7 +101,8 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Sheet, String> {
 /// The first worksheet's cells.
 fn xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
     let unreadable = |_| "无法读取该 Excel 文件，请使用下载的模板填写".to_owned();
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| "该 Excel 文件没有工作表".to_owned())?
@@ -188,7 +189,8 @@ mod tests {
 
     #[test]
     fn a_csv_field_may_quote_commas_quotes_and_line_breaks() {
-        let file = "\u{feff}外部编号,标题\r\nW-1,\"扩容, 第一期\"\r\nW-2,\"说 \"\"紧急\"\"\n第二行\"\r\n";
+        let file =
+            "\u{feff}外部编号,标题\r\nW-1,\"扩容, 第一期\"\r\nW-2,\"说 \"\"紧急\"\"\n第二行\"\r\n";
         let sheet = read("工单.csv", file.as_bytes()).expect("a sheet");
         assert_eq!(sheet.header, vec!["外部编号", "标题"]);
         assert_eq!(

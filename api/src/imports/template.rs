@@ -72,7 +72,11 @@ pub fn workbook(kind: &dyn Importable) -> Result<Vec<u8>, XlsxError> {
 
 /// Must be filled in (a flag left blank is 否).
 fn needed(field: &Field) -> bool {
-    field.required && !matches!(field.input, Input::Flag | Input::Choices(_) | Input::PickMany(_))
+    field.required
+        && !matches!(
+            field.input,
+            Input::Flag | Input::Choices(_) | Input::PickMany(_)
+        )
 }
 
 fn width(field: &Field) -> f64 {
@@ -124,15 +128,27 @@ pub fn hint(field: &Field) -> String {
         Input::Hours => "工时，最多两位小数，如 7.5".to_owned(),
         Input::Answer(answers) => format!(
             "填 {} 之一",
-            answers.iter().map(i32::to_string).collect::<Vec<_>>().join("、")
+            answers
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
         ),
         Input::Choice(options) => format!(
             "填 {} 之一",
-            options.iter().map(|c| c.label).collect::<Vec<_>>().join("、")
+            options
+                .iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+                .join("、")
         ),
         Input::Choices(options) => format!(
             "可填多项，用“、”分隔：{}",
-            options.iter().map(|c| c.label).collect::<Vec<_>>().join("、")
+            options
+                .iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+                .join("、")
         ),
         Input::Pick(pick) => format!("{}的名称", named(pick)),
         Input::PickMany(pick) => format!("{}的名称，多个用“、”分隔", named(pick)),

@@ -106,7 +106,12 @@ pub async fn page(
     index(&console, signed, chosen.kind.as_deref(), None)
 }
 
-fn index(console: &Shared, signed: SignedIn, chosen: Option<&str>, error: Option<String>) -> Response {
+fn index(
+    console: &Shared,
+    signed: SignedIn,
+    chosen: Option<&str>,
+    error: Option<String>,
+) -> Response {
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -186,12 +191,20 @@ pub async fn upload(
     }
     let chosen = Some(form.kind.as_str());
     let Some(kind) = kinds::of(&form.kind) else {
-        return index(&console, signed, chosen, Some("请选择要导入的记录类别。".into()));
+        return index(
+            &console,
+            signed,
+            chosen,
+            Some("请选择要导入的记录类别。".into()),
+        );
     };
     let error = if form.bytes.is_empty() {
         Some("请选择要上传的文件。".to_owned())
     } else if form.bytes.len() > max {
-        Some(format!("文件超过了 {} 的大小限制，未写入任何内容。", size_text(max as i64)))
+        Some(format!(
+            "文件超过了 {} 的大小限制，未写入任何内容。",
+            size_text(max as i64)
+        ))
     } else {
         None
     };
@@ -225,7 +238,8 @@ async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Uploa
                 form.file_name = field.file_name().unwrap_or("").to_owned();
                 while let Some(chunk) = field.chunk().await.map_err(status)? {
                     let room = (max_bytes + 1).saturating_sub(form.bytes.len());
-                    form.bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    form.bytes
+                        .extend_from_slice(&chunk[..chunk.len().min(room)]);
                 }
             }
             _ => {}
@@ -270,8 +284,16 @@ async fn run(console: &Shared, signed: SignedIn, id: i64, mode: Mode) -> Respons
         return signed.error(DomainError::not_found(batch.kind));
     };
     let audit = signed.audit(imports::OPERATION);
-    let ran = imports::run_file(db, &signed.actor, &audit, kind, &batch.file_name, &batch.bytes, mode)
-        .await;
+    let ran = imports::run_file(
+        db,
+        &signed.actor,
+        &audit,
+        kind,
+        &batch.file_name,
+        &batch.bytes,
+        mode,
+    )
+    .await;
     let (report, file_error) = match ran {
         Ok(report) => (Some(report), None),
         Err(Refusal::File(reason)) => (None, Some(reason)),

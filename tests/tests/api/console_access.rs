@@ -490,7 +490,9 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         .unwrap()
         .to_owned();
     let file = crate::console_imports::three_work_orders("2025-03-20 08:00");
-    let kept = crate::console_imports::upload(&mut supervisor, "work-orders", "工单.xlsx", file.clone()).await;
+    let kept =
+        crate::console_imports::upload(&mut supervisor, "work-orders", "工单.xlsx", file.clone())
+            .await;
     let batch = kept.location.expect("the preview's address");
     // Each page area adds its forms here: (path, fields).
     let r1 = w.one.region.as_str();
@@ -546,7 +548,13 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
     // The import's upload as a browser sends it (multipart), token forged.
     supervisor.get("/imports").await;
     supervisor.csrf = forged.clone();
-    let page = crate::console_imports::upload_with_current_token(&mut supervisor, "work-orders", "工单.xlsx", file).await;
+    let page = crate::console_imports::upload_with_current_token(
+        &mut supervisor,
+        "work-orders",
+        "工单.xlsx",
+        file,
+    )
+    .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("请求被拒绝"));
     // Nothing was imported: the world's one work order of R1.

@@ -212,7 +212,9 @@ async fn work_order_count(app: &TestApp, w: &World) -> u64 {
 /// The header of the first sheet of a downloaded template.
 fn header_of(bytes: Vec<u8>) -> Vec<String> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("an xlsx file");
-    let sheet = book.worksheet_range("导入模板").expect("the template's sheet");
+    let sheet = book
+        .worksheet_range("导入模板")
+        .expect("the template's sheet");
     (0..sheet.width() as u32)
         .map(|c| match sheet.get_value((0, c)) {
             Some(Data::String(s)) => s.clone(),
@@ -236,16 +238,31 @@ async fn each_template_names_the_external_id_and_the_kinds_fields_in_chinese() {
     let (_, _, bytes) = sup.download("/imports/faults/template.xlsx").await;
     let faults = header_of(bytes);
     assert_eq!(faults[..4], ["外部编号", "监管区域", "云服务商", "标题"]);
-    assert!(faults.contains(&"受影响的信息系统".to_owned()), "{faults:?}");
-    assert!(!faults.iter().any(|c| c.starts_with("调整后的等级")), "{faults:?}");
+    assert!(
+        faults.contains(&"受影响的信息系统".to_owned()),
+        "{faults:?}"
+    );
+    assert!(
+        !faults.iter().any(|c| c.starts_with("调整后的等级")),
+        "{faults:?}"
+    );
 
     let (_, _, bytes) = sup.download("/imports/attendances/template.xlsx").await;
     assert_eq!(
         header_of(bytes),
-        ["外部编号", "监管区域", "云服务商", "月份", "应出勤工时", "实际出勤工时"]
+        [
+            "外部编号",
+            "监管区域",
+            "云服务商",
+            "月份",
+            "应出勤工时",
+            "实际出勤工时"
+        ]
     );
     for kind in ["outages", "survey-responses"] {
-        let (status, _, bytes) = sup.download(&format!("/imports/{kind}/template.xlsx")).await;
+        let (status, _, bytes) = sup
+            .download(&format!("/imports/{kind}/template.xlsx"))
+            .await;
         assert_eq!(status, StatusCode::OK, "{kind}");
         assert_eq!(header_of(bytes)[..3], ["外部编号", "监管区域", "云服务商"]);
     }
@@ -269,7 +286,9 @@ async fn a_file_is_previewed_then_imported_whole_and_a_second_time_adds_nothing(
     let (batch, preview) = previewed(&mut sup, "work-orders", "工单.xlsx", bad).await;
     assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        preview.body.contains("共 3 行：新增 2 行，此前已导入（将跳过）0 行，有错误 1 行"),
+        preview
+            .body
+            .contains("共 3 行：新增 2 行，此前已导入（将跳过）0 行，有错误 1 行"),
         "{}",
         preview.body
     );
@@ -289,9 +308,21 @@ async fn a_file_is_previewed_then_imported_whole_and_a_second_time_adds_nothing(
     let fixed = three_work_orders("2025-03-20 08:00");
     let (batch, preview) = previewed(&mut sup, "work-orders", "工单.xlsx", fixed.clone()).await;
     assert_eq!(preview.status, StatusCode::OK);
-    assert!(preview.body.contains("共 3 行：新增 3 行，此前已导入（将跳过）0 行，有错误 0 行"));
-    assert!(preview.body.contains("data-confirm=\"确认导入 3 行工单记录？\""));
-    assert_eq!(work_order_count(&app, &w).await, 1, "a preview writes nothing");
+    assert!(
+        preview
+            .body
+            .contains("共 3 行：新增 3 行，此前已导入（将跳过）0 行，有错误 0 行")
+    );
+    assert!(
+        preview
+            .body
+            .contains("data-confirm=\"确认导入 3 行工单记录？\"")
+    );
+    assert_eq!(
+        work_order_count(&app, &w).await,
+        1,
+        "a preview writes nothing"
+    );
     let done = sup.post(&batch, &[]).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("已导入 3 行"), "{}", done.body);
@@ -322,7 +353,11 @@ async fn a_file_is_previewed_then_imported_whole_and_a_second_time_adds_nothing(
     // The same file again: every row skipped, nothing to confirm.
     let (batch, again) = previewed(&mut sup, "work-orders", "工单.xlsx", fixed).await;
     assert_eq!(again.status, StatusCode::OK);
-    assert!(again.body.contains("共 3 行：新增 0 行，此前已导入（将跳过）3 行，有错误 0 行"));
+    assert!(
+        again
+            .body
+            .contains("共 3 行：新增 0 行，此前已导入（将跳过）3 行，有错误 0 行")
+    );
     assert!(again.body.contains("文件中的记录均已导入过"));
     assert_eq!(row_of(&again.body, 2), "2 WO-1001 已导入过，跳过");
     assert!(!again.body.contains("import-commit"));
@@ -336,7 +371,14 @@ async fn a_csv_file_imports_like_a_workbook() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
-    let header = ["外部编号", "监管区域", "云服务商", "月份", "应出勤工时", "实际出勤工时"];
+    let header = [
+        "外部编号",
+        "监管区域",
+        "云服务商",
+        "月份",
+        "应出勤工时",
+        "实际出勤工时",
+    ];
     let file = csv(
         &header,
         &[
@@ -370,7 +412,11 @@ async fn a_file_that_is_not_the_template_is_refused_as_a_whole() {
     let file = csv(&["外部编号", "标题", "备注"], &[vec!["WO-1", "扩容", "x"]]);
     let (_, preview) = previewed(&mut sup, "work-orders", "工单.csv", file).await;
     assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(preview.body.contains("表头中有无法识别的列：备注"), "{}", preview.body);
+    assert!(
+        preview.body.contains("表头中有无法识别的列：备注"),
+        "{}",
+        preview.body
+    );
     let page = upload(&mut sup, "work-orders", "工单.txt", b"hello".to_vec()).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let shown = sup.get(page.location.as_deref().unwrap()).await;
@@ -387,7 +433,8 @@ async fn deleting_an_imported_fact_frees_its_external_id() {
     let file = three_work_orders("2025-03-20 08:00");
     let (batch, _) = previewed(&mut sup, "work-orders", "工单.xlsx", file.clone()).await;
     sup.post(&batch, &[]).await;
-    let q = "query($r: ID!) { workOrders(filter: {regionId: $r}, limit: 10) { items { id title } } }";
+    let q =
+        "query($r: ID!) { workOrders(filter: {regionId: $r}, limit: 10) { items { id title } } }";
     let listed = app.must(&w.supervisor, q, json!({"r": w.one.region})).await;
     let id = listed["workOrders"]["items"]
         .as_array()
@@ -403,7 +450,11 @@ async fn deleting_an_imported_fact_frees_its_external_id() {
     )
     .await;
     let (_, again) = previewed(&mut sup, "work-orders", "工单.xlsx", file).await;
-    assert!(again.body.contains("共 3 行：新增 1 行，此前已导入（将跳过）2 行"));
+    assert!(
+        again
+            .body
+            .contains("共 3 行：新增 1 行，此前已导入（将跳过）2 行")
+    );
     assert_eq!(row_of(&again.body, 4), "4 WO-1003 新增");
 }
 
@@ -443,7 +494,10 @@ async fn only_the_supervision_team_imports_and_only_into_its_region() {
     assert!(row.contains("未找到名为“单位1”的使用单位"), "{row}");
     let row = row_of(&preview.body, 3);
     assert_eq!(row, "3 10002 有错误 监管区域：无权向该监管区域导入记录");
-    assert_eq!(sup2.post(&batch, &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        sup2.post(&batch, &[]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     assert_eq!(work_order_count(&app, &w).await, 1);
 
     // R1's supervisor's upload is its own.

@@ -22,6 +22,7 @@ mod flow;
 mod hostile;
 mod hostile_auth;
 mod hostile_limits;
+mod imports;
 mod lifecycle;
 mod login;
 mod mail;

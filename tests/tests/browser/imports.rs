@@ -27,6 +27,11 @@ pub async fn a_supervisor_imports_work_orders_from_a_spreadsheet(driver: &Driver
     browser.wait_for_text("从表格导入事实记录").await;
 
     let template = browser.download("#template-work-orders").await;
+    assert!(
+        template
+            .href
+            .ends_with("/imports/work-orders/template.xlsx")
+    );
     assert_eq!(template.status, 200);
     assert_eq!(template.content_type, XLSX);
     let header = header_of(template.bytes);
@@ -78,7 +83,9 @@ async fn upload(browser: &Browser, file: &PathBuf) {
 
 fn header_of(bytes: Vec<u8>) -> Vec<String> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("an xlsx file");
-    let sheet = book.worksheet_range("导入模板").expect("the template's sheet");
+    let sheet = book
+        .worksheet_range("导入模板")
+        .expect("the template's sheet");
     (0..sheet.width() as u32)
         .map(|c| match sheet.get_value((0, c)) {
             Some(Data::String(s)) => s.clone(),
@@ -91,7 +98,15 @@ fn header_of(bytes: Vec<u8>) -> Vec<String> {
 /// approved at `approved`, saved as `name`.
 fn filled(header: &[String], approved: &str, name: &str) -> PathBuf {
     let rows: [[&str; 7]; 3] = [
-        ["WO-1", "扩容一期", "2025-02-10 09:30", "单位1", "系统1", "是", "是"],
+        [
+            "WO-1",
+            "扩容一期",
+            "2025-02-10 09:30",
+            "单位1",
+            "系统1",
+            "是",
+            "是",
+        ],
         ["WO-2", "新建数据库", "2025-02-11 10:00", "", "", "是", "否"],
         ["WO-3", "带宽调整", approved, "单位1", "", "否", "是"],
     ];
