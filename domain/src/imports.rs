@@ -125,6 +125,13 @@ pub fn external_id(text: &str) -> DomainResult<String> {
 /// Imports `candidates` as facts of `R`, audited as `audit`'s operation: in
 /// a preview nothing is written; a commit writes every new row, or nothing
 /// when any row is refused (`Outcome::blocks`).
+///
+/// A row goes without a savepoint of its own: the kind's checks only read,
+/// so a refusal leaves the transaction as it was. Only an insert the
+/// database itself refuses (a unique column no check looks at, a race)
+/// breaks it — PostgreSQL aborts a transaction at its first failed
+/// statement — and then the whole import is done again with a savepoint per
+/// row, so every row after it is still checked.
 pub async fn import<R: Writable>(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -134,11 +141,43 @@ pub async fn import<R: Writable>(
 ) -> DomainResult<Report> {
     require_importer(actor)?;
     let _db = crate::db_share::permit().await;
+    match attempt::<R>(db, actor, audit, &candidates, mode, Savepoints::None).await? {
+        Some(report) => Ok(report),
+        None => attempt::<R>(db, actor, audit, &candidates, mode, Savepoints::EachRow)
+            .await?
+            .ok_or_else(|| DomainError::Internal("an import's savepoint did not hold".into())),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Savepoints {
+    None,
+    EachRow,
+}
+
+/// Why a row was not written.
+enum Unwritten {
+    /// Refused by a rule (the transaction is as it was).
+    Refused(DomainError),
+    /// A statement failed: without a savepoint, the transaction is broken.
+    Failed(DomainError),
+}
+
+/// One pass over the rows in one transaction; `None` when a statement failed
+/// with no savepoint to roll back to (the caller goes again with them).
+async fn attempt<R: Writable>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    audit: &Audit,
+    candidates: &[Candidate<R::Model>],
+    mode: Mode,
+    savepoints: Savepoints,
+) -> DomainResult<Option<Report>> {
     let mut txn = audit.begin(db).await?;
-    let known = imported::<R>(&txn, actor, &candidates).await?;
+    let known = imported::<R>(&txn, actor, candidates).await?;
     let mut first_of: HashMap<(Option<i64>, String), usize> = HashMap::new();
     let mut outcomes = Vec::with_capacity(candidates.len());
-    for (index, candidate) in candidates.into_iter().enumerate() {
+    for (index, candidate) in candidates.iter().enumerate() {
         let region = candidate
             .fact
             .as_ref()
@@ -158,22 +197,28 @@ pub async fn import<R: Writable>(
             Outcome::Repeated { first: *first }
         } else {
             first_of.insert(key, index);
-            match candidate.fact {
-                None => Outcome::Unread,
-                Some(fact) => match write_one::<R>(&txn, actor, &ext, fact).await {
-                    Ok(saved) => {
-                        let fact_id = R::id(&saved);
+            let Some(fact) = candidate.fact.clone() else {
+                outcomes.push(Outcome::Unread);
+                continue;
+            };
+            match write_one::<R>(&txn, actor, &ext, fact, savepoints).await {
+                Ok(saved) => {
+                    let fact_id = R::id(&saved);
+                    // A preview is rolled back: its entries would be too.
+                    if mode == Mode::Commit {
                         let change =
                             Change::on(R::NAME, Some(fact_id), R::scope(&saved)).created(&saved)?;
                         txn.record(change).await?;
-                        Outcome::New {
-                            fact_id: Some(fact_id),
-                        }
                     }
-                    Err(e @ (DomainError::BadInput { .. } | DomainError::Forbidden(_))) => {
-                        Outcome::Refused(e)
+                    Outcome::New {
+                        fact_id: Some(fact_id),
                     }
-                    Err(e) => return Err(e),
+                }
+                Err(Unwritten::Refused(e)) => Outcome::Refused(e),
+                Err(Unwritten::Failed(_)) if savepoints == Savepoints::None => return Ok(None),
+                Err(Unwritten::Failed(e)) => match e {
+                    DomainError::BadInput { .. } | DomainError::Forbidden(_) => Outcome::Refused(e),
+                    other => return Err(other),
                 },
             }
         };
@@ -195,54 +240,72 @@ pub async fn import<R: Writable>(
             }
         }
     }
-    Ok(Report { outcomes, written })
+    Ok(Some(Report { outcomes, written }))
 }
 
-/// One row in its own savepoint: what `store::create` checks, the insert, and
-/// its external id. A refusal rolls the savepoint back and the import goes on.
+/// One row: what `store::create` checks, the insert, and its external id;
+/// with a savepoint, a failed insert is rolled back to it.
 async fn write_one<R: Writable>(
     txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,
     external_id: &str,
     mut row: R::Model,
-) -> DomainResult<R::Model> {
+    savepoints: Savepoints,
+) -> Result<R::Model, Unwritten> {
     let scope = R::scope(&row);
     if !access::can_create(actor, &R::POLICY, scope) {
-        return Err(DomainError::forbidden(format!(
+        return Err(Unwritten::Refused(DomainError::forbidden(format!(
             "you may not create this {} in its region",
             R::NAME
-        )));
+        ))));
     }
-    crate::validate::plausible_times(&row)?;
-    let savepoint = txn.begin().await?;
-    let saved = async {
-        R::check(&savepoint, &mut row).await?;
-        let mut active = row.into_active_model().reset_all();
-        active.not_set(R::ID);
-        let saved = active.insert(&savepoint).await?;
-        fact_import::ActiveModel {
-            region_id: Set(scope.region.unwrap_or_default()),
-            kind: Set(R::NAME.to_owned()),
-            external_id: Set(external_id.to_owned()),
-            fact_id: Set(R::id(&saved)),
-            imported_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&savepoint)
-        .await?;
-        Ok::<_, DomainError>(saved)
-    }
-    .await;
-    match saved {
-        Ok(saved) => {
-            savepoint.commit().await?;
+    crate::validate::plausible_times(&row).map_err(Unwritten::Refused)?;
+    R::check(txn, &mut row).await.map_err(|e| match e {
+        e @ (DomainError::BadInput { .. } | DomainError::Forbidden(_)) => Unwritten::Refused(e),
+        // The database failed under a read: the transaction is not to be trusted.
+        other => Unwritten::Failed(other),
+    })?;
+    let failed = |e: sea_orm::DbErr| Unwritten::Failed(e.into());
+    let savepoint = match savepoints {
+        Savepoints::EachRow => Some(txn.begin().await.map_err(failed)?),
+        Savepoints::None => None,
+    };
+    let inserted = insert::<R>(savepoint.as_ref().unwrap_or(txn), scope, external_id, row).await;
+    match (inserted, savepoint) {
+        (Ok(saved), Some(savepoint)) => {
+            savepoint.commit().await.map_err(failed)?;
             Ok(saved)
         }
-        Err(e) => {
-            savepoint.rollback().await?;
-            Err(e)
+        (Ok(saved), None) => Ok(saved),
+        (Err(e), Some(savepoint)) => {
+            savepoint.rollback().await.map_err(failed)?;
+            Err(Unwritten::Failed(e))
         }
+        (Err(e), None) => Err(Unwritten::Failed(e)),
     }
+}
+
+/// The fact and its external id.
+async fn insert<R: Writable>(
+    conn: &sea_orm::DatabaseTransaction,
+    scope: access::Scope,
+    external_id: &str,
+    row: R::Model,
+) -> DomainResult<R::Model> {
+    let mut active = row.into_active_model().reset_all();
+    active.not_set(R::ID);
+    let saved = active.insert(conn).await?;
+    fact_import::ActiveModel {
+        region_id: Set(scope.region.unwrap_or_default()),
+        kind: Set(R::NAME.to_owned()),
+        external_id: Set(external_id.to_owned()),
+        fact_id: Set(R::id(&saved)),
+        imported_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(saved)
 }
 
 /// The facts already imported under the candidates' external ids, by region

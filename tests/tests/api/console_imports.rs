@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use calamine::{Data, Reader, Xlsx};
 use e2e::console::{ConsoleUser, Page};
-use e2e::{TestApp, spawn_app};
+use e2e::{TestApp, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::json;
@@ -403,6 +403,44 @@ async fn a_csv_file_imports_like_a_workbook() {
     );
 }
 
+/// A row only the database refuses (R1 already has V1's attendance for
+/// March 2025: a unique month) is reported like any other, and the rows
+/// after it are still checked.
+#[tokio::test]
+async fn a_row_the_database_refuses_is_reported_and_the_rows_after_it_checked() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
+    let header = [
+        "外部编号",
+        "监管区域",
+        "云服务商",
+        "月份",
+        "应出勤工时",
+        "实际出勤工时",
+    ];
+    let file = csv(
+        &header,
+        &[
+            vec!["KQ-03", "区1", "云1", "2025-03", "528", "500"],
+            vec!["KQ-04", "区1", "云1", "2025-04", "528", "512.5"],
+            vec!["KQ-05", "区1", "云1", "2025-05", "480", "很多"],
+        ],
+    );
+    let (batch, preview) = previewed(&mut sup, "attendances", "出勤.csv", file).await;
+    assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(row_of(&preview.body, 2), "2 KQ-03 有错误 已有相同的记录");
+    assert_eq!(row_of(&preview.body, 3), "3 KQ-04 新增");
+    assert_eq!(
+        row_of(&preview.body, 4),
+        "4 KQ-05 有错误 实际出勤工时：请填写数字"
+    );
+    sup.post(&batch, &[]).await;
+    let q = "query($r: ID!) { attendances(filter: {regionId: $r}) { total } }";
+    let listed = app.must(&w.supervisor, q, json!({"r": w.one.region})).await;
+    assert_eq!(listed["attendances"]["total"], 1, "the world's March only");
+}
+
 /// A file the import cannot read at all says why, and keeps nothing.
 #[tokio::test]
 async fn a_file_that_is_not_the_template_is_refused_as_a_whole() {
@@ -519,7 +557,10 @@ async fn only_the_supervision_team_imports_and_only_into_its_region() {
 /// whole (the time each took is printed; the benchmark times it too).
 #[tokio::test]
 async fn a_file_of_five_thousand_work_orders_imports_whole() {
-    let app = spawn_app().await;
+    // A debug build on two cores shared with the other tests takes seconds
+    // per 5,000 rows (the release build's figure is the benchmark's): the
+    // test is about the count, so the answers are not cut at 30 s.
+    let app = spawn_app_with(|c| c.http.request_timeout_seconds = 300).await;
     let w = world::build(&app).await;
     let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
     let rows: Vec<Vec<String>> = (0..5000)
