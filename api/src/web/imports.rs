@@ -90,6 +90,7 @@ pub struct Chosen {
 }
 
 /// Policy: the page, the templates and the uploads are the supervision team's.
+#[allow(clippy::result_large_err)]
 fn importer(signed: &SignedIn) -> Result<(), Response> {
     domain::imports::require_importer(&signed.actor).map_err(|e| signed.error(e))
 }

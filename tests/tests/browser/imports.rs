@@ -6,7 +6,7 @@
 //! is added. The counts are checked against GraphQL.
 
 use std::io::Cursor;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx};
 use e2e::{TestApp, spawn_app};
@@ -74,7 +74,7 @@ pub async fn a_supervisor_imports_work_orders_from_a_spreadsheet(driver: &Driver
     browser.close().await;
 }
 
-async fn upload(browser: &Browser, file: &PathBuf) {
+async fn upload(browser: &Browser, file: &Path) {
     browser.open("/imports").await;
     browser.select("kind", "工单").await;
     browser.attach("file", file).await;
