@@ -90,12 +90,6 @@ pub struct Report {
     pub written: bool,
 }
 
-impl Report {
-    pub fn count(&self, pick: impl Fn(&Outcome) -> bool) -> usize {
-        self.outcomes.iter().filter(|o| pick(o)).count()
-    }
-}
-
 /// Policy: importing is the supervision team's (the console and GraphQL both
 /// come through here).
 pub fn require_importer(actor: &Actor) -> DomainResult<()> {
