@@ -145,3 +145,74 @@ async fn vendors_and_agencies_may_not_import_and_an_unknown_column_is_named() {
     );
     assert_eq!(outages(&app, &w).await, 1);
 }
+
+/// The kinds whose columns are not plain: a fault's affected systems (names,
+/// several) and impact (a choice by its Chinese name), a survey response's
+/// answers, day and agency. Each row reads as its form would; a dry run.
+#[tokio::test]
+async fn a_fault_and_a_survey_response_read_from_their_columns() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let dry = |kind: &str| {
+        format!(
+            "mutation($rows: [ImportRowInput!]!) {{ importFacts(kind: {kind}, rows: $rows, dryRun: true) {{
+                newRows refusedRows rows {{ errors {{ label reason }} }} }} }}"
+        )
+    };
+    let cells = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(c, v)| json!({"column": c, "value": v}))
+            .collect::<Vec<_>>()
+    };
+    let fault = cells(&[
+        ("监管区域", "区1"),
+        ("云服务商", "云1"),
+        ("标题", "存储卡顿"),
+        ("受影响的信息系统", "系统1"),
+        ("影响程度", "影响使用"),
+        ("发生时间", "2025-03-07 14:00"),
+        ("报告时间", "2025-03-07 14:20"),
+        ("已确认", "是"),
+        ("服务商责任", "是"),
+    ]);
+    let answer = app
+        .must(
+            &w.supervisor,
+            &dry("FAULTS"),
+            json!({"rows": [{"externalId": "GZ-1", "values": fault}]}),
+        )
+        .await;
+    assert_eq!(
+        answer["importFacts"],
+        json!({"newRows": 1, "refusedRows": 0, "rows": [{"errors": []}]})
+    );
+
+    let mut survey = vec![
+        ("监管区域", "区1"),
+        ("云服务商", "云1"),
+        ("使用单位", "单位1"),
+        ("服务年度", "2025"),
+        ("您的姓名", "王芳"),
+        ("所在单位", "信息中心"),
+        ("联系电话", "021-6321 0001"),
+        ("调查机构", "第三方监管团队"),
+        ("调查人员", "李华"),
+        ("调查日期", "2025-12-16"),
+    ];
+    let questions = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9"];
+    survey.extend(questions.iter().map(|q| (*q, "4")));
+    // The overall question is answered 0, 2, 4, 6 or 8.
+    survey.push(("q10", "8"));
+    let answer = app
+        .must(
+            &w.supervisor,
+            &dry("SURVEY_RESPONSES"),
+            json!({"rows": [{"externalId": "DC-1", "values": cells(&survey)}]}),
+        )
+        .await;
+    assert_eq!(
+        answer["importFacts"],
+        json!({"newRows": 1, "refusedRows": 0, "rows": [{"errors": []}]})
+    );
+}
