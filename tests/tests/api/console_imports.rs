@@ -504,17 +504,34 @@ async fn only_the_supervision_team_imports_and_only_into_its_region() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let file = three_work_orders("2025-03-20 08:00");
+    // R1's supervisor's upload, waiting for its commit.
+    let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
+    let kept = upload(&mut sup, "work-orders", "工单.xlsx", file.clone()).await;
+    let theirs = kept.location.unwrap();
     for (name, pass) in [VENDOR, AGENCY] {
         let mut user = ConsoleUser::sign_in(&app, name, pass).await;
         let (status, _, _) = user.download("/imports/work-orders/template.xlsx").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{name}'s template");
         let page = upload(&mut user, "work-orders", "工单.xlsx", file.clone()).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{name}'s upload");
+        user.get("/").await;
+        let page = user.post(&theirs, &[]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{name}'s commit");
     }
+    let mut admin = ConsoleUser::sign_in(&app, e2e::ADMIN_USERNAME, e2e::ADMIN_PASSWORD).await;
+    let page = admin.post(&theirs, &[]).await;
+    assert_eq!(
+        page.status,
+        StatusCode::NOT_FOUND,
+        "another's upload, even for the admin"
+    );
     let mut stranger = ConsoleUser::stranger(&app);
     let page = upload(&mut stranger, "work-orders", "工单.xlsx", file.clone()).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.location.unwrap().starts_with("/login"));
+    let page = stranger.post(&theirs, &[]).await;
+    assert!(page.location.unwrap().starts_with("/login"));
+    assert_eq!(work_order_count(&app, &w).await, 1);
 
     // sup2 supervises R2.
     app.must(
@@ -539,9 +556,6 @@ async fn only_the_supervision_team_imports_and_only_into_its_region() {
     assert_eq!(work_order_count(&app, &w).await, 1);
 
     // R1's supervisor's upload is its own.
-    let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
-    let kept = upload(&mut sup, "work-orders", "工单.xlsx", file).await;
-    let theirs = kept.location.unwrap();
     assert_eq!(sup2.get(&theirs).await.status, StatusCode::NOT_FOUND);
     sup2.get("/imports").await;
     let committed = sup2.post(&theirs, &[]).await;
