@@ -495,6 +495,9 @@ mod tests {
         assert!(c.http.trusted_proxy_header.is_none());
         assert_eq!(c.http.db.pool_size, 16);
         assert_eq!(c.http.db.per_request, 4);
+        // 10 MiB each.
+        assert_eq!(c.http.attachment_max_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.http.import_max_bytes, 10 * 1024 * 1024);
     }
 
     #[test]
@@ -553,6 +556,8 @@ mod tests {
             ("PUBLIC_URL", "yun.example.gov.cn"),
             ("PUBLIC_URL", "ftp://yun.example.gov.cn"),
             ("PUBLIC_URL", "https://yun.example.gov.cn/?a=1"),
+            ("ATTACHMENT_MAX_BYTES", "0"),
+            ("IMPORT_MAX_BYTES", "104857601"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);
