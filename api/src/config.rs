@@ -75,6 +75,9 @@ pub struct HttpConfig {
     /// (1 byte to 100 MiB, default 10 MiB); at most
     /// `domain::notice_attachments::MAX_FILES` files are sent at once.
     pub attachment_max_bytes: usize,
+    /// `IMPORT_MAX_BYTES`: the largest spreadsheet (`.xlsx` or `.csv`) an
+    /// import may upload (1 byte to 100 MiB, default 10 MiB).
+    pub import_max_bytes: usize,
 }
 
 impl HttpConfig {
@@ -159,6 +162,7 @@ impl Default for HttpConfig {
             db: DbLimits::default(),
             public_url: None,
             attachment_max_bytes: domain::notice_attachments::DEFAULT_MAX_BYTES,
+            import_max_bytes: DEFAULT_IMPORT_BYTES,
         }
     }
 }
@@ -169,6 +173,31 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/govcloud.db?mode=rwc";
 const MIN_SECRET_BYTES: usize = 32;
 /// The largest `ATTACHMENT_MAX_BYTES` accepted: the files live in the database.
 const MAX_ATTACHMENT_BYTES: usize = 100 * 1024 * 1024;
+/// The default `IMPORT_MAX_BYTES`: 10 MiB, some 100,000 rows of work orders.
+const DEFAULT_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+/// A size limit in bytes from `variable` (1 byte to 100 MiB: the files live
+/// in the database), `default` when unset.
+fn max_bytes(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: usize,
+) -> Result<usize, ConfigError> {
+    match get(variable) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_ATTACHMENT_BYTES).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    variable,
+                    "must be a whole number of bytes from 1 to 104857600 (100 MiB)",
+                )
+            }),
+    }
+}
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -368,20 +397,12 @@ impl Config {
                 })
             })
             .transpose()?;
-        let attachment_max_bytes = match get("ATTACHMENT_MAX_BYTES") {
-            None => domain::notice_attachments::DEFAULT_MAX_BYTES,
-            Some(v) => v
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_ATTACHMENT_BYTES).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "ATTACHMENT_MAX_BYTES",
-                        "must be a whole number of bytes from 1 to 104857600 (100 MiB)",
-                    )
-                })?,
-        };
+        let attachment_max_bytes = max_bytes(
+            &get,
+            "ATTACHMENT_MAX_BYTES",
+            domain::notice_attachments::DEFAULT_MAX_BYTES,
+        )?;
+        let import_max_bytes = max_bytes(&get, "IMPORT_MAX_BYTES", DEFAULT_IMPORT_BYTES)?;
         let dispute_window_working_days = match get("DISPUTE_WINDOW_WORKING_DAYS") {
             None => domain::disputes::DEFAULT_WINDOW_WORKING_DAYS,
             Some(v) => v
@@ -398,6 +419,7 @@ impl Config {
         };
         let http = HttpConfig {
             attachment_max_bytes,
+            import_max_bytes,
             public_url: Some(public_url.clone()),
             introspection,
             cors_origins,
@@ -491,6 +513,9 @@ mod tests {
         assert!(c.http.trusted_proxy_header.is_none());
         assert_eq!(c.http.db.pool_size, 16);
         assert_eq!(c.http.db.per_request, 4);
+        // 10 MiB each.
+        assert_eq!(c.http.attachment_max_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.http.import_max_bytes, 10 * 1024 * 1024);
     }
 
     #[test]
@@ -560,6 +585,8 @@ mod tests {
             ("PUBLIC_URL", "yun.example.gov.cn"),
             ("PUBLIC_URL", "ftp://yun.example.gov.cn"),
             ("PUBLIC_URL", "https://yun.example.gov.cn/?a=1"),
+            ("ATTACHMENT_MAX_BYTES", "0"),
+            ("IMPORT_MAX_BYTES", "104857601"),
         ] {
             let err = config(&[(var, value)]).expect_err(var);
             assert_eq!(err.variable, var);

@@ -15,6 +15,7 @@ pub mod error;
 pub mod generate;
 pub mod graphiql;
 pub mod graphql;
+pub mod imports;
 pub mod metrics;
 pub mod request_id;
 pub mod run_due;

@@ -11,6 +11,7 @@
 mod args;
 mod client;
 mod error;
+mod import;
 mod load;
 mod postgraphile;
 mod province;
@@ -117,6 +118,15 @@ async fn exercise(
     } else {
         Vec::new()
     };
+    eprintln!("importing {} work orders ({})", import::ROWS, region.code);
+    let import = import::five_thousand_work_orders(
+        &server.base,
+        &admin,
+        server::ADMIN_PASSWORD,
+        &region.id,
+        &month,
+    )
+    .await?;
     Ok(Measured {
         backend,
         scale: scale.to_owned(),
@@ -128,6 +138,7 @@ async fn exercise(
         peak_mib: 0.0,
         reads: loaded,
         postgraphile,
+        import,
     })
 }
 

@@ -2,6 +2,7 @@
 //! with the targets of issue 5 checked against the figures.
 
 use crate::args::Backend;
+use crate::import::ImportFigures;
 use crate::load::Load;
 use crate::province::RunFigures;
 
@@ -17,6 +18,8 @@ pub struct Measured {
     pub reads: Vec<(&'static str, Vec<Load>)>,
     /// PostGraphile's ranking-equivalent read, per client count (PostgreSQL only).
     pub postgraphile: Vec<Load>,
+    /// A file of 5,000 work orders through the console (issue 14).
+    pub import: ImportFigures,
 }
 
 fn ms(d: std::time::Duration) -> String {
@@ -66,8 +69,25 @@ pub fn print(all: &[Measured]) {
             }
         }
     }
+    print_imports(all);
     print_postgraphile(all);
     print_targets(all);
+}
+
+fn print_imports(all: &[Measured]) {
+    println!("\n### Import (one .csv of work orders through the console, all or nothing)\n");
+    println!("| database | scale | rows | preview s | import s |");
+    println!("|---|---|---|---|---|");
+    for m in all {
+        println!(
+            "| {} | {}× | {} | {:.2} | {:.2} |",
+            m.backend.name(),
+            m.scale,
+            m.import.rows,
+            m.import.preview.as_secs_f64(),
+            m.import.commit.as_secs_f64(),
+        );
+    }
 }
 
 fn print_postgraphile(all: &[Measured]) {

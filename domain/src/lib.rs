@@ -20,6 +20,7 @@ pub mod disputes;
 pub mod error;
 pub mod facts;
 pub mod grading;
+pub mod imports;
 pub mod notice_attachments;
 pub mod notices;
 pub mod page;

@@ -437,6 +437,8 @@ pub async fn delete<R: Resource>(
             ),
             other => other,
         })?;
+    // An imported fact's external id goes with it: the row may be imported again.
+    crate::imports::forget_fact(&*txn, R::NAME, id).await?;
     let change = Change::on(R::NAME, Some(id), R::scope(&row)).deleted(&row)?;
     txn.record(change).await?;
     txn.commit().await?;

@@ -18,6 +18,7 @@ mod m20261201_000020_tokens_valid_after;
 mod m20261201_000030_notice_numbers;
 mod m20261210_000040_notice_attachments;
 mod m20261210_000041_complaint_system;
+mod m20261220_000042_fact_imports;
 mod m20261220_000043_disputes;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_notice_numbers::Migration),
             Box::new(m20261210_000040_notice_attachments::Migration),
             Box::new(m20261210_000041_complaint_system::Migration),
+            Box::new(m20261220_000042_fact_imports::Migration),
             Box::new(m20261220_000043_disputes::Migration),
         ]
     }

@@ -39,6 +39,8 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "disputeDeduction",
     "acceptDispute",
     "rejectDispute",
+    // facts from spreadsheets (one entry per fact written)
+    "importFacts",
     // the generic CRUD mutations (`crud_api!` → `store::create/update/delete`)
     "createRegion",
     "updateRegion",

@@ -13,6 +13,7 @@ pub mod crud;
 pub mod dashboards;
 pub mod disputes;
 pub mod facts;
+pub mod imports;
 pub mod limits;
 mod links;
 pub mod nested;
@@ -65,6 +66,7 @@ pub struct Mutation(
     systems::InformationSystemMutation,
     users::UserMutation,
     facts::FactMutation,
+    imports::ImportMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

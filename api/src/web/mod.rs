@@ -47,6 +47,7 @@ pub mod exports;
 pub mod facts;
 pub mod format;
 pub mod home;
+pub mod imports;
 pub mod login;
 pub mod notices;
 pub mod runs;
@@ -67,6 +68,8 @@ pub struct Console {
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
     /// `ATTACHMENT_MAX_BYTES`: the largest file a rectification may carry.
     pub attachment_max_bytes: usize,
+    /// `IMPORT_MAX_BYTES`: the largest spreadsheet an import may upload.
+    pub import_max_bytes: usize,
 }
 
 pub type Shared = Arc<Console>;
@@ -79,6 +82,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         secure_cookies: http.secure_cookies(),
         trusted_proxy_header: http.trusted_proxy_header.clone(),
         attachment_max_bytes: http.attachment_max_bytes,
+        import_max_bytes: http.import_max_bytes,
     };
     // The rectification's upload may carry its files; every other form is
     // held to the API's limit.
@@ -129,6 +133,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))
+        .merge(imports::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

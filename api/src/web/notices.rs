@@ -385,7 +385,7 @@ fn action_path(step: Step) -> &'static str {
 }
 
 /// A size as people read it: `512 字节`, `12.5 KB`, `10 MB`.
-pub(crate) fn size_text(bytes: i64) -> String {
+pub fn size_text(bytes: i64) -> String {
     const KIB: i64 = 1024;
     match bytes {
         b if b < KIB => format!("{b} 字节"),

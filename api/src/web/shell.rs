@@ -131,6 +131,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/disputes",
                 label: "考核申诉",
             },
+            NavItem {
+                href: "/imports",
+                label: "表格导入",
+            },
         ],
         Role::Vendor { .. } => &[
             NavItem {

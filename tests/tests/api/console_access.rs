@@ -565,6 +565,41 @@ async fn dispute_cases(app: &TestApp, w: &World) -> Vec<Case> {
     ]
 }
 
+/// Imports (issue 14): the page and the templates are the supervision
+/// team's; an upload's preview is its uploader's alone (R1's supervisor).
+async fn import_cases(app: &TestApp) -> Vec<Case> {
+    let mut sup = ConsoleUser::sign_in(app, SUPERVISOR.0, SUPERVISOR.1).await;
+    let file = crate::console_imports::three_work_orders("2025-03-20 08:00");
+    let kept = crate::console_imports::upload(&mut sup, "work-orders", "工单.xlsx", file).await;
+    let batch = kept.location.expect("the preview's address");
+    vec![
+        Case {
+            path: "/imports".into(),
+            gets: recorders,
+            secret: None,
+        },
+        Case {
+            path: "/imports/work-orders/template.xlsx".into(),
+            gets: recorders,
+            secret: None,
+        },
+        Case {
+            path: "/imports/survey-responses/template.xlsx".into(),
+            gets: recorders,
+            secret: None,
+        },
+        Case {
+            path: batch,
+            gets: |who| match who {
+                Who::Stranger => Gets::SignIn,
+                Who::Supervisor => Gets::Page,
+                _ => Gets::Denied,
+            },
+            secret: Some("WO-1001".into()),
+        },
+    ]
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -576,6 +611,7 @@ async fn every_page_as_every_role() {
     all.extend(dispute_cases(&app, &w).await);
     all.extend(scorecard_cases(&app, &w).await);
     all.extend(admin_cases(&app, &w).await);
+    all.extend(import_cases(&app).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -621,6 +657,11 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         .as_str()
         .unwrap()
         .to_owned();
+    let file = crate::console_imports::three_work_orders("2025-03-20 08:00");
+    let kept =
+        crate::console_imports::upload(&mut supervisor, "work-orders", "工单.xlsx", file.clone())
+            .await;
+    let batch = kept.location.expect("the preview's address");
     // Each page area adds its forms here: (path, fields).
     let r1 = w.one.region.as_str();
     let run = [("region", r1), ("month", "2025-03"), ("year", "2025")];
@@ -658,6 +699,8 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/disputes/1/accept".into(), vec![("clear", "CONFIRMED")]),
         ("/disputes/1/reject".into(), vec![("reason", "伪造")]),
         ("/results/1/disputes".into(), vec![("reason", "伪造")]),
+        ("/imports".into(), vec![("kind", "work-orders")]),
+        (batch.clone(), vec![]),
     ];
     // The administration's forms (the scheme's is multipart in a browser).
     let vendor1 = world::user_id(&app, &w, VENDOR.0).await;
@@ -706,6 +749,23 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("请求被拒绝"));
+    // The import's upload as a browser sends it (multipart), token forged.
+    supervisor.get("/imports").await;
+    supervisor.csrf = forged.clone();
+    let page = crate::console_imports::upload_with_current_token(
+        &mut supervisor,
+        "work-orders",
+        "工单.xlsx",
+        file,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("请求被拒绝"));
+    // Nothing was imported: the world's one work order of R1.
+    let orders = app
+        .must(&w.admin, "{ workOrders { total } }", json!({}))
+        .await;
+    assert_eq!(orders["workOrders"]["total"], 2, "one per side");
     // Nothing was taken: the notice is still as issued.
     let still = app
         .must(

@@ -21,9 +21,10 @@ mod world;
 mod admin;
 mod agency;
 mod demo;
-mod exports;
 mod disputes;
+mod exports;
 mod harness;
+mod imports;
 mod sign_in;
 mod supervisor;
 mod vendor;
@@ -63,6 +64,12 @@ async fn the_console_in_a_real_browser() {
         .scenario(
             "a supervisor records a work order and publishes the month",
             supervisor::a_supervisor_records_a_work_order_and_publishes_the_month,
+        )
+        .await;
+    driver
+        .scenario(
+            "a supervisor imports work orders from a spreadsheet",
+            imports::a_supervisor_imports_work_orders_from_a_spreadsheet,
         )
         .await;
     driver

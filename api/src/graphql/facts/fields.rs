@@ -21,7 +21,7 @@ use crate::error::DomainError;
 use crate::graphql::crud::FromInput;
 
 /// What a reference field picks, by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pick {
     Region,
     Vendor,
