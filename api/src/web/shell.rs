@@ -105,6 +105,14 @@ const NOTICES: NavItem = NavItem {
     href: "/notices",
     label: "整改通知",
 };
+const DISPUTES: NavItem = NavItem {
+    href: "/disputes",
+    label: "考核申诉",
+};
+const IMPORTS: NavItem = NavItem {
+    href: "/imports",
+    label: "表格导入",
+};
 
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
@@ -113,6 +121,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             DASHBOARD,
             FACTS,
             NOTICES,
+            DISPUTES,
+            IMPORTS,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -123,17 +133,11 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             DASHBOARD,
             FACTS,
             NOTICES,
+            DISPUTES,
+            IMPORTS,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",
-            },
-            NavItem {
-                href: "/disputes",
-                label: "考核申诉",
-            },
-            NavItem {
-                href: "/imports",
-                label: "表格导入",
             },
         ],
         Role::Vendor { .. } => &[
@@ -318,5 +322,19 @@ mod tests {
         ] {
             assert_eq!(nav(role)[0].href, "/");
         }
+    }
+
+    /// What a supervisor may do in its region, the administrator may do in
+    /// every one: its menu holds the supervisor's work entries too.
+    #[test]
+    fn the_administrator_reaches_every_page_of_the_supervision_team() {
+        let admin: Vec<&str> = nav(Role::Admin).iter().map(|i| i.href).collect();
+        for item in nav(Role::Supervisor { region_id: 1 }) {
+            // The audit trail is one of the administration's pages.
+            if item.href != "/admin/audit" {
+                assert!(admin.contains(&item.href), "{} missing", item.href);
+            }
+        }
+        assert!(admin.contains(&"/admin"));
     }
 }
