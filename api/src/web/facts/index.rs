@@ -15,6 +15,8 @@ pub struct KindLine {
     pub slug: &'static str,
     pub label: &'static str,
     pub count: u64,
+    /// Also arrives as spreadsheets (`/imports`, same slug).
+    pub importable: bool,
 }
 
 #[derive(askama::Template)]
@@ -58,6 +60,7 @@ async fn lines(console: &Shared, signed: &SignedIn) -> DomainResult<Vec<KindLine
                 slug,
                 label,
                 count: page.total,
+                importable: crate::imports::kinds::of(slug).is_some(),
             }),
             Err(DomainError::Forbidden(_)) => {}
             Err(e) => return Err(e),
