@@ -47,6 +47,17 @@ pub fn of_domain(error: DomainError, nonce: &Nonce) -> Response {
             "您的账户无权查看此页面。",
         ),
         DomainError::NotFound(_) => (StatusCode::NOT_FOUND, "未找到", "您要查看的内容不存在。"),
+        // A page's address or form that the domain refuses: the person can
+        // correct it, so it is told (the field and the reason), not logged
+        // as a failure of ours.
+        DomainError::BadInput { field, reason } => {
+            let message = bad_input_text(field, reason);
+            return page(StatusCode::BAD_REQUEST, nonce, "请求有误", &message);
+        }
+        DomainError::Conflict(reason) => {
+            let message = format!("操作未能完成：{reason}");
+            return page(StatusCode::CONFLICT, nonce, "操作冲突", &message);
+        }
         DomainError::Busy(_) | DomainError::Unavailable(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "系统繁忙",
@@ -64,6 +75,14 @@ pub fn of_domain(error: DomainError, nonce: &Nonce) -> Response {
     page(status, nonce, title, message)
 }
 
+/// "「filter.period」填写有误：请填写月份（如 2025-03）": the field as the
+/// request named it, the reason in Chinese where the console knows it.
+fn bad_input_text(field: &str, reason: &str) -> String {
+    let field = field.strip_prefix("input.").unwrap_or(field);
+    let reason = crate::graphql::facts::fields::reason_text(reason, |_| "相关时间");
+    format!("「{field}」填写有误：{reason}")
+}
+
 /// When even a template failed: a page with no template and no script.
 pub fn plain_internal() -> Response {
     (
@@ -74,4 +93,29 @@ pub fn plain_internal() -> Response {
         ),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_input_is_told_with_its_field_and_chinese_reason_as_400() {
+        let refused = DomainError::bad("filter.period", "\"2025-13\" is not a month");
+        let answer = of_domain(refused, &Nonce::fresh());
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            bad_input_text("filter.period", "\"2025-13\" is not a month"),
+            "「filter.period」填写有误：请填写月份（如 2025-03）"
+        );
+    }
+
+    #[test]
+    fn a_conflict_is_409_and_not_a_system_error() {
+        let busy = DomainError::Conflict("区1 2025-03 的考核正在进行中".into());
+        assert_eq!(
+            of_domain(busy, &Nonce::fresh()).status(),
+            StatusCode::CONFLICT
+        );
+    }
 }
