@@ -149,7 +149,7 @@ fn coefficient_table(code: &str, name: &str, rows: &[(&str, u32)]) -> BreachTabl
                 number,
                 description: description.into(),
                 charge: Charge::MonthlyFeeCoefficient {
-                    coefficient: Decimal::from(percent) / Decimal::ONE_HUNDRED,
+                    coefficient: (Decimal::from(percent) / Decimal::ONE_HUNDRED).normalize(),
                 },
             })
             .collect(),
