@@ -157,6 +157,20 @@ impl AuditedTxn<'_> {
         }
         Ok(self.txn.commit().await?)
     }
+
+    /// Records the creation of a rule document that belongs to no region (a
+    /// scheme or contract-terms version: only administrators see the entry),
+    /// then commits.
+    pub async fn commit_rule_created(
+        mut self,
+        target_type: &str,
+        id: i64,
+        row: &impl Serialize,
+    ) -> DomainResult<()> {
+        let change = Change::on(target_type, Some(id), Scope::default()).created(row)?;
+        self.record(change).await?;
+        self.commit().await
+    }
 }
 
 /// Completes the entry of an operation that was recorded when it started and

@@ -13,6 +13,7 @@ pub mod actor;
 pub mod assessments;
 pub mod audit;
 pub mod calendar;
+pub mod contract_terms;
 pub mod dashboards;
 pub mod db;
 pub mod db_share;

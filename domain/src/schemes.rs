@@ -8,9 +8,8 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
 };
 
-use crate::access::Scope;
 use crate::actor::Actor;
-use crate::audit::{Audit, Change};
+use crate::audit::Audit;
 use crate::error::{DomainError, DomainResult};
 
 /// Every version: built-in first, then stored, each ordered by code and version.
@@ -86,17 +85,11 @@ pub async fn create(
     let scheme =
         Scheme::from_json(document).map_err(|e| DomainError::bad("document", e.to_string()))?;
     let _db = crate::db_share::permit().await;
-    let mut txn = audit.begin(db).await?;
+    let txn = audit.begin(db).await?;
     if let Some(latest) = find(&*txn, &scheme.code, None).await?
         && latest.version >= scheme.version
     {
-        return Err(DomainError::bad(
-            "document.version",
-            format!(
-                "{} v{} exists already; a new version must be above it",
-                latest.code, latest.version
-            ),
-        ));
+        return Err(version_not_above(&latest.code, latest.version));
     }
     let canonical = scheme
         .to_json()
@@ -111,9 +104,15 @@ pub async fn create(
     }
     .insert(&*txn)
     .await?;
-    // Schemes belong to no region: only administrators see the entry.
-    let change = Change::on("Scheme", Some(row.id), Scope::default()).created(&row)?;
-    txn.record(change).await?;
-    txn.commit().await?;
+    txn.commit_rule_created("Scheme", row.id, &row).await?;
     Ok(scheme)
+}
+
+/// A rule document (scheme, contract terms) whose version is not above the
+/// latest of its code: versions only go up, so a result names its rules.
+pub(crate) fn version_not_above(code: &str, latest: u32) -> DomainError {
+    DomainError::bad(
+        "document.version",
+        format!("{code} v{latest} exists already; a new version must be above it"),
+    )
 }

@@ -13,6 +13,7 @@ pub mod calendar_year;
 pub mod change;
 pub mod complaint;
 pub mod contract;
+pub mod contract_terms;
 pub mod dispute;
 pub mod dispute_attachment;
 pub mod fact_import;

@@ -25,6 +25,8 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     // rules
     "createScheme",
     "loadCalendarYear",
+    // contract terms
+    "createContractTerms",
     // runs
     "runMonthlyAssessment",
     "runAnnualAssessment",

@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod assessment;
 pub mod audit;
 pub mod breaches;
+pub mod contract_terms;
 pub mod contracts;
 pub mod crud;
 pub mod dashboards;
@@ -35,6 +36,7 @@ pub struct Query(
     session::SessionQuery,
     assessment::AssessmentQuery,
     rules::RulesQuery,
+    contract_terms::ContractTermsQuery,
     runs::AssessmentRunQuery,
     runs::AssessmentResultQuery,
     dashboards::DashboardQuery,
@@ -56,6 +58,7 @@ pub struct Query(
 pub struct Mutation(
     session::SessionMutation,
     rules::RulesMutation,
+    contract_terms::ContractTermsMutation,
     runs::RunMutation,
     notices::NoticeMutation,
     disputes::DisputeMutation,

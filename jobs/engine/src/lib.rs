@@ -6,13 +6,17 @@
 //!   monthly totals in when the scheme says so, and computes the penalty;
 //! - [`assess_scorecard`] is what both share: the scorecard a period calls for
 //!   (a month: the monthly one; a service year: the annual one), every fact
-//!   counted in that period.
+//!   counted in that period;
+//! - [`contract_terms`], [`breach_penalty`] and [`settlement`] hold a contract's
+//!   terms as data and charge breaches and draw the settlement statement (§5).
 //!
-//! The rules are those of `shared/spec/scoring-rules.md` §0–2 and §4; where the
+//! The rules are those of `shared/spec/scoring-rules.md` §0–2, §4 and §5; where the
 //! spec is silent, the decision taken is documented where it is implemented
 //! (look for "Decision").
 
+pub mod breach_penalty;
 pub mod calendar;
+pub mod contract_terms;
 pub mod fault_grading;
 pub mod scheme;
 
@@ -26,6 +30,7 @@ pub mod period;
 mod rate;
 mod result;
 mod rounding;
+pub mod settlement;
 pub mod shown;
 
 #[cfg(test)]

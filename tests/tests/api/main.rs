@@ -15,6 +15,7 @@ mod console_exports;
 mod console_facts;
 mod console_imports;
 mod console_notices;
+mod contract_terms;
 mod dashboards;
 mod demo;
 mod disputes;
