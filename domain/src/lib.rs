@@ -13,6 +13,8 @@ pub mod actor;
 pub mod assessments;
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
+pub mod contracts;
 pub mod dashboards;
 pub mod db;
 pub mod db_share;
