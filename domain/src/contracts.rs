@@ -241,7 +241,7 @@ async fn add_line(
     let field = |name: &str| format!("input.lines[{i}].{name}");
     let mut catalogue_price = None;
     if let Some(item_id) = line.item_id {
-        let item = store::require::<CatalogueItems>(&**txn, &field("itemId"), item_id).await?;
+        let item = store::require::<CatalogueItems>(txn, &field("itemId"), item_id).await?;
         let day = contract.signed_on.unwrap_or_default();
         let price = catalogue::in_force(&**txn, contract.vendor_id, item_id, day).await?;
         if let Some(price) = &price {
