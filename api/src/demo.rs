@@ -499,6 +499,9 @@ impl Loader<'_> {
                         service_year,
                         settlement_amount: Decimal::from(amount),
                         monthly_fee: (Decimal::from(amount) / Decimal::from(12)).round_dp(2),
+                        signed_on: None,
+                        term_start: None,
+                        term_end: None,
                         created_at: self.now,
                     },
                 )

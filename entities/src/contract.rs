@@ -1,4 +1,6 @@
-//! `contracts`: a vendor's contract with a region for one service year.
+//! `contracts`: a vendor's contract with a region for one service year;
+//! `settlement_amount` is the contract amount: its lines' sum when it has
+//! lines (`contract_lines`), else the amount entered.
 
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
@@ -15,6 +17,12 @@ pub struct Model {
     pub settlement_amount: Decimal,
     #[sea_orm(column_type = "Decimal(Some((18, 2)))")]
     pub monthly_fee: Decimal,
+    /// The day the contract was signed (its catalogue prices are those in
+    /// force that day); NULL for a contract entered before line items.
+    pub signed_on: Option<Date>,
+    /// The first and last day of service.
+    pub term_start: Option<Date>,
+    pub term_end: Option<Date>,
     pub created_at: DateTimeUtc,
 }
 

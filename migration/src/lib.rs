@@ -21,6 +21,8 @@ mod m20261210_000041_complaint_system;
 mod m20261220_000042_fact_imports;
 mod m20261220_000043_disputes;
 mod m20261230_000050_contract_terms;
+mod m20261230_000051_catalogue;
+mod m20261230_000052_contract_lines;
 
 pub struct Migrator;
 
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000042_fact_imports::Migration),
             Box::new(m20261220_000043_disputes::Migration),
             Box::new(m20261230_000050_contract_terms::Migration),
+            Box::new(m20261230_000051_catalogue::Migration),
+            Box::new(m20261230_000052_contract_lines::Migration),
         ]
     }
 }

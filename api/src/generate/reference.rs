@@ -233,6 +233,9 @@ async fn contracts(
                     service_year: year,
                     settlement_amount: settlement,
                     monthly_fee: (settlement / Decimal::from(12)).round_dp(2),
+                    signed_on: None,
+                    term_start: None,
+                    term_end: None,
                     created_at: created,
                 };
                 batch.push(writer, row).await?;

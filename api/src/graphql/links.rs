@@ -11,7 +11,7 @@ use domain::reference::{
 use domain::store::Link;
 
 use super::agencies::Agency;
-use super::contracts::Contract;
+use super::contracts::{Contract, ContractInstalment, ContractLine, ContractSupplement};
 use super::nested;
 use super::regions::Region;
 use super::systems::InformationSystem;
@@ -47,6 +47,30 @@ impl Contract {
     }
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
         nested::one::<Regions, Region>(ctx, &self.region_id).await
+    }
+    /// The line items, in order; empty for a contract entered as one amount.
+    async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContractLine>> {
+        super::contracts::terms(ctx, &self.id)
+            .await
+            .map(|t| t.lines)
+    }
+    /// The payment instalments, in order; the last is the final payment (尾款).
+    async fn instalments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ContractInstalment>> {
+        super::contracts::terms(ctx, &self.id)
+            .await
+            .map(|t| t.instalments)
+    }
+    /// The supplementary agreements (补充协议), together at most 10 % of the amount.
+    async fn supplements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ContractSupplement>> {
+        super::contracts::terms(ctx, &self.id)
+            .await
+            .map(|t| t.supplements)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod assessment;
 pub mod audit;
 pub mod breaches;
+pub mod catalogue;
 pub mod contract_terms;
 pub mod contracts;
 pub mod crud;
@@ -48,6 +49,9 @@ pub struct Query(
     vendors::VendorQuery,
     vendors::ServingVendorQuery,
     contracts::ContractQuery,
+    catalogue::CatalogueItemQuery,
+    catalogue::CataloguePriceQuery,
+    catalogue::PriceInForceQuery,
     agencies::AgencyQuery,
     systems::InformationSystemQuery,
     users::UserQuery,
@@ -65,6 +69,10 @@ pub struct Mutation(
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,
+    contracts::SigningMutation,
+    catalogue::CatalogueItemMutation,
+    catalogue::CataloguePriceMutation,
+    catalogue::CatalogueMutation,
     agencies::AgencyMutation,
     systems::InformationSystemMutation,
     users::UserMutation,

@@ -7,7 +7,7 @@ use sea_orm::DatabaseTransaction;
 
 use super::{regions::Regions, vendors::Vendors};
 use crate::access::{Policy, Scope};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::store::Writable;
 use crate::store::{self, TimeColumn};
 
@@ -23,6 +23,33 @@ impl Writable for Contracts {
     ) -> DomainResult<()> {
         store::require::<Vendors>(txn, "input.vendorId", row.vendor_id).await?;
         store::require::<Regions>(txn, "input.regionId", row.region_id).await?;
-        Ok(())
+        amount_is_the_lines_sum(txn, row).await
     }
+}
+
+/// A contract with lines has their sum as its amount: it is not entered.
+async fn amount_is_the_lines_sum(
+    txn: &DatabaseTransaction,
+    row: &entities::contract::Model,
+) -> DomainResult<()> {
+    use entities::contract_line::{Column as L, Entity as Lines};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let lines = Lines::find()
+        .filter(L::ContractId.eq(row.id))
+        .all(txn)
+        .await?;
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let sum: rust_decimal::Decimal = lines.iter().map(|l| l.line_total).sum();
+    if engine::two_dp(sum) != engine::two_dp(row.settlement_amount) {
+        return Err(DomainError::bad(
+            "input.settlementAmount",
+            format!(
+                "is the sum of the contract's lines ({}) and cannot be entered",
+                engine::two_dp(sum)
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@
 mod access;
 mod assessment;
 mod audit;
+mod catalogue;
 mod console;
 mod console_access;
 mod console_admin;
@@ -34,6 +35,7 @@ mod ops;
 mod refusals;
 mod schedule;
 mod schema;
+mod signed_contracts;
 mod statements;
 mod words;
 mod world;
