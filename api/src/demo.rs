@@ -451,6 +451,7 @@ impl Loader<'_> {
                 // Whom a vendor asks about a notice (named in its mail).
                 contact: (code == REGION_CODE)
                     .then(|| "市大数据中心云监管科 张工 021-00000000".to_owned()),
+                terms_code: None,
             };
         let city = insert::<Regions>(
             self.txn,
@@ -503,6 +504,9 @@ impl Loader<'_> {
                         term_start: None,
                         term_end: None,
                         created_at: self.now,
+                        agency_id: None,
+                        terms_code: None,
+                        terms_version: None,
                     },
                 )
                 .await?;

@@ -35,6 +35,7 @@ async fn owners(db: &DatabaseConnection) -> (i64, i64, i64) {
         created_at: now,
         notice_prefix: None,
         contact: None,
+        terms_code: None,
     };
     let mut region = region.into_active_model().reset_all();
     region.not_set(entities::region::Column::Id);
@@ -42,6 +43,7 @@ async fn owners(db: &DatabaseConnection) -> (i64, i64, i64) {
     // of the insert, and the row is not read back (only its id).
     region.not_set(entities::region::Column::NoticePrefix);
     region.not_set(entities::region::Column::Contact);
+    region.not_set(entities::region::Column::TermsCode);
     let region_id = entities::region::Entity::insert(region)
         .exec(db)
         .await

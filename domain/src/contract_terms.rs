@@ -58,6 +58,16 @@ pub async fn find(
     Ok(latest(stored_and_builtin(conn).await?, code, version))
 }
 
+/// A given version, or the latest of a code, with no access check: for
+/// charging a breach under the terms its contract names.
+pub async fn resolve(
+    conn: &impl ConnectionTrait,
+    code: &str,
+    version: Option<u32>,
+) -> DomainResult<Option<ContractTerms>> {
+    Ok(latest(stored_and_builtin(conn).await?, code, version))
+}
+
 fn latest(all: Vec<ContractTerms>, code: &str, version: Option<u32>) -> Option<ContractTerms> {
     all.into_iter()
         .filter(|t| t.code == code && version.is_none_or(|v| t.version == v))

@@ -205,6 +205,9 @@ pub async fn sign(
         term_start: Some(signing.term_start),
         term_end: Some(signing.term_end),
         created_at: Utc::now(),
+        agency_id: None,
+        terms_code: None,
+        terms_version: None,
     };
     if !access::can_create(actor, &Contracts::POLICY, Contracts::scope(&row)) {
         return Err(DomainError::forbidden("you may not create this Contract"));
@@ -300,6 +303,7 @@ async fn add_instalment(
             1000,
         )?,
         amount,
+        paid_on: None,
     };
     let mut active = row.into_active_model().reset_all();
     active.not_set(contract_instalment::Column::Id);

@@ -14,6 +14,7 @@ pub mod assessments;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod charging;
 pub mod contract_terms;
 pub mod contracts;
 pub mod dashboards;

@@ -24,6 +24,12 @@ pub struct Model {
     pub term_start: Option<Date>,
     pub term_end: Option<Date>,
     pub created_at: DateTimeUtc,
+    /// The agency (使用单位) that signed; `None` for a region-wide contract.
+    pub agency_id: Option<i64>,
+    /// The terms it is charged under; `None`: the region's (`regions.terms_code`).
+    pub terms_code: Option<String>,
+    /// `None`: the latest version of `terms_code`.
+    pub terms_version: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub condition: String,
     #[sea_orm(column_type = "Decimal(Some((18, 2)))")]
     pub amount: Decimal,
+    /// The day it was paid; `None`: not yet.
+    pub paid_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,9 @@ pub struct Model {
     /// e-mail); `None`: the mail names the region.
     #[sea_orm(column_type = "Text")]
     pub contact: Option<String>,
+    /// The contract terms its contracts are charged under unless a contract
+    /// names its own; `None`: no breach terms (no breach register).
+    pub terms_code: Option<String>,
 }
 
 impl Model {

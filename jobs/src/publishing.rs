@@ -29,8 +29,6 @@ use domain::audit::{Audit, Change};
 use domain::notices::{NewNotice, NoticeKind, NoticeStatus};
 use domain::store;
 
-pub const THREE_FAILED_MONTHS: &str = "THREE_CONSECUTIVE_FAILED_MONTHS";
-
 /// What publishing one result did to the notices.
 #[derive(Default)]
 struct Consequences {
@@ -402,7 +400,7 @@ async fn record_breach_if_three_failed(
     let exists = entities::breach::Entity::find()
         .filter(C::RegionId.eq(r.region_id))
         .filter(C::VendorId.eq(r.vendor_id))
-        .filter(C::Kind.eq(THREE_FAILED_MONTHS))
+        .filter(C::Kind.eq(entities::breach::BreachKind::ThreeConsecutiveFailedMonths))
         .filter(C::Period.eq(r.period.clone()))
         .one(txn)
         .await?
@@ -415,8 +413,9 @@ async fn record_breach_if_three_failed(
         entities::breach::ActiveModel {
             region_id: Set(r.region_id),
             vendor_id: Set(r.vendor_id),
-            kind: Set(THREE_FAILED_MONTHS.to_owned()),
+            kind: Set(entities::breach::BreachKind::ThreeConsecutiveFailedMonths),
             period: Set(r.period.clone()),
+            description: Set(basis.clone()),
             basis: Set(basis),
             created_at: Set(now),
             ..Default::default()

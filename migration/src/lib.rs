@@ -23,6 +23,8 @@ mod m20261220_000043_disputes;
 mod m20261230_000050_contract_terms;
 mod m20261230_000051_catalogue;
 mod m20261230_000052_contract_lines;
+mod m20261230_000053_contract_scope;
+mod m20261230_000054_breach_register;
 
 pub struct Migrator;
 
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261230_000050_contract_terms::Migration),
             Box::new(m20261230_000051_catalogue::Migration),
             Box::new(m20261230_000052_contract_lines::Migration),
+            Box::new(m20261230_000053_contract_scope::Migration),
+            Box::new(m20261230_000054_breach_register::Migration),
         ]
     }
 }

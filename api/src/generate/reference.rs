@@ -174,6 +174,7 @@ async fn regions(writer: &mut Writer<'_>, created: DateTime<Utc>) -> Result<Vec<
         created_at: created,
         notice_prefix: None,
         contact: None,
+        terms_code: None,
     };
     let mut batch = Batch::<entities::region::ActiveModel>::new("regions");
     batch.push(writer, row(0, None)).await?;
@@ -237,6 +238,9 @@ async fn contracts(
                     term_start: None,
                     term_end: None,
                     created_at: created,
+                    agency_id: None,
+                    terms_code: None,
+                    terms_version: None,
                 };
                 batch.push(writer, row).await?;
             }

@@ -28,7 +28,7 @@ impl From<entities::breach::Model> for Breach {
             id: id(m.id),
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
-            kind: m.kind,
+            kind: sea_orm::ActiveEnum::to_value(&m.kind),
             period: m.period,
             basis: m.basis,
             created_at: local(m.created_at),

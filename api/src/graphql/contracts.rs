@@ -96,6 +96,9 @@ impl FromInput for Contracts {
             term_start: None,
             term_end: None,
             created_at: now,
+            agency_id: None,
+            terms_code: None,
+            terms_version: None,
         })
     }
 

@@ -103,6 +103,7 @@ impl FromInput for Regions {
                 .contact
                 .map(|v| validate::text("input.contact", v, 200))
                 .transpose()?,
+            terms_code: None,
         })
     }
 
