@@ -8,8 +8,9 @@
 //! checks here: callers have checked who may read the breach or run the job.
 
 use chrono::{Datelike, NaiveDate};
-use engine::breach_penalty::{self, EventCharge};
+use engine::breach_penalty::{self, EventCharge, MajorIncidents};
 use engine::contract_terms::{ContractTerms, RowRef};
+use entities::breach::{self, BreachStatus, IncidentLevel};
 use entities::{contract, contract_system, region};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -160,6 +161,55 @@ pub async fn charge(
     let fee = system_monthly_fee(conn, contract, system_id).await?;
     breach_penalty::charge_event(terms, rows, fee, items)
         .map_err(|e| DomainError::bad("rows", e.to_string()))
+}
+
+/// The major incidents (附件1) confirmed against a contract, and what they
+/// amount to under its terms: the termination right and the penalty
+/// (rate × contract amount, once per term). `None` where the terms have no
+/// major-incident rule.
+pub async fn major_incidents(
+    conn: &impl ConnectionTrait,
+    terms: &ContractTerms,
+    contract: &contract::Model,
+) -> DomainResult<Option<MajorIncidentCount>> {
+    let Some(rule) = &terms.major_incidents else {
+        return Ok(None);
+    };
+    let confirmed = breach::Entity::find()
+        .filter(breach::Column::ContractId.eq(contract.id))
+        .filter(breach::Column::Status.eq(BreachStatus::Confirmed))
+        .filter(breach::Column::IncidentLevel.is_not_null())
+        .all(conn)
+        .await?;
+    let count = |level| {
+        confirmed
+            .iter()
+            .filter(|b| b.incident_level == Some(level))
+            .count() as u32
+    };
+    let (a_level, b_level) = (count(IncidentLevel::A), count(IncidentLevel::B));
+    let assessed = rule
+        .assess(a_level, b_level, contract.settlement_amount)
+        .map_err(|e| DomainError::bad("contract", e.to_string()))?;
+    Ok(Some(MajorIncidentCount {
+        a_level,
+        b_level,
+        a_level_needed: rule.a_level_count,
+        b_level_needed: rule.b_level_count,
+        assessed,
+    }))
+}
+
+/// The confirmed A- and B-level events of a contract against its terms' rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MajorIncidentCount {
+    pub a_level: u32,
+    pub b_level: u32,
+    /// The counts that give the right (1 and N of the terms).
+    pub a_level_needed: u32,
+    pub b_level_needed: u32,
+    /// The termination right and the penalty, once given.
+    pub assessed: MajorIncidents,
 }
 
 #[cfg(test)]
