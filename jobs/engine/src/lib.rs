@@ -22,11 +22,13 @@ pub mod scheme;
 
 mod annual;
 pub mod counting;
+pub mod deadlines;
 mod error;
 pub mod facts;
 mod indicators;
 mod penalty;
 pub mod period;
+pub mod quotas;
 mod rate;
 mod result;
 mod rounding;
