@@ -26,6 +26,7 @@ pub mod deadlines;
 mod error;
 pub mod facts;
 mod indicators;
+pub mod metering;
 mod penalty;
 pub mod period;
 pub mod quotas;
