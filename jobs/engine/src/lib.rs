@@ -16,6 +16,7 @@
 
 pub mod breach_penalty;
 pub mod calendar;
+pub mod caps;
 pub mod contract_terms;
 pub mod fault_grading;
 pub mod scheme;
