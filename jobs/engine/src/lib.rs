@@ -36,6 +36,7 @@ mod result;
 mod rounding;
 pub mod settlement;
 pub mod shown;
+pub mod work_order;
 
 #[cfg(test)]
 mod properties;
