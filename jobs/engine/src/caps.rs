@@ -21,6 +21,7 @@ use thiserror::Error;
 
 use crate::metering::MeteredLine;
 use crate::period::{Month, ServiceYear};
+use crate::quotas::refuse_negative;
 use crate::rounding::round_half_up_2dp;
 
 /// The months of a service period.
@@ -144,17 +145,17 @@ pub fn purchaser_bill(
     let caps = cap_map(caps.unwrap_or_default())?;
     let mut metered: BTreeMap<&str, (Decimal, BTreeSet<Month>)> = BTreeMap::new();
     for (index, line) in lines.iter().enumerate() {
-        if !period.contains_month(line.month) {
+        if !period.contains_month(line.record.month) {
             return Err(CapError::OutsidePeriod {
                 index,
-                month: line.month,
+                month: line.record.month,
                 period,
             });
         }
-        let (amount, months) = metered.entry(line.item.as_str()).or_default();
+        let (amount, months) = metered.entry(line.record.item.as_str()).or_default();
         *amount += line.amount;
         if line.metered_quantity > Decimal::ZERO {
-            months.insert(line.month);
+            months.insert(line.record.month);
         }
     }
     let items = metered
@@ -197,10 +198,7 @@ fn cap_map(caps: &[Cap]) -> Result<BTreeMap<&str, Decimal>, CapError> {
 }
 
 fn not_negative(field: String, value: Decimal) -> Result<(), CapError> {
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(CapError::Negative { field, value });
-    }
-    Ok(())
+    refuse_negative(value, |value| CapError::Negative { field, value })
 }
 
 #[cfg(test)]
@@ -209,11 +207,9 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
-    use crate::metering::{PriceList, UnitPrice, UsageRecord, meter_year};
+    use crate::metering::fixtures::{DISK, VCPU, prices, usage};
+    use crate::metering::meter_year;
     use crate::testing::month;
-
-    const VCPU: &str = "云主机vCPU";
-    const DISK: &str = "块存储GB";
 
     /// A contract signed in January 2025: its first service period is 2025.
     fn period() -> ServiceYear {
@@ -223,37 +219,19 @@ mod tests {
     /// 200 GB × 20.00 every month of 2025 (48,000.00), and 100 vCPU × 30.00
     /// July–December only (6 months in service, 18,000.00).
     fn lines() -> Vec<MeteredLine> {
-        let prices = PriceList {
-            prices: vec![
-                UnitPrice {
-                    item: VCPU.into(),
-                    from: month(2024, 1),
-                    price: dec!(30.00),
-                },
-                UnitPrice {
-                    item: DISK.into(),
-                    from: month(2024, 1),
-                    price: dec!(20.00),
-                },
-            ],
-        };
-        let record = |item: &str, m: u32, quantity: Decimal| UsageRecord {
-            system_id: 1,
-            vendor_id: 100,
-            agency_id: 200,
-            item: item.into(),
-            month: month(2025, m),
-            quantity,
-            approved: Some(quantity),
-            test: None,
-        };
         let records: Vec<_> = (1..=12)
-            .map(|m| record(DISK, m, dec!(200)))
-            .chain((7..=12).map(|m| record(VCPU, m, dec!(100))))
+            .map(|m| usage(1, DISK, month(2025, m), dec!(200)))
+            .chain((7..=12).map(|m| usage(1, VCPU, month(2025, m), dec!(100))))
             .collect();
-        meter_year(period(), &records, &prices)
+        meter_year(period(), &records, &prices())
             .expect("valid")
             .lines
+    }
+
+    /// The bill of [`lines`] with one item capped.
+    fn bill_with(item: &str, amount: Decimal) -> PurchaserBill {
+        let caps = [cap(item, amount)];
+        purchaser_bill(period(), &lines(), Some(&caps)).expect("valid")
     }
 
     fn cap(item: &str, amount: Decimal) -> Cap {
@@ -274,8 +252,7 @@ mod tests {
     fn a_full_year_cap_binds_beyond_it() {
         // 200 × 20.00 × 12 = 48,000.00 metered, cap 40,000.00 over 12 of 12
         // months: 40,000.00 payable, 8,000.00 free.
-        let bill =
-            purchaser_bill(period(), &lines(), Some(&[cap(DISK, dec!(40000))])).expect("valid");
+        let bill = bill_with(DISK, dec!(40000));
         let disk = item(&bill, DISK);
         assert_eq!(disk.months_in_service, 12);
         assert_eq!(disk.cap, Some(dec!(40000.00)));
@@ -286,8 +263,7 @@ mod tests {
     #[test]
     fn a_cap_not_reached_does_not_bind() {
         // 48,000.00 metered under a cap of 50,000.00: 48,000.00 payable, 0 free.
-        let bill =
-            purchaser_bill(period(), &lines(), Some(&[cap(DISK, dec!(50000))])).expect("valid");
+        let bill = bill_with(DISK, dec!(50000));
         let disk = item(&bill, DISK);
         assert_eq!(
             (disk.payable, disk.free_beyond_cap),
@@ -300,8 +276,7 @@ mod tests {
         // vCPU in service July–December: 100 × 30.00 × 6 = 18,000.00 metered;
         // cap 30,000.00 × 6 / 12 = 15,000.00: 15,000.00 payable, 3,000.00 free
         // (unprorated, the cap would not have bound).
-        let bill =
-            purchaser_bill(period(), &lines(), Some(&[cap(VCPU, dec!(30000))])).expect("valid");
+        let bill = bill_with(VCPU, dec!(30000));
         let vcpu = item(&bill, VCPU);
         assert_eq!(vcpu.months_in_service, 6);
         assert_eq!(vcpu.cap, Some(dec!(15000.00)));

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::period::{Month, ServiceYear};
-use crate::quotas::FreePeriod;
+use crate::quotas::{FreePeriod, refuse_negative};
 use crate::rounding::round_half_up_2dp;
 
 /// Songjiang's service year starts in July (1 July – 30 June).
@@ -135,12 +135,8 @@ impl Flag {
 /// One priced line of the bill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeteredLine {
-    pub system_id: i64,
-    pub vendor_id: i64,
-    pub agency_id: i64,
-    pub item: String,
-    pub month: Month,
-    pub quantity: Decimal,
+    /// The usage as recorded.
+    pub record: UsageRecord,
     /// The quantity charged: the quantity, or 0 in a free test month.
     pub metered_quantity: Decimal,
     pub unit_price: Decimal,
@@ -161,22 +157,22 @@ pub struct YearMetering {
 impl YearMetering {
     /// Each system's bill.
     pub fn by_system(&self) -> BTreeMap<i64, Decimal> {
-        self.totals_by(|line| line.system_id)
+        self.totals_by(|line| line.record.system_id)
     }
 
     /// Each vendor's bill: the settlement amount of its annual penalty (spec §6).
     pub fn by_vendor(&self) -> BTreeMap<i64, Decimal> {
-        self.totals_by(|line| line.vendor_id)
+        self.totals_by(|line| line.record.vendor_id)
     }
 
     /// Each agency's own bill.
     pub fn by_agency(&self) -> BTreeMap<i64, Decimal> {
-        self.totals_by(|line| line.agency_id)
+        self.totals_by(|line| line.record.agency_id)
     }
 
     /// Each catalogue item's metered amount (what a cap applies to).
     pub fn by_item(&self) -> BTreeMap<String, Decimal> {
-        self.totals_by(|line| line.item.clone())
+        self.totals_by(|line| line.record.item.clone())
     }
 
     /// The lines with usage beyond what was approved, or with no quota.
@@ -272,12 +268,7 @@ fn meter_record(record: &UsageRecord, unit_price: Decimal) -> MeteredLine {
     }
     let metered_quantity = if free { Decimal::ZERO } else { record.quantity };
     MeteredLine {
-        system_id: record.system_id,
-        vendor_id: record.vendor_id,
-        agency_id: record.agency_id,
-        item: record.item.clone(),
-        month: record.month,
-        quantity: record.quantity,
+        record: record.clone(),
         metered_quantity,
         unit_price,
         amount: round_half_up_2dp(metered_quantity * unit_price),
@@ -286,50 +277,43 @@ fn meter_record(record: &UsageRecord, unit_price: Decimal) -> MeteredLine {
 }
 
 fn not_negative(field: String, value: Decimal) -> Result<(), MeteringError> {
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(MeteringError::Negative { field, value });
-    }
-    Ok(())
+    refuse_negative(value, |value| MeteringError::Negative { field, value })
 }
 
+/// Items, prices and usage shared by the metering and cap tests.
 #[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
+pub(crate) mod fixtures {
+    use rust_decimal::Decimal;
     use rust_decimal_macros::dec;
 
-    use super::*;
-    use crate::contract_terms::PenaltyPayment;
-    use crate::scheme::Scheme;
-    use crate::settlement::{StatementInput, statement};
+    use super::{PriceList, UnitPrice, UsageRecord};
+    use crate::period::Month;
     use crate::testing::month;
 
-    const VCPU: &str = "云主机vCPU";
-    const DISK: &str = "块存储GB";
+    pub const VCPU: &str = "云主机vCPU";
+    pub const DISK: &str = "块存储GB";
 
-    /// The service year 1 July 2025 – 30 June 2026.
-    fn year() -> ServiceYear {
-        ServiceYear::new(SONGJIANG_FIRST_MONTH, 2025).expect("valid")
+    pub fn price(item: &str, from: Month, price: Decimal) -> UnitPrice {
+        UnitPrice {
+            item: item.into(),
+            from,
+            price,
+        }
     }
 
-    /// 30.00 per vCPU-month and 20.00 per GB-month from before the year.
-    fn prices() -> PriceList {
+    /// 30.00 per vCPU-month and 20.00 per GB-month from January 2024 on.
+    pub fn prices() -> PriceList {
         PriceList {
             prices: vec![
-                UnitPrice {
-                    item: VCPU.into(),
-                    from: month(2024, 1),
-                    price: dec!(30.00),
-                },
-                UnitPrice {
-                    item: DISK.into(),
-                    from: month(2024, 1),
-                    price: dec!(20.00),
-                },
+                price(VCPU, month(2024, 1), dec!(30.00)),
+                price(DISK, month(2024, 1), dec!(20.00)),
             ],
         }
     }
 
-    fn usage(system_id: i64, item: &str, m: Month, quantity: Decimal) -> UsageRecord {
+    /// System `system_id` of vendor 100 and agency 200 used `quantity` of
+    /// `item` in `m`, all of it approved.
+    pub fn usage(system_id: i64, item: &str, m: Month, quantity: Decimal) -> UsageRecord {
         UsageRecord {
             system_id,
             vendor_id: 100,
@@ -340,6 +324,24 @@ mod tests {
             approved: Some(quantity),
             test: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    use super::fixtures::{DISK, VCPU, price, prices, usage};
+    use super::*;
+    use crate::contract_terms::PenaltyPayment;
+    use crate::scheme::Scheme;
+    use crate::settlement::{StatementInput, statement};
+    use crate::testing::month;
+
+    /// The service year 1 July 2025 – 30 June 2026.
+    fn year() -> ServiceYear {
+        ServiceYear::new(SONGJIANG_FIRST_MONTH, 2025).expect("valid")
     }
 
     /// The worked example: 100 vCPU July–December, 120 vCPU
@@ -435,11 +437,7 @@ mod tests {
         // 0.5 GB × 20.01 = 10.005 → 10.01 (half-up; banker's would give 10.00),
         // twice (two months): 20.02, not round(20.01) = 20.01.
         let prices = PriceList {
-            prices: vec![UnitPrice {
-                item: DISK.into(),
-                from: month(2025, 7),
-                price: dec!(20.01),
-            }],
+            prices: vec![price(DISK, month(2025, 7), dec!(20.01))],
         };
         let records = [
             usage(1, DISK, month(2025, 7), dec!(0.5)),
@@ -455,11 +453,7 @@ mod tests {
         // Catalogue revised from January 2026: 30.00 → 28.00 per vCPU.
         // 10 vCPU in December 2025: 300.00; in January 2026: 280.00.
         let mut prices = prices();
-        prices.prices.push(UnitPrice {
-            item: VCPU.into(),
-            from: month(2026, 1),
-            price: dec!(28.00),
-        });
+        prices.prices.push(price(VCPU, month(2026, 1), dec!(28.00)));
         let records = [
             usage(1, VCPU, month(2025, 12), dec!(10)),
             usage(1, VCPU, month(2026, 1), dec!(10)),
@@ -539,11 +533,7 @@ mod tests {
     fn an_item_without_a_price_in_force_is_refused() {
         // The only price of 带宽Mb is from 2026-01; December 2025 has none.
         let mut prices = prices();
-        prices.prices.push(UnitPrice {
-            item: "带宽Mb".into(),
-            from: month(2026, 1),
-            price: dec!(5),
-        });
+        prices.prices.push(price("带宽Mb", month(2026, 1), dec!(5)));
         let records = [usage(1, "带宽Mb", month(2025, 12), dec!(1))];
         assert_eq!(
             meter_year(year(), &records, &prices).map_err(|e| e.to_string()),

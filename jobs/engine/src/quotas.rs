@@ -238,8 +238,18 @@ pub fn delivery_status(
 }
 
 fn not_negative(field: &'static str, value: Decimal) -> Result<(), QuotaError> {
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(QuotaError::Negative { field, value });
+    refuse_negative(value, |value| QuotaError::Negative { field, value })
+}
+
+/// `Ok` unless `value` is below zero (−0 counts as 0), else the error
+/// `negative` makes of it: the one check of every quantity and amount of the
+/// quota, metering and cap modules, each naming its field in its own error.
+pub(crate) fn refuse_negative<E>(
+    value: Decimal,
+    negative: impl FnOnce(Decimal) -> E,
+) -> Result<(), E> {
+    if value < Decimal::ZERO {
+        return Err(negative(value));
     }
     Ok(())
 }
