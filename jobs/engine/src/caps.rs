@@ -47,6 +47,15 @@ pub enum CapError {
         item: String,
     },
 
+    #[error(
+        "lines[{index}].vendor_id: {vendor_id} is not {first_vendor_id}, the vendor of lines[0]; a cap is a term of one vendor's contract"
+    )]
+    MixedVendors {
+        index: usize,
+        vendor_id: i64,
+        first_vendor_id: i64,
+    },
+
     #[error("lines[{index}].month: {month} is outside the service period {period}")]
     OutsidePeriod {
         index: usize,
@@ -135,8 +144,8 @@ pub struct PurchaserBill {
 }
 
 /// The purchaser's bill from the period's metered lines and its caps (`None`
-/// for a district: no cap). Every line must lie in the period, since a cap
-/// applies to one period's use.
+/// for a district: no cap). Every line must lie in the period and be of one
+/// vendor, since a cap applies to one period's use under one vendor's contract.
 pub fn purchaser_bill(
     period: ServiceYear,
     lines: &[MeteredLine],
@@ -144,7 +153,15 @@ pub fn purchaser_bill(
 ) -> Result<PurchaserBill, CapError> {
     let caps = cap_map(caps.unwrap_or_default())?;
     let mut metered: BTreeMap<&str, (Decimal, BTreeSet<Month>)> = BTreeMap::new();
+    let first_vendor_id = lines.first().map(|line| line.record.vendor_id);
     for (index, line) in lines.iter().enumerate() {
+        if let Some(first_vendor_id) = first_vendor_id.filter(|&v| v != line.record.vendor_id) {
+            return Err(CapError::MixedVendors {
+                index,
+                vendor_id: line.record.vendor_id,
+                first_vendor_id,
+            });
+        }
         if !period.contains_month(line.record.month) {
             return Err(CapError::OutsidePeriod {
                 index,
@@ -335,6 +352,24 @@ mod tests {
         assert_eq!(
             purchaser_bill(later, &lines(), None).map_err(|e| e.to_string()),
             Err("lines[0].month: 2025-01 is outside the service period 2025-07..2026-06".into())
+        );
+    }
+
+    #[test]
+    fn lines_of_two_vendors_are_refused() {
+        // lines() are all vendor 100's; one more of vendor 101 cannot share its caps.
+        let mut lines = lines();
+        let mut other = lines[0].clone();
+        other.record.vendor_id = 101;
+        lines.push(other);
+        let index = lines.len() - 1;
+        assert_eq!(
+            purchaser_bill(period(), &lines, None),
+            Err(CapError::MixedVendors {
+                index,
+                vendor_id: 101,
+                first_vendor_id: 100
+            })
         );
     }
 

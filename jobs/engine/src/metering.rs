@@ -111,6 +111,9 @@ impl PriceList {
 pub enum Flag {
     /// Test resources in their free period: not metered.
     FreeTest,
+    /// Test resources still in use after their free period: metered as used,
+    /// the formal agreement (正式协议) should have followed the test.
+    TestBeyondFreePeriod,
     /// Usage beyond the approved quantity: metered as used, to be followed up.
     BeyondApproved { approved: Decimal, excess: Decimal },
     /// Usage of an item with no quota recorded: metered as used.
@@ -122,6 +125,7 @@ impl Flag {
     pub fn text(&self) -> String {
         match self {
             Flag::FreeTest => "测试资源免费期内，不计量".to_owned(),
+            Flag::TestBeyondFreePeriod => "测试资源已过免费期，按实计量".to_owned(),
             Flag::BeyondApproved { approved, excess } => format!(
                 "超出核定数量 {}（超出 {}）",
                 approved.normalize(),
@@ -249,14 +253,17 @@ fn check_record(
     Ok(())
 }
 
-/// One record priced: free in a test month, flagged beyond its approval.
+/// One record priced: free in a test month, flagged after its free period and
+/// beyond its approval.
 fn meter_record(record: &UsageRecord, unit_price: Decimal) -> MeteredLine {
     let free = record
         .test
         .is_some_and(|period| period.contains(record.month));
     let mut flags = Vec::new();
-    if free {
-        flags.push(Flag::FreeTest);
+    match record.test {
+        Some(_) if free => flags.push(Flag::FreeTest),
+        Some(_) => flags.push(Flag::TestBeyondFreePeriod),
+        None => {}
     }
     match record.approved {
         Some(approved) if record.quantity > approved => flags.push(Flag::BeyondApproved {
@@ -466,7 +473,8 @@ mod tests {
     #[test]
     fn test_resources_in_their_free_period_are_not_metered() {
         // Test vCPU free August–October 2025 (3 months), 8 vCPU each month
-        // August–November: only November is metered, 8 × 30.00 = 240.00.
+        // August–November: only November is metered, 8 × 30.00 = 240.00, and
+        // flagged as test resources past their free period.
         let free = FreePeriod::new(month(2025, 8), 3).expect("valid");
         let records: Vec<_> = (8..=11)
             .map(|m| UsageRecord {
@@ -478,7 +486,8 @@ mod tests {
         assert_eq!(metering.total, dec!(240.00));
         assert_eq!(metering.lines[0].flags, [Flag::FreeTest]);
         assert_eq!(metering.lines[0].metered_quantity, dec!(0));
-        assert_eq!(metering.lines[3].flags, []);
+        assert_eq!(metering.lines[3].flags, [Flag::TestBeyondFreePeriod]);
+        assert_eq!(metering.lines[3].amount, dec!(240.00));
     }
 
     #[test]
