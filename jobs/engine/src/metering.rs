@@ -149,6 +149,16 @@ pub struct MeteredLine {
     pub flags: Vec<Flag>,
 }
 
+/// Whether a year's metering may still change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeteringState {
+    /// Usage is still being imported or entered.
+    Open,
+    /// Closed by a supervisor: the amounts are fixed.
+    Closed,
+}
+
 /// A service year's metering: its lines and the sums the bills are made of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearMetering {
@@ -172,6 +182,23 @@ impl YearMetering {
     /// Each agency's own bill.
     pub fn by_agency(&self) -> BTreeMap<i64, Decimal> {
         self.totals_by(|line| line.record.agency_id)
+    }
+
+    /// A vendor's settlement amount, the base of its annual penalty (spec §6):
+    /// its metered amount once a supervisor has closed the year's metering,
+    /// `None` (pending) while it is open. The annual run may come first
+    /// (Songjiang's on 20 July; metering takes longer, seed 004 §6–7): it then
+    /// shows the tier at once and the amount when the year is closed.
+    pub fn vendor_settlement(&self, vendor_id: i64, state: MeteringState) -> Option<Decimal> {
+        match state {
+            MeteringState::Open => None,
+            MeteringState::Closed => Some(
+                self.by_vendor()
+                    .get(&vendor_id)
+                    .copied()
+                    .unwrap_or(Decimal::ZERO),
+            ),
+        }
     }
 
     /// Each catalogue item's metered amount (what a cap applies to).
@@ -351,6 +378,15 @@ mod tests {
         ServiceYear::new(SONGJIANG_FIRST_MONTH, 2025).expect("valid")
     }
 
+    /// Songjiang's penalty tiers (the municipal ones: <90 5 %, <80 10 %, <70 15 %).
+    fn songjiang_tiers() -> Vec<crate::scheme::PenaltyTier> {
+        Scheme::builtin()
+            .into_iter()
+            .find(|s| s.code == "sh-songjiang")
+            .expect("built in")
+            .penalty_tiers
+    }
+
     /// The worked example: 100 vCPU July–December, 120 vCPU
     /// January–June, 200 GB all year.
     fn worked_example() -> Vec<UsageRecord> {
@@ -383,16 +419,10 @@ mod tests {
         // 8,760.00 deducted from the final payment (nothing paid before:
         // 先用后付), 87,600.00 − 8,760.00 = 78,840.00 payable.
         let metering = meter_year(year(), &worked_example(), &prices()).expect("valid");
-        let songjiang = Scheme::builtin()
-            .into_iter()
-            .find(|s| s.code == "sh-songjiang")
-            .expect("built in");
-        let penalty = crate::penalty::penalty(
-            &songjiang.penalty_tiers,
-            dec!(75),
-            Some(metering.by_vendor()[&100]),
-        )
-        .expect("valid");
+        let settlement = metering.vendor_settlement(100, MeteringState::Closed);
+        assert_eq!(settlement, Some(dec!(87600.00)));
+        let penalty =
+            crate::penalty::penalty(&songjiang_tiers(), dec!(75), settlement).expect("valid");
         assert_eq!(penalty.rate, dec!(0.10));
         assert_eq!(penalty.amount, Some(dec!(8760.00)));
         let s = statement(StatementInput {
@@ -405,6 +435,23 @@ mod tests {
         .expect("valid");
         assert_eq!(s.deducted_from_final_payment, dec!(8760.00));
         assert_eq!(s.final_payment_due, dec!(78840.00));
+    }
+
+    #[test]
+    fn the_amount_is_pending_until_the_metering_is_closed() {
+        // Open metering: no settlement amount yet, so the 10 % tier of a total
+        // of 75 shows at once and its amount is pending. A closed year with no
+        // usage of vendor 101 settles at 0.00.
+        let metering = meter_year(year(), &worked_example(), &prices()).expect("valid");
+        let settlement = metering.vendor_settlement(100, MeteringState::Open);
+        assert_eq!(settlement, None);
+        let penalty =
+            crate::penalty::penalty(&songjiang_tiers(), dec!(75), settlement).expect("valid");
+        assert_eq!((penalty.rate, penalty.amount), (dec!(0.10), None));
+        assert_eq!(
+            metering.vendor_settlement(101, MeteringState::Closed),
+            Some(dec!(0))
+        );
     }
 
     #[test]
