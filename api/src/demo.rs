@@ -122,6 +122,7 @@ pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<(
     };
     loader.load().await?;
     txn.commit().await?;
+    crate::demo_metering::load(conn, DISTRICT_CODE, "demo-songjiang").await?;
     publish_months(conn, public_url).await?;
     dispute_failed_month(conn, public_url).await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");

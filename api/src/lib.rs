@@ -9,6 +9,7 @@ pub mod client_addr;
 pub mod client_errors;
 pub mod config;
 pub mod demo;
+pub mod demo_metering;
 pub mod edge;
 pub mod embedded;
 pub mod error;

@@ -24,6 +24,7 @@ pub mod disputes;
 pub mod error;
 pub mod facts;
 pub mod grading;
+pub mod metering;
 pub mod imports;
 pub mod notice_attachments;
 pub mod notices;

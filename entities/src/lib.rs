@@ -36,6 +36,7 @@ pub mod notice_number;
 pub mod outage;
 pub mod outbox;
 pub mod outbox_attempt;
+pub mod purchaser_cap;
 pub mod quota;
 pub mod quota_change;
 pub mod region;

@@ -37,6 +37,9 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "submitRectification",
     "acceptRectification",
     "reopenNotice",
+    // metering
+    "closeMetering",
+    "setPurchaserCap",
     // disputes
     "disputeDeduction",
     "acceptDispute",

@@ -18,6 +18,7 @@ pub mod facts;
 pub mod imports;
 pub mod limits;
 mod links;
+pub mod metering;
 pub mod nested;
 pub mod notices;
 pub mod regions;
@@ -56,6 +57,7 @@ pub struct Query(
     systems::InformationSystemQuery,
     users::UserQuery,
     facts::FactQuery,
+    metering::MeteringQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -76,6 +78,7 @@ pub struct Mutation(
     agencies::AgencyMutation,
     systems::InformationSystemMutation,
     users::UserMutation,
+    metering::MeteringMutation,
     facts::FactMutation,
     imports::ImportMutation,
 );

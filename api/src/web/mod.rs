@@ -49,6 +49,7 @@ pub mod format;
 pub mod home;
 pub mod imports;
 pub mod login;
+pub mod metering;
 pub mod notices;
 pub mod runs;
 pub mod scorecard;
@@ -130,6 +131,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         )
         .merge(admin::routes())
         .merge(exports::routes())
+        .merge(metering::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))

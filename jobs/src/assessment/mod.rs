@@ -157,8 +157,13 @@ pub async fn year_with_counted(
     let period = Period::ServiceYear(service_year);
     let facts = facts::load(conn, &window(subject, period, start_year)).await?;
     let calendar = domain::calendar::load(conn).await?;
-    let settlement: Option<Decimal> = contract.map(|c| c.settlement_amount.round_dp(2));
-    let result = engine::assess_year(
+    // A metered contract's settlement is its metered amount, pending until
+    // the year's metering is closed (spec §6); any other, the contract's.
+    let base =
+        domain::metering::settlement_base(conn, &subject.region, subject.vendor_id, start_year)
+            .await?;
+    let settlement = base.amount(contract.map(|c| c.settlement_amount.round_dp(2)));
+    let mut result = engine::assess_year(
         &subject.scheme,
         &calendar,
         &facts,
@@ -167,6 +172,14 @@ pub async fn year_with_counted(
         settlement,
     )
     .map_err(|e| engine_error("serviceYear", subject, e))?;
+    if base == domain::metering::SettlementBase::Pending {
+        result
+            .warnings
+            .retain(|w| !w.starts_with("未提供结算金额"));
+        result
+            .warnings
+            .push(domain::metering::PENDING_WARNING.to_owned());
+    }
     Ok((result, facts::row_count(&facts)))
 }
 

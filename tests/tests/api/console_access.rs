@@ -357,7 +357,36 @@ fn cases(w: &World, n: &NoticeIds) -> Vec<Case> {
     ];
     cases.extend(filing_cases(w));
     cases.extend(fact_cases(w));
+    cases.extend(metering_cases(w));
     cases
+}
+
+/// The metered bill of R1 (`/metering`, its `.xlsx`): R1's supervisor and the
+/// administrators all of it; each vendor and agency its own lines (an empty
+/// bill when it has none, never another's: `metering.rs`); R2's bill is not
+/// R1's supervisor's.
+fn metering_cases(w: &World) -> Vec<Case> {
+    let (r1, r2) = (&w.one.region, &w.two.region);
+    let own_lines = |who: Who| match who {
+        Who::Stranger => Gets::SignIn,
+        _ => Gets::Page,
+    };
+    let other_region = |who: Who| match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Supervisor => Gets::Denied,
+        _ => Gets::Page,
+    };
+    let case = |path: String, gets: fn(Who) -> Gets| Case {
+        path,
+        gets,
+        secret: None,
+    };
+    vec![
+        case(format!("/metering?region={r1}&year=2025"), own_lines),
+        case(format!("/exports/metering/{r1}/2025.xlsx"), own_lines),
+        case(format!("/metering?region={r2}&year=2025"), other_region),
+        case(format!("/exports/metering/{r2}/2025.xlsx"), other_region),
+    ]
 }
 
 /// The documents for filing (issue 14, item 2): the month's ranking and the
@@ -700,6 +729,7 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/disputes/1/reject".into(), vec![("reason", "伪造")]),
         ("/results/1/disputes".into(), vec![("reason", "伪造")]),
         ("/imports".into(), vec![("kind", "work-orders")]),
+        ("/metering/close".into(), vec![("region", r1), ("year", "2025")]),
         (batch.clone(), vec![]),
     ];
     // The administration's forms (the scheme's is multipart in a browser).

@@ -44,9 +44,21 @@ impl Formats {
 
 /// The workbook of `report`, dated `date` (`2026年12月1日`).
 pub fn workbook(report: &Report, date: &str) -> Result<Vec<u8>, XlsxError> {
+    workbook_of(&[report], date)
+}
+
+/// A workbook with one sheet per report (each named by its `sheet`).
+pub fn workbook_of(reports: &[&Report], date: &str) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(report.sheet)?;
+    for report in reports {
+        write_sheet(book.add_worksheet(), report, date)?;
+    }
+    book.save_to_buffer()
+}
+
+/// One report on its own sheet.
+fn write_sheet(sheet: &mut Worksheet, report: &Report, date: &str) -> Result<(), XlsxError> {
+    sheet.set_name(&*report.sheet)?;
     sheet.set_paper_size(A4);
     if report.wide {
         sheet.set_landscape();
@@ -74,7 +86,7 @@ pub fn workbook(report: &Report, date: &str) -> Result<Vec<u8>, XlsxError> {
     for (col, width) in (0u16..).zip(widths(report)) {
         sheet.set_column_width(col, width as f64)?;
     }
-    book.save_to_buffer()
+    Ok(())
 }
 
 /// A table from `row` on: its caption, headings and rows; the row after it.
