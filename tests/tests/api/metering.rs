@@ -120,7 +120,7 @@ fn id(s: &str) -> i64 {
     s.parse().expect("id")
 }
 
-async fn db(app: &TestApp) -> DatabaseConnection {
+async fn connect(app: &TestApp) -> DatabaseConnection {
     Database::connect(&app.database_url).await.expect("database")
 }
 
@@ -189,7 +189,7 @@ async fn quota(db: &DatabaseConnection, region: &str, vendor: &str, agency: &str
 /// 20 (approved 5 January 2026); 100 vCPU July–December, 120 January–June;
 /// 200 GB of disk all year.
 pub async fn worked_example(app: &TestApp, w: &World, sj: &Songjiang) {
-    let db = db(app).await;
+    let db = connect(app).await;
     let v1 = &w.one.vendor;
     let q = quota(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "100", None).await;
     quota(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, "200", None).await;
@@ -220,7 +220,7 @@ pub async fn worked_example(app: &TestApp, w: &World, sj: &Songjiang) {
 /// S2 (V2, AS2) runs 4 test vCPU, free for 2 months from their delivery on
 /// 10 July 2025, July–September.
 pub async fn test_resources(app: &TestApp, w: &World, sj: &Songjiang) {
-    let db = db(app).await;
+    let db = connect(app).await;
     let v2 = &w.two.vendor;
     let agency2 = agency_of(app, w, &sj.s2).await;
     let delivered = NaiveDate::from_ymd_opt(2025, 7, 10).unwrap();
@@ -291,7 +291,7 @@ async fn usage_beyond_the_approval_is_metered_and_flagged() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let sj = songjiang(&app, &w).await;
-    let db = db(&app).await;
+    let db = connect(&app).await;
     let v1 = &w.one.vendor;
     quota(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "100", None).await;
     // 125 vCPU against 100 approved: metered in full, 125 × 30.00 = 3,750.00,
@@ -405,6 +405,8 @@ async fn the_penalty_amount_is_pending_until_the_metering_is_closed_then_fixed()
         .await;
     let targets = audit.to_string();
     assert!(targets.contains("MeteringClose") && targets.contains("AssessmentResult"), "{targets}");
+    // Publishing the 10 % tier mailed V1 its ANNUAL_PENALTY notice.
+    app.deliver_pending_mail().await;
 }
 
 #[tokio::test]
@@ -435,7 +437,7 @@ async fn a_cap_binds_for_the_municipal_purchaser_and_not_for_a_district() {
     // there uses 200 GB of disk every month of 2025: 200 × 20.00 × 12 =
     // 48,000.00 metered; its cap 40,000.00 over 12 months in service binds:
     // 40,000.00 payable, 8,000.00 free beyond the cap.
-    let db = db(&app).await;
+    let db = connect(&app).await;
     for m in 1..=12 {
         usage(&db, &w.one.region, &w.one.vendor, &w.one.agency, &w.one.system, &sj.disk, &format!("2025-{m:02}"), "200").await;
     }
@@ -452,7 +454,7 @@ async fn a_cap_binds_for_the_municipal_purchaser_and_not_for_a_district() {
     assert_eq!(v1["cappedItems"][0]["monthsInService"], 12);
     // Songjiang, a district, has no cap: the same 200 GB in its July 2025
     // costs 200 × 20.00 = 4,000.00, all payable.
-    let db = db(&app).await;
+    let db = connect(&app).await;
     usage(&db, &sj.region, &w.one.vendor, &sj.agency, &sj.s1, &sj.disk, "2025-07", "200").await;
     let _ = db.close().await;
     let b = bill(&app, &sj.supervisor, &sj.region, 2025).await;
