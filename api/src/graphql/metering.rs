@@ -209,8 +209,8 @@ pub async fn read_bill(
     service_year: i32,
 ) -> DomainResult<Bill> {
     let reach = metering::reach(actor, region_id)?;
-    let region = domain::store::get::<domain::reference::regions::Regions>(db, actor, region_id)
-        .await?;
+    let region =
+        domain::store::get::<domain::reference::regions::Regions>(db, actor, region_id).await?;
     let _db = domain::db_share::permit().await;
     metering::bill(db, region, service_year, reach).await
 }
@@ -258,8 +258,15 @@ impl MeteringMutation {
             let (state, actor) = crud::env(ctx)?;
             let region_id = crud::parse_id("regionId", &region_id)?;
             let audit = crate::graphql::audit::of(ctx, actor);
-            let bill = metering::close(&state.db, actor, &audit, region_id, service_year, Utc::now())
-                .await?;
+            let bill = metering::close(
+                &state.db,
+                actor,
+                &audit,
+                region_id,
+                service_year,
+                Utc::now(),
+            )
+            .await?;
             Ok::<_, DomainError>(MeteredBill::from(bill))
         }
         .await

@@ -153,7 +153,10 @@ fn view(shell: Shell, bill: Bill, can_close: bool) -> MeteringPage {
     MeteringPage {
         shell,
         region_id: bill.region.id,
-        xlsx: format!("/exports/metering/{}/{}.xlsx", bill.region.id, bill.start_year),
+        xlsx: format!(
+            "/exports/metering/{}/{}.xlsx",
+            bill.region.id, bill.start_year
+        ),
         region: bill.region.name.clone(),
         year: bill.start_year,
         period: bill.year.to_string(),
@@ -170,7 +173,10 @@ fn view(shell: Shell, bill: Bill, can_close: bool) -> MeteringPage {
                 metered: money_text(v.metered),
                 payable: money_text(v.payable),
                 free: money_text(v.free_beyond_cap),
-                fixed: v.fixed.map(money_text).unwrap_or_else(|| "待关闭".to_owned()),
+                fixed: v
+                    .fixed
+                    .map(money_text)
+                    .unwrap_or_else(|| "待关闭".to_owned()),
             })
             .collect(),
         agencies: bill
@@ -237,13 +243,22 @@ pub async fn close(
     let closed = async {
         let (region_id, year) = target(&console, &signed, &asked).await?;
         let audit = signed.audit("closeMetering");
-        domain::metering::close(&console.state.db, &signed.actor, &audit, region_id, year, Utc::now())
-            .await?;
+        domain::metering::close(
+            &console.state.db,
+            &signed.actor,
+            &audit,
+            region_id,
+            year,
+            Utc::now(),
+        )
+        .await?;
         Ok::<_, DomainError>((region_id, year))
     }
     .await;
     match closed {
-        Ok((region, year)) => Redirect::to(&format!("/metering?region={region}&year={year}")).into_response(),
+        Ok((region, year)) => {
+            Redirect::to(&format!("/metering?region={region}&year={year}")).into_response()
+        }
         Err(e) => signed.error(e),
     }
 }
@@ -254,8 +269,14 @@ pub async fn download(
     signed: SignedIn,
     Path((region_id, file)): Path<(i64, String)>,
 ) -> Response {
-    let Some(year) = file.strip_suffix(".xlsx").and_then(|y| y.parse::<i32>().ok()) else {
-        return signed.error(DomainError::bad("year", format!("“{file}”不是服务年度文件名")));
+    let Some(year) = file
+        .strip_suffix(".xlsx")
+        .and_then(|y| y.parse::<i32>().ok())
+    else {
+        return signed.error(DomainError::bad(
+            "year",
+            format!("“{file}”不是服务年度文件名"),
+        ));
     };
     let made = read_bill(&console.state.db, &signed.actor, region_id, year).await;
     let bill = match made {
@@ -268,7 +289,10 @@ pub async fn download(
         Ok(bytes) => crate::web::download::attachment(
             bytes,
             xlsx::CONTENT_TYPE,
-            &format!("{} 服务年度{} 计量结算.xlsx", bill.region.name, bill.start_year),
+            &format!(
+                "{} 服务年度{} 计量结算.xlsx",
+                bill.region.name, bill.start_year
+            ),
         ),
         Err(e) => signed.error(DomainError::internal(e)),
     }
@@ -279,7 +303,11 @@ pub async fn download(
 fn workbook_reports(bill: &Bill) -> Vec<Report> {
     let mut sheets = Vec::new();
     for v in &bill.vendors {
-        let lines: Vec<&Line> = bill.lines.iter().filter(|l| l.vendor_id == v.vendor_id).collect();
+        let lines: Vec<&Line> = bill
+            .lines
+            .iter()
+            .filter(|l| l.vendor_id == v.vendor_id)
+            .collect();
         sheets.push(sheet(
             bill,
             format!("云服务商 {}", v.name),
@@ -307,14 +335,27 @@ fn workbook_reports(bill: &Bill) -> Vec<Report> {
 fn sheet(bill: &Bill, subject: String, summary: Vec<(String, Cell)>, lines: &[&Line]) -> Report {
     Report {
         region: bill.region.name.clone(),
-        subject: format!("服务年度{}（{}）计量结算 {subject}", bill.start_year, bill.year),
+        subject: format!(
+            "服务年度{}（{}）计量结算 {subject}",
+            bill.start_year, bill.year
+        ),
         sheet: sheet_name(&subject).into(),
         summary,
         tables: vec![Table {
             caption: Some("计量明细".to_owned()),
-            columns: ["系统", "预算单位", "服务项目", "月份", "用量", "计量用量", "单价", "金额", "标记"]
-                .map(Column::new)
-                .into(),
+            columns: [
+                "系统",
+                "预算单位",
+                "服务项目",
+                "月份",
+                "用量",
+                "计量用量",
+                "单价",
+                "金额",
+                "标记",
+            ]
+            .map(Column::new)
+            .into(),
             rows: lines
                 .iter()
                 .map(|l| {

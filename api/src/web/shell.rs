@@ -135,7 +135,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NOTICES,
             DISPUTES,
             IMPORTS,
-            NavItem { href: "/metering", label: "计量结算" },
+            NavItem {
+                href: "/metering",
+                label: "计量结算",
+            },
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",

@@ -136,7 +136,11 @@ pub async fn full_bill(
             metered: capped.metered,
             payable: capped.payable,
             free_beyond_cap: capped.free_beyond_cap,
-            capped: capped.items.into_iter().filter(|i| i.cap.is_some()).collect(),
+            capped: capped
+                .items
+                .into_iter()
+                .filter(|i| i.cap.is_some())
+                .collect(),
             fixed: fixed.get(&vendor_id).copied(),
         });
         lines.extend(metering.lines.iter().map(|l| line(&loaded, l)));
@@ -216,14 +220,8 @@ fn name(names: &HashMap<i64, String>, id: i64) -> String {
 
 fn line(loaded: &Loaded, l: &MeteredLine) -> Line {
     let r = &l.record;
-    let item = loaded
-        .items
-        .values()
-        .find(|i| i.code == r.item)
-        .cloned();
-    let (item_id, item_name, unit) = item
-        .map(|i| (i.id, i.name, i.unit))
-        .unwrap_or_default();
+    let item = loaded.items.values().find(|i| i.code == r.item).cloned();
+    let (item_id, item_name, unit) = item.map(|i| (i.id, i.name, i.unit)).unwrap_or_default();
     Line {
         system_id: r.system_id,
         system_name: name(&loaded.systems, r.system_id),

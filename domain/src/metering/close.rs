@@ -17,8 +17,7 @@ use engine::AnnualResult;
 use entities::assessment_run::RunKind;
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -45,9 +44,7 @@ pub async fn close(
     };
     super::reach(actor, region_id)?;
     if !access::can_modify(actor, &Policy::FACT, scope) {
-        return Err(DomainError::forbidden(
-            "只有该区域的监管人员可以关闭计量",
-        ));
+        return Err(DomainError::forbidden("只有该区域的监管人员可以关闭计量"));
     }
     let _db = crate::db_share::permit().await;
     let mut txn = audit.begin(db).await?;
@@ -88,7 +85,10 @@ pub async fn close(
     }
     let change = Change::on("MeteringClose", Some(row.id), scope)
         .created(&row)?
-        .with_after_field("meteredAmounts", serde_json::to_value(&amounts).map_err(DomainError::internal)?);
+        .with_after_field(
+            "meteredAmounts",
+            serde_json::to_value(&amounts).map_err(DomainError::internal)?,
+        );
     txn.record(change).await?;
     for a in &amounts {
         fix_annual_results(&mut txn, region_id, a.vendor_id, start_year, a.amount, now).await?;

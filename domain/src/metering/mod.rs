@@ -25,11 +25,15 @@ pub use bill::{Bill, Line, Total, VendorTotal, bill};
 pub use close::close;
 
 /// The warning an annual result carries while its amount waits for the close.
-pub const PENDING_WARNING: &str = "待计量结算：结算金额为本服务年度的计量结算金额，计量关闭后确定扣减金额";
+pub const PENDING_WARNING: &str =
+    "待计量结算：结算金额为本服务年度的计量结算金额，计量关闭后确定扣减金额";
 
 /// The service year of `region` starting in `start_year`, from the region's
 /// first month (Songjiang: July).
-pub fn service_year(region: &entities::region::Model, start_year: i32) -> DomainResult<ServiceYear> {
+pub fn service_year(
+    region: &entities::region::Model,
+    start_year: i32,
+) -> DomainResult<ServiceYear> {
     crate::validate::in_range("serviceYear", start_year, 2000, 2100)?;
     let first = u32::try_from(region.service_year_start_month).unwrap_or(0);
     ServiceYear::new(first, start_year).map_err(|e| DomainError::bad("serviceYear", e.to_string()))

@@ -173,9 +173,7 @@ pub async fn year_with_counted(
     )
     .map_err(|e| engine_error("serviceYear", subject, e))?;
     if base == domain::metering::SettlementBase::Pending {
-        result
-            .warnings
-            .retain(|w| !w.starts_with("未提供结算金额"));
+        result.warnings.retain(|w| !w.starts_with("未提供结算金额"));
         result
             .warnings
             .push(domain::metering::PENDING_WARNING.to_owned());

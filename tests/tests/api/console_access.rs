@@ -729,7 +729,10 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/disputes/1/reject".into(), vec![("reason", "伪造")]),
         ("/results/1/disputes".into(), vec![("reason", "伪造")]),
         ("/imports".into(), vec![("kind", "work-orders")]),
-        ("/metering/close".into(), vec![("region", r1), ("year", "2025")]),
+        (
+            "/metering/close".into(),
+            vec![("region", r1), ("year", "2025")],
+        ),
         (batch.clone(), vec![]),
     ];
     // The administration's forms (the scheme's is multipart in a browser).

@@ -28,12 +28,18 @@ async fn the_supervisor_reads_the_bill_and_closes_it() {
     assert!(page.body.contains("松江区卫生健康委员会"));
     assert!(page.body.contains("关闭计量"));
     let closed = sup
-        .post("/metering/close", &[("region", &sj.region), ("year", "2025")])
+        .post(
+            "/metering/close",
+            &[("region", &sj.region), ("year", "2025")],
+        )
         .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     let page = sup.get(&path).await;
     assert!(page.body.contains("已关闭"));
-    assert!(!page.body.contains("/metering/close"), "no second close form");
+    assert!(
+        !page.body.contains("/metering/close"),
+        "no second close form"
+    );
 }
 
 #[tokio::test]
@@ -49,7 +55,10 @@ async fn a_vendor_sees_and_downloads_only_its_own_lines() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("健康档案系统"));
-    assert!(!page.body.contains("市场监管平台"), "V2's system is not V1's");
+    assert!(
+        !page.body.contains("市场监管平台"),
+        "V2's system is not V1's"
+    );
     assert!(!page.body.contains("关闭计量"));
     let (status, _, bytes) = v1
         .download(&format!("/exports/metering/{}/2025.xlsx", sj.region))

@@ -26,7 +26,8 @@ const BILL: &str = "query($r: ID!, $y: Int!) { meteredBill(regionId: $r, service
     lines { systemId vendorId agencyId itemCode month quantity meteredQuantity unitPrice amount flags } } }";
 const CLOSE: &str = "mutation($r: ID!, $y: Int!) { closeMetering(regionId: $r, serviceYear: $y) {
     state vendors { vendorId payable fixedAmount } } }";
-const CAP: &str = "mutation($i: SetPurchaserCapInput!) { setPurchaserCap(input: $i) { id amount } }";
+const CAP: &str =
+    "mutation($i: SetPurchaserCapInput!) { setPurchaserCap(input: $i) { id amount } }";
 
 fn q(m: &str, t: &str) -> String {
     format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}")
@@ -65,8 +66,12 @@ async fn item(app: &TestApp, admin: &str, code: &str, name: &str, unit: &str) ->
     let input = json!({"code": code, "category": "计算服务", "subCategory": "X86 云计算服务",
         "name": name, "unit": unit, "priceUnit": "元/月"});
     id_of(
-        &app.must(admin, &q("createCatalogueItem", "CreateCatalogueItemInput"), json!({"i": input}))
-            .await,
+        &app.must(
+            admin,
+            &q("createCatalogueItem", "CreateCatalogueItemInput"),
+            json!({"i": input}),
+        )
+        .await,
         "createCatalogueItem",
     )
 }
@@ -74,8 +79,12 @@ async fn item(app: &TestApp, admin: &str, code: &str, name: &str, unit: &str) ->
 async fn price(app: &TestApp, admin: &str, item: &str, vendor: &str, unit_price: &str) {
     let input = json!({"itemId": item, "vendorId": vendor, "unitPrice": unit_price,
         "validFrom": "2025-01-01", "validTo": "2027-12-31"});
-    app.must(admin, &q("createCataloguePrice", "CreateCataloguePriceInput"), json!({"i": input}))
-        .await;
+    app.must(
+        admin,
+        &q("createCataloguePrice", "CreateCataloguePriceInput"),
+        json!({"i": input}),
+    )
+    .await;
 }
 
 async fn create(app: &TestApp, admin: &str, m: &str, t: &str, input: Value) -> String {
@@ -90,20 +99,45 @@ async fn user(app: &TestApp, admin: &str, name: &str, role: &str, binding: (&str
     app.login(name, &pass).await
 }
 
-async fn system(app: &TestApp, w: &World, region: &str, agency: &str, vendor: &str, name: &str) -> String {
-    create(app, &w.admin, "createInformationSystem", "CreateInformationSystemInput",
+async fn system(
+    app: &TestApp,
+    w: &World,
+    region: &str,
+    agency: &str,
+    vendor: &str,
+    name: &str,
+) -> String {
+    create(
+        app,
+        &w.admin,
+        "createInformationSystem",
+        "CreateInformationSystemInput",
         json!({"regionId": region, "agencyId": agency, "vendorId": vendor, "name": name,
-               "class": "B", "protectionLevel": 3, "onlineOn": "2024-01-01"})).await
+               "class": "B", "protectionLevel": 3, "onlineOn": "2024-01-01"}),
+    )
+    .await
 }
 
 pub async fn songjiang(app: &TestApp, w: &World) -> Songjiang {
     let admin = &w.admin;
     let region = create(app, admin, "createRegion", "CreateRegionInput",
         json!({"code": "SJ", "name": "松江区", "schemeCode": "sh-songjiang", "serviceYearStartMonth": 7})).await;
-    let agency = create(app, admin, "createAgency", "CreateAgencyInput",
-        json!({"regionId": region, "name": "松江区卫生健康委员会"})).await;
-    let agency2 = create(app, admin, "createAgency", "CreateAgencyInput",
-        json!({"regionId": region, "name": "松江区市场监督管理局"})).await;
+    let agency = create(
+        app,
+        admin,
+        "createAgency",
+        "CreateAgencyInput",
+        json!({"regionId": region, "name": "松江区卫生健康委员会"}),
+    )
+    .await;
+    let agency2 = create(
+        app,
+        admin,
+        "createAgency",
+        "CreateAgencyInput",
+        json!({"regionId": region, "name": "松江区市场监督管理局"}),
+    )
+    .await;
     let s1 = system(app, w, &region, &agency, &w.one.vendor, "健康档案系统").await;
     let s2 = system(app, w, &region, &agency2, &w.two.vendor, "市场监管平台").await;
     let vcpu = item(app, admin, "T-VCPU", "云主机vCPU", "1 vCPU").await;
@@ -113,7 +147,16 @@ pub async fn songjiang(app: &TestApp, w: &World) -> Songjiang {
     price(app, admin, &vcpu, &w.two.vendor, "25.00").await;
     let supervisor = user(app, admin, "sup-sj", "SUPERVISOR", ("regionId", &region)).await;
     let agency_user = user(app, admin, "agency-sj", "AGENCY", ("agencyId", &agency)).await;
-    Songjiang { region, supervisor, agency_user, agency, s1, s2, vcpu, disk }
+    Songjiang {
+        region,
+        supervisor,
+        agency_user,
+        agency,
+        s1,
+        s2,
+        vcpu,
+        disk,
+    }
 }
 
 fn id(s: &str) -> i64 {
@@ -121,7 +164,9 @@ fn id(s: &str) -> i64 {
 }
 
 async fn connect(app: &TestApp) -> DatabaseConnection {
-    Database::connect(&app.database_url).await.expect("database")
+    Database::connect(&app.database_url)
+        .await
+        .expect("database")
 }
 
 /// The service year 2025's months: July 2025 – June 2026.
@@ -135,7 +180,16 @@ fn months() -> Vec<String> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn usage(db: &DatabaseConnection, region: &str, vendor: &str, agency: &str, system: &str, item: &str, month: &str, quantity: &str) {
+async fn usage(
+    db: &DatabaseConnection,
+    region: &str,
+    vendor: &str,
+    agency: &str,
+    system: &str,
+    item: &str,
+    month: &str,
+    quantity: &str,
+) {
     entities::usage_record::ActiveModel {
         region_id: Set(id(region)),
         vendor_id: Set(id(vendor)),
@@ -157,7 +211,16 @@ async fn usage(db: &DatabaseConnection, region: &str, vendor: &str, agency: &str
 
 /// An approved quota; test resources with their free months, delivered on `delivered`.
 #[allow(clippy::too_many_arguments)]
-async fn quota(db: &DatabaseConnection, region: &str, vendor: &str, agency: &str, system: &str, item: &str, quantity: &str, test: Option<(i32, NaiveDate)>) -> i64 {
+async fn quota(
+    db: &DatabaseConnection,
+    region: &str,
+    vendor: &str,
+    agency: &str,
+    system: &str,
+    item: &str,
+    quantity: &str,
+    test: Option<(i32, NaiveDate)>,
+) -> i64 {
     let applied = Utc.with_ymd_and_hms(2025, 6, 1, 1, 0, 0).unwrap();
     entities::quota::ActiveModel {
         region_id: Set(id(region)),
@@ -191,8 +254,14 @@ async fn quota(db: &DatabaseConnection, region: &str, vendor: &str, agency: &str
 pub async fn worked_example(app: &TestApp, w: &World, sj: &Songjiang) {
     let db = connect(app).await;
     let v1 = &w.one.vendor;
-    let q = quota(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "100", None).await;
-    quota(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, "200", None).await;
+    let q = quota(
+        &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "100", None,
+    )
+    .await;
+    quota(
+        &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, "200", None,
+    )
+    .await;
     entities::quota_change::ActiveModel {
         quota_id: Set(q),
         kind: Set(entities::quota_change::QuotaChangeKind::Expand),
@@ -211,8 +280,14 @@ pub async fn worked_example(app: &TestApp, w: &World, sj: &Songjiang) {
     .expect("expansion");
     for (i, month) in months().iter().enumerate() {
         let vcpu = if i < 6 { "100" } else { "120" };
-        usage(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, month, vcpu).await;
-        usage(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, month, "200").await;
+        usage(
+            &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, month, vcpu,
+        )
+        .await;
+        usage(
+            &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, month, "200",
+        )
+        .await;
     }
     let _ = db.close().await;
 }
@@ -224,7 +299,17 @@ pub async fn test_resources(app: &TestApp, w: &World, sj: &Songjiang) {
     let v2 = &w.two.vendor;
     let agency2 = agency_of(app, w, &sj.s2).await;
     let delivered = NaiveDate::from_ymd_opt(2025, 7, 10).unwrap();
-    quota(&db, &sj.region, v2, &agency2, &sj.s2, &sj.vcpu, "4", Some((2, delivered))).await;
+    quota(
+        &db,
+        &sj.region,
+        v2,
+        &agency2,
+        &sj.s2,
+        &sj.vcpu,
+        "4",
+        Some((2, delivered)),
+    )
+    .await;
     for month in ["2025-07", "2025-08", "2025-09"] {
         usage(&db, &sj.region, v2, &agency2, &sj.s2, &sj.vcpu, month, "4").await;
     }
@@ -233,9 +318,16 @@ pub async fn test_resources(app: &TestApp, w: &World, sj: &Songjiang) {
 
 async fn agency_of(app: &TestApp, w: &World, system: &str) -> String {
     let data = app
-        .must(&w.admin, "query($id: ID!) { informationSystem(id: $id) { agencyId } }", json!({"id": system}))
+        .must(
+            &w.admin,
+            "query($id: ID!) { informationSystem(id: $id) { agencyId } }",
+            json!({"id": system}),
+        )
         .await;
-    data["informationSystem"]["agencyId"].as_str().unwrap().to_owned()
+    data["informationSystem"]["agencyId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn bill(app: &TestApp, token: &str, region: &str, year: i32) -> Value {
@@ -269,7 +361,12 @@ async fn the_year_is_usage_times_the_unit_price_per_item_and_month() {
     assert_eq!(val(&b["payable"]), dec("87600.00"));
     assert_eq!(v1["fixedAmount"], Value::Null);
     // Per item: vCPU 18,000.00 + 21,600.00 = 39,600.00; disk 48,000.00.
-    let items: Vec<Decimal> = b["items"].as_array().unwrap().iter().map(|i| val(&i["amount"])).collect();
+    let items: Vec<Decimal> = b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| val(&i["amount"]))
+        .collect();
     assert_eq!(items, [dec("39600.00"), dec("48000.00")]);
     assert_eq!(val(&b["agencies"][0]["amount"]), dec("87600.00"));
     assert_eq!(b["systems"][0]["id"], json!(sj.s1));
@@ -293,11 +390,20 @@ async fn usage_beyond_the_approval_is_metered_and_flagged() {
     let sj = songjiang(&app, &w).await;
     let db = connect(&app).await;
     let v1 = &w.one.vendor;
-    quota(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "100", None).await;
+    quota(
+        &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "100", None,
+    )
+    .await;
     // 125 vCPU against 100 approved: metered in full, 125 × 30.00 = 3,750.00,
     // flagged 25 beyond; disk with no quota at all: 10 × 20.00 = 200.00, flagged.
-    usage(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "2025-07", "125").await;
-    usage(&db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, "2025-07", "10").await;
+    usage(
+        &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.vcpu, "2025-07", "125",
+    )
+    .await;
+    usage(
+        &db, &sj.region, v1, &sj.agency, &sj.s1, &sj.disk, "2025-07", "10",
+    )
+    .await;
     let _ = db.close().await;
     let b = bill(&app, &sj.supervisor, &sj.region, 2025).await;
     let lines = b["lines"].as_array().unwrap();
@@ -338,15 +444,27 @@ async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) {
                    "confirmed": true, "vendorLiable": true})).await;
     }
     for day in ["2025-08-05", "2025-10-08", "2026-02-10"] {
-        create(app, &w.admin, "createSecurityAccident", "CreateSecurityAccidentInput",
+        create(
+            app,
+            &w.admin,
+            "createSecurityAccident",
+            "CreateSecurityAccidentInput",
             json!({"regionId": sj.region, "vendorId": w.one.vendor, "description": "安全事故",
                    "occurredAt": format!("{day}T03:00:00+08:00"), "level": 5,
-                   "confirmed": true, "vendorLiable": true})).await;
+                   "confirmed": true, "vendorLiable": true}),
+        )
+        .await;
     }
     // A typed-in settlement amount the metering replaces.
-    create(app, &w.admin, "createContract", "CreateContractInput",
+    create(
+        app,
+        &w.admin,
+        "createContract",
+        "CreateContractInput",
         json!({"vendorId": w.one.vendor, "regionId": sj.region, "serviceYear": 2025,
-               "settlementAmount": "1000000.00", "monthlyFee": "83333.33"})).await;
+               "settlementAmount": "1000000.00", "monthlyFee": "83333.33"}),
+    )
+    .await;
 }
 
 /// The published annual result of V1 in Songjiang's 2025 year (its document).
@@ -358,15 +476,23 @@ async fn annual(app: &TestApp, sj: &Songjiang) -> (String, Value) {
         .clone();
     assert_eq!(run["status"], "SUCCEEDED", "{run}");
     assert_eq!(val(&run["results"][0]["total"]), dec("75.00"));
-    app.must(&sj.supervisor, "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }", json!({"id": run["id"]}))
-        .await;
+    app.must(
+        &sj.supervisor,
+        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
+        json!({"id": run["id"]}),
+    )
+    .await;
     let result = run["results"][0]["id"].as_str().unwrap().to_owned();
     (result.clone(), document(app, sj, &result).await)
 }
 
 async fn document(app: &TestApp, sj: &Songjiang, result: &str) -> Value {
-    app.must(&sj.supervisor, "query($id: ID!) { assessmentResult(id: $id) { document } }", json!({"id": result}))
-        .await["assessmentResult"]["document"]
+    app.must(
+        &sj.supervisor,
+        "query($id: ID!) { assessmentResult(id: $id) { document } }",
+        json!({"id": result}),
+    )
+    .await["assessmentResult"]["document"]
         .clone()
 }
 
@@ -383,7 +509,10 @@ async fn the_penalty_amount_is_pending_until_the_metering_is_closed_then_fixed()
     assert_eq!(val(&before["penalty"]["rate"]), dec("0.10"));
     assert_eq!(before["penalty"]["amount"], Value::Null, "{before}");
     assert_eq!(before["penalty"]["settlement_amount"], Value::Null);
-    assert!(before["warnings"].to_string().contains("待计量结算"), "{before}");
+    assert!(
+        before["warnings"].to_string().contains("待计量结算"),
+        "{before}"
+    );
     let closed = app
         .must(&sj.supervisor, CLOSE, json!({"r": sj.region, "y": 2025}))
         .await["closeMetering"]
@@ -398,13 +527,23 @@ async fn the_penalty_amount_is_pending_until_the_metering_is_closed_then_fixed()
     assert_eq!(settlement, dec("87600.00"));
     assert_eq!(amount, dec("8760.00"));
     assert_eq!(settlement - amount, dec("78840.00"));
-    assert!(!after["warnings"].to_string().contains("待计量结算"), "{after}");
+    assert!(
+        !after["warnings"].to_string().contains("待计量结算"),
+        "{after}"
+    );
     // The fill is audited.
     let audit = app
-        .must(&w.admin, "{ auditEntries(filter: {operation: \"closeMetering\"}) { items { targetType } } }", json!({}))
+        .must(
+            &w.admin,
+            "{ auditEntries(filter: {operation: \"closeMetering\"}) { items { targetType } } }",
+            json!({}),
+        )
         .await;
     let targets = audit.to_string();
-    assert!(targets.contains("MeteringClose") && targets.contains("AssessmentResult"), "{targets}");
+    assert!(
+        targets.contains("MeteringClose") && targets.contains("AssessmentResult"),
+        "{targets}"
+    );
     // Publishing the 10 % tier mailed V1 its ANNUAL_PENALTY notice.
     app.deliver_pending_mail().await;
 }
@@ -416,8 +555,20 @@ async fn closing_twice_is_a_conflict_and_only_a_supervisor_closes() {
     let sj = songjiang(&app, &w).await;
     worked_example(&app, &w, &sj).await;
     let vars = json!({"r": sj.region, "y": 2025});
-    assert_eq!(app.gql(Some(&w.vendor), CLOSE, vars.clone()).await.error().0, "FORBIDDEN");
-    assert_eq!(app.gql(Some(&w.supervisor), CLOSE, vars.clone()).await.error().0, "NOT_FOUND");
+    assert_eq!(
+        app.gql(Some(&w.vendor), CLOSE, vars.clone())
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.gql(Some(&w.supervisor), CLOSE, vars.clone())
+            .await
+            .error()
+            .0,
+        "NOT_FOUND"
+    );
     app.must(&sj.supervisor, CLOSE, vars.clone()).await;
     let (code, message) = app.gql(Some(&sj.supervisor), CLOSE, vars).await.error();
     assert_eq!(code, "CONFLICT");
@@ -425,7 +576,10 @@ async fn closing_twice_is_a_conflict_and_only_a_supervisor_closes() {
     // The closed bill still reads 87,600.00, now fixed.
     let b = bill(&app, &sj.supervisor, &sj.region, 2025).await;
     assert_eq!(b["state"], "CLOSED");
-    assert_eq!(val(&vendor(&b, &w.one.vendor)["fixedAmount"]), dec("87600.00"));
+    assert_eq!(
+        val(&vendor(&b, &w.one.vendor)["fixedAmount"]),
+        dec("87600.00")
+    );
 }
 
 #[tokio::test]
@@ -439,11 +593,27 @@ async fn a_cap_binds_for_the_municipal_purchaser_and_not_for_a_district() {
     // 40,000.00 payable, 8,000.00 free beyond the cap.
     let db = connect(&app).await;
     for m in 1..=12 {
-        usage(&db, &w.one.region, &w.one.vendor, &w.one.agency, &w.one.system, &sj.disk, &format!("2025-{m:02}"), "200").await;
+        usage(
+            &db,
+            &w.one.region,
+            &w.one.vendor,
+            &w.one.agency,
+            &w.one.system,
+            &sj.disk,
+            &format!("2025-{m:02}"),
+            "200",
+        )
+        .await;
     }
     let _ = db.close().await;
     let cap = json!({"i": {"regionId": w.one.region, "itemId": sj.disk, "serviceYear": 2025, "amount": "40000.00"}});
-    assert_eq!(app.gql(Some(&w.supervisor), CAP, cap.clone()).await.error().0, "FORBIDDEN");
+    assert_eq!(
+        app.gql(Some(&w.supervisor), CAP, cap.clone())
+            .await
+            .error()
+            .0,
+        "FORBIDDEN"
+    );
     app.must(&w.admin, CAP, cap).await;
     let b = bill(&app, &w.supervisor, &w.one.region, 2025).await;
     assert_eq!(b["capped"], true);
@@ -455,7 +625,17 @@ async fn a_cap_binds_for_the_municipal_purchaser_and_not_for_a_district() {
     // Songjiang, a district, has no cap: the same 200 GB in its July 2025
     // costs 200 × 20.00 = 4,000.00, all payable.
     let db = connect(&app).await;
-    usage(&db, &sj.region, &w.one.vendor, &sj.agency, &sj.s1, &sj.disk, "2025-07", "200").await;
+    usage(
+        &db,
+        &sj.region,
+        &w.one.vendor,
+        &sj.agency,
+        &sj.s1,
+        &sj.disk,
+        "2025-07",
+        "200",
+    )
+    .await;
     let _ = db.close().await;
     let b = bill(&app, &sj.supervisor, &sj.region, 2025).await;
     assert_eq!(b["capped"], false);
@@ -476,15 +656,33 @@ async fn a_vendor_reads_its_own_lines_and_an_agency_its_own_systems() {
     // V1 sees its 24 lines and its own 87,600.00 only, never V2's.
     let mine = bill(&app, &w.vendor, &sj.region, 2025).await;
     assert_eq!(mine["lines"].as_array().unwrap().len(), 24);
-    assert!(mine["lines"].as_array().unwrap().iter().all(|l| l["vendorId"] == w.one.vendor));
+    assert!(
+        mine["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["vendorId"] == w.one.vendor)
+    );
     assert_eq!(mine["vendors"].as_array().unwrap().len(), 1);
     assert_eq!(val(&mine["payable"]), dec("87600.00"));
     // AS1's agency sees S1's lines, 87,600.00, and no vendor's totals.
     let own = bill(&app, &sj.agency_user, &sj.region, 2025).await;
-    assert!(own["lines"].as_array().unwrap().iter().all(|l| l["agencyId"] == json!(sj.agency)));
+    assert!(
+        own["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["agencyId"] == json!(sj.agency))
+    );
     assert_eq!(own["vendors"], json!([]));
     assert_eq!(val(&own["payable"]), dec("87600.00"));
     // Another region's supervisor: as if it did not exist.
-    let other = app.gql(Some(&w.supervisor), BILL, json!({"r": sj.region, "y": 2025})).await;
+    let other = app
+        .gql(
+            Some(&w.supervisor),
+            BILL,
+            json!({"r": sj.region, "y": 2025}),
+        )
+        .await;
     assert_eq!(other.error().0, "NOT_FOUND");
 }
