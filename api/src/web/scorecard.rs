@@ -367,7 +367,10 @@ fn penalty(year: &AnnualResult) -> PenaltyLine {
     let p = &year.penalty;
     PenaltyLine {
         tier: p.tier.as_ref().map(tier_text),
-        settlement: p.settlement_amount.map(money_text),
+        // A metered contract's amount waits for the close (spec §6).
+        settlement: p.settlement_amount.map(money_text).or_else(|| {
+            domain::metering::is_pending(year).then(|| "待计量结算（计量关闭后确定）".to_owned())
+        }),
         amount: p.amount.filter(|a| *a > Decimal::ZERO).map(money_text),
     }
 }

@@ -28,6 +28,11 @@ pub use close::close;
 pub const PENDING_WARNING: &str =
     "待计量结算：结算金额为本服务年度的计量结算金额，计量关闭后确定扣减金额";
 
+/// Whether an annual result's penalty amount waits for the year's metering.
+pub fn is_pending(year: &engine::AnnualResult) -> bool {
+    year.penalty.amount.is_none() && year.warnings.iter().any(|w| w == PENDING_WARNING)
+}
+
 /// The service year of `region` starting in `start_year`, from the region's
 /// first month (Songjiang: July).
 pub fn service_year(

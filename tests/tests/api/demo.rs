@@ -109,4 +109,25 @@ async fn demo_data_is_listed_and_loaded_once() {
             .unwrap()
             .is_empty()
     );
+
+    // Songjiang's metered settlement (api::demo_metering): the issue's worked
+    // example on the demo vendor's first district system, 100 × 30.00 × 6 +
+    // 120 × 30.00 × 6 + 200 × 20.00 × 12 = 87,600.00, closed before the
+    // district's annual run, so its published result takes the penalty on it.
+    let songjiang = first.login("demo-songjiang", "Demo-songjiang-2026").await;
+    let district = first
+        .must(&songjiang, "{ me { regionId } }", json!({}))
+        .await["me"]["regionId"]
+        .clone();
+    let bill = first
+        .must(
+            &songjiang,
+            "query($r: ID!) { meteredBill(regionId: $r, serviceYear: 2025) { state payable flagged } }",
+            json!({"r": district}),
+        )
+        .await["meteredBill"]
+        .clone();
+    assert_eq!(bill["state"], "CLOSED");
+    assert_eq!(bill["payable"], "87600.00");
+    assert_eq!(bill["flagged"], 0);
 }

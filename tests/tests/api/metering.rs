@@ -118,26 +118,17 @@ async fn system(
     .await
 }
 
+async fn new_agency(app: &TestApp, admin: &str, region: &str, name: &str) -> String {
+    let input = json!({"regionId": region, "name": name});
+    create(app, admin, "createAgency", "CreateAgencyInput", input).await
+}
+
 pub async fn songjiang(app: &TestApp, w: &World) -> Songjiang {
     let admin = &w.admin;
     let region = create(app, admin, "createRegion", "CreateRegionInput",
         json!({"code": "SJ", "name": "松江区", "schemeCode": "sh-songjiang", "serviceYearStartMonth": 7})).await;
-    let agency = create(
-        app,
-        admin,
-        "createAgency",
-        "CreateAgencyInput",
-        json!({"regionId": region, "name": "松江区卫生健康委员会"}),
-    )
-    .await;
-    let agency2 = create(
-        app,
-        admin,
-        "createAgency",
-        "CreateAgencyInput",
-        json!({"regionId": region, "name": "松江区市场监督管理局"}),
-    )
-    .await;
+    let agency = new_agency(app, admin, &region, "松江区卫生健康委员会").await;
+    let agency2 = new_agency(app, admin, &region, "松江区市场监督管理局").await;
     let s1 = system(app, w, &region, &agency, &w.one.vendor, "健康档案系统").await;
     let s2 = system(app, w, &region, &agency2, &w.two.vendor, "市场监管平台").await;
     let vcpu = item(app, admin, "T-VCPU", "云主机vCPU", "1 vCPU").await;
