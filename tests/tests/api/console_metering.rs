@@ -10,7 +10,7 @@ use e2e::console::ConsoleUser;
 use e2e::spawn_app;
 use reqwest::StatusCode;
 
-use crate::metering::{songjiang, test_resources, worked_example};
+use crate::metering::{a_year_of_75, annual, songjiang, test_resources, worked_example};
 use crate::world::{self, VENDOR};
 
 #[tokio::test]
@@ -77,4 +77,27 @@ async fn a_vendor_sees_and_downloads_only_its_own_lines() {
     };
     // The money is a number: 87,600.00.
     assert_eq!(beside("应付金额（封顶后）"), Some(Data::Float(87600.0)));
+}
+
+#[tokio::test]
+async fn the_scorecard_shows_the_amount_pending_until_the_close() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let sj = songjiang(&app, &w).await;
+    worked_example(&app, &w, &sj).await;
+    a_year_of_75(&app, &w, &sj).await;
+    let (result, _) = annual(&app, &sj).await;
+    let mut sup = ConsoleUser::sign_in(&app, "sup-sj", "sup-sj-Pass-2026").await;
+    let page = sup.get(&format!("/results/{result}")).await;
+    assert!(page.body.contains("待计量结算"), "{}", page.body);
+    sup.post(
+        "/metering/close",
+        &[("region", &sj.region), ("year", "2025")],
+    )
+    .await;
+    // 87,600.00 × 10 % = 8,760.00.
+    let page = sup.get(&format!("/results/{result}")).await;
+    assert!(page.body.contains("¥87,600.00"), "{}", page.body);
+    assert!(page.body.contains("¥8,760.00"), "{}", page.body);
+    app.deliver_pending_mail().await;
 }

@@ -427,7 +427,7 @@ async fn test_resources_in_their_free_months_are_not_metered() {
 
 /// Two liable complaints (C1: −5 each) and three security accidents (J2: −5
 /// each) of V1 in Songjiang's year: 100 − 10 − 15 = 75, below 80: the 10 % tier.
-async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) {
+pub async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) {
     for day in ["2025-09-03", "2025-11-12"] {
         create(app, &w.admin, "createComplaint", "CreateComplaintInput",
             json!({"regionId": sj.region, "vendorId": w.one.vendor, "agencyId": sj.agency, "channel": "LETTER",
@@ -459,7 +459,7 @@ async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) {
 }
 
 /// The published annual result of V1 in Songjiang's 2025 year (its document).
-async fn annual(app: &TestApp, sj: &Songjiang) -> (String, Value) {
+pub async fn annual(app: &TestApp, sj: &Songjiang) -> (String, Value) {
     let run = app
         .must(&sj.supervisor, "mutation($r: ID!) { runAnnualAssessment(regionId: $r, serviceYear: 2025) { id status results { id total } } }",
             json!({"r": sj.region}))
