@@ -571,6 +571,15 @@ async fn closing_twice_is_a_conflict_and_only_a_supervisor_closes() {
         val(&vendor(&b, &w.one.vendor)["fixedAmount"]),
         dec("87600.00")
     );
+    // The settlement statement's amount due (domain::metering::metered_amount):
+    // V1's 87,600.00; V2 had no usage in Songjiang: none.
+    let db = connect(&app).await;
+    let region = id(&sj.region);
+    let v1 = domain::metering::metered_amount(&db, region, id(&w.one.vendor), 2025).await;
+    assert_eq!(v1.expect("read"), Some(dec("87600.00")));
+    let v2 = domain::metering::metered_amount(&db, region, id(&w.two.vendor), 2025).await;
+    assert_eq!(v2.expect("read"), None);
+    let _ = db.close().await;
 }
 
 #[tokio::test]
