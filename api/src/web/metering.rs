@@ -284,7 +284,7 @@ pub async fn download(
         Err(e) => return signed.error(e),
     };
     let sheets = workbook_reports(&bill);
-    let refs: Vec<&Report> = sheets.iter().collect();
+    let refs: Vec<(&str, &Report)> = sheets.iter().map(|(n, r)| (n.as_str(), r)).collect();
     match xlsx::workbook_of(&refs, &document_date()) {
         Ok(bytes) => crate::web::download::attachment(
             bytes,
@@ -300,7 +300,7 @@ pub async fn download(
 
 /// A sheet per vendor and per agency the reader may see, each with its
 /// totals and lines; money cells are numbers (`¥#,##0.00`).
-fn workbook_reports(bill: &Bill) -> Vec<Report> {
+fn workbook_reports(bill: &Bill) -> Vec<(String, Report)> {
     let mut sheets = Vec::new();
     for v in &bill.vendors {
         let lines: Vec<&Line> = bill
@@ -332,14 +332,20 @@ fn workbook_reports(bill: &Bill) -> Vec<Report> {
     sheets
 }
 
-fn sheet(bill: &Bill, subject: String, summary: Vec<(String, Cell)>, lines: &[&Line]) -> Report {
-    Report {
+/// A sheet's name (unique per vendor or agency) and its report.
+fn sheet(
+    bill: &Bill,
+    subject: String,
+    summary: Vec<(String, Cell)>,
+    lines: &[&Line],
+) -> (String, Report) {
+    let report = Report {
         region: bill.region.name.clone(),
         subject: format!(
             "服务年度{}（{}）计量结算 {subject}",
             bill.start_year, bill.year
         ),
-        sheet: sheet_name(&subject).into(),
+        sheet: "计量结算",
         summary,
         tables: vec![Table {
             caption: Some("计量明细".to_owned()),
@@ -375,7 +381,8 @@ fn sheet(bill: &Bill, subject: String, summary: Vec<(String, Cell)>, lines: &[&L
         }],
         notes: Vec::new(),
         wide: true,
-    }
+    };
+    (sheet_name(&subject), report)
 }
 
 /// An Excel sheet name: at most 31 characters, none of `[]:*?/\`.

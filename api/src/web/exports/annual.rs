@@ -70,7 +70,7 @@ pub(super) async fn report(
     let report = Report {
         region: region.name,
         subject: format!("{year} 服务年度（{months}）考核结果"),
-        sheet: "年度考核结果".into(),
+        sheet: "年度考核结果",
         summary: Vec::new(),
         tables: vec![Table {
             caption: None,

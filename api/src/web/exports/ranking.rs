@@ -34,7 +34,7 @@ pub(super) async fn report(
     let report = Report {
         region: region.name,
         subject: format!("{}月度考核排名", month_text(&month)),
-        sheet: "月度排名".into(),
+        sheet: "月度排名",
         summary: Vec::new(),
         tables: vec![Table {
             caption: None,

@@ -106,7 +106,7 @@ pub struct Report {
     /// What it is about: `2025年3月月度考核排名`.
     pub subject: String,
     /// The spreadsheet's sheet name (at most 31 characters).
-    pub sheet: std::borrow::Cow<'static, str>,
+    pub sheet: &'static str,
     /// Labelled values above the tables (vendor, period, revision, total…).
     pub summary: Vec<(String, Cell)>,
     pub tables: Vec<Table>,

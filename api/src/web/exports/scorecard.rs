@@ -99,7 +99,7 @@ async fn report(console: &Shared, actor: &Actor, id: i64) -> ExportResult<Report
     Ok(Report {
         subject: format!("{} · {}{}评分表", vendor.name, period, run_kind(row.kind)),
         region: region.name.clone(),
-        sheet: "评分表".into(),
+        sheet: "评分表",
         summary,
         tables,
         notes,

@@ -44,21 +44,27 @@ impl Formats {
 
 /// The workbook of `report`, dated `date` (`2026年12月1日`).
 pub fn workbook(report: &Report, date: &str) -> Result<Vec<u8>, XlsxError> {
-    workbook_of(&[report], date)
+    workbook_of(&[(report.sheet, report)], date)
 }
 
-/// A workbook with one sheet per report (each named by its `sheet`).
-pub fn workbook_of(reports: &[&Report], date: &str) -> Result<Vec<u8>, XlsxError> {
+/// A workbook with one sheet per report, each under the name given with it
+/// (unique, at most 31 characters).
+pub fn workbook_of(reports: &[(&str, &Report)], date: &str) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    for report in reports {
-        write_sheet(book.add_worksheet(), report, date)?;
+    for (name, report) in reports {
+        write_sheet(book.add_worksheet(), name, report, date)?;
     }
     book.save_to_buffer()
 }
 
 /// One report on its own sheet.
-fn write_sheet(sheet: &mut Worksheet, report: &Report, date: &str) -> Result<(), XlsxError> {
-    sheet.set_name(&*report.sheet)?;
+fn write_sheet(
+    sheet: &mut Worksheet,
+    name: &str,
+    report: &Report,
+    date: &str,
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
     sheet.set_paper_size(A4);
     if report.wide {
         sheet.set_landscape();
