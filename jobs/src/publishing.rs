@@ -18,8 +18,8 @@ use chrono::{DateTime, Utc};
 use engine::{ScoreCard, percent_text, points_text};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
 };
 
 use crate::error::{JobError, JobResult};
@@ -377,4 +377,3 @@ fn deduction_lines(card: &ScoreCard) -> Vec<String> {
     }
     lines
 }
-

@@ -303,10 +303,18 @@ mod tests {
         let from = at("2024-04-01T00:00:00+08:00");
         let to = at("2024-05-01T00:00:00+08:00");
         let start = at("2024-04-10T08:00:00+08:00");
-        let exact = availability(from, to, &[(start, start + Duration::milliseconds(259_200))]);
+        let exact = availability(
+            from,
+            to,
+            &[(start, start + Duration::milliseconds(259_200))],
+        );
         assert_eq!(exact.down_ms, 259_200);
         assert!(!exact.below_99_99());
-        let more = availability(from, to, &[(start, start + Duration::milliseconds(259_201))]);
+        let more = availability(
+            from,
+            to,
+            &[(start, start + Duration::milliseconds(259_201))],
+        );
         assert!(more.below_99_99());
     }
 
@@ -320,9 +328,18 @@ mod tests {
             from,
             to,
             &[
-                (at("2024-03-31T23:50:00+08:00"), at("2024-04-01T00:10:00+08:00")),
-                (at("2024-04-02T10:00:00+08:00"), at("2024-04-02T10:30:00+08:00")),
-                (at("2024-04-02T10:20:00+08:00"), at("2024-04-02T10:40:00+08:00")),
+                (
+                    at("2024-03-31T23:50:00+08:00"),
+                    at("2024-04-01T00:10:00+08:00"),
+                ),
+                (
+                    at("2024-04-02T10:00:00+08:00"),
+                    at("2024-04-02T10:30:00+08:00"),
+                ),
+                (
+                    at("2024-04-02T10:20:00+08:00"),
+                    at("2024-04-02T10:40:00+08:00"),
+                ),
             ],
         );
         assert_eq!(a.down_ms, 50 * 60_000);

@@ -229,10 +229,9 @@ async fn propose(
     if exists(db, p.kind, &p.source_ref).await? {
         return Ok(false);
     }
-    let charge = domain::charging::charge(db, &g.terms, &g.contract, p.system_id, &p.rows, 1)
-        .await?;
-    let matched = serde_json::to_string(&p.rows)
-        .map_err(|e| JobError::Internal(Box::new(e)))?;
+    let charge =
+        domain::charging::charge(db, &g.terms, &g.contract, p.system_id, &p.rows, 1).await?;
+    let matched = serde_json::to_string(&p.rows).map_err(|e| JobError::Internal(Box::new(e)))?;
     let basis = format!("{}。依据：{}", p.basis, rows_text(&g.terms, &p.rows));
     let row = breach::ActiveModel {
         region_id: Set(g.contract.region_id),

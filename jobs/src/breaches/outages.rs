@@ -42,7 +42,11 @@ pub(super) async fn proposals(db: &DatabaseConnection, g: &Governed) -> JobResul
             system_id: system,
             occurred_at: o.started_at,
             period: Month::of(o.started_at).to_string(),
-            basis: format!("宕机记录{}（云服务 {}）", title_text(&o.description), o.service),
+            basis: format!(
+                "宕机记录{}（云服务 {}）",
+                title_text(&o.description),
+                o.service
+            ),
             description,
             rows: m.rows(),
             rectification_due: None,
