@@ -122,7 +122,7 @@ pub fn previous_month(now: DateTime<Utc>) -> Month {
 }
 
 /// `n` months before `m`.
-fn months_before(m: Month, n: u32) -> Month {
+pub(crate) fn months_before(m: Month, n: u32) -> Month {
     let index = m.year() * 12 + m.month() as i32 - 1 - n as i32;
     Month::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1).unwrap_or(m)
 }

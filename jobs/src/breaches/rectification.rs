@@ -20,6 +20,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use super::{Governed, Proposal, local_midnight};
 use crate::error::JobResult;
 use crate::runs::RunKind;
+use crate::scheduler::months_before;
 
 /// How far back a run of failed months is followed.
 const LONGEST_RUN: u32 = 36;
@@ -132,11 +133,6 @@ async fn failed_run(db: &DatabaseConnection, g: &Governed, month: Month) -> JobR
         m = months_before(m, 1);
     }
     Ok(run)
-}
-
-fn months_before(m: Month, n: u32) -> Month {
-    let index = m.year() * 12 + m.month() as i32 - 1 - n as i32;
-    Month::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1).unwrap_or(m)
 }
 
 fn parse_month(text: &str) -> Option<Month> {

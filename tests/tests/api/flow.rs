@@ -233,13 +233,7 @@ async fn a_rerun_writes_a_new_revision_and_keeps_the_old() {
 async fn three_failed_months_in_a_shanghai_region_record_no_breach() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
-    let complaint = "mutation($i: CreateComplaintInput!) { createComplaint(input: $i) { id } }";
-    for day in ["2025-04-08", "2025-04-09", "2025-05-12", "2025-05-13"] {
-        let input = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "channel": "LETTER", "description": "服务中断",
-            "receivedAt": format!("{day}T10:00:00+08:00"), "confirmed": true, "vendorLiable": true});
-        app.must(&w.supervisor, complaint, json!({"i": input}))
-            .await;
-    }
+    world::fail_april_and_may(&app, &w).await;
     let publish = "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }";
     for (month, total) in [("2025-03", "88.38"), ("2025-04", "89"), ("2025-05", "89")] {
         let run = app
