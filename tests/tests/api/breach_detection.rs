@@ -42,6 +42,10 @@ struct Beijing {
 /// A region (under bj-lease when `terms`), a vendor, a contract of
 /// 1,200,000.00 for 2024 and a system.
 async fn beijing(app: &TestApp, terms: bool) -> Beijing {
+    beijing_in(app, terms, 2024).await
+}
+
+async fn beijing_in(app: &TestApp, terms: bool, service_year: i32) -> Beijing {
     let admin = app.admin().await;
     let q = |m: &str, t: &str| format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}");
     let region = id_of(
@@ -62,7 +66,7 @@ async fn beijing(app: &TestApp, terms: bool) -> Beijing {
         .await,
         "createVendor",
     );
-    app.must(&admin, &q("createContract", "CreateContractInput"), json!({"i": {"vendorId": vendor, "regionId": region, "serviceYear": 2024, "settlementAmount": "1200000.00", "monthlyFee": "100000.00"}})).await;
+    app.must(&admin, &q("createContract", "CreateContractInput"), json!({"i": {"vendorId": vendor, "regionId": region, "serviceYear": service_year, "settlementAmount": "1200000.00", "monthlyFee": "100000.00"}})).await;
     let agency = id_of(
         &app.must(
             &admin,
@@ -493,5 +497,39 @@ async fn a_rectification_accepted_by_the_deadline_proposes_nothing() {
         0
     );
     assert!(proposals(&db).await.is_empty());
+    app.deliver_pending_mail().await;
+}
+
+/// Publishing looks at the region once: a 130-minute outage of last month is
+/// proposed when that month is published, before any daily run. (Last month by
+/// the clock: publication runs at the real instant, and the job looks back
+/// only so far.)
+#[tokio::test]
+async fn publishing_a_month_proposes_what_its_facts_show() {
+    let app = spawn_app().await;
+    let month = jobs::scheduler::previous_month(Utc::now());
+    let bj = beijing_in(&app, true, month.year()).await;
+    let start = format!("{month}-02T08:00:00+08:00");
+    let outage = bj.outage(&start, Duration::minutes(130)).await;
+    let admin = app.admin().await;
+    let run = app
+        .must(
+            &admin,
+            "mutation($r: ID!, $p: String!) { runMonthlyAssessment(regionId: $r, period: $p) { id } }",
+            json!({"r": bj.region.to_string(), "p": month.to_string()}),
+        )
+        .await["runMonthlyAssessment"]["id"]
+        .clone();
+    app.must(
+        &admin,
+        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
+        json!({"id": run}),
+    )
+    .await;
+    let found = proposals(&bj.db).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].source_ref, Some(format!("outage:{outage}")));
+    // 130 ≥ 120: row 5, 100,000.00 × 30 % = 30,000.00
+    assert_eq!(found[0].penalty, Some(money("30000.00")));
     app.deliver_pending_mail().await;
 }
