@@ -11,6 +11,7 @@ mod macros;
 pub mod access;
 pub mod actor;
 pub mod assessments;
+pub mod breaches;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
