@@ -29,7 +29,7 @@ fn record_query() -> String {
 }
 
 /// Gives `region` the terms `code` (the column a region names its terms in).
-async fn give_terms(app: &TestApp, region: &str, code: &str) {
+pub(crate) async fn give_terms(app: &TestApp, region: &str, code: &str) {
     let db = Database::connect(&app.database_url).await.unwrap();
     entities::region::Entity::update_many()
         .col_expr(entities::region::Column::TermsCode, Expr::value(code))
@@ -42,7 +42,7 @@ async fn give_terms(app: &TestApp, region: &str, code: &str) {
 
 /// Signs `vendor`'s 2024 contract in `region`: 100,000.00 × 1 × 12 =
 /// 1,200,000.00, monthly fee 100,000.00. Returns its id.
-async fn sign(app: &TestApp, w: &World, region: &str, vendor: &str) -> String {
+pub(crate) async fn sign(app: &TestApp, w: &World, region: &str, vendor: &str) -> String {
     let q = "mutation($i: SignContractInput!) { signContract(input: $i) { id settlementAmount monthlyFee } }";
     let input = json!({"vendorId": vendor, "regionId": region, "serviceYear": 2024,
         "signedOn": "2023-12-20", "termStart": "2024-01-01", "termEnd": "2024-12-31",
@@ -55,25 +55,25 @@ async fn sign(app: &TestApp, w: &World, region: &str, vendor: &str) -> String {
 }
 
 /// R1 under `terms` with V1's contract; its id.
-async fn beijing(app: &TestApp, w: &World, terms: &str) -> String {
+pub(crate) async fn beijing(app: &TestApp, w: &World, terms: &str) -> String {
     give_terms(app, &w.one.region, terms).await;
     sign(app, w, &w.one.region, &w.one.vendor).await
 }
 
-fn event(w: &World, rows: Value) -> Value {
+pub(crate) fn event(w: &World, rows: Value) -> Value {
     json!({"regionId": w.one.region, "vendorId": w.one.vendor, "systemId": w.one.system,
         "occurredAt": "2024-03-05T10:00:00+08:00", "description": "系统1宕机",
         "evidence": "监控截图", "rows": rows})
 }
 
-fn general(numbers: &[u32]) -> Value {
+pub(crate) fn general(numbers: &[u32]) -> Value {
     json!(numbers
         .iter()
         .map(|n| json!({"table": "general", "number": n}))
         .collect::<Vec<_>>())
 }
 
-async fn record(app: &TestApp, w: &World, input: Value) -> Value {
+pub(crate) async fn record(app: &TestApp, w: &World, input: Value) -> Value {
     app.must(&w.supervisor, &record_query(), json!({"i": input}))
         .await["recordBreach"]
         .clone()
@@ -88,7 +88,7 @@ async fn major(app: &TestApp, w: &World, level: &str) -> Value {
 
 /// A proposal as detection writes it (PROPOSED, DETECTED, general row 5),
 /// charged a placeholder 1.00 so the confirmation's recharge shows.
-async fn propose(app: &TestApp, w: &World, contract: Option<&str>, vendor: &str) -> String {
+pub(crate) async fn propose(app: &TestApp, w: &World, contract: Option<&str>, vendor: &str) -> String {
     let db = Database::connect(&app.database_url).await.unwrap();
     let at = Utc.with_ymd_and_hms(2024, 3, 5, 2, 0, 0).unwrap();
     let row = entities::breach::ActiveModel {

@@ -257,9 +257,11 @@ async fn three_failed_months_in_a_row_record_a_breach() {
         app.must(&w.supervisor, publish, json!({"id": run["id"]}))
             .await;
     }
+    // A proposal for the supervisor to confirm: the vendor sees breaches
+    // once confirmed only (`domain::breaches`).
     let breaches = app
         .must(
-            &w.vendor,
+            &w.supervisor,
             "{ breaches { items { kind period basis } } }",
             json!({}),
         )

@@ -12,6 +12,7 @@ mod console;
 mod console_access;
 mod console_admin;
 mod console_agency;
+mod console_breaches;
 mod console_dashboards;
 mod console_exports;
 mod console_facts;
