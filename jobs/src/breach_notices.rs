@@ -20,7 +20,9 @@ use domain::charging::MajorIncidentCount;
 use domain::notices::NewNotice;
 use domain::store::Resource;
 use entities::notice::NoticeKind;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, Set,
+};
 
 use crate::error::{JobError, JobResult};
 use crate::mail::breaches::{TerminationAlert, breach_link, render_termination_alert};
@@ -39,8 +41,12 @@ pub async fn record(
     let _db = domain::db_share::permit().await;
     let mut txn = audit.begin(db).await?;
     let recorded = breaches::record(&txn, actor, new, now).await?;
-    let change = Change::on(Breaches::NAME, Some(recorded.id), Breaches::scope(&recorded))
-        .created(&recorded)?;
+    let change = Change::on(
+        Breaches::NAME,
+        Some(recorded.id),
+        Breaches::scope(&recorded),
+    )
+    .created(&recorded)?;
     txn.record(change).await?;
     let right = termination_right_given(&txn, &recorded).await?;
     let breach = after_confirmation(&txn, actor, recorded, right, public_url, now).await?;
@@ -102,7 +108,10 @@ async fn after_confirmation(
     now: DateTime<Utc>,
 ) -> JobResult<Breach> {
     let link = breach_link(public_url, breach.id);
-    let penalty = breach.penalty.map(engine::money_text).unwrap_or_else(|| "—".into());
+    let penalty = breach
+        .penalty
+        .map(engine::money_text)
+        .unwrap_or_else(|| "—".into());
     let notice = NewNotice {
         region_id: breach.region_id,
         vendor_id: breach.vendor_id,
@@ -136,7 +145,8 @@ async fn alert(
     link: &str,
     now: DateTime<Utc>,
 ) -> JobResult<()> {
-    let missing = |what: &str| JobError::Internal(format!("breach {}: no {what}", breach.id).into());
+    let missing =
+        |what: &str| JobError::Internal(format!("breach {}: no {what}", breach.id).into());
     let vendor = entities::vendor::Entity::find_by_id(breach.vendor_id)
         .one(txn)
         .await?

@@ -240,7 +240,10 @@ async fn charged_row(ctx: &Context<'_>, breach: &Breach) -> DomainResult<Option<
         }));
     }
     let at = RowRef::new(&table, number.unwrap_or_default() as u32);
-    let row = terms.as_ref().and_then(|t| t.row(&at)).map(|(_, r)| r.clone());
+    let row = terms
+        .as_ref()
+        .and_then(|t| t.row(&at))
+        .map(|(_, r)| r.clone());
     let (coefficient, fixed_amount) = match row.as_ref().map(|r| &r.charge) {
         Some(Charge::MonthlyFeeCoefficient { coefficient }) => (Some(*coefficient), None),
         Some(Charge::FixedPerEvent { amount } | Charge::FixedPerItem { amount }) => {
@@ -283,10 +286,13 @@ fn month(field: &str, text: Option<String>) -> DomainResult<Option<String>> {
     let Some(text) = text.map(|t| t.trim().to_owned()) else {
         return Ok(None);
     };
-    let valid = text.len() == 7
-        && NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").is_ok();
+    let valid =
+        text.len() == 7 && NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").is_ok();
     if !valid {
-        return Err(DomainError::bad(field, "月份格式应为 YYYY-MM，例如 2024-03"));
+        return Err(DomainError::bad(
+            field,
+            "月份格式应为 YYYY-MM，例如 2024-03",
+        ));
     }
     Ok(Some(text))
 }
@@ -335,8 +341,9 @@ impl BreachQuery {
         async {
             let (state, actor) = crud::env(ctx)?;
             let (list, also) = parse_filter(filter.unwrap_or_default())?;
-            let page = domain::store::list_where::<Breaches>(&state.db, actor, list, also, offset, limit)
-                .await?;
+            let page =
+                domain::store::list_where::<Breaches>(&state.db, actor, list, also, offset, limit)
+                    .await?;
             let items = page
                 .items
                 .into_iter()
@@ -431,8 +438,15 @@ impl BreachMutation {
             let (state, actor) = crud::env(ctx)?;
             let new = input.parse()?;
             let audit = crate::graphql::audit::of(ctx, actor);
-            let b = jobs::breach_notices::record(&state.db, actor, &audit, new, &state.public_url, Utc::now())
-                .await?;
+            let b = jobs::breach_notices::record(
+                &state.db,
+                actor,
+                &audit,
+                new,
+                &state.public_url,
+                Utc::now(),
+            )
+            .await?;
             Breach::try_from(b)
         }
         .await
@@ -474,8 +488,16 @@ impl BreachMutation {
             let (state, actor) = crud::env(ctx)?;
             let breach_id = crud::parse_id("id", &id)?;
             let audit = crate::graphql::audit::of(ctx, actor);
-            let b = jobs::breach_notices::answer(&state.db, actor, &audit, breach_id, answer.into(), reason, Utc::now())
-                .await?;
+            let b = jobs::breach_notices::answer(
+                &state.db,
+                actor,
+                &audit,
+                breach_id,
+                answer.into(),
+                reason,
+                Utc::now(),
+            )
+            .await?;
             Breach::try_from(b)
         }
         .await
@@ -487,7 +509,15 @@ async fn decide(ctx: &Context<'_>, id: &ID, decision: Decision) -> DomainResult<
     let (state, actor) = crud::env(ctx)?;
     let breach_id = crud::parse_id("id", id)?;
     let audit = crate::graphql::audit::of(ctx, actor);
-    let b = jobs::breach_notices::decide(&state.db, actor, &audit, breach_id, decision, &state.public_url, Utc::now())
-        .await?;
+    let b = jobs::breach_notices::decide(
+        &state.db,
+        actor,
+        &audit,
+        breach_id,
+        decision,
+        &state.public_url,
+        Utc::now(),
+    )
+    .await?;
     Breach::try_from(b)
 }

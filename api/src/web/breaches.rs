@@ -171,11 +171,17 @@ async fn gather_list(console: &Shared, actor: &Actor, q: &ListQuery) -> DomainRe
     };
     let page = store::list_where::<Breaches>(db, actor, filter, also, None, Some(200)).await?;
     let proposals = Condition::all().add(Column::Status.eq(BreachStatus::Proposed));
-    let waiting = store::list_where::<Breaches>(db, actor, ListFilter::default(), proposals, None, Some(1))
-        .await?
-        .total;
-    let everyone = store::list::<Vendors>(db, actor, ListFilter::default(), None, Some(200)).await?;
-    let names: HashMap<i64, String> = everyone.items.iter().map(|v| (v.id, v.name.clone())).collect();
+    let waiting =
+        store::list_where::<Breaches>(db, actor, ListFilter::default(), proposals, None, Some(1))
+            .await?
+            .total;
+    let everyone =
+        store::list::<Vendors>(db, actor, ListFilter::default(), None, Some(200)).await?;
+    let names: HashMap<i64, String> = everyone
+        .items
+        .iter()
+        .map(|v| (v.id, v.name.clone()))
+        .collect();
     let mut vendors = vec![Choice {
         value: String::new(),
         label: "全部服务商".into(),
@@ -308,7 +314,10 @@ async fn gather(
             charged: charged.as_ref() == Some(at),
         })
         .collect();
-    let can_answer = actor.role == (Role::Vendor { vendor_id: b.vendor_id })
+    let can_answer = actor.role
+        == (Role::Vendor {
+            vendor_id: b.vendor_id,
+        })
         && b.status == BreachStatus::Confirmed
         && b.vendor_answer.is_none();
     Ok(BreachPage {
@@ -326,18 +335,35 @@ async fn gather(
         penalty: b.penalty.map(money_text).unwrap_or_else(|| "—".into()),
         level: b
             .incident_level
-            .map(|l| format!("{}级重大事件", if l == entities::breach::IncidentLevel::A { "A" } else { "B" }))
+            .map(|l| {
+                format!(
+                    "{}级重大事件",
+                    if l == entities::breach::IncidentLevel::A {
+                        "A"
+                    } else {
+                        "B"
+                    }
+                )
+            })
             .unwrap_or_else(|| "否".into()),
         status: status_text(b.status),
         class: class(b.status),
         decision: b.decision_reason.clone(),
         answer: b.vendor_answer.map(|a| {
-            let reason = b.vendor_answer_reason.as_deref().map(|r| format!("：{r}")).unwrap_or_default();
+            let reason = b
+                .vendor_answer_reason
+                .as_deref()
+                .map(|r| format!("：{r}"))
+                .unwrap_or_default();
             format!("{}{reason}", answer_text(a))
         }),
         notice: b.notice_id,
         can_decide: b.status == BreachStatus::Proposed
-            && domain::access::can_modify(actor, &domain::access::Policy::FACT, <Breaches as store::Resource>::scope(&b)),
+            && domain::access::can_modify(
+                actor,
+                &domain::access::Policy::FACT,
+                <Breaches as store::Resource>::scope(&b),
+            ),
         can_answer,
         message,
     })
@@ -377,7 +403,15 @@ pub async fn dismiss(
     if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
         return refused;
     }
-    decide(&console, signed, id, Decision::Dismiss { reason: form.reason }).await
+    decide(
+        &console,
+        signed,
+        id,
+        Decision::Dismiss {
+            reason: form.reason,
+        },
+    )
+    .await
 }
 
 async fn decide(console: &Shared, signed: SignedIn, id: i64, decision: Decision) -> Response {
@@ -412,7 +446,14 @@ pub async fn answer(
         "DISPUTED" => VendorAnswer::Disputed,
         _ => {
             let message = "请选择接受或提出异议。".to_owned();
-            return show(&console, signed, id, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await;
+            return show(
+                &console,
+                signed,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(message),
+            )
+            .await;
         }
     };
     let audit = signed.audit("answerBreach");
@@ -478,18 +519,26 @@ pub struct RegionQuery {
 
 /// The region a supervisor records in: its own; an administrator's choice,
 /// else the first region.
-async fn region_for(console: &Shared, actor: &Actor, asked: Option<i64>) -> DomainResult<entities::region::Model> {
+async fn region_for(
+    console: &Shared,
+    actor: &Actor,
+    asked: Option<i64>,
+) -> DomainResult<entities::region::Model> {
     let db = &console.state.db;
     match (actor.role, asked) {
         (Role::Supervisor { region_id }, _) => store::get::<Regions>(db, actor, region_id).await,
         (Role::Admin, Some(id)) => store::get::<Regions>(db, actor, id).await,
-        (Role::Admin, None) => store::list::<Regions>(db, actor, ListFilter::default(), None, Some(1))
-            .await?
-            .items
-            .into_iter()
-            .next()
-            .ok_or_else(|| DomainError::not_found("Region")),
-        _ => Err(DomainError::forbidden("only the supervision team records breaches")),
+        (Role::Admin, None) => {
+            store::list::<Regions>(db, actor, ListFilter::default(), None, Some(1))
+                .await?
+                .items
+                .into_iter()
+                .next()
+                .ok_or_else(|| DomainError::not_found("Region"))
+        }
+        _ => Err(DomainError::forbidden(
+            "only the supervision team records breaches",
+        )),
     }
 }
 

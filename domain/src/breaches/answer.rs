@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
-use super::{Breach, BreachStatus, Breaches, VendorAnswer, find_visible, optional_text, required_text};
+use super::{
+    Breach, BreachStatus, Breaches, VendorAnswer, find_visible, optional_text, required_text,
+};
 use crate::actor::{Actor, Role};
 use crate::audit::{AuditedTxn, Change};
 use crate::error::{DomainError, DomainResult};
@@ -22,8 +24,14 @@ pub async fn answer(
     now: DateTime<Utc>,
 ) -> DomainResult<Breach> {
     let breach = find_visible(&**txn, actor, breach_id).await?;
-    if actor.role != (Role::Vendor { vendor_id: breach.vendor_id }) {
-        return Err(DomainError::forbidden("only the vendor answers its breaches"));
+    if actor.role
+        != (Role::Vendor {
+            vendor_id: breach.vendor_id,
+        })
+    {
+        return Err(DomainError::forbidden(
+            "only the vendor answers its breaches",
+        ));
     }
     if breach.status != BreachStatus::Confirmed {
         return Err(DomainError::Conflict(format!(
@@ -36,7 +44,11 @@ pub async fn answer(
         )));
     }
     let reason = match answer {
-        VendorAnswer::Disputed => Some(required_text("reason", "异议理由", reason.as_deref().unwrap_or(""))?),
+        VendorAnswer::Disputed => Some(required_text(
+            "reason",
+            "异议理由",
+            reason.as_deref().unwrap_or(""),
+        )?),
         VendorAnswer::Accepted => optional_text("reason", "说明", reason.as_deref().unwrap_or(""))?,
     };
     let before = breach.clone();

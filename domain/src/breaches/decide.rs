@@ -8,7 +8,9 @@ use engine::breach_penalty::IncidentLevel as Level;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, Set};
 
 use super::record::recharge;
-use super::{Breach, BreachStatus, Breaches, IncidentLevel, find_visible, optional_text, required_text};
+use super::{
+    Breach, BreachStatus, Breaches, IncidentLevel, find_visible, optional_text, required_text,
+};
 use crate::access::{self, Policy};
 use crate::actor::Actor;
 use crate::audit::{AuditedTxn, Change};
@@ -70,10 +72,14 @@ pub async fn decide(
     let mut active = breach.clone().into_active_model();
     match decision {
         Decision::Confirm { reason } => {
-            let contract = contract_of(&**txn, &breach).await?;
+            let contract = contract_of(txn, &breach).await?;
             let charged = recharge(&**txn, &breach, &contract).await?;
             active.status = Set(BreachStatus::Confirmed);
-            active.decision_reason = Set(optional_text("reason", "理由", reason.as_deref().unwrap_or(""))?);
+            active.decision_reason = Set(optional_text(
+                "reason",
+                "理由",
+                reason.as_deref().unwrap_or(""),
+            )?);
             active.contract_id = Set(Some(contract.id));
             active.charged_table = Set(Some(charged.table));
             active.charged_row = Set(charged.row.map(|r| r as i32));
@@ -92,7 +98,7 @@ pub async fn decide(
     let change = Change::on(Breaches::NAME, Some(saved.id), Breaches::scope(&saved))
         .updated(&before, &saved)?;
     txn.record(change).await?;
-    let termination_right = termination_right_given(&**txn, &saved).await?;
+    let termination_right = termination_right_given(txn, &saved).await?;
     Ok(Decided {
         breach: saved,
         termination_right,
@@ -109,20 +115,28 @@ async fn contract_of(
         return entities::contract::Entity::find_by_id(id)
             .one(txn)
             .await?
-            .ok_or_else(|| DomainError::Internal(format!("breach {}: no contract {id}", breach.id).into()));
+            .ok_or_else(|| {
+                DomainError::Internal(format!("breach {}: no contract {id}", breach.id).into())
+            });
     }
     let on = local(breach.occurred_at.unwrap_or(breach.created_at)).date_naive();
-    charging::covering_contract(txn, breach.region_id, breach.vendor_id, breach.system_id, on)
-        .await?
-        .ok_or_else(|| {
-            DomainError::bad(
-                "id",
-                format!(
-                    "该服务商在本区域没有覆盖{}的合同，无法按合同计算违约金",
-                    engine::date_text(on)
-                ),
-            )
-        })
+    charging::covering_contract(
+        txn,
+        breach.region_id,
+        breach.vendor_id,
+        breach.system_id,
+        on,
+    )
+    .await?
+    .ok_or_else(|| {
+        DomainError::bad(
+            "id",
+            format!(
+                "该服务商在本区域没有覆盖{}的合同，无法按合同计算违约金",
+                engine::date_text(on)
+            ),
+        )
+    })
 }
 
 /// Whether the confirmed `breach` is the event that gives the right to
@@ -141,7 +155,9 @@ pub async fn termination_right_given(
     let contract = entities::contract::Entity::find_by_id(contract_id)
         .one(txn)
         .await?
-        .ok_or_else(|| DomainError::Internal(format!("breach {}: no contract", breach.id).into()))?;
+        .ok_or_else(|| {
+            DomainError::Internal(format!("breach {}: no contract", breach.id).into())
+        })?;
     let Some(terms) = charging::governing_terms(txn, &contract).await? else {
         return Ok(None);
     };

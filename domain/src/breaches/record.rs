@@ -93,25 +93,26 @@ pub async fn record(
     }
     check_parties(txn, &new).await?;
     let on = local(new.occurred_at).date_naive();
-    let contract = charging::covering_contract(txn, new.region_id, new.vendor_id, new.system_id, on)
-        .await?
-        .ok_or_else(|| {
-            DomainError::bad(
-                "input.occurredAt",
-                format!(
-                    "该服务商在本区域没有覆盖{}（及该系统）的合同，无法按合同计算违约金",
-                    engine::date_text(on)
-                ),
-            )
-        })?;
+    let contract =
+        charging::covering_contract(txn, new.region_id, new.vendor_id, new.system_id, on)
+            .await?
+            .ok_or_else(|| {
+                DomainError::bad(
+                    "input.occurredAt",
+                    format!(
+                        "该服务商在本区域没有覆盖{}（及该系统）的合同，无法按合同计算违约金",
+                        engine::date_text(on)
+                    ),
+                )
+            })?;
     let terms = charging::governing_terms(txn, &contract)
         .await?
         .ok_or_else(|| {
             DomainError::bad(
                 "input.rows",
                 format!(
-                    "合同 {} 及其区域均未指定合同条款（违约条款），无法登记违约",
-                    format!("#{}", contract.id)
+                    "合同 #{} 及其区域均未指定合同条款（违约条款），无法登记违约",
+                    contract.id
                 ),
             )
         })?;
@@ -172,7 +173,11 @@ pub async fn record(
         ..Default::default()
     };
     let saved = row.insert(txn).await?;
-    debug_assert!(access::can_read(actor, &Policy::FACT, Breaches::scope(&saved)));
+    debug_assert!(access::can_read(
+        actor,
+        &Policy::FACT,
+        Breaches::scope(&saved)
+    ));
     Ok(saved)
 }
 
@@ -204,7 +209,11 @@ fn check_rows(terms: &ContractTerms, rows: &[RowRef]) -> DomainResult<()> {
     }
     for at in rows {
         if terms.row(at).is_none() {
-            let tables: Vec<&str> = terms.breach_tables.iter().map(|t| t.code.as_str()).collect();
+            let tables: Vec<&str> = terms
+                .breach_tables
+                .iter()
+                .map(|t| t.code.as_str())
+                .collect();
             return Err(DomainError::bad(
                 "input.rows",
                 format!(
@@ -256,7 +265,10 @@ pub fn arithmetic(basis: &ChargeBasis, amount: Decimal) -> String {
             money_text(amount)
         ),
         ChargeBasis::PerEvent { amount: each } => format!("每次 {}", money_text(*each)),
-        ChargeBasis::PerItem { amount: each, items } => format!(
+        ChargeBasis::PerItem {
+            amount: each,
+            items,
+        } => format!(
             "每项 {} × {items} 项 = {}",
             money_text(*each),
             money_text(amount)
@@ -307,8 +319,8 @@ pub async fn recharge(
             DomainError::bad(
                 "id",
                 format!(
-                    "合同 {} 及其区域均未指定合同条款（违约条款），无法确认违约",
-                    format!("#{}", contract.id)
+                    "合同 #{} 及其区域均未指定合同条款（违约条款），无法确认违约",
+                    contract.id
                 ),
             )
         })?;

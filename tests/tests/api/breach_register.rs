@@ -67,10 +67,12 @@ pub(crate) fn event(w: &World, rows: Value) -> Value {
 }
 
 pub(crate) fn general(numbers: &[u32]) -> Value {
-    json!(numbers
-        .iter()
-        .map(|n| json!({"table": "general", "number": n}))
-        .collect::<Vec<_>>())
+    json!(
+        numbers
+            .iter()
+            .map(|n| json!({"table": "general", "number": n}))
+            .collect::<Vec<_>>()
+    )
 }
 
 pub(crate) async fn record(app: &TestApp, w: &World, input: Value) -> Value {
@@ -88,7 +90,12 @@ async fn major(app: &TestApp, w: &World, level: &str) -> Value {
 
 /// A proposal as detection writes it (PROPOSED, DETECTED, general row 5),
 /// charged a placeholder 1.00 so the confirmation's recharge shows.
-pub(crate) async fn propose(app: &TestApp, w: &World, contract: Option<&str>, vendor: &str) -> String {
+pub(crate) async fn propose(
+    app: &TestApp,
+    w: &World,
+    contract: Option<&str>,
+    vendor: &str,
+) -> String {
     let db = Database::connect(&app.database_url).await.unwrap();
     let at = Utc.with_ymd_and_hms(2024, 3, 5, 2, 0, 0).unwrap();
     let row = entities::breach::ActiveModel {
@@ -168,7 +175,10 @@ async fn one_event_matching_general_rows_5_and_6_is_charged_60_percent_once() {
     assert_eq!(money(&b["penalty"]), "60000".parse().unwrap());
     assert_eq!(b["chargedRow"]["table"], "general");
     assert_eq!(b["chargedRow"]["number"], 6);
-    assert_eq!(money(&b["chargedRow"]["coefficient"]), "0.6".parse().unwrap());
+    assert_eq!(
+        money(&b["chargedRow"]["coefficient"]),
+        "0.6".parse().unwrap()
+    );
     assert!(
         b["basis"]
             .as_str()
@@ -205,7 +215,10 @@ async fn a_shanghai_complaint_letter_is_charged_100000_fixed() {
         .clone();
     // Seed 003 §1.2 row 1: 10 万元/次 = 100,000.00 fixed, whatever the monthly fee.
     assert_eq!(money(&b["penalty"]), "100000".parse().unwrap());
-    assert_eq!(money(&b["chargedRow"]["fixedAmount"]), "100000".parse().unwrap());
+    assert_eq!(
+        money(&b["chargedRow"]["fixedAmount"]),
+        "100000".parse().unwrap()
+    );
     assert!(b["chargedRow"]["coefficient"].is_null());
     app.deliver_pending_mail().await;
 }
@@ -237,7 +250,11 @@ async fn under_bj_sla_the_second_b_level_confirmation_alerts() {
         "月服务费 ¥100,000.00 × 30 % = ¥30,000.00".to_owned(),
         format!("https://yun.example.gov.cn/jg/breaches/{id}"),
     ] {
-        assert!(arrived[0].body.contains(&expected), "{expected} in {}", arrived[0].body);
+        assert!(
+            arrived[0].body.contains(&expected),
+            "{expected} in {}",
+            arrived[0].body
+        );
     }
     major(&app, &w, "B").await;
     app.deliver_pending_mail().await;
@@ -248,7 +265,11 @@ async fn under_bj_sla_the_second_b_level_confirmation_alerts() {
         .collect();
     assert_eq!(alert.len(), 1);
     assert_eq!(alert[0].envelope_to, "sup1@jg.example.gov.cn");
-    assert!(alert[0].body.contains("B 级重大事件 2 次"), "{}", alert[0].body);
+    assert!(
+        alert[0].body.contains("B 级重大事件 2 次"),
+        "{}",
+        alert[0].body
+    );
     assert!(alert[0].body.contains("¥1,200,000.00"), "{}", alert[0].body);
 }
 
@@ -297,7 +318,10 @@ async fn dismissing_needs_a_reason() {
         .must(&w.supervisor, q, json!({"id": id, "r": "停机为计划内维护"}))
         .await;
     assert_eq!(dismissed["dismissBreach"]["status"], "DISMISSED");
-    assert_eq!(dismissed["dismissBreach"]["decisionReason"], "停机为计划内维护");
+    assert_eq!(
+        dismissed["dismissBreach"]["decisionReason"],
+        "停机为计划内维护"
+    );
 }
 
 #[tokio::test]
@@ -333,7 +357,11 @@ async fn a_vendor_answers_its_own_once_and_cannot_see_or_answer_another_s() {
         .await;
     assert!(bare.error().1.starts_with("reason:"), "{:?}", bare.error());
     let answered = app
-        .must(&w.vendor, q, json!({"id": own, "a": "DISPUTED", "r": "宕机由使用单位误操作导致"}))
+        .must(
+            &w.vendor,
+            q,
+            json!({"id": own, "a": "DISPUTED", "r": "宕机由使用单位误操作导致"}),
+        )
         .await;
     assert_eq!(answered["answerBreach"]["vendorAnswer"], "DISPUTED");
     let twice = app
@@ -351,17 +379,18 @@ async fn a_vendor_answers_its_own_once_and_cannot_see_or_answer_another_s() {
     let theirs = propose(&app, &w, None, &w.two.vendor).await;
     let db = Database::connect(&app.database_url).await.unwrap();
     entities::breach::Entity::update_many()
-        .col_expr(
-            entities::breach::Column::Status,
-            Expr::value("CONFIRMED"),
-        )
+        .col_expr(entities::breach::Column::Status, Expr::value("CONFIRMED"))
         .filter(entities::breach::Column::Id.eq(theirs.parse::<i64>().unwrap()))
         .exec(&db)
         .await
         .unwrap();
     let _ = db.close().await;
     let read = app
-        .gql(Some(&w.vendor), "query($id: ID!) { breach(id: $id) { id } }", json!({"id": theirs}))
+        .gql(
+            Some(&w.vendor),
+            "query($id: ID!) { breach(id: $id) { id } }",
+            json!({"id": theirs}),
+        )
         .await;
     assert_eq!(read.error().0, "NOT_FOUND");
     let answer = app
@@ -369,7 +398,11 @@ async fn a_vendor_answers_its_own_once_and_cannot_see_or_answer_another_s() {
         .await;
     assert_eq!(answer.error().0, "NOT_FOUND");
     let listed = app
-        .must(&w.vendor, "{ breaches { total items { id vendorAnswer } } }", json!({}))
+        .must(
+            &w.vendor,
+            "{ breaches { total items { id vendorAnswer } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(listed["breaches"]["total"], 1, "its own only");
     app.deliver_pending_mail().await;
@@ -382,10 +415,20 @@ async fn a_vendor_does_not_see_proposals_and_an_agency_sees_none() {
     let contract = beijing(&app, &w, "bj-lease").await;
     let id = propose(&app, &w, Some(&contract), &w.one.vendor).await;
     let list = "{ breaches(filter: { status: PROPOSED }) { total } }";
-    assert_eq!(app.must(&w.supervisor, list, json!({})).await["breaches"]["total"], 1);
-    assert_eq!(app.must(&w.vendor, list, json!({})).await["breaches"]["total"], 0);
+    assert_eq!(
+        app.must(&w.supervisor, list, json!({})).await["breaches"]["total"],
+        1
+    );
+    assert_eq!(
+        app.must(&w.vendor, list, json!({})).await["breaches"]["total"],
+        0
+    );
     let read = app
-        .gql(Some(&w.vendor), "query($id: ID!) { breach(id: $id) { id } }", json!({"id": id}))
+        .gql(
+            Some(&w.vendor),
+            "query($id: ID!) { breach(id: $id) { id } }",
+            json!({"id": id}),
+        )
         .await;
     assert_eq!(read.error().0, "NOT_FOUND");
     let agency = app.gql(Some(&w.agency), list, json!({})).await;
@@ -404,7 +447,10 @@ async fn security_rectification_late_is_5_percent_of_the_amount() {
     // Seed 002 §13.6: 1,200,000.00 × 5 % = 60,000.00.
     assert_eq!(money(&b["penalty"]), "60000".parse().unwrap());
     assert_eq!(b["chargedRow"]["table"], "security_rectification_late");
-    assert_eq!(money(&b["chargedRow"]["coefficient"]), "0.05".parse().unwrap());
+    assert_eq!(
+        money(&b["chargedRow"]["coefficient"]),
+        "0.05".parse().unwrap()
+    );
     app.deliver_pending_mail().await;
 }
 
@@ -416,15 +462,31 @@ async fn recording_is_refused_without_terms_or_with_a_row_they_lack() {
     let q = record_query();
     // R1 names no terms (nor does the contract): nothing to charge under.
     let none = app
-        .gql(Some(&w.supervisor), &q, json!({"i": event(&w, general(&[5]))}))
+        .gql(
+            Some(&w.supervisor),
+            &q,
+            json!({"i": event(&w, general(&[5]))}),
+        )
         .await;
-    assert!(none.error().1.starts_with("input.rows:"), "{:?}", none.error());
+    assert!(
+        none.error().1.starts_with("input.rows:"),
+        "{:?}",
+        none.error()
+    );
     give_terms(&app, &w.one.region, "bj-lease").await;
     // The general table has 13 rows: no row 14.
     let missing = app
-        .gql(Some(&w.supervisor), &q, json!({"i": event(&w, general(&[14]))}))
+        .gql(
+            Some(&w.supervisor),
+            &q,
+            json!({"i": event(&w, general(&[14]))}),
+        )
         .await;
-    assert!(missing.error().1.contains("general 表第 14 行"), "{:?}", missing.error());
+    assert!(
+        missing.error().1.contains("general 表第 14 行"),
+        "{:?}",
+        missing.error()
+    );
     // A vendor does not record breaches.
     let vendor = app
         .gql(Some(&w.vendor), &q, json!({"i": event(&w, general(&[5]))}))

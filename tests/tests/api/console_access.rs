@@ -610,7 +610,10 @@ async fn breach_cases(app: &TestApp, w: &World) -> Vec<Case> {
     let contract = beijing(app, w, "bj-lease").await;
     let mut input = event(w, general(&[5]));
     input["description"] = json!("违约描述 5521");
-    let confirmed = record(app, w, input).await["id"].as_str().unwrap().to_owned();
+    let confirmed = record(app, w, input).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let proposal = propose(app, w, Some(&contract), &w.one.vendor).await;
     let case = |path: String, gets: fn(Who) -> Gets, secret: &str| Case {
         path,
@@ -619,8 +622,16 @@ async fn breach_cases(app: &TestApp, w: &World) -> Vec<Case> {
     };
     vec![
         case("/breaches".into(), notice_listers, "违约描述 5521"),
-        case(format!("/breaches/{confirmed}"), v1_readers, "违约描述 5521"),
-        case(format!("/breaches/{proposal}"), recorders, "系统宕机 150 分钟"),
+        case(
+            format!("/breaches/{confirmed}"),
+            v1_readers,
+            "违约描述 5521",
+        ),
+        case(
+            format!("/breaches/{proposal}"),
+            recorders,
+            "系统宕机 150 分钟",
+        ),
         case("/breaches/new".into(), recorders, "附件3 一般违约行为表"),
     ]
 }

@@ -42,7 +42,12 @@ async fn a_supervisor_records_a_breach_and_sees_the_heaviest_row_charged_once() 
     let page = sup.get(&recorded.location.unwrap()).await;
     // Rows 5 (30 %) and 6 (60 %): charged once at row 6,
     // 100,000.00 × 60 % = 60,000.00.
-    assert!(page.body.contains("月服务费 ¥100,000.00 × 60 % = ¥60,000.00"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("月服务费 ¥100,000.00 × 60 % = ¥60,000.00"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("（按此项计收：择其重者）"));
     assert!(page.body.contains("已确认") || page.body.contains("确认"));
     // No rows chosen: refused, naming what is missing, in Chinese.
@@ -58,7 +63,11 @@ async fn a_supervisor_records_a_breach_and_sees_the_heaviest_row_charged_once() 
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("请至少选择一条违约条款"), "{}", refused.body);
+    assert!(
+        refused.body.contains("请至少选择一条违约条款"),
+        "{}",
+        refused.body
+    );
     app.deliver_pending_mail().await;
 }
 
@@ -71,7 +80,12 @@ async fn a_proposal_is_dismissed_only_with_a_reason_and_confirmed_once() {
     let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
     let list = sup.get("/breaches").await;
     assert!(list.body.contains("违约管理"), "the supervisor's menu");
-    assert!(list.body.contains("待确认的违约（系统根据事实自动发现）：<strong>1</strong>"), "{}", list.body);
+    assert!(
+        list.body
+            .contains("待确认的违约（系统根据事实自动发现）：<strong>1</strong>"),
+        "{}",
+        list.body
+    );
     sup.get(&format!("/breaches/{first}")).await;
     let bare = sup
         .post(&format!("/breaches/{first}/dismiss"), &[("reason", " ")])
