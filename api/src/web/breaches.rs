@@ -621,13 +621,7 @@ pub async fn record(
     signed: SignedIn,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| field(&pairs, k);
     if let Err(refused) = signed.check_csrf(&console, &get("csrf")) {
         return refused;
     }
@@ -661,19 +655,22 @@ pub async fn record(
     }
 }
 
+/// A form field's value, trimmed; empty when absent.
+fn field(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
 async fn parse_new(
     console: &Shared,
     actor: &Actor,
     pairs: &[(String, String)],
     asked: Option<i64>,
 ) -> DomainResult<NewBreach> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| field(pairs, k);
     let region = region_for(console, actor, asked).await?;
     let system_id: i64 = get("system")
         .parse()
