@@ -12,6 +12,7 @@ pub mod access;
 pub mod actor;
 pub mod assessments;
 pub mod audit;
+pub mod breaches;
 pub mod calendar;
 pub mod catalogue;
 pub mod charging;

@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod breaches;
+pub mod breach_notices;
 pub mod disputes;
 pub mod error;
 pub mod leases;

@@ -66,6 +66,7 @@ pub struct Mutation(
     runs::RunMutation,
     notices::NoticeMutation,
     disputes::DisputeMutation,
+    breaches::BreachMutation,
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,

@@ -5,6 +5,7 @@
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
 //! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
 //! `disputes` (a vendor's disputes of deductions and their decision),
+//! `breaches` (the breach register: list, one breach, recording by hand),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `exports` (the
 //! ranking, scorecard and annual results as `.xlsx` and A4 print pages), `notices`
 //! (rectification notices and their attachments), `agency`, `facts` (every
@@ -36,6 +37,7 @@ use crate::state::AppState;
 pub mod admin;
 pub mod agency;
 pub mod assets;
+pub mod breaches;
 pub mod charts;
 pub mod csp;
 pub mod csrf;
@@ -133,6 +135,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))
+        .merge(breaches::routes())
         .merge(imports::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))

@@ -109,6 +109,10 @@ const DISPUTES: NavItem = NavItem {
     href: "/disputes",
     label: "考核申诉",
 };
+const BREACHES: NavItem = NavItem {
+    href: "/breaches",
+    label: "违约管理",
+};
 const IMPORTS: NavItem = NavItem {
     href: "/imports",
     label: "表格导入",
@@ -122,6 +126,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             FACTS,
             NOTICES,
             DISPUTES,
+            BREACHES,
             IMPORTS,
             NavItem {
                 href: "/admin",
@@ -134,6 +139,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             FACTS,
             NOTICES,
             DISPUTES,
+            BREACHES,
             IMPORTS,
             NavItem {
                 href: "/admin/audit",
@@ -152,6 +158,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/disputes",
                 label: "我的申诉",
+            },
+            NavItem {
+                href: "/breaches",
+                label: "我的违约",
             },
         ],
         Role::Agency { .. } => &[

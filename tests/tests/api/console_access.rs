@@ -600,6 +600,42 @@ async fn import_cases(app: &TestApp) -> Vec<Case> {
     ]
 }
 
+/// The breach register (issue 15 item 4): R1 under bj-lease with V1's
+/// contract, one breach recorded (confirmed) and one proposal. The list is
+/// every role's that has breaches (an agency has none); the confirmed breach
+/// V1's readers'; the proposal the supervision team's only (a vendor sees no
+/// proposals); recording is the supervision team's.
+async fn breach_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    use crate::breach_register::{beijing, event, general, propose, record};
+    let contract = beijing(app, w, "bj-lease").await;
+    let mut input = event(w, general(&[5]));
+    input["description"] = json!("违约描述 5521");
+    let confirmed = record(app, w, input).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let proposal = propose(app, w, Some(&contract), &w.one.vendor).await;
+    let case = |path: String, gets: fn(Who) -> Gets, secret: &str| Case {
+        path,
+        gets,
+        secret: Some(secret.to_owned()),
+    };
+    vec![
+        case("/breaches".into(), notice_listers, "违约描述 5521"),
+        case(
+            format!("/breaches/{confirmed}"),
+            v1_readers,
+            "违约描述 5521",
+        ),
+        case(
+            format!("/breaches/{proposal}"),
+            recorders,
+            "系统宕机 150 分钟",
+        ),
+        case("/breaches/new".into(), recorders, "附件3 一般违约行为表"),
+    ]
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -612,6 +648,7 @@ async fn every_page_as_every_role() {
     all.extend(scorecard_cases(&app, &w).await);
     all.extend(admin_cases(&app, &w).await);
     all.extend(import_cases(&app).await);
+    all.extend(breach_cases(&app, &w).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -700,6 +737,14 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/disputes/1/reject".into(), vec![("reason", "伪造")]),
         ("/results/1/disputes".into(), vec![("reason", "伪造")]),
         ("/imports".into(), vec![("kind", "work-orders")]),
+        // The breach register: recording, deciding, answering.
+        (
+            "/breaches/new".into(),
+            vec![("system", w.one.system.as_str()), ("description", "伪造")],
+        ),
+        ("/breaches/1/confirm".into(), vec![]),
+        ("/breaches/1/dismiss".into(), vec![("reason", "伪造")]),
+        ("/breaches/1/answer".into(), vec![("answer", "ACCEPTED")]),
         (batch.clone(), vec![]),
     ];
     // The administration's forms (the scheme's is multipart in a browser).
