@@ -55,6 +55,8 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "deleteContract",
     "signContract",
     "addSupplementaryAgreement",
+    // settlement
+    "recordInstalmentPaid",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

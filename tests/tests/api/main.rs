@@ -35,6 +35,8 @@ mod ops;
 mod refusals;
 mod schedule;
 mod schema;
+mod seed_contract;
+mod settlement;
 mod signed_contracts;
 mod statements;
 mod words;
