@@ -53,6 +53,7 @@ pub mod notices;
 pub mod runs;
 pub mod scorecard;
 pub mod session;
+pub mod settlement;
 pub mod shell;
 pub mod trend;
 pub mod vendor;
@@ -130,6 +131,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         )
         .merge(admin::routes())
         .merge(exports::routes())
+        .merge(settlement::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))

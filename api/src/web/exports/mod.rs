@@ -28,6 +28,7 @@ pub mod print;
 pub mod ranking;
 pub mod report;
 pub mod scorecard;
+pub mod statement;
 pub mod xlsx;
 
 /// The downloads and print pages of the documents for filing.
