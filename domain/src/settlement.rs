@@ -464,16 +464,15 @@ fn check_order(
         return Ok(());
     };
     let is_final = last.id == this.id;
-    if is_final && paid_on.is_some() {
-        if let Some(unpaid) = all[..all.len() - 1].iter().find(|i| i.paid_on.is_none()) {
-            return Err(DomainError::bad(
-                "instalmentId",
-                format!(
-                    "the final payment is recorded paid after the others; instalment {} is not paid yet",
-                    unpaid.position
-                ),
-            ));
-        }
+    let unpaid = all[..all.len() - 1].iter().find(|i| i.paid_on.is_none());
+    if let (true, Some(_), Some(unpaid)) = (is_final, paid_on, unpaid) {
+        return Err(DomainError::bad(
+            "instalmentId",
+            format!(
+                "the final payment is recorded paid after the others; instalment {} is not paid yet",
+                unpaid.position
+            ),
+        ));
     }
     if !is_final && paid_on.is_none() && last.paid_on.is_some() {
         return Err(DomainError::bad(

@@ -124,10 +124,12 @@ impl From<Settlement> for Statement {
             .into_iter()
             .map(|(label, amount_text)| StatementLine { label, amount_text })
             .collect();
-        if s.assessment.is_none() {
-            if let Some(line) = lines.iter_mut().find(|l| l.label == "考核扣款") {
-                line.label = "考核扣款（未发布年度考核）".to_owned();
-            }
+        let unpublished = s.assessment.is_none();
+        if let Some(line) = lines
+            .iter_mut()
+            .find(|l| unpublished && l.label == "考核扣款")
+        {
+            line.label = "考核扣款（未发布年度考核）".to_owned();
         }
         Self {
             period: SettlementPeriod::of(&s.period),
