@@ -26,11 +26,7 @@ use crate::world::{self, SUPERVISOR, VENDOR, World};
 async fn charged_beyond_the_final_payment(app: &TestApp, w: &World) -> (Signed, i64) {
     let signed = sign_seed_002(app, w, &w.one.region).await;
     seed_contract::pay_first(app, w, &signed).await;
-    let terms = format!(
-        "UPDATE contracts SET terms_code = 'bj-sla' WHERE id = {}",
-        signed.contract
-    );
-    sql(app, &terms).await;
+    seed_contract::set_terms(app, &signed, "bj-sla").await;
     let breach = Breach {
         status: BreachStatus::Confirmed,
         row: Some(("serious", 3)),

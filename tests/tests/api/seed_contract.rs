@@ -102,6 +102,16 @@ pub async fn sql(app: &TestApp, statement: &str) {
     let _ = db.close().await;
 }
 
+/// Names the terms the contract is charged under (the contracts engineer's
+/// `signContract` takes them; written here so these tests need no more).
+pub async fn set_terms(app: &TestApp, signed: &Signed, code: &str) {
+    let statement = format!(
+        "UPDATE contracts SET terms_code = '{code}' WHERE id = {}",
+        signed.contract
+    );
+    sql(app, &statement).await;
+}
+
 /// A breach as the register leaves it.
 pub struct Breach<'a> {
     pub status: BreachStatus,

@@ -144,14 +144,7 @@ async fn breaches_beyond_the_final_payment_are_owed_not_a_negative_payment() {
     let w = world::build(&app).await;
     let signed = seed_002_paid_70(&app, &w).await;
     // The SLA's terms (seed 000) deduct penalties from the final payment.
-    sql(
-        &app,
-        &format!(
-            "UPDATE contracts SET terms_code = 'bj-sla' WHERE id = {}",
-            signed.contract
-        ),
-    )
-    .await;
+    seed_contract::set_terms(&app, &signed, "bj-sla").await;
     let (first, second) = two_serious_breaches(&app, &w, &signed).await;
     let s = statement(&app, &w.supervisor, &signed.contract).await;
     assert_eq!(s["penaltiesNegotiated"], false);
@@ -206,14 +199,7 @@ async fn the_major_incident_penalty_counts_once_the_termination_right_is_given()
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let signed = seed_002_paid_70(&app, &w).await;
-    sql(
-        &app,
-        &format!(
-            "UPDATE contracts SET terms_code = 'bj-sla' WHERE id = {}",
-            signed.contract
-        ),
-    )
-    .await;
+    seed_contract::set_terms(&app, &signed, "bj-sla").await;
     let b_level = |day| Breach {
         status: BreachStatus::Confirmed,
         row: None,

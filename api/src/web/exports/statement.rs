@@ -11,7 +11,6 @@ use axum::response::Response;
 
 use super::report::{Cell, Column, Report, Table};
 use super::{ExportResult, Shared};
-use crate::error::DomainError;
 use crate::web::settlement::{figures, notes, payment_text};
 use crate::web::shell::SignedIn;
 use domain::actor::Actor;
@@ -23,11 +22,7 @@ pub async fn xlsx(
     signed: SignedIn,
     Path(file): Path<String>,
 ) -> Response {
-    let made = match file.strip_suffix(".xlsx").and_then(|id| id.parse().ok()) {
-        Some(id) => report(&console, &signed.actor, id).await,
-        None => Err(DomainError::not_found(format!("export {file}")).into()),
-    };
-    super::xlsx_answer(&signed, made)
+    super::xlsx_by_id(&signed, &file, |id| report(&console, &signed.actor, id)).await
 }
 
 /// GET /print/statements/{id}
