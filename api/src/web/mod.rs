@@ -7,7 +7,8 @@
 //! `disputes` (a vendor's disputes of deductions and their decision),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `exports` (the
 //! ranking, scorecard and annual results as `.xlsx` and A4 print pages), `notices`
-//! (rectification notices and their attachments), `agency`, `facts` (every
+//! (rectification notices and their attachments), `settlement` (a
+//! contract's settlement statement, its print page and workbook), `agency`, `facts` (every
 //! fact kind's lists and forms), `admin` (the administrator's users, regions,
 //! vendors, schemes, calendar years and audit trail), `errors` (the error
 //! page), `assets` (htmx, ECharts,

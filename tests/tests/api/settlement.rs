@@ -258,25 +258,18 @@ pub async fn v1_contract(app: &TestApp, w: &World) -> String {
         .to_owned()
 }
 
-/// R1's service year 2025 run with March published and the run published:
-/// V1's total 85.50 (console_exports.rs works it out: 88.38 × 80 % + 74.00 ×
-/// 20 %), below 90 → tier 5 %.
-pub async fn publish_2025_annual(app: &TestApp, w: &World) {
+/// R1's service year 2025 run as a draft, March published: V1's total 85.50
+/// (console_exports.rs works it out: 88.38 × 80 % + 74.00 × 20 %), below 90
+/// → tier 5 %. The run's id.
+pub async fn run_2025_annual(app: &TestApp, w: &World) -> Value {
     world::publish_month(app, w, "2025-03").await;
-    let run = app
-        .must(
-            &w.supervisor,
-            "mutation($r: ID!) { runAnnualAssessment(regionId: $r, serviceYear: 2025) { id } }",
-            json!({"r": w.one.region}),
-        )
-        .await["runAnnualAssessment"]["id"]
-        .clone();
     app.must(
         &w.supervisor,
-        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
-        json!({"id": run}),
+        "mutation($r: ID!) { runAnnualAssessment(regionId: $r, serviceYear: 2025) { id } }",
+        json!({"r": w.one.region}),
     )
-    .await;
+    .await["runAnnualAssessment"]["id"]
+        .clone()
 }
 
 #[tokio::test]
@@ -284,12 +277,18 @@ async fn a_shanghai_year_deducts_the_published_annual_penalty() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let contract = v1_contract(&app, &w).await;
-    world::publish_month(&app, &w, "2025-03").await;
+    let run = run_2025_annual(&app, &w).await;
     let s = statement(&app, &w.supervisor, &contract).await;
     assert_eq!(s["period"]["serviceYear"], 2025);
     assert_eq!(s["period"]["text"], "2025 服务年度（2025-01..2025-12）");
-    assert_eq!(s["assessmentTier"], Value::Null, "no annual result yet");
-    publish_2025_annual(&app, &w).await;
+    assert_eq!(s["assessmentTier"], Value::Null, "a draft never counts");
+    assert_eq!(amount(&s["assessmentPenalty"]), d("0"));
+    app.must(
+        &w.supervisor,
+        "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }",
+        json!({"id": run}),
+    )
+    .await;
     let s = statement(&app, &w.supervisor, &contract).await;
     // Total 85.50 < 90 → 5 %: 1,105,728.00 × 5 % = 55,286.40.
     assert_eq!(amount(&s["assessmentTier"]["total"]), d("85.50"));
