@@ -409,9 +409,12 @@ pub async fn record_instalment_paid(
         .one(&*txn)
         .await?
         .ok_or_else(not_found)?;
-    let contract = readable_contract(&*txn, actor, before.contract_id)
-        .await
-        .map_err(|_| not_found())?;
+    // An instalment of a contract the caller may not read is not found,
+    // like a missing one (its id reveals nothing).
+    let contract = match readable_contract(&*txn, actor, before.contract_id).await {
+        Err(DomainError::NotFound(_)) => return Err(not_found()),
+        other => other?,
+    };
     if !access::can_modify(actor, &Contracts::POLICY, Contracts::scope(&contract)) {
         return Err(DomainError::forbidden(
             "only the region's supervisors record instalments paid",

@@ -16,7 +16,7 @@ use entities::breach::BreachStatus;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::seed_contract::{self, Breach, Signed, insert_breach, sign_seed_002, sql};
+use crate::seed_contract::{self, Breach, Signed, insert_breach, sign_seed_002};
 use crate::settlement::{d, statement, v1_contract};
 use crate::world::{self, SUPERVISOR, VENDOR, World};
 
