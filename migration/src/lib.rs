@@ -25,6 +25,7 @@ mod m20261230_000051_catalogue;
 mod m20261230_000052_contract_lines;
 mod m20261230_000053_contract_scope;
 mod m20261230_000054_breach_register;
+mod m20270101_000060_quotas_metering;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261230_000052_contract_lines::Migration),
             Box::new(m20261230_000053_contract_scope::Migration),
             Box::new(m20261230_000054_breach_register::Migration),
+            Box::new(m20270101_000060_quotas_metering::Migration),
         ]
     }
 }

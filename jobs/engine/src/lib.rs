@@ -8,30 +8,40 @@
 //!   (a month: the monthly one; a service year: the annual one), every fact
 //!   counted in that period;
 //! - [`contract_terms`], [`breach_penalty`] and [`settlement`] hold a contract's
-//!   terms as data and charge breaches and draw the settlement statement (§5).
+//!   terms as data and charge breaches and draw the settlement statement (§5);
+//! - [`quotas`], [`metering`] and [`caps`] hold Songjiang's quotas and metered
+//!   settlement and Shanghai's service-period caps (§6), [`work_order`] the
+//!   unified work order's parts, deadlines and exit duties, all judged on time
+//!   or not by [`deadlines`].
 //!
 //! The rules are those of `shared/spec/scoring-rules.md` §0–2, §4 and §5; where the
 //! spec is silent, the decision taken is documented where it is implemented
 //! (look for "Decision").
 
+pub mod breach_detection;
 pub mod breach_penalty;
 pub mod calendar;
+pub mod caps;
 pub mod contract_terms;
 pub mod fault_grading;
 pub mod scheme;
 
 mod annual;
 pub mod counting;
+pub mod deadlines;
 mod error;
 pub mod facts;
 mod indicators;
+pub mod metering;
 mod penalty;
 pub mod period;
+pub mod quotas;
 mod rate;
 mod result;
 mod rounding;
 pub mod settlement;
 pub mod shown;
+pub mod work_order;
 
 #[cfg(test)]
 mod properties;

@@ -6,6 +6,7 @@
 mod access;
 mod assessment;
 mod audit;
+mod breach_detection;
 mod catalogue;
 mod console;
 mod console_access;
