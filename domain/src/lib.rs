@@ -33,6 +33,7 @@ pub mod period;
 pub mod reference;
 pub mod schemes;
 pub mod secret;
+pub mod settlement;
 pub mod store;
 pub mod validate;
 

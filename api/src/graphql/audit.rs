@@ -60,6 +60,8 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "deleteContract",
     "signContract",
     "addSupplementaryAgreement",
+    // settlement
+    "recordInstalmentPaid",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

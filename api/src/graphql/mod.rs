@@ -24,6 +24,7 @@ pub mod regions;
 pub mod rules;
 pub mod runs;
 pub mod session;
+pub mod settlement;
 pub mod systems;
 pub mod users;
 pub mod vendors;
@@ -49,6 +50,7 @@ pub struct Query(
     vendors::VendorQuery,
     vendors::ServingVendorQuery,
     contracts::ContractQuery,
+    settlement::SettlementQuery,
     catalogue::CatalogueItemQuery,
     catalogue::CataloguePriceQuery,
     catalogue::PriceInForceQuery,
@@ -71,6 +73,7 @@ pub struct Mutation(
     vendors::VendorMutation,
     contracts::ContractMutation,
     contracts::SigningMutation,
+    settlement::SettlementMutation,
     catalogue::CatalogueItemMutation,
     catalogue::CataloguePriceMutation,
     catalogue::CatalogueMutation,

@@ -8,7 +8,8 @@
 //! `breaches` (the breach register: list, one breach, recording by hand),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `exports` (the
 //! ranking, scorecard and annual results as `.xlsx` and A4 print pages), `notices`
-//! (rectification notices and their attachments), `agency`, `facts` (every
+//! (rectification notices and their attachments), `settlement` (a
+//! contract's settlement statement, its print page and workbook), `agency`, `facts` (every
 //! fact kind's lists and forms), `admin` (the administrator's users, regions,
 //! vendors, schemes, calendar years and audit trail), `errors` (the error
 //! page), `assets` (htmx, ECharts,
@@ -55,6 +56,7 @@ pub mod notices;
 pub mod runs;
 pub mod scorecard;
 pub mod session;
+pub mod settlement;
 pub mod shell;
 pub mod trend;
 pub mod vendor;
@@ -132,6 +134,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         )
         .merge(admin::routes())
         .merge(exports::routes())
+        .merge(settlement::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))

@@ -634,6 +634,55 @@ async fn breach_cases(app: &TestApp, w: &World) -> Vec<Case> {
         ),
         case("/breaches/new".into(), recorders, "附件3 一般违约行为表"),
     ]
+/// Settlement statements (issue 15 item 5): V1's contract, made for A1
+/// (its agency reads it too), and V2's in R2 (its administrator and vendor).
+async fn statement_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let contracts = app
+        .must(
+            &w.admin,
+            "{ contracts { items { id vendorId } } }",
+            json!({}),
+        )
+        .await;
+    let of = |vendor: &str| {
+        contracts["contracts"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["vendorId"] == vendor)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (one, two) = (of(&w.one.vendor), of(&w.two.vendor));
+    let agency = format!(
+        "UPDATE contracts SET agency_id = {} WHERE id = {one}",
+        w.one.agency
+    );
+    crate::seed_contract::sql(app, &agency).await;
+    let mut cases = Vec::new();
+    for (id, gets, secret) in [
+        (
+            one,
+            side_one_filing as fn(Who) -> Gets,
+            "云1 · 2025 服务年度",
+        ),
+        (two, side_two_fact, "云2 · 2025 服务年度"),
+    ] {
+        for path in [
+            format!("/contracts/{id}/statement"),
+            format!("/print/statements/{id}"),
+            format!("/exports/statements/{id}.xlsx"),
+        ] {
+            cases.push(Case {
+                path,
+                gets,
+                secret: Some(secret.into()),
+            });
+        }
+    }
+    cases
 }
 
 #[tokio::test]
@@ -649,6 +698,7 @@ async fn every_page_as_every_role() {
     all.extend(admin_cases(&app, &w).await);
     all.extend(import_cases(&app).await);
     all.extend(breach_cases(&app, &w).await);
+    all.extend(statement_cases(&app, &w).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -746,6 +796,11 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/breaches/1/dismiss".into(), vec![("reason", "伪造")]),
         ("/breaches/1/answer".into(), vec![("answer", "ACCEPTED")]),
         (batch.clone(), vec![]),
+        // The statement's payment form.
+        (
+            "/contracts/1/statement/instalments/1".into(),
+            vec![("paid_on", "2025-01-10")],
+        ),
     ];
     // The administration's forms (the scheme's is multipart in a browser).
     let vendor1 = world::user_id(&app, &w, VENDOR.0).await;
