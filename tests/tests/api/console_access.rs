@@ -634,6 +634,8 @@ async fn breach_cases(app: &TestApp, w: &World) -> Vec<Case> {
         ),
         case("/breaches/new".into(), recorders, "附件3 一般违约行为表"),
     ]
+}
+
 /// Settlement statements (issue 15 item 5): V1's contract, made for A1
 /// (its agency reads it too), and V2's in R2 (its administrator and vendor).
 async fn statement_cases(app: &TestApp, w: &World) -> Vec<Case> {
