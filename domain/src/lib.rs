@@ -15,6 +15,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod charging;
+pub mod contract_scope;
 pub mod contract_terms;
 pub mod contracts;
 pub mod dashboards;

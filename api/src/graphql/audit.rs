@@ -55,6 +55,7 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "deleteContract",
     "signContract",
     "addSupplementaryAgreement",
+    "setContractTerms",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod breaches;
 pub mod catalogue;
+pub mod contract_scope;
 pub mod contract_terms;
 pub mod contracts;
 pub mod crud;
@@ -70,6 +71,7 @@ pub struct Mutation(
     vendors::VendorMutation,
     contracts::ContractMutation,
     contracts::SigningMutation,
+    contract_scope::ContractScopeMutation,
     catalogue::CatalogueItemMutation,
     catalogue::CataloguePriceMutation,
     catalogue::CatalogueMutation,

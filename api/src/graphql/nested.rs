@@ -21,7 +21,7 @@ use domain::store::{Link, Resource};
 
 /// What a request's loader needs: the pool and the caller it filters for.
 pub struct Rows {
-    state: AppState,
+    pub(crate) state: AppState,
     actor: Actor,
 }
 
@@ -114,7 +114,7 @@ impl<R: Resource> Loader<Children<R>> for Rows {
     }
 }
 
-fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>> {
+pub fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>> {
     // No loader means no signed-in caller: the same answer as `crud::env`.
     ctx.data_opt::<DataLoader<Rows>>()
         .ok_or(DomainError::Unauthenticated)

@@ -16,6 +16,7 @@ mod console_exports;
 mod console_facts;
 mod console_imports;
 mod console_notices;
+mod contract_scope;
 mod contract_terms;
 mod dashboards;
 mod demo;
