@@ -184,6 +184,8 @@ pub struct ContractInstalment {
     pub condition: String,
     /// Its percentage of the amount to the fen; the last takes what the others leave.
     pub amount: Decimal,
+    /// The day it was paid; null: not paid yet.
+    pub paid_on: Option<NaiveDate>,
 }
 
 impl From<entities::contract_instalment::Model> for ContractInstalment {
@@ -194,6 +196,7 @@ impl From<entities::contract_instalment::Model> for ContractInstalment {
             percent: engine::two_dp(m.percent),
             condition: m.condition,
             amount: engine::two_dp(m.amount),
+            paid_on: m.paid_on,
         }
     }
 }

@@ -50,9 +50,10 @@ impl Contract {
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Region> {
         nested::one::<Regions, Region>(ctx, &self.region_id).await
     }
-    /// The agency (使用单位); null when the contract names none.
+    /// The agency (使用单位); null when the contract names none or the caller
+    /// may not read agencies (a vendor: see `agencyId`).
     async fn agency(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agency>> {
-        nested::optional::<Agencies, Agency>(ctx, &self.agency_id).await
+        nested::if_readable::<Agencies, Agency>(ctx, &self.agency_id).await
     }
     /// The line items, in order; empty for a contract entered as one amount.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContractLine>> {

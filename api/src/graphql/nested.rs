@@ -139,6 +139,27 @@ where
         .gql()
 }
 
+/// A row the caller may or may not read: `None` when it is out of its reach
+/// (a vendor reading its contract's agency), where `one` answers NOT_FOUND.
+pub async fn if_readable<R: Resource, O: TryFrom<R::Model>>(
+    ctx: &Context<'_>,
+    id: &Option<ID>,
+) -> async_graphql::Result<Option<O>>
+where
+    DomainError: From<O::Error>,
+{
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let key = crud::parse_id("id", id).gql()?;
+    rows(ctx)?
+        .load_one(ById::<R>(key, PhantomData))
+        .await?
+        .map(|row| O::try_from(row).map_err(DomainError::from))
+        .transpose()
+        .gql()
+}
+
 pub async fn optional<R: Resource, O: TryFrom<R::Model>>(
     ctx: &Context<'_>,
     id: &Option<ID>,
