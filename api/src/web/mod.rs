@@ -37,6 +37,7 @@ pub mod admin;
 pub mod agency;
 pub mod assets;
 pub mod charts;
+pub mod contracts;
 pub mod csp;
 pub mod csrf;
 pub mod dashboard;
@@ -129,6 +130,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(agency::surveys::form).post(agency::surveys::submit),
         )
         .merge(admin::routes())
+        .merge(contracts::routes())
         .merge(exports::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)

@@ -113,6 +113,10 @@ const IMPORTS: NavItem = NavItem {
     href: "/imports",
     label: "表格导入",
 };
+const CONTRACTS: NavItem = NavItem {
+    href: "/contracts",
+    label: "合同管理",
+};
 
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
@@ -123,6 +127,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NOTICES,
             DISPUTES,
             IMPORTS,
+            CONTRACTS,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -135,6 +140,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NOTICES,
             DISPUTES,
             IMPORTS,
+            CONTRACTS,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",
@@ -152,6 +158,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/disputes",
                 label: "我的申诉",
+            },
+            NavItem {
+                href: "/contracts",
+                label: "我的合同",
             },
         ],
         Role::Agency { .. } => &[

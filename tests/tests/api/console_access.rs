@@ -600,6 +600,36 @@ async fn import_cases(app: &TestApp) -> Vec<Case> {
     ]
 }
 
+/// Contracts (issue 15): the list is every role's but an agency's (its own
+/// contracts only for a vendor); V1's contract and its terms V1's readers'.
+async fn contract_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let v1 = crate::console_contracts::contract_of(app, w, &w.one.vendor).await;
+    let set = "mutation($id: ID!, $i: ContractScopeInput!) { setContractTerms(id: $id, input: $i) { id } }";
+    let scope = json!({"termsCode": "bj-lease", "systems": [{"systemId": w.one.system}]});
+    app.must(&w.admin, set, json!({"id": v1, "i": scope})).await;
+    vec![
+        Case {
+            path: "/contracts".into(),
+            gets: |who| match who {
+                Who::Stranger => Gets::SignIn,
+                Who::Agency => Gets::Denied,
+                _ => Gets::Page,
+            },
+            secret: None,
+        },
+        Case {
+            path: format!("/contracts/{v1}"),
+            gets: v1_readers,
+            secret: Some("系统1".into()),
+        },
+        Case {
+            path: format!("/contracts/{v1}/terms"),
+            gets: v1_readers,
+            secret: Some("附件2 严重违约行为表".into()),
+        },
+    ]
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -612,6 +642,7 @@ async fn every_page_as_every_role() {
     all.extend(scorecard_cases(&app, &w).await);
     all.extend(admin_cases(&app, &w).await);
     all.extend(import_cases(&app).await);
+    all.extend(contract_cases(&app, &w).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);

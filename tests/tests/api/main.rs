@@ -11,6 +11,7 @@ mod console;
 mod console_access;
 mod console_admin;
 mod console_agency;
+mod console_contracts;
 mod console_dashboards;
 mod console_exports;
 mod console_facts;
