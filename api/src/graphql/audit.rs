@@ -56,6 +56,7 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "signContract",
     "addSupplementaryAgreement",
     "setContractTerms",
+    "importCataloguePrices",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod breaches;
 pub mod catalogue;
+pub mod catalogue_import;
 pub mod contract_scope;
 pub mod contract_terms;
 pub mod contracts;
@@ -75,6 +76,7 @@ pub struct Mutation(
     catalogue::CatalogueItemMutation,
     catalogue::CataloguePriceMutation,
     catalogue::CatalogueMutation,
+    catalogue_import::CatalogueImportMutation,
     agencies::AgencyMutation,
     systems::InformationSystemMutation,
     users::UserMutation,

@@ -136,6 +136,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))
         .merge(imports::routes(http.import_max_bytes))
+        .merge(admin::catalogue::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

@@ -9,6 +9,7 @@
 //! administrator writes either.
 
 pub mod builtin;
+pub mod import;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -490,6 +490,7 @@ async fn admin_cases(app: &TestApp, w: &World) -> Vec<Case> {
             Some("服务交付及时率"),
         ),
         case("/admin/calendar".into(), Some("调休上班日")),
+        case("/admin/catalogue".into(), Some("导入价格")),
         Case {
             path: "/admin/audit".into(),
             gets: audit_readers,
@@ -763,6 +764,8 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
             (format!("/admin/vendors/{}", w.one.vendor), vendor),
             ("/admin/schemes/new".into(), vec![("document", "{}")]),
             ("/admin/calendar".into(), vec![("year", "2031")]),
+            ("/admin/catalogue/confirm".into(), vec![("rows", "[]")]),
+            ("/admin/catalogue/import".into(), vec![]),
         ])
         .collect();
     for (path, fields) in forms {

@@ -7,6 +7,7 @@ mod access;
 mod assessment;
 mod audit;
 mod catalogue;
+mod catalogue_import;
 mod console;
 mod console_access;
 mod console_admin;
