@@ -22,7 +22,7 @@ use domain::store::{Link, Resource};
 /// What a request's loader needs: the pool and the caller it filters for.
 pub struct Rows {
     pub(crate) state: AppState,
-    actor: Actor,
+    pub(crate) actor: Actor,
 }
 
 /// The per-request loader, put into the request's data next to the actor.
