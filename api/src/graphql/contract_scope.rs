@@ -82,13 +82,14 @@ pub struct ContractScopeInput {
 }
 
 /// Parses what the signing and `setContractTerms` share.
-pub fn scope_input(
-    agency_id: Option<ID>,
-    terms_code: Option<String>,
-    terms_version: Option<i32>,
-    systems: Vec<ContractSystemInput>,
-    contacts: Vec<ContractContactInput>,
-) -> DomainResult<ScopeInput> {
+pub fn scope_input(input: ContractScopeInput) -> DomainResult<ScopeInput> {
+    let ContractScopeInput {
+        agency_id,
+        terms_code,
+        terms_version,
+        systems,
+        contacts,
+    } = input;
     let systems = systems
         .into_iter()
         .enumerate()
@@ -375,13 +376,7 @@ impl ContractScopeMutation {
         async {
             let (state, actor) = crud::env(ctx)?;
             let contract_id = crud::parse_id("id", &id)?;
-            let scope = scope_input(
-                input.agency_id,
-                input.terms_code,
-                input.terms_version,
-                input.systems,
-                input.contacts,
-            )?;
+            let scope = scope_input(input)?;
             let audit = crate::graphql::audit::of(ctx, actor);
             let saved =
                 domain::contract_scope::set(&state.db, actor, &audit, contract_id, scope).await?;

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::contract_scope::{ContractContactInput, ContractSystemInput};
+use super::contract_scope::ContractScopeInput;
 use super::nested::id;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self, FromInput};
@@ -254,19 +254,10 @@ pub struct SignContractInput {
     pub lines: Vec<ContractLineInput>,
     /// Percentages summing to 100; the last is the final payment (尾款).
     pub instalments: Vec<ContractInstalmentInput>,
-    /// The agency (使用单位), of the contract's region.
-    pub agency_id: Option<ID>,
-    /// The systems covered: the vendor's, in the region (and agency); shares
-    /// together at most the amount.
-    #[graphql(default)]
-    pub systems: Vec<ContractSystemInput>,
-    #[graphql(default)]
-    pub contacts: Vec<ContractContactInput>,
-    /// The terms the contract is charged under (an existing code); null: the
-    /// region's.
-    pub terms_code: Option<String>,
-    /// A version of `termsCode`; null: its latest.
-    pub terms_version: Option<i32>,
+    /// Agency, terms, systems (the vendor's, in the region and agency;
+    /// shares together at most the amount) and contacts.
+    #[graphql(flatten)]
+    pub scope: ContractScopeInput,
 }
 
 #[derive(InputObject)]
@@ -300,13 +291,7 @@ fn signing(input: SignContractInput) -> DomainResult<domain::contracts::Signing>
             })
         })
         .collect::<DomainResult<Vec<_>>>()?;
-    let scope = super::contract_scope::scope_input(
-        input.agency_id,
-        input.terms_code,
-        input.terms_version,
-        input.systems,
-        input.contacts,
-    )?;
+    let scope = super::contract_scope::scope_input(input.scope)?;
     Ok(domain::contracts::Signing {
         scope,
         vendor_id: crud::parse_id("input.vendorId", &input.vendor_id)?,

@@ -12,16 +12,11 @@ use std::str::FromStr;
 use chrono::{NaiveDate, Utc};
 use entities::{catalogue_item, catalogue_price};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::{CatalogueItems, CataloguePrices};
-use crate::access::Scope;
 use crate::actor::Actor;
-use crate::audit::{Audit, AuditedTxn, Change};
+use crate::audit::{Audit, AuditedTxn};
 use crate::error::{DomainError, DomainResult};
-use crate::store::Resource;
 
 /// The columns of the import, in the template's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,7 +252,10 @@ async fn write(txn: &mut AuditedTxn<'_>, row: Parsed) -> DomainResult<Outcome> {
             }
             (item, false)
         }
-        None => (add_item(txn, row.item.clone()).await?, true),
+        None => (
+            super::builtin::insert_item(txn, row.item.clone()).await?,
+            true,
+        ),
     };
     use catalogue_price::Column as P;
     let overlapping = catalogue_price::Entity::find()
@@ -305,19 +303,6 @@ fn differs(stored: &catalogue_item::Model, given: &catalogue_item::Model) -> Opt
     .map(|(c, _, _)| c)
 }
 
-async fn add_item(
-    txn: &mut AuditedTxn<'_>,
-    item: catalogue_item::Model,
-) -> DomainResult<catalogue_item::Model> {
-    let mut active = item.into_active_model().reset_all();
-    active.not_set(catalogue_item::Column::Id);
-    let saved = active.insert(&**txn).await?;
-    let change =
-        Change::on(CatalogueItems::NAME, Some(saved.id), Scope::default()).created(&saved)?;
-    txn.record(change).await?;
-    Ok(saved)
-}
-
 async fn add_price(
     txn: &mut AuditedTxn<'_>,
     row: &Parsed,
@@ -333,15 +318,5 @@ async fn add_price(
         valid_to: row.valid_to,
         created_at: Utc::now(),
     };
-    let mut active = price.into_active_model().reset_all();
-    active.not_set(catalogue_price::Column::Id);
-    let saved = active.insert(&**txn).await?;
-    let change = Change::on(
-        CataloguePrices::NAME,
-        Some(saved.id),
-        CataloguePrices::scope(&saved),
-    )
-    .created(&saved)?;
-    txn.record(change).await?;
-    Ok(())
+    super::builtin::insert_price(txn, price).await
 }

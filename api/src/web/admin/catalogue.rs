@@ -75,6 +75,7 @@ struct Outcome {
     carried: String,
 }
 
+#[allow(clippy::result_large_err)]
 fn admin_only(signed: &SignedIn) -> Result<(), Response> {
     signed.actor.require_admin().map_err(|e| signed.error(e))
 }
