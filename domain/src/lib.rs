@@ -16,6 +16,7 @@ pub mod breaches;
 pub mod calendar;
 pub mod catalogue;
 pub mod charging;
+pub mod contract_scope;
 pub mod contract_terms;
 pub mod contracts;
 pub mod dashboards;

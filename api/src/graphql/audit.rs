@@ -62,6 +62,8 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "addSupplementaryAgreement",
     // settlement
     "recordInstalmentPaid",
+    "setContractTerms",
+    "importCataloguePrices",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

@@ -9,6 +9,8 @@ pub mod assessment;
 pub mod audit;
 pub mod breaches;
 pub mod catalogue;
+pub mod catalogue_import;
+pub mod contract_scope;
 pub mod contract_terms;
 pub mod contracts;
 pub mod crud;
@@ -74,9 +76,11 @@ pub struct Mutation(
     contracts::ContractMutation,
     contracts::SigningMutation,
     settlement::SettlementMutation,
+    contract_scope::ContractScopeMutation,
     catalogue::CatalogueItemMutation,
     catalogue::CataloguePriceMutation,
     catalogue::CatalogueMutation,
+    catalogue_import::CatalogueImportMutation,
     agencies::AgencyMutation,
     systems::InformationSystemMutation,
     users::UserMutation,

@@ -40,6 +40,7 @@ pub mod agency;
 pub mod assets;
 pub mod breaches;
 pub mod charts;
+pub mod contracts;
 pub mod csp;
 pub mod csrf;
 pub mod dashboard;
@@ -133,6 +134,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(agency::surveys::form).post(agency::surveys::submit),
         )
         .merge(admin::routes())
+        .merge(contracts::routes())
         .merge(exports::routes())
         .merge(settlement::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -140,6 +142,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .merge(disputes::routes(http.attachment_max_bytes))
         .merge(breaches::routes())
         .merge(imports::routes(http.import_max_bytes))
+        .merge(admin::catalogue::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

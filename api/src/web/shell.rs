@@ -117,6 +117,10 @@ const IMPORTS: NavItem = NavItem {
     href: "/imports",
     label: "表格导入",
 };
+const CONTRACTS: NavItem = NavItem {
+    href: "/contracts",
+    label: "合同管理",
+};
 
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
@@ -128,6 +132,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             DISPUTES,
             BREACHES,
             IMPORTS,
+            CONTRACTS,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -141,6 +146,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             DISPUTES,
             BREACHES,
             IMPORTS,
+            CONTRACTS,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",
@@ -162,6 +168,10 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/breaches",
                 label: "我的违约",
+            },
+            NavItem {
+                href: "/contracts",
+                label: "我的合同",
             },
         ],
         Role::Agency { .. } => &[

@@ -490,6 +490,7 @@ async fn admin_cases(app: &TestApp, w: &World) -> Vec<Case> {
             Some("服务交付及时率"),
         ),
         case("/admin/calendar".into(), Some("调休上班日")),
+        case("/admin/catalogue".into(), Some("导入价格")),
         Case {
             path: "/admin/audit".into(),
             gets: audit_readers,
@@ -687,6 +688,36 @@ async fn statement_cases(app: &TestApp, w: &World) -> Vec<Case> {
     cases
 }
 
+/// Contracts (issue 15): the list is every role's but an agency's (its own
+/// contracts only for a vendor); V1's contract and its terms V1's readers'.
+async fn contract_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let v1 = crate::console_contracts::contract_of(app, w, &w.one.vendor).await;
+    let set = "mutation($id: ID!, $i: ContractScopeInput!) { setContractTerms(id: $id, input: $i) { id } }";
+    let scope = json!({"termsCode": "bj-lease", "systems": [{"systemId": w.one.system}]});
+    app.must(&w.admin, set, json!({"id": v1, "i": scope})).await;
+    vec![
+        Case {
+            path: "/contracts".into(),
+            gets: |who| match who {
+                Who::Stranger => Gets::SignIn,
+                Who::Agency => Gets::Denied,
+                _ => Gets::Page,
+            },
+            secret: None,
+        },
+        Case {
+            path: format!("/contracts/{v1}"),
+            gets: v1_readers,
+            secret: Some("系统1".into()),
+        },
+        Case {
+            path: format!("/contracts/{v1}/terms"),
+            gets: v1_readers,
+            secret: Some("附件2 严重违约行为表".into()),
+        },
+    ]
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -701,6 +732,7 @@ async fn every_page_as_every_role() {
     all.extend(import_cases(&app).await);
     all.extend(breach_cases(&app, &w).await);
     all.extend(statement_cases(&app, &w).await);
+    all.extend(contract_cases(&app, &w).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -834,6 +866,8 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
             (format!("/admin/vendors/{}", w.one.vendor), vendor),
             ("/admin/schemes/new".into(), vec![("document", "{}")]),
             ("/admin/calendar".into(), vec![("year", "2031")]),
+            ("/admin/catalogue/confirm".into(), vec![("rows", "[]")]),
+            ("/admin/catalogue/import".into(), vec![]),
         ])
         .collect();
     for (path, fields) in forms {
