@@ -47,7 +47,7 @@ pub struct Beijing {
     pub contract_id: i64,
 }
 
-pub async fn load(conn: &DatabaseConnection) -> DomainResult<()> {
+pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
     let exists = entities::region::Entity::find()
         .filter(entities::region::Column::Code.eq(REGION_CODE))
         .one(conn)
@@ -61,15 +61,97 @@ pub async fn load(conn: &DatabaseConnection) -> DomainResult<()> {
     txn.commit().await?;
     bj.contract_id = sign_seed_002(conn, &bj).await?;
     first_instalment_paid(conn, bj.contract_id).await?;
-    beijing_breaches(conn, &bj).await?;
+    beijing_breaches(conn, &bj, public_url).await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");
     Ok(())
 }
 
-/// Hook for the breaches of the demo (one detected from outages, one
-/// recorded by hand), added with the breach register: empty until then.
-async fn beijing_breaches(_conn: &DatabaseConnection, _bj: &Beijing) -> DomainResult<()> {
+/// The register of the demo: a 150-minute outage on 5 March 2024 that the
+/// detection pass proposes (general row 5: 92,144.00 × 30 % = 27,643.20),
+/// left for the supervisor to confirm or dismiss, and an expansion not done
+/// within 7 days recorded by hand on 12 June 2024 (general row 4:
+/// 92,144.00 × 20 % = 18,428.80), confirmed, noticed and mailed. The term
+/// (2023-12-28 to 2024-12-27) is long past, beyond the daily check's reach,
+/// so the detection pass runs as of the day after the outage.
+async fn beijing_breaches(
+    conn: &DatabaseConnection,
+    bj: &Beijing,
+    public_url: &str,
+) -> DomainResult<()> {
+    let outage_start = at(day(2024, 3, 5), 9, 40);
+    insert_outage(conn, bj, outage_start, 150).await?;
+    jobs::breaches::detect_in_region(conn, bj.region_id, at(day(2024, 3, 6), 2, 0))
+        .await
+        .map_err(DomainError::from)?;
+    let actor = supervisor(bj);
+    let audit = domain::audit::Audit::of_actor("recordBreach", &actor, None, None);
+    let new = domain::breaches::NewBreach {
+        region_id: bj.region_id,
+        vendor_id: bj.vendor_id,
+        system_id: Some(bj.system_id),
+        occurred_at: at(day(2024, 6, 12), 10, 0),
+        description: "使用单位6月3日书面提出扩容需求（云主机 8 vCPU），服务商至6月12日仍未完成扩容"
+            .into(),
+        evidence: Some("扩容申请单及管理单位6月10日书面催办通知".into()),
+        rows: vec![engine::contract_terms::RowRef::new("general", 4)],
+        items: 1,
+        incident_level: None,
+        security_rectification_late: false,
+    };
+    jobs::breach_notices::record(
+        conn,
+        &actor,
+        &audit,
+        new,
+        public_url,
+        at(day(2024, 6, 12), 16, 0),
+    )
+    .await
+    .map_err(DomainError::from)?;
     Ok(())
+}
+
+async fn insert_outage(
+    conn: &DatabaseConnection,
+    bj: &Beijing,
+    start: chrono::DateTime<Utc>,
+    minutes: i64,
+) -> DomainResult<()> {
+    let outage = entities::outage::Model {
+        id: 0,
+        region_id: bj.region_id,
+        vendor_id: bj.vendor_id,
+        service: "云主机".into(),
+        description: "宿主机故障导致系统中断".into(),
+        started_at: start,
+        ended_at: Some(start + chrono::Duration::minutes(minutes)),
+        confirmed: true,
+        vendor_liable: true,
+        recorded_by: bj.supervisor_id,
+        recorded_at: start + chrono::Duration::minutes(minutes + 30),
+    };
+    let mut active = outage.into_active_model().reset_all();
+    active.not_set(entities::outage::Column::Id);
+    active.insert(conn).await?;
+    Ok(())
+}
+
+fn supervisor(bj: &Beijing) -> Actor {
+    Actor {
+        user_id: bj.supervisor_id,
+        role: Role::Supervisor {
+            region_id: bj.region_id,
+        },
+    }
+}
+
+fn at(day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    use chrono::TimeZone;
+    engine::calendar::SHANGHAI
+        .from_local_datetime(&day.and_hms_opt(hour, minute, 0).expect("valid time"))
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
 }
 
 async fn reference_data(txn: &DatabaseTransaction) -> DomainResult<Beijing> {
