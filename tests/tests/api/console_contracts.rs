@@ -76,6 +76,8 @@ async fn the_contract_page_shows_the_figures_with_two_decimals() {
         assert!(body.contains(shown), "{shown} missing");
     }
     assert!(!body.contains("使用单位有权解除合同"));
+    // The statement is one click away.
+    assert!(body.contains(&format!("href=\"/contracts/{id}/statement\"")));
 }
 
 #[tokio::test]
