@@ -44,6 +44,11 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "disputeDeduction",
     "acceptDispute",
     "rejectDispute",
+    // breach register
+    "recordBreach",
+    "confirmBreach",
+    "dismissBreach",
+    "answerBreach",
     // facts from spreadsheets (one entry per fact written)
     "importFacts",
     // the generic CRUD mutations (`crud_api!` → `store::create/update/delete`)
@@ -58,6 +63,10 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "deleteContract",
     "signContract",
     "addSupplementaryAgreement",
+    // settlement
+    "recordInstalmentPaid",
+    "setContractTerms",
+    "importCataloguePrices",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

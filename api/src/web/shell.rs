@@ -109,9 +109,17 @@ const DISPUTES: NavItem = NavItem {
     href: "/disputes",
     label: "考核申诉",
 };
+const BREACHES: NavItem = NavItem {
+    href: "/breaches",
+    label: "违约管理",
+};
 const IMPORTS: NavItem = NavItem {
     href: "/imports",
     label: "表格导入",
+};
+const CONTRACTS: NavItem = NavItem {
+    href: "/contracts",
+    label: "合同管理",
 };
 
 /// The menu of each role: what its people came to do.
@@ -122,7 +130,9 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             FACTS,
             NOTICES,
             DISPUTES,
+            BREACHES,
             IMPORTS,
+            CONTRACTS,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -134,7 +144,9 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             FACTS,
             NOTICES,
             DISPUTES,
+            BREACHES,
             IMPORTS,
+            CONTRACTS,
             NavItem {
                 href: "/metering",
                 label: "计量结算",
@@ -156,6 +168,14 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NavItem {
                 href: "/disputes",
                 label: "我的申诉",
+            },
+            NavItem {
+                href: "/breaches",
+                label: "我的违约",
+            },
+            NavItem {
+                href: "/contracts",
+                label: "我的合同",
             },
         ],
         Role::Agency { .. } => &[
