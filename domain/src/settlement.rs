@@ -204,8 +204,17 @@ pub async fn statement(
         .as_ref()
         .map(|t| t.penalty_payment)
         .unwrap_or_default();
+    // A metered contract's amount due is its closed year's metered amount
+    // (spec §6); any other, the contract's amount with its supplements.
+    let metered = crate::metering::metered_amount(
+        db,
+        contract.region_id,
+        contract.vendor_id,
+        contract.service_year,
+    )
+    .await?;
     let input = StatementInput {
-        amount_due: money(contract.settlement_amount + supplements),
+        amount_due: money(metered.unwrap_or(contract.settlement_amount + supplements)),
         assessment_penalty: assessment.as_ref().map_or(Decimal::ZERO, |a| a.penalty),
         breach_penalties: breaches
             .iter()

@@ -85,7 +85,7 @@ async fn the_scorecard_shows_the_amount_pending_until_the_close() {
     let w = world::build(&app).await;
     let sj = songjiang(&app, &w).await;
     worked_example(&app, &w, &sj).await;
-    a_year_of_75(&app, &w, &sj).await;
+    let _contract = a_year_of_75(&app, &w, &sj).await;
     let (result, _) = annual(&app, &sj).await;
     let mut sup = ConsoleUser::sign_in(&app, "sup-sj", "sup-sj-Pass-2026").await;
     let page = sup.get(&format!("/results/{result}")).await;

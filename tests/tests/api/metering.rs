@@ -427,7 +427,7 @@ async fn test_resources_in_their_free_months_are_not_metered() {
 
 /// Two liable complaints (C1: −5 each) and three security accidents (J2: −5
 /// each) of V1 in Songjiang's year: 100 − 10 − 15 = 75, below 80: the 10 % tier.
-pub async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) {
+pub async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) -> String {
     for day in ["2025-09-03", "2025-11-12"] {
         create(app, &w.admin, "createComplaint", "CreateComplaintInput",
             json!({"regionId": sj.region, "vendorId": w.one.vendor, "agencyId": sj.agency, "channel": "LETTER",
@@ -455,7 +455,7 @@ pub async fn a_year_of_75(app: &TestApp, w: &World, sj: &Songjiang) {
         json!({"vendorId": w.one.vendor, "regionId": sj.region, "serviceYear": 2025,
                "settlementAmount": "1000000.00", "monthlyFee": "83333.33"}),
     )
-    .await;
+    .await
 }
 
 /// The published annual result of V1 in Songjiang's 2025 year (its document).
@@ -493,7 +493,7 @@ async fn the_penalty_amount_is_pending_until_the_metering_is_closed_then_fixed()
     let w = world::build(&app).await;
     let sj = songjiang(&app, &w).await;
     worked_example(&app, &w, &sj).await;
-    a_year_of_75(&app, &w, &sj).await;
+    let contract = a_year_of_75(&app, &w, &sj).await;
     let (result, before) = annual(&app, &sj).await;
     // Before the close: the 10 % tier at once, no settlement and no amount
     // (not the contract's 1,000,000.00), the result saying it is pending.
@@ -535,6 +535,15 @@ async fn the_penalty_amount_is_pending_until_the_metering_is_closed_then_fixed()
         targets.contains("MeteringClose") && targets.contains("AssessmentResult"),
         "{targets}"
     );
+    // The settlement statement: amount due the metered 87,600.00 (not the
+    // contract's 1,000,000.00), 8,760.00 deducted, 78,840.00 payable.
+    let statement = app
+        .must(&sj.supervisor, "query($c: ID!) { settlementStatement(contractId: $c) { amountDue assessmentPenalty finalPaymentDue } }", json!({"c": contract}))
+        .await["settlementStatement"]
+        .clone();
+    assert_eq!(val(&statement["amountDue"]), dec("87600.00"));
+    assert_eq!(val(&statement["assessmentPenalty"]), dec("8760.00"));
+    assert_eq!(val(&statement["finalPaymentDue"]), dec("78840.00"));
     // Publishing the 10 % tier mailed V1 its ANNUAL_PENALTY notice.
     app.deliver_pending_mail().await;
 }
