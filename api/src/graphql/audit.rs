@@ -41,6 +41,16 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "disputeDeduction",
     "acceptDispute",
     "rejectDispute",
+    // quotas and usage (issue 16)
+    "applyQuota",
+    "approveQuota",
+    "rejectQuota",
+    "recordQuotaDelivery",
+    "requestQuotaChange",
+    "approveQuotaChange",
+    "refuseQuotaChange",
+    "recordUsage",
+    "importUsage",
     // facts from spreadsheets (one entry per fact written)
     "importFacts",
     // the generic CRUD mutations (`crud_api!` → `store::create/update/delete`)

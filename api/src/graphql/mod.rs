@@ -20,6 +20,7 @@ pub mod limits;
 mod links;
 pub mod nested;
 pub mod notices;
+pub mod quotas;
 pub mod regions;
 pub mod rules;
 pub mod runs;
@@ -43,6 +44,8 @@ pub struct Query(
     dashboards::DashboardQuery,
     notices::NoticeQuery,
     disputes::DisputeQuery,
+    quotas::QuotaQuery,
+    quotas::UsageQuery,
     audit::AuditQuery,
     breaches::BreachQuery,
     regions::RegionQuery,
@@ -66,6 +69,7 @@ pub struct Mutation(
     runs::RunMutation,
     notices::NoticeMutation,
     disputes::DisputeMutation,
+    quotas::QuotaMutation,
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,

@@ -50,6 +50,7 @@ pub mod home;
 pub mod imports;
 pub mod login;
 pub mod notices;
+pub mod quotas;
 pub mod runs;
 pub mod scorecard;
 pub mod session;
@@ -134,6 +135,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))
         .merge(imports::routes(http.import_max_bytes))
+        .merge(quotas::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

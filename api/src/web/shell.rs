@@ -109,6 +109,15 @@ const DISPUTES: NavItem = NavItem {
     href: "/disputes",
     label: "考核申诉",
 };
+/// Songjiang's quotas and monthly usage (issue 16): read by vendors and agencies too.
+const QUOTAS: NavItem = NavItem {
+    href: "/quotas",
+    label: "资源配额",
+};
+const USAGE: NavItem = NavItem {
+    href: "/usage",
+    label: "资源用量",
+};
 const IMPORTS: NavItem = NavItem {
     href: "/imports",
     label: "表格导入",
@@ -123,6 +132,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NOTICES,
             DISPUTES,
             IMPORTS,
+            QUOTAS,
+            USAGE,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -135,6 +146,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             NOTICES,
             DISPUTES,
             IMPORTS,
+            QUOTAS,
+            USAGE,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",
@@ -153,6 +166,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/disputes",
                 label: "我的申诉",
             },
+            QUOTAS,
+            USAGE,
         ],
         Role::Agency { .. } => &[
             NavItem {
@@ -167,6 +182,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/surveys/new",
                 label: "满意度调查",
             },
+            QUOTAS,
+            USAGE,
         ],
     }
 }
