@@ -320,27 +320,7 @@ pub async fn apply(
     if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
         return refused;
     }
-    let parsed = (|| {
-        let id = |field: &str, text: &str| {
-            text.trim()
-                .parse::<i64>()
-                .map_err(|_| DomainError::bad(field, "请选择"))
-        };
-        let test_months = match form.test_months.trim() {
-            "" | "0" => None,
-            t => Some(
-                t.parse::<i32>()
-                    .map_err(|_| DomainError::bad("input.testMonths", "测试资源的免费期为 1–3 个月"))?,
-            ),
-        };
-        Ok::<_, DomainError>(NewQuota {
-            system_id: id("input.systemId", &form.system_id)?,
-            item_id: id("input.itemId", &form.item_id)?,
-            quantity: decimal("input.quantity", &form.quantity)?,
-            test_months,
-            note: Some(form.note.clone()),
-        })
-    })();
+    let parsed = parse_apply(&form);
     let audit = signed.audit("applyQuota");
     let result = match parsed {
         Ok(new) => rules::apply(&console.state.db, &signed.actor, &audit, new, Utc::now()).await,
@@ -353,6 +333,29 @@ pub async fn apply(
             None => signed.error(e),
         },
     }
+}
+
+/// The 资源申请表 as posted, field by field.
+fn parse_apply(form: &ApplyForm) -> Result<NewQuota, DomainError> {
+    let id = |field: &str, text: &str| {
+        text.trim()
+            .parse::<i64>()
+            .map_err(|_| DomainError::bad(field, "请选择"))
+    };
+    let test_months = match form.test_months.trim() {
+        "" | "0" => None,
+        t => Some(
+            t.parse::<i32>()
+                .map_err(|_| DomainError::bad("input.testMonths", "测试资源的免费期为 1–3 个月"))?,
+        ),
+    };
+    Ok(NewQuota {
+        system_id: id("input.systemId", &form.system_id)?,
+        item_id: id("input.itemId", &form.item_id)?,
+        quantity: decimal("input.quantity", &form.quantity)?,
+        test_months,
+        note: Some(form.note.clone()),
+    })
 }
 
 fn decimal(field: &str, text: &str) -> Result<Decimal, DomainError> {

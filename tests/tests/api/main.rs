@@ -16,6 +16,7 @@ mod console_exports;
 mod console_facts;
 mod console_imports;
 mod console_notices;
+mod console_quotas;
 mod contract_terms;
 mod dashboards;
 mod demo;
