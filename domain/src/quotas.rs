@@ -311,9 +311,8 @@ pub fn delivery(
     let Some(agreement_on) = quota.agreement_on else {
         return Ok(None);
     };
-    let due_on =
-        engine::quotas::delivery_deadline(calendar, agreement_on, DELIVERY_WORKING_DAYS)
-            .map_err(|e| DomainError::bad("agreementOn", e.to_string()))?;
+    let due_on = engine::quotas::delivery_deadline(calendar, agreement_on, DELIVERY_WORKING_DAYS)
+        .map_err(|e| DomainError::bad("agreementOn", e.to_string()))?;
     let until = quota.delivered_on.unwrap_or(today);
     Ok(Some(Delivery {
         agreement_on,
@@ -462,7 +461,8 @@ pub async fn request_change(
     }
     .insert(&*txn)
     .await?;
-    let change = Change::on("QuotaChange", Some(saved.id), Quotas::scope(&quota)).created(&saved)?;
+    let change =
+        Change::on("QuotaChange", Some(saved.id), Quotas::scope(&quota)).created(&saved)?;
     txn.record(change).await?;
     txn.commit().await?;
     Ok(saved)

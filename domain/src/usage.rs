@@ -42,8 +42,9 @@ pub struct UsageLine {
 }
 
 /// One row of the platform's export as read: 月份, 系统名称, 服务项目编码 or
-/// 名称, 用量 (texts; checked here).
-#[derive(Clone, Debug, Default)]
+/// 名称, 用量 (texts; checked here). The console's preview keeps them as
+/// JSON until the import is confirmed.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsageRow {
     pub month: String,
     pub system: String,
@@ -86,7 +87,15 @@ pub async fn record(
     let system = writable_system(&txn, actor, "input.systemId", line.system_id, None).await?;
     let item = crate::quotas::item(&*txn, line.item_id).await?;
     let planned = plan(&*txn, line, &system, &item).await?;
-    let saved = write(&mut txn, actor, vec![planned], false, UsageSource::Entered, now).await?;
+    let saved = write(
+        &mut txn,
+        actor,
+        vec![planned],
+        false,
+        UsageSource::Entered,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     saved
         .into_iter()
@@ -208,8 +217,8 @@ async fn write(
         }
         .insert(&**txn)
         .await?;
-        let change =
-            Change::on(UsageRecords::NAME, Some(row.id), UsageRecords::scope(&row)).created(&row)?;
+        let change = Change::on(UsageRecords::NAME, Some(row.id), UsageRecords::scope(&row))
+            .created(&row)?;
         txn.record(change).await?;
         saved.push(row);
     }
@@ -268,11 +277,7 @@ pub async fn import(
     for (index, row) in rows.into_iter().enumerate() {
         let line = parse_row(index, &row, &systems, &items)?;
         if !seen.insert((line.0.system_id, line.0.item_id, line.0.month.clone())) {
-            return Err(row_error(
-                index,
-                2,
-                "同一系统、同一项目、同一月份重复出现",
-            ));
+            return Err(row_error(index, 2, "同一系统、同一项目、同一月份重复出现"));
         }
         planned.push(plan(&*txn, line.0, line.1, line.2).await?);
     }
@@ -320,7 +325,13 @@ fn parse_row<'a>(
         .iter()
         .find(|i| i.code == wanted)
         .or_else(|| by_name.get(wanted).copied())
-        .ok_or_else(|| row_error(index, 2, format!("服务目录中没有编码或名称为“{wanted}”的项目")))?;
+        .ok_or_else(|| {
+            row_error(
+                index,
+                2,
+                format!("服务目录中没有编码或名称为“{wanted}”的项目"),
+            )
+        })?;
     let text = row.quantity.trim().replace(',', "");
     let quantity = text
         .parse::<Decimal>()

@@ -473,7 +473,9 @@ impl QuotaMutation {
         id: ID,
         reason: String,
     ) -> async_graphql::Result<Quota> {
-        decide(ctx, &id, QuotaDecision::Reject { reason }).await.gql()
+        decide(ctx, &id, QuotaDecision::Reject { reason })
+            .await
+            .gql()
     }
 
     /// Records the agreement's day and, once delivered, the delivery's.
@@ -594,8 +596,7 @@ impl QuotaMutation {
                 .collect();
             let audit = crate::graphql::audit::of(ctx, actor);
             let planned =
-                usage::import(&state.db, actor, &audit, region, rows, dry_run, Utc::now())
-                    .await?;
+                usage::import(&state.db, actor, &audit, region, rows, dry_run, Utc::now()).await?;
             let written = if dry_run { 0 } else { planned.len() };
             Ok::<_, DomainError>(UsageImport {
                 dry_run,

@@ -154,11 +154,13 @@ pub async fn template_file(signed: SignedIn, Path(slug): Path<String>) -> Respon
 
 /// What the upload form carried.
 #[derive(Default)]
-struct Upload {
-    csrf: String,
+pub(crate) struct Upload {
+    pub(crate) csrf: String,
     kind: String,
-    file_name: String,
-    bytes: Vec<u8>,
+    /// The region a usage import is for (`web::quotas`); unused here.
+    pub(crate) region: String,
+    pub(crate) file_name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// POST /imports (multipart: the kind and the file): keeps the file as the
@@ -228,13 +230,17 @@ pub async fn upload(
 
 /// Reads the form; the file is kept up to one byte over `max_bytes` (enough
 /// to know it is too big), so memory stays bounded.
-async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Upload, StatusCode> {
+pub(crate) async fn read_upload(
+    mut multipart: Multipart,
+    max_bytes: usize,
+) -> Result<Upload, StatusCode> {
     let mut form = Upload::default();
     let status = |e: axum::extract::multipart::MultipartError| e.status();
     while let Some(mut field) = multipart.next_field().await.map_err(status)? {
         match field.name() {
             Some("csrf") => form.csrf = field.text().await.map_err(status)?,
             Some("kind") => form.kind = field.text().await.map_err(status)?,
+            Some("region") => form.region = field.text().await.map_err(status)?,
             Some("file") => {
                 form.file_name = field.file_name().unwrap_or("").to_owned();
                 while let Some(chunk) = field.chunk().await.map_err(status)? {

@@ -20,7 +20,7 @@ use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::edge::MAX_BODY_BYTES;
@@ -37,7 +37,7 @@ use domain::quotas::{
     QuotaStatus, Quotas,
 };
 use domain::reference::{regions::Regions, systems::InformationSystems};
-use domain::store::{self, ListFilter};
+use domain::store::{self, ListFilter, Resource};
 use domain::usage::{self, UsageFilter, UsageRow};
 
 /// The pages and forms; the import's upload has the import's body limit.
@@ -105,7 +105,11 @@ fn test_text(quota: &Quota) -> Option<String> {
     };
     // The free months run from the month of delivery (engine::quotas::FreePeriod).
     let index = delivered.year() * 12 + delivered.month0() as i32 + months - 1;
-    let last = format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1);
+    let last = format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    );
     Some(format!("测试资源（免费至{}）", month_text(&last)))
 }
 
@@ -121,7 +125,10 @@ fn delivery_text(
         Ok(Some(d)) => {
             let due = date_text(d.due_on);
             match (d.delivered_on, d.days_late) {
-                (Some(on), 0) => (format!("已按期交付（{}，期限 {due}）", date_text(on)), "pass"),
+                (Some(on), 0) => (
+                    format!("已按期交付（{}，期限 {due}）", date_text(on)),
+                    "pass",
+                ),
                 (Some(on), late) => (
                     format!("逾期 {late} 天交付（{}，期限 {due}）", date_text(on)),
                     "fail",
@@ -154,6 +161,30 @@ struct Choice {
     name: String,
 }
 
+/// What a form offers to choose from: the rows of `R` the caller may list.
+async fn choices<R: Resource>(
+    console: &Shared,
+    signed: &SignedIn,
+    named: fn(&R::Model) -> (i64, String),
+) -> Result<Vec<Choice>, DomainError> {
+    let page = store::list::<R>(
+        &console.state.db,
+        &signed.actor,
+        ListFilter::default(),
+        None,
+        Some(MAX_LIMIT as i64),
+    )
+    .await?;
+    Ok(page
+        .items
+        .iter()
+        .map(|row| {
+            let (id, name) = named(row);
+            Choice { id, name }
+        })
+        .collect())
+}
+
 #[derive(askama::Template)]
 #[template(path = "quotas/list.html")]
 struct ListPage {
@@ -174,7 +205,13 @@ async fn names(
     console: &Shared,
     signed: &SignedIn,
     system_ids: Vec<i64>,
-) -> Result<(HashMap<i64, String>, HashMap<i64, entities::catalogue_item::Model>), DomainError> {
+) -> Result<
+    (
+        HashMap<i64, String>,
+        HashMap<i64, entities::catalogue_item::Model>,
+    ),
+    DomainError,
+> {
     let db = &console.state.db;
     let systems = store::get_many::<InformationSystems>(db, &signed.actor, system_ids)
         .await?
@@ -222,7 +259,10 @@ async fn show_list(
             lines.push(QuotaLine {
                 id: q.id,
                 system: systems.get(&q.system_id).cloned().unwrap_or_default(),
-                item: items.get(&q.item_id).map(|i| i.name.clone()).unwrap_or_default(),
+                item: items
+                    .get(&q.item_id)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
                 quantity: qty(q.quantity),
                 status: quota_status_text(q.status),
                 test: test_text(q),
@@ -241,21 +281,7 @@ async fn show_list(
         lines.sort_by(|a, b| (&a.system, a.id).cmp(&(&b.system, b.id)));
         let can_write = writer(signed.actor.role);
         let systems = if can_write {
-            store::list::<InformationSystems>(
-                db,
-                &signed.actor,
-                ListFilter::default(),
-                None,
-                Some(MAX_LIMIT as i64),
-            )
-            .await?
-            .items
-            .into_iter()
-            .map(|s| Choice {
-                id: s.id,
-                name: s.name,
-            })
-            .collect()
+            choices::<InformationSystems>(console, &signed, |s| (s.id, s.name.clone())).await?
         } else {
             Vec::new()
         };
@@ -433,14 +459,21 @@ async fn show(
                 open: c.status == QuotaChangeStatus::Requested,
             })
             .collect();
-        let can_write = access::can_modify(&signed.actor, &rules::POLICY, {
-            use domain::store::Resource;
-            Quotas::scope(&q)
-        });
+        let can_write = access::can_modify(&signed.actor, &rules::POLICY, Quotas::scope(&q));
+        let approver = match q.approved_by {
+            Some(user) => entities::user::Entity::find_by_id(user)
+                .one(db)
+                .await?
+                .map_or_else(|| format!("用户 #{user}"), |u| u.username),
+            None => String::new(),
+        };
         let line = QuotaLine {
             id: q.id,
             system: systems.get(&q.system_id).cloned().unwrap_or_default(),
-            item: items.get(&q.item_id).map(|i| i.name.clone()).unwrap_or_default(),
+            item: items
+                .get(&q.item_id)
+                .map(|i| i.name.clone())
+                .unwrap_or_default(),
             quantity: qty(q.quantity),
             status: quota_status_text(q.status),
             test: test_text(&q),
@@ -455,10 +488,10 @@ async fn show(
         Ok::<_, DomainError>(QuotaPage {
             line,
             applied_at: local_time(q.applied_at),
-            approved: q
-                .approved_at
-                .map(|at| format!("{}（用户 #{}）", local_time(at), q.approved_by.unwrap_or(0)))
-                .unwrap_or_default(),
+            approved: match q.approved_at {
+                Some(at) => format!("{}（{}）", local_time(at), approver),
+                None => String::new(),
+            },
             note: q.note.clone().unwrap_or_default(),
             agreement_on: q.agreement_on.map(|d| d.to_string()).unwrap_or_default(),
             delivered_on: q.delivered_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -491,7 +524,16 @@ async fn after(
     match result {
         Ok(()) => Redirect::to(&format!("/quotas/{id}")).into_response(),
         Err(e) => match refusal(&e) {
-            Some(m) => show(console, signed, id, StatusCode::UNPROCESSABLE_ENTITY, Some(m)).await,
+            Some(m) => {
+                show(
+                    console,
+                    signed,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(m),
+                )
+                .await
+            }
             None => signed.error(e),
         },
     }
@@ -634,9 +676,16 @@ pub async fn request_change(
             quantity: decimal("input.quantity", &form.quantity)?,
             reason: form.reason,
         };
-        rules::request_change(&console.state.db, &signed.actor, &audit, id, new, Utc::now())
-            .await
-            .map(|_| ())
+        rules::request_change(
+            &console.state.db,
+            &signed.actor,
+            &audit,
+            id,
+            new,
+            Utc::now(),
+        )
+        .await
+        .map(|_| ())
     }
     .await;
     after(&console, signed, id, result).await
@@ -680,7 +729,9 @@ async fn decide_change(
         .await
     {
         Ok(Some(c)) => c.quota_id,
-        Ok(None) => return signed.error(DomainError::not_found(format!("QuotaChange {change_id}"))),
+        Ok(None) => {
+            return signed.error(DomainError::not_found(format!("QuotaChange {change_id}")));
+        }
         Err(e) => return signed.error(e.into()),
     };
     let operation = if approve {
@@ -708,8 +759,19 @@ async fn decide_change(
 struct SystemUsage {
     name: String,
     items: Vec<String>,
-    /// Per month: the month's text and one cell per item (quantity, 超配额).
-    months: Vec<(String, Vec<Option<(String, bool)>>)>,
+    months: Vec<MonthRow>,
+}
+
+/// One month of a system: one cell per item, empty where nothing was recorded.
+struct MonthRow {
+    month: String,
+    cells: Vec<Option<UsageCell>>,
+}
+
+struct UsageCell {
+    quantity: String,
+    /// 超配额.
+    beyond: bool,
 }
 
 #[derive(askama::Template)]
@@ -769,10 +831,16 @@ async fn show_usage(
                                 .map(|i| {
                                     rows.iter()
                                         .find(|u| u.month == m && u.item_id == *i)
-                                        .map(|u| (qty(u.quantity), u.beyond_approved))
+                                        .map(|u| UsageCell {
+                                            quantity: qty(u.quantity),
+                                            beyond: u.beyond_approved,
+                                        })
                                 })
                                 .collect();
-                            (month_text(m), cells)
+                            MonthRow {
+                                month: month_text(m),
+                                cells,
+                            }
                         })
                         .collect(),
                 }
@@ -780,15 +848,7 @@ async fn show_usage(
             .collect();
         let can_import = writer(signed.actor.role);
         let regions = if can_import {
-            store::list::<Regions>(db, &signed.actor, ListFilter::default(), None, None)
-                .await?
-                .items
-                .into_iter()
-                .map(|r| Choice {
-                    id: r.id,
-                    name: r.name,
-                })
-                .collect()
+            choices::<Regions>(console, &signed, |r| (r.id, r.name.clone())).await?
         } else {
             Vec::new()
         };
@@ -808,35 +868,6 @@ async fn show_usage(
         ),
         Err(e) => signed.error(e),
     }
-}
-
-#[derive(Default)]
-struct Upload {
-    csrf: String,
-    region: String,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Upload, StatusCode> {
-    let mut form = Upload::default();
-    let status = |e: axum::extract::multipart::MultipartError| e.status();
-    while let Some(mut field) = multipart.next_field().await.map_err(status)? {
-        match field.name() {
-            Some("csrf") => form.csrf = field.text().await.map_err(status)?,
-            Some("region") => form.region = field.text().await.map_err(status)?,
-            Some("file") => {
-                form.file_name = field.file_name().unwrap_or("").to_owned();
-                while let Some(chunk) = field.chunk().await.map_err(status)? {
-                    let room = (max_bytes + 1).saturating_sub(form.bytes.len());
-                    form.bytes
-                        .extend_from_slice(&chunk[..chunk.len().min(room)]);
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(form)
 }
 
 /// The rows of the platform's export: the columns found by their headers
@@ -872,15 +903,6 @@ fn usage_rows(sheet: &sheet::Sheet) -> Result<Vec<UsageRow>, String> {
         .collect())
 }
 
-/// What the preview sends back to confirm: the rows as read.
-#[derive(Serialize, Deserialize)]
-struct KeptRow {
-    month: String,
-    system: String,
-    item: String,
-    quantity: String,
-}
-
 struct PreviewLine {
     month: String,
     system: String,
@@ -910,7 +932,7 @@ pub async fn upload(
         return crate::web::errors::csrf_refused(&signed.nonce);
     };
     let max = console.import_max_bytes;
-    let Ok(form) = read_upload(multipart, max).await else {
+    let Ok(form) = crate::web::imports::read_upload(multipart, max).await else {
         return crate::web::errors::page(
             StatusCode::BAD_REQUEST,
             &signed.nonce,
@@ -961,16 +983,8 @@ pub async fn confirm(
     if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
         return refused;
     }
-    let kept: Vec<KeptRow> = serde_json::from_str(&form.rows).unwrap_or_default();
-    let rows = kept
-        .into_iter()
-        .map(|r| UsageRow {
-            month: r.month,
-            system: r.system,
-            item: r.item,
-            quantity: r.quantity,
-        })
-        .collect();
+    // The rows the preview showed, checked again in full by the import.
+    let rows: Vec<UsageRow> = serde_json::from_str(&form.rows).unwrap_or_default();
     let region = form.region.trim().parse::<i64>().unwrap_or(0);
     import(console, signed, region, rows, false).await
 }
@@ -982,15 +996,7 @@ async fn import(
     rows: Vec<UsageRow>,
     dry_run: bool,
 ) -> Response {
-    let kept: Vec<KeptRow> = rows
-        .iter()
-        .map(|r| KeptRow {
-            month: r.month.clone(),
-            system: r.system.clone(),
-            item: r.item.clone(),
-            quantity: r.quantity.clone(),
-        })
-        .collect();
+    let kept = serde_json::to_string(&rows).unwrap_or_default();
     let audit = signed.audit("importUsage");
     let planned = usage::import(
         &console.state.db,
@@ -1008,7 +1014,7 @@ async fn import(
             StatusCode::OK,
             &PreviewPage {
                 region,
-                rows: serde_json::to_string(&kept).unwrap_or_default(),
+                rows: kept,
                 lines: lines
                     .into_iter()
                     .map(|p| PreviewLine {

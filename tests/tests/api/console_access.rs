@@ -744,7 +744,10 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/quotas".into(), vec![("quantity", "1")]),
         ("/quotas/1/approve".into(), vec![]),
         ("/quotas/1/reject".into(), vec![("reason", "伪造")]),
-        ("/quotas/1/delivery".into(), vec![("agreement_on", "2025-09-30")]),
+        (
+            "/quotas/1/delivery".into(),
+            vec![("agreement_on", "2025-09-30")],
+        ),
         ("/quotas/1/changes".into(), vec![("quantity", "1")]),
         ("/quota-changes/1/approve".into(), vec![]),
         ("/quota-changes/1/refuse".into(), vec![("reason", "伪造")]),

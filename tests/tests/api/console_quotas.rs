@@ -49,9 +49,9 @@ async fn the_supervisor_applies_approves_and_is_refused_beyond_120_percent() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused
-            .body
-            .contains("扩容申请不予通过：云主机vCPU扩容后总量 121，超过配额 100 的 120%（上限 120）"),
+        refused.body.contains(
+            "扩容申请不予通过：云主机vCPU扩容后总量 121，超过配额 100 的 120%（上限 120）"
+        ),
         "{}",
         refused.body
     );
@@ -73,7 +73,13 @@ async fn the_supervisor_applies_approves_and_is_refused_beyond_120_percent() {
         .await;
     let after = sup.get(&page).await;
     // In use 100 + 20 = 120; the line stays 120.
-    assert!(after.body.contains("在用 120；已批准扩容 20；上限（120%）120"), "{}", after.body);
+    assert!(
+        after
+            .body
+            .contains("在用 120；已批准扩容 20；上限（120%）120"),
+        "{}",
+        after.body
+    );
 }
 
 #[tokio::test]
@@ -88,7 +94,10 @@ async fn a_late_delivery_is_shown_with_its_days_and_the_vendor_reads_without_for
     // Day, 11 Oct a make-up working day); delivered 17 Oct: 17 − 14 = 3 days.
     sup.post(
         &format!("/quotas/{quota}/delivery"),
-        &[("agreement_on", "2025-09-30"), ("delivered_on", "2025-10-17")],
+        &[
+            ("agreement_on", "2025-09-30"),
+            ("delivered_on", "2025-10-17"),
+        ],
     )
     .await;
     let list = sup.get("/quotas").await;
@@ -102,7 +111,8 @@ async fn a_late_delivery_is_shown_with_its_days_and_the_vendor_reads_without_for
     assert!(!vendor.get("/quotas").await.body.contains("申请资源配额"));
 }
 
-const EXPORT: &str = "月份,系统名称,服务项目编码,用量\n2025-07,系统1,Q-VCPU,100\n2025-08,系统1,Q-VCPU,130\n";
+const EXPORT: &str =
+    "月份,系统名称,服务项目编码,用量\n2025-07,系统1,Q-VCPU,100\n2025-08,系统1,Q-VCPU,130\n";
 
 async fn upload(sup: &mut ConsoleUser, region: &str, csv: &str) -> e2e::console::Page {
     sup.get("/usage").await;
@@ -123,7 +133,11 @@ async fn the_usage_import_previews_confirms_and_replaces_on_reimport() {
     for round in 0..2 {
         let preview = upload(&mut sup, &w.one.region, EXPORT).await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-        assert!(preview.body.contains("以下 2 行均已通过检查"), "{}", preview.body);
+        assert!(
+            preview.body.contains("以下 2 行均已通过检查"),
+            "{}",
+            preview.body
+        );
         // August's 130 > the approved 100: flagged.
         assert!(preview.body.contains("超配额"));
         let rows = hidden(&preview.body, "rows").expect("the rows to confirm");
@@ -138,7 +152,11 @@ async fn the_usage_import_previews_confirms_and_replaces_on_reimport() {
     }
     // Imported twice: still two records, 100 + 130 = 230, not 460.
     let usage = app
-        .must(&w.supervisor, "{ usage { total items { quantity } } }", json!({}))
+        .must(
+            &w.supervisor,
+            "{ usage { total items { quantity } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(usage["usage"]["total"], 2);
     let sum: f64 = usage["usage"]["items"]

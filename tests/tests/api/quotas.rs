@@ -12,18 +12,20 @@ use crate::world::{self, World};
 
 const ITEM: &str =
     "mutation($i: CreateCatalogueItemInput!) { createCatalogueItem(input: $i) { id } }";
-pub const APPLY: &str =
-    "mutation($i: ApplyQuotaInput!) { applyQuota(input: $i) { id status quantity isTest testMonths } }";
+pub const APPLY: &str = "mutation($i: ApplyQuotaInput!) { applyQuota(input: $i) { id status quantity isTest testMonths } }";
 pub const APPROVE: &str =
     "mutation($id: ID!) { approveQuota(id: $id) { id status approvedById approvedAt } }";
-const REJECT: &str = "mutation($id: ID!, $r: String!) { rejectQuota(id: $id, reason: $r) { id status approvedAt } }";
-const DELIVERY: &str = "mutation($id: ID!, $i: QuotaDeliveryInput!) { recordQuotaDelivery(id: $id, input: $i) {
+const REJECT: &str =
+    "mutation($id: ID!, $r: String!) { rejectQuota(id: $id, reason: $r) { id status approvedAt } }";
+const DELIVERY: &str =
+    "mutation($id: ID!, $i: QuotaDeliveryInput!) { recordQuotaDelivery(id: $id, input: $i) {
     status delivery { agreementOn dueOn deliveredOn daysLate } } }";
 pub const CHANGE: &str = "mutation($q: ID!, $i: QuotaChangeInput!) { requestQuotaChange(quotaId: $q, input: $i) { id kind quantity status } }";
 pub const APPROVE_CHANGE: &str =
     "mutation($id: ID!) { approveQuotaChange(id: $id) { id status decidedById } }";
 const REFUSE_CHANGE: &str = "mutation($id: ID!, $r: String!) { refuseQuotaChange(id: $id, reason: $r) { id status decisionReason } }";
-const FIGURES: &str = "query($id: ID!) { quota(id: $id) { figures { quota expanded reclaimed inUse approved limit }
+const FIGURES: &str =
+    "query($id: ID!) { quota(id: $id) { figures { quota expanded reclaimed inUse approved limit }
     changes { kind quantity status } } }";
 
 /// A catalogue item 云主机vCPU (code `Q-VCPU`), created by the admin.
@@ -50,9 +52,7 @@ fn change(quota: &str, kind: &str, quantity: &str) -> Value {
 }
 
 async fn figures(app: &TestApp, w: &World, quota: &str) -> Value {
-    app.must(&w.supervisor, FIGURES, json!({"id": quota}))
-        .await["quota"]
-        .clone()
+    app.must(&w.supervisor, FIGURES, json!({"id": quota})).await["quota"].clone()
 }
 
 fn dec(v: &Value) -> f64 {
@@ -92,7 +92,8 @@ async fn a_rejected_application_needs_a_reason_and_free_months_are_1_to_3() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
     let item = vcpu(&app, &w).await;
-    let four = json!({"i": {"systemId": w.one.system, "itemId": item, "quantity": "10", "testMonths": 4}});
+    let four =
+        json!({"i": {"systemId": w.one.system, "itemId": item, "quantity": "10", "testMonths": 4}});
     let (code, message) = app.gql(Some(&w.supervisor), APPLY, four).await.error();
     assert_eq!(code, "BAD_USER_INPUT");
     assert!(message.contains("input.testMonths"), "{message}");
@@ -103,7 +104,11 @@ async fn a_rejected_application_needs_a_reason_and_free_months_are_1_to_3() {
         .await;
     assert_eq!(blank.error().0, "BAD_USER_INPUT");
     let rejected = app
-        .must(&w.supervisor, REJECT, json!({"id": quota, "r": "与现有资源重复"}))
+        .must(
+            &w.supervisor,
+            REJECT,
+            json!({"id": quota, "r": "与现有资源重复"}),
+        )
         .await;
     assert_eq!(rejected["rejectQuota"]["status"], "REJECTED");
 }
@@ -122,7 +127,9 @@ async fn expansion_to_120_percent_is_accepted_and_121_refused_with_the_figures()
     assert_eq!(code, "BAD_USER_INPUT");
     assert!(message.contains("input.quantity"), "{message}");
     assert!(
-        message.contains("扩容申请不予通过：云主机vCPU扩容后总量 121，超过配额 100 的 120%（上限 120）"),
+        message.contains(
+            "扩容申请不予通过：云主机vCPU扩容后总量 121，超过配额 100 的 120%（上限 120）"
+        ),
         "{message}"
     );
     // 100 + 20 = 120 ≤ 120: accepted.
@@ -132,7 +139,11 @@ async fn expansion_to_120_percent_is_accepted_and_121_refused_with_the_figures()
         .clone();
     assert_eq!(requested["status"], "REQUESTED");
     let approved = app
-        .must(&w.supervisor, APPROVE_CHANGE, json!({"id": requested["id"]}))
+        .must(
+            &w.supervisor,
+            APPROVE_CHANGE,
+            json!({"id": requested["id"]}),
+        )
         .await;
     assert_eq!(approved["approveQuotaChange"]["status"], "APPROVED");
     let f = figures(&app, &w, &quota).await;
@@ -178,7 +189,11 @@ async fn reclaiming_lowers_use_and_leaves_the_limit_unchanged() {
     let too_much = app
         .gql(Some(&w.supervisor), CHANGE, change(&quota, "RECLAIM", "71"))
         .await;
-    assert!(too_much.error().1.contains("回收数量 71"), "{:?}", too_much.error());
+    assert!(
+        too_much.error().1.contains("回收数量 71"),
+        "{:?}",
+        too_much.error()
+    );
 }
 
 #[tokio::test]
@@ -192,7 +207,11 @@ async fn a_refused_change_keeps_its_reason_and_changes_nothing() {
         .await["requestQuotaChange"]["id"]
         .clone();
     let refused = app
-        .must(&w.supervisor, REFUSE_CHANGE, json!({"id": id, "r": "资源利用率不足"}))
+        .must(
+            &w.supervisor,
+            REFUSE_CHANGE,
+            json!({"id": id, "r": "资源利用率不足"}),
+        )
         .await["refuseQuotaChange"]
         .clone();
     assert_eq!(refused["status"], "REFUSED");

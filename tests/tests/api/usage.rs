@@ -32,6 +32,12 @@ fn dec(v: &Value) -> f64 {
     v.as_str().unwrap().parse().unwrap()
 }
 
+/// July 2025's records, as the supervisor lists them.
+async fn july(app: &TestApp, w: &World) -> Value {
+    let july = json!({"from": "2025-07", "to": "2025-07"});
+    usage(app, &w.supervisor, july).await
+}
+
 /// The sum of the quantities listed.
 fn total(page: &Value) -> f64 {
     page["items"]
@@ -86,7 +92,7 @@ async fn an_import_previews_then_confirms_and_a_reimport_replaces_not_adds() {
         import(&w, vec![row("2025-07", "Q-VCPU", "90")], false),
     )
     .await;
-    let july = usage(&app, &w.supervisor, json!({"from": "2025-07", "to": "2025-07"})).await;
+    let july = july(&app, &w).await;
     assert_eq!((july["total"].clone(), total(&july)), (json!(1), 90.0));
     assert_eq!(total(&usage(&app, &w.supervisor, json!({})).await), 190.0);
 }
@@ -97,15 +103,31 @@ async fn one_bad_row_names_its_column_and_nothing_is_written() {
     let w = world::build(&app).await;
     vcpu(&app, &w).await;
     let cases = [
-        (row("2025-13", "Q-VCPU", "1"), "rows[1].month", "第 2 行「月份」"),
+        (
+            row("2025-13", "Q-VCPU", "1"),
+            "rows[1].month",
+            "第 2 行「月份」",
+        ),
         (
             json!({"month": "2025-08", "system": "无此系统", "item": "Q-VCPU", "quantity": "1"}),
             "rows[1].system",
             "第 2 行「系统名称」",
         ),
-        (row("2025-08", "9999", "1"), "rows[1].item", "第 2 行「服务项目编码或名称」"),
-        (row("2025-08", "Q-VCPU", "-5"), "rows[1].quantity", "第 2 行「用量」"),
-        (row("2025-08", "Q-VCPU", "十"), "rows[1].quantity", "第 2 行「用量」"),
+        (
+            row("2025-08", "9999", "1"),
+            "rows[1].item",
+            "第 2 行「服务项目编码或名称」",
+        ),
+        (
+            row("2025-08", "Q-VCPU", "-5"),
+            "rows[1].quantity",
+            "第 2 行「用量」",
+        ),
+        (
+            row("2025-08", "Q-VCPU", "十"),
+            "rows[1].quantity",
+            "第 2 行「用量」",
+        ),
     ];
     for (bad, field, column) in cases {
         let rows = vec![row("2025-07", "Q-VCPU", "100"), bad];
@@ -137,19 +159,21 @@ async fn usage_beyond_the_quota_plus_approved_expansions_is_flagged() {
         .clone();
     app.must(&w.supervisor, APPROVE_CHANGE, json!({"id": expansion}))
         .await;
-    let entered = |month: &str, quantity: &str| {
-        json!({"i": {"systemId": w.one.system, "itemId": item, "month": month, "quantity": quantity}})
-    };
+    let entered = |month: &str, quantity: &str| json!({"i": {"systemId": w.one.system, "itemId": item, "month": month, "quantity": quantity}});
     // Approved: quota 100 + expansion 20 = 120. 120 is within, 121 beyond.
-    let within = app.must(&w.supervisor, RECORD, entered("2025-07", "120")).await;
+    let within = app
+        .must(&w.supervisor, RECORD, entered("2025-07", "120"))
+        .await;
     assert_eq!(within["recordUsage"]["beyondApproved"], false);
     assert_eq!(within["recordUsage"]["source"], "ENTERED");
-    let beyond = app.must(&w.supervisor, RECORD, entered("2025-08", "121")).await;
+    let beyond = app
+        .must(&w.supervisor, RECORD, entered("2025-08", "121"))
+        .await;
     assert_eq!(beyond["recordUsage"]["beyondApproved"], true);
     // Entered again for July: replaced (one July record, 110).
     app.must(&w.supervisor, RECORD, entered("2025-07", "110"))
         .await;
-    let july = usage(&app, &w.supervisor, json!({"from": "2025-07", "to": "2025-07"})).await;
+    let july = july(&app, &w).await;
     assert_eq!((july["total"].clone(), total(&july)), (json!(1), 110.0));
     // The preview shows the approved figure, 120.
     let preview = app
@@ -170,7 +194,8 @@ async fn the_vendor_and_the_agency_read_their_own_usage_only_and_write_none() {
     let w = world::build(&app).await;
     let item = vcpu(&app, &w).await;
     for (token, system) in [(&w.supervisor, &w.one.system), (&w.admin, &w.two.system)] {
-        let input = json!({"i": {"systemId": system, "itemId": item, "month": "2025-07", "quantity": "5"}});
+        let input =
+            json!({"i": {"systemId": system, "itemId": item, "month": "2025-07", "quantity": "5"}});
         app.must(token, RECORD, input).await;
     }
     for token in [&w.vendor, &w.agency, &w.supervisor] {
@@ -183,7 +208,11 @@ async fn the_vendor_and_the_agency_read_their_own_usage_only_and_write_none() {
         let answer = app.gql(Some(token), RECORD, input.clone()).await;
         assert_eq!(answer.error().0, "FORBIDDEN");
         let import = app
-            .gql(Some(token), IMPORT, import(&w, vec![row("2025-08", "Q-VCPU", "1")], true))
+            .gql(
+                Some(token),
+                IMPORT,
+                import(&w, vec![row("2025-08", "Q-VCPU", "1")], true),
+            )
             .await;
         assert_eq!(import.error().0, "FORBIDDEN");
     }
