@@ -178,3 +178,41 @@ async fn the_usage_import_previews_confirms_and_replaces_on_reimport() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("第 1 行「用量」"), "{}", bad.body);
 }
+
+#[tokio::test]
+async fn test_resources_show_their_free_months_from_delivery() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let item = vcpu(&app, &w).await;
+    let input =
+        json!({"i": {"systemId": w.one.system, "itemId": item, "quantity": "8", "testMonths": 2}});
+    let quota = e2e::id_of(
+        &app.must(&w.supervisor, crate::quotas::APPLY, input).await,
+        "applyQuota",
+    );
+    app.must(&w.supervisor, crate::quotas::APPROVE, json!({"id": quota}))
+        .await;
+    let mut sup = ConsoleUser::sign_in(&app, SUPERVISOR.0, SUPERVISOR.1).await;
+    let before = sup.get("/quotas").await;
+    assert!(
+        before.body.contains("测试资源（免费 2 个月，自交付月起）"),
+        "{}",
+        before.body
+    );
+    sup.get(&format!("/quotas/{quota}")).await;
+    sup.post(
+        &format!("/quotas/{quota}/delivery"),
+        &[
+            ("agreement_on", "2025-10-09"),
+            ("delivered_on", "2025-10-14"),
+        ],
+    )
+    .await;
+    // Delivered in October 2025, free for 2 months: October and November.
+    let after = sup.get("/quotas").await;
+    assert!(
+        after.body.contains("测试资源（免费至2025年11月）"),
+        "{}",
+        after.body
+    );
+}
