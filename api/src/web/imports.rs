@@ -170,25 +170,11 @@ pub async fn upload(
     signed: SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    // A body that is not this form's carries no token of ours.
-    let Ok(multipart) = multipart else {
-        return crate::web::errors::csrf_refused(&signed.nonce);
-    };
     let max = console.import_max_bytes;
-    let form = match read_upload(multipart, max).await {
+    let form = match received(&console, &signed, multipart).await {
         Ok(form) => form,
-        Err(_) => {
-            return crate::web::errors::page(
-                StatusCode::BAD_REQUEST,
-                &signed.nonce,
-                "上传失败",
-                "上传的内容不完整或超过了允许的大小，未写入任何内容。请返回重新上传。",
-            );
-        }
+        Err(refused) => return refused,
     };
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
     if let Err(refused) = importer(&signed) {
         return refused;
     }
@@ -228,12 +214,33 @@ pub async fn upload(
     }
 }
 
+/// A spreadsheet's upload form as received, its CSRF token checked (here and
+/// in `web::quotas`' usage import); else the page that refuses it.
+#[allow(clippy::result_large_err)]
+pub(crate) async fn received(
+    console: &Shared,
+    signed: &SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Upload, Response> {
+    // A body that is not this form's carries no token of ours.
+    let Ok(multipart) = multipart else {
+        return Err(crate::web::errors::csrf_refused(&signed.nonce));
+    };
+    let Ok(form) = read_upload(multipart, console.import_max_bytes).await else {
+        return Err(crate::web::errors::page(
+            StatusCode::BAD_REQUEST,
+            &signed.nonce,
+            "上传失败",
+            "上传的内容不完整或超过了允许的大小，未写入任何内容。请返回重新上传。",
+        ));
+    };
+    signed.check_csrf(console, &form.csrf)?;
+    Ok(form)
+}
+
 /// Reads the form; the file is kept up to one byte over `max_bytes` (enough
 /// to know it is too big), so memory stays bounded.
-pub(crate) async fn read_upload(
-    mut multipart: Multipart,
-    max_bytes: usize,
-) -> Result<Upload, StatusCode> {
+async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Upload, StatusCode> {
     let mut form = Upload::default();
     let status = |e: axum::extract::multipart::MultipartError| e.status();
     while let Some(mut field) = multipart.next_field().await.map_err(status)? {

@@ -928,21 +928,11 @@ pub async fn upload(
     signed: SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(multipart) = multipart else {
-        return crate::web::errors::csrf_refused(&signed.nonce);
-    };
     let max = console.import_max_bytes;
-    let Ok(form) = crate::web::imports::read_upload(multipart, max).await else {
-        return crate::web::errors::page(
-            StatusCode::BAD_REQUEST,
-            &signed.nonce,
-            "上传失败",
-            "上传的内容不完整或超过了允许的大小，未写入任何内容。请返回重新上传。",
-        );
+    let form = match crate::web::imports::received(&console, &signed, multipart).await {
+        Ok(form) => form,
+        Err(refused) => return refused,
     };
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
     let region = match (form.region.trim().parse::<i64>(), signed.actor.role) {
         (Ok(r), _) => r,
         (Err(_), Role::Supervisor { region_id }) => region_id,
