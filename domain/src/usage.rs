@@ -50,6 +50,10 @@ pub struct UsageRow {
     pub system: String,
     pub item: String,
     pub quantity: String,
+    /// The line of the file the row was read from (the console's upload),
+    /// which refusals name; rows given as a list are counted from 1.
+    #[serde(default)]
+    pub line: Option<usize>,
 }
 
 /// A line as it will be (or was) written, with what it replaces.
@@ -233,11 +237,18 @@ pub const COLUMNS: [(&str, &str); 4] = [
     ("quantity", "用量"),
 ];
 
-fn row_error(index: usize, column: usize, reason: impl std::fmt::Display) -> DomainError {
+/// Where a row is: its index in the list and the line people see.
+#[derive(Clone, Copy)]
+struct At {
+    index: usize,
+    line: usize,
+}
+
+fn row_error(at: At, column: usize, reason: impl std::fmt::Display) -> DomainError {
     let (field, name) = COLUMNS[column];
     DomainError::bad(
-        format!("rows[{index}].{field}"),
-        format!("第 {} 行「{name}」：{reason}", index + 1),
+        format!("rows[{}].{field}", at.index),
+        format!("第 {} 行「{name}」：{reason}", at.line),
     )
 }
 
@@ -275,9 +286,13 @@ pub async fn import(
     let mut planned = Vec::with_capacity(rows.len());
     let mut seen = BTreeSet::new();
     for (index, row) in rows.into_iter().enumerate() {
-        let line = parse_row(index, &row, &systems, &items)?;
+        let at = At {
+            index,
+            line: row.line.unwrap_or(index + 1),
+        };
+        let line = parse_row(at, &row, &systems, &items)?;
         if !seen.insert((line.0.system_id, line.0.item_id, line.0.month.clone())) {
-            return Err(row_error(index, 2, "同一系统、同一项目、同一月份重复出现"));
+            return Err(row_error(at, 2, "同一系统、同一项目、同一月份重复出现"));
         }
         planned.push(plan(&*txn, line.0, line.1, line.2).await?);
     }
@@ -306,18 +321,18 @@ type Resolved<'a> = (
 /// One row checked and resolved: the system by its name in the region, the
 /// item by its code or, failing that, its name.
 fn parse_row<'a>(
-    index: usize,
+    at: At,
     row: &UsageRow,
     systems: &'a [entities::information_system::Model],
     items: &'a [entities::catalogue_item::Model],
 ) -> DomainResult<Resolved<'a>> {
     let month = crate::validate::month("month", row.month.clone())
-        .map_err(|_| row_error(index, 0, format!("“{}”不是月份（YYYY-MM）", row.month)))?;
+        .map_err(|_| row_error(at, 0, format!("“{}”不是月份（YYYY-MM）", row.month)))?;
     let name = row.system.trim();
     let system = systems
         .iter()
         .find(|s| s.name == name)
-        .ok_or_else(|| row_error(index, 1, format!("本区域没有名为“{name}”的信息系统")))?;
+        .ok_or_else(|| row_error(at, 1, format!("本区域没有名为“{name}”的信息系统")))?;
     let wanted = row.item.trim();
     let by_name: HashMap<&str, &entities::catalogue_item::Model> =
         items.iter().map(|i| (i.name.as_str(), i)).collect();
@@ -325,13 +340,7 @@ fn parse_row<'a>(
         .iter()
         .find(|i| i.code == wanted)
         .or_else(|| by_name.get(wanted).copied())
-        .ok_or_else(|| {
-            row_error(
-                index,
-                2,
-                format!("服务目录中没有编码或名称为“{wanted}”的项目"),
-            )
-        })?;
+        .ok_or_else(|| row_error(at, 2, format!("服务目录中没有编码或名称为“{wanted}”的项目")))?;
     let text = row.quantity.trim().replace(',', "");
     let quantity = text
         .parse::<Decimal>()
@@ -339,7 +348,7 @@ fn parse_row<'a>(
         .and_then(|q| crate::validate::money("quantity", q).ok())
         .ok_or_else(|| {
             row_error(
-                index,
+                at,
                 3,
                 format!("“{}”不是不小于 0、至多两位小数的数字", row.quantity),
             )

@@ -592,6 +592,7 @@ impl QuotaMutation {
                     system: r.system,
                     item: r.item,
                     quantity: r.quantity,
+                    line: None,
                 })
                 .collect();
             let audit = crate::graphql::audit::of(ctx, actor);

@@ -893,12 +893,14 @@ fn usage_rows(sheet: &sheet::Sheet) -> Result<Vec<UsageRow>, String> {
     Ok(sheet
         .rows
         .iter()
-        .filter(|r| !r.iter().all(Cell::is_empty))
-        .map(|r| UsageRow {
+        .enumerate()
+        .filter(|(_, r)| !r.iter().all(Cell::is_empty))
+        .map(|(i, r)| UsageRow {
             month: text(r.get(month)),
             system: text(r.get(system)),
             item: text(r.get(item)),
             quantity: text(r.get(quantity)),
+            line: Some(sheet.first_line + i),
         })
         .collect())
 }

@@ -168,7 +168,8 @@ async fn the_usage_import_previews_confirms_and_replaces_on_reimport() {
     assert_eq!(sum, 230.0);
     let page = sup.get("/usage").await;
     assert!(page.body.contains("2025年7月"), "{}", page.body);
-    // A bad row: nothing written, the row and column named.
+    // A bad row: nothing written, the row (line 2 of the file, below the
+    // header) and the column named.
     let bad = upload(
         &mut sup,
         &w.one.region,
@@ -176,7 +177,7 @@ async fn the_usage_import_previews_confirms_and_replaces_on_reimport() {
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("第 1 行「用量」"), "{}", bad.body);
+    assert!(bad.body.contains("第 2 行「用量」"), "{}", bad.body);
 }
 
 #[tokio::test]
