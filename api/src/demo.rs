@@ -106,7 +106,15 @@ impl Sequence {
     }
 }
 
+pub mod beijing;
+
+/// Loads the Shanghai demo, then the Beijing one (`beijing`), each once.
 pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
+    shanghai_demo(conn, public_url).await?;
+    beijing::load(conn, public_url).await
+}
+
+async fn shanghai_demo(conn: &DatabaseConnection, public_url: &str) -> DomainResult<()> {
     let exists = entities::region::Entity::find()
         .filter(entities::region::Column::Code.eq(REGION_CODE))
         .one(conn)

@@ -134,7 +134,7 @@ impl Metrics {
         let job_runs = Family::<JobRunLabels, Counter>::default();
         registry.register(
             "job_runs",
-            "Job runs by job (monthly, annual, risk_check, mail) and status (succeeded, failed)",
+            "Job runs by job (monthly, annual, risk_check, breach_detection, mail) and status (succeeded, failed)",
             job_runs.clone(),
         );
         let job_duration: HistogramFamily<JobLabels> = Family::new_with_constructor(job_histogram);

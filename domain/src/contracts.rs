@@ -20,6 +20,7 @@ use crate::access;
 use crate::actor::Actor;
 use crate::audit::{Audit, AuditedTxn, Change};
 use crate::catalogue::{self, CatalogueItems};
+use crate::contract_scope::{self, ScopeInput};
 use crate::error::{DomainError, DomainResult};
 use crate::reference::contracts::Contracts;
 use crate::reference::{regions::Regions, vendors::Vendors};
@@ -56,6 +57,8 @@ pub struct Signing {
     pub term_end: NaiveDate,
     pub lines: Vec<LineInput>,
     pub instalments: Vec<InstalmentInput>,
+    /// Agency, systems, contacts and terms (`crate::contract_scope`).
+    pub scope: ScopeInput,
 }
 
 /// A line's total: unit price × quantity × months, to the fen (half up).
@@ -192,6 +195,8 @@ pub async fn sign(
         .map(|l| line_total(l.unit_price, l.quantity, l.months))
         .collect();
     let amount: Decimal = totals.iter().sum();
+    let scope = signing.scope;
+    let (systems, contacts) = (scope.systems, scope.contacts);
     let row = contract::Model {
         id: 0,
         vendor_id: signing.vendor_id,
@@ -205,9 +210,9 @@ pub async fn sign(
         term_start: Some(signing.term_start),
         term_end: Some(signing.term_end),
         created_at: Utc::now(),
-        agency_id: None,
-        terms_code: None,
-        terms_version: None,
+        agency_id: scope.agency_id,
+        terms_code: scope.terms_code.map(|c| c.trim().to_owned()),
+        terms_version: scope.terms_version,
     };
     if !access::can_create(actor, &Contracts::POLICY, Contracts::scope(&row)) {
         return Err(DomainError::forbidden("you may not create this Contract"));
@@ -230,6 +235,7 @@ pub async fn sign(
     for (i, (inst, share)) in signing.instalments.into_iter().zip(amounts).enumerate() {
         add_instalment(&mut txn, &saved, i, inst, share).await?;
     }
+    contract_scope::apply(&mut txn, &saved, systems, contacts).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -393,6 +399,7 @@ async fn supplements_in(
 
 /// A contract's lines, instalments and supplementary agreements, for a caller
 /// who may read the contract (else `NOT_FOUND`).
+#[derive(Default, Clone)]
 pub struct Terms {
     pub lines: Vec<contract_line::Model>,
     pub instalments: Vec<contract_instalment::Model>,
@@ -405,23 +412,44 @@ pub async fn terms(
     contract_id: i64,
 ) -> DomainResult<Terms> {
     store::get::<Contracts>(db, actor, contract_id).await?;
+    let mut all = parts_of(db, vec![contract_id]).await?;
+    Ok(all.remove(&contract_id).unwrap_or_default())
+}
+
+/// The lines, instalments and supplements of several contracts in three
+/// queries, by contract (a contract with none is absent). No access check:
+/// the caller has read the contracts (a list's batch loader).
+pub async fn parts_of(
+    db: &DatabaseConnection,
+    contract_ids: Vec<i64>,
+) -> DomainResult<std::collections::HashMap<i64, Terms>> {
     let _db = crate::db_share::permit().await;
     let lines = contract_line::Entity::find()
-        .filter(contract_line::Column::ContractId.eq(contract_id))
+        .filter(contract_line::Column::ContractId.is_in(contract_ids.clone()))
         .order_by_asc(contract_line::Column::Position)
         .all(db)
         .await?;
     let instalments = contract_instalment::Entity::find()
-        .filter(contract_instalment::Column::ContractId.eq(contract_id))
+        .filter(contract_instalment::Column::ContractId.is_in(contract_ids.clone()))
         .order_by_asc(contract_instalment::Column::Position)
         .all(db)
         .await?;
-    let supplements = supplements_in(db, contract_id).await?;
-    Ok(Terms {
-        lines,
-        instalments,
-        supplements,
-    })
+    let supplements = contract_supplement::Entity::find()
+        .filter(contract_supplement::Column::ContractId.is_in(contract_ids))
+        .order_by_asc(contract_supplement::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Terms> = Default::default();
+    for l in lines {
+        out.entry(l.contract_id).or_default().lines.push(l);
+    }
+    for i in instalments {
+        out.entry(i.contract_id).or_default().instalments.push(i);
+    }
+    for s in supplements {
+        out.entry(s.contract_id).or_default().supplements.push(s);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

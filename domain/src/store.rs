@@ -269,7 +269,9 @@ pub async fn list_where<R: Resource>(
     })
 }
 
-fn scoped<R: Resource>(actor: &Actor) -> DomainResult<Select<R::Entity>> {
+/// What the actor may list of `R`, before any filter; refused when its role
+/// lists none (public for batch loaders that filter by their own column).
+pub fn scoped<R: Resource>(actor: &Actor) -> DomainResult<Select<R::Entity>> {
     let query = R::Entity::find();
     let narrow = |column: Option<R::Column>, id: i64| match column {
         Some(c) => Ok(R::Entity::find().filter(c.eq(id))),

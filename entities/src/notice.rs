@@ -54,6 +54,9 @@ pub enum NoticeKind {
     /// Raised by a supervisor by hand.
     #[sea_orm(string_value = "MANUAL")]
     Manual,
+    /// A confirmed breach of the register: its rectification notice.
+    #[sea_orm(string_value = "BREACH")]
+    Breach,
 }
 
 /// Where a notice is in its lifecycle: ISSUED → ACKNOWLEDGED → SUBMITTED →
@@ -86,6 +89,7 @@ impl NoticeKind {
             Self::AnnualPenalty => "ANNUAL_PENALTY",
             Self::SecurityRiskOverdue => "SECURITY_RISK_OVERDUE",
             Self::Manual => "MANUAL",
+            Self::Breach => "BREACH",
         }
     }
 }

@@ -5,6 +5,8 @@
 //! the tests alike. It knows no HTTP and no GraphQL.
 
 pub mod assessment;
+pub mod breach_notices;
+pub mod breaches;
 pub mod disputes;
 pub mod error;
 pub mod leases;

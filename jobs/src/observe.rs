@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 pub const JOB_MONTHLY: &str = "monthly";
 pub const JOB_ANNUAL: &str = "annual";
 pub const JOB_RISK_CHECK: &str = "risk_check";
+pub const JOB_BREACH_DETECTION: &str = "breach_detection";
 pub const JOB_MAIL: &str = "mail";
 
 pub trait Observer: Send + Sync + std::fmt::Debug {

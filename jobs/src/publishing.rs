@@ -1,8 +1,10 @@
 //! Publishing a run: its results become what vendors see (replacing any earlier
 //! published revision of the same period), and the consequences follow in the
 //! same transaction: a notice for each monthly total below the pass mark and
-//! each annual total in a penalty tier, and a breach after three consecutive
-//! published monthly totals below the pass mark (Beijing general breach no. 3).
+//! each annual total in a penalty tier. After the publication commits, breach
+//! detection looks at the region once (`crate::breaches`): the breach of three
+//! consecutive failed months (Beijing general row 3) waits for the deadline of
+//! the third month's notice, so it is the daily run that finds it.
 //!
 //! Publishing never goes backwards: a run with a result older than a revision
 //! already published for the same region, vendor, kind and period is refused
@@ -13,11 +15,11 @@
 //! once, publishes it once: each result is claimed by one conditional update.
 
 use chrono::{DateTime, Utc};
-use engine::{Month, ScoreCard, percent_text, points_text};
+use engine::{ScoreCard, percent_text, points_text};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set, sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
 };
 
 use crate::error::{JobError, JobResult};
@@ -80,6 +82,12 @@ pub async fn publish_for(
         // publishing transaction; the store's reads take their own.
         let _db = domain::db_share::permit().await;
         publish(db, audit, run.id, actor.user_id, public_url, now).await?;
+    }
+    // After the permit is given back: detection takes its own per write. The
+    // publication stands whatever detection finds; a failure is logged and the
+    // daily run tries again.
+    if let Err(e) = crate::breaches::detect_in_region(db, run.region_id, now).await {
+        tracing::error!(region = run.region_id, error = %e, "breach detection after publishing failed");
     }
     Ok(store::get::<AssessmentRuns>(db, actor, run.id).await?)
 }
@@ -261,9 +269,6 @@ async fn consequences(
         done.issued
             .push(issue(txn, r, finding.kind, user_id, public_url, now).await?);
     }
-    if r.kind == RunKind::Monthly && !r.passed {
-        record_breach_if_three_failed(txn, r, now).await?;
-    }
     Ok(done)
 }
 
@@ -371,66 +376,4 @@ fn deduction_lines(card: &ScoreCard) -> Vec<String> {
         }
     }
     lines
-}
-
-async fn record_breach_if_three_failed(
-    txn: &DatabaseTransaction,
-    r: &entities::assessment_result::Model,
-    now: DateTime<Utc>,
-) -> JobResult<()> {
-    let Some(month) = parse_month(&r.period) else {
-        return Ok(());
-    };
-    let earlier = [before(month), before(before(month))];
-    for m in earlier {
-        match domain::assessments::latest_published(
-            txn,
-            r.region_id,
-            r.vendor_id,
-            RunKind::Monthly,
-            &m.to_string(),
-        )
-        .await?
-        {
-            Some(prev) if !prev.passed => {}
-            _ => return Ok(()),
-        }
-    }
-    use entities::breach::Column as C;
-    let exists = entities::breach::Entity::find()
-        .filter(C::RegionId.eq(r.region_id))
-        .filter(C::VendorId.eq(r.vendor_id))
-        .filter(C::Kind.eq(entities::breach::BreachKind::ThreeConsecutiveFailedMonths))
-        .filter(C::Period.eq(r.period.clone()))
-        .one(txn)
-        .await?
-        .is_some();
-    if !exists {
-        let basis = format!(
-            "{}, {}, {} 连续三个月考核未达标",
-            earlier[1], earlier[0], month
-        );
-        entities::breach::ActiveModel {
-            region_id: Set(r.region_id),
-            vendor_id: Set(r.vendor_id),
-            kind: Set(entities::breach::BreachKind::ThreeConsecutiveFailedMonths),
-            period: Set(r.period.clone()),
-            description: Set(basis.clone()),
-            basis: Set(basis),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
-    Ok(())
-}
-
-fn before(m: Month) -> Month {
-    Month::of(engine::Period::Month(m).start() - chrono::Duration::days(1))
-}
-
-fn parse_month(text: &str) -> Option<Month> {
-    let (y, m) = text.split_once('-')?;
-    Month::new(y.parse().ok()?, m.parse().ok()?).ok()
 }

@@ -1,7 +1,8 @@
 //! The scheduled jobs, in Asia/Shanghai time: the monthly run (default 02:00 on
 //! the 5th, for the previous month, every region), the annual run (after a
 //! region's service year has ended and its months are published), and the
-//! daily check for security risks past their deadline. Each cron callback only
+//! daily check (`RISK_CHECK_CRON`): security risks past their deadline, then
+//! breach proposals from the facts (`crate::breaches::detect_breaches`). Each cron callback only
 //! calls a testable function here, with the instant it runs at; running one
 //! twice does no harm: a period that already has a scheduled run is skipped,
 //! and the period's lease keeps two processes from racing.
@@ -25,7 +26,9 @@ use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
 use crate::error::JobResult;
 use crate::leases::{self, Lease};
-use crate::observe::{self, JOB_ANNUAL, JOB_MONTHLY, JOB_RISK_CHECK, Observer, Unobserved};
+use crate::observe::{
+    self, JOB_ANNUAL, JOB_BREACH_DETECTION, JOB_MONTHLY, JOB_RISK_CHECK, Observer, Unobserved,
+};
 use crate::runs::{self, RunKind, Target, Trigger};
 use crate::shutdown::Shutdown;
 use domain::notices::{NewNotice, NoticeKind};
@@ -119,7 +122,7 @@ pub fn previous_month(now: DateTime<Utc>) -> Month {
 }
 
 /// `n` months before `m`.
-fn months_before(m: Month, n: u32) -> Month {
+pub(crate) fn months_before(m: Month, n: u32) -> Month {
     let index = m.year() * 12 + m.month() as i32 - 1 - n as i32;
     Month::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1).unwrap_or(m)
 }
@@ -518,13 +521,25 @@ pub async fn catch_up(jobs: &Jobs) -> JobResult<()> {
         );
         tokio::time::sleep(jobs.lease.ttl + std::time::Duration::from_secs(1)).await;
     }
-    observe::job(
+    daily(jobs, Utc::now()).await?;
+    Ok(())
+}
+
+/// The daily check: overdue security risks, then breach proposals.
+async fn daily(jobs: &Jobs, now: DateTime<Utc>) -> JobResult<usize> {
+    let notices = observe::job(
         &*jobs.observer,
         JOB_RISK_CHECK,
-        overdue_risks(db, &jobs.schedule.public_url, Utc::now()),
+        overdue_risks(&jobs.db, &jobs.schedule.public_url, now),
     )
     .await?;
-    Ok(())
+    let proposals = observe::job(
+        &*jobs.observer,
+        JOB_BREACH_DETECTION,
+        crate::breaches::detect_breaches(&jobs.db, now),
+    )
+    .await?;
+    Ok(notices + proposals)
 }
 
 /// The cron jobs of one process, running until `stop`.
@@ -608,14 +623,7 @@ async fn tick(jobs: &Jobs, kind: Kind) {
     let result = match kind {
         Kind::Monthly => round.monthly().await.map(|r| r.started),
         Kind::Annual => round.annual().await.map(|r| r.started),
-        Kind::Risks => {
-            observe::job(
-                &*jobs.observer,
-                JOB_RISK_CHECK,
-                overdue_risks(&jobs.db, &jobs.schedule.public_url, now),
-            )
-            .await
-        }
+        Kind::Risks => daily(jobs, now).await,
     };
     if let Err(e) = result {
         tracing::error!(error = %e, "scheduled job failed");
@@ -628,10 +636,13 @@ pub struct DueRound {
     pub monthly: usize,
     pub annual: usize,
     pub risk_notices: usize,
+    /// Breach proposals written (`crate::breaches`).
+    pub breach_proposals: usize,
 }
 
 /// One round of every scheduled job, as the cron would run it at `now`: the
-/// monthly and annual runs that are due, then the overdue security risks.
+/// monthly and annual runs that are due, then the overdue security risks and
+/// the breach proposals.
 pub async fn run_due(
     db: &DatabaseConnection,
     schedule: &Schedule,
@@ -642,6 +653,7 @@ pub async fn run_due(
         monthly: monthly_due(db, schedule, now, Trigger::Schedule, lease).await?,
         annual: annual_due(db, schedule, now, Trigger::Schedule, lease).await?,
         risk_notices: overdue_risks(db, &schedule.public_url, now).await?,
+        breach_proposals: crate::breaches::detect_breaches(db, now).await?,
     })
 }
 

@@ -51,6 +51,11 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "refuseQuotaChange",
     "recordUsage",
     "importUsage",
+    // breach register
+    "recordBreach",
+    "confirmBreach",
+    "dismissBreach",
+    "answerBreach",
     // facts from spreadsheets (one entry per fact written)
     "importFacts",
     // the generic CRUD mutations (`crud_api!` → `store::create/update/delete`)
@@ -65,6 +70,10 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "deleteContract",
     "signContract",
     "addSupplementaryAgreement",
+    // settlement
+    "recordInstalmentPaid",
+    "setContractTerms",
+    "importCataloguePrices",
     "createCatalogueItem",
     "updateCatalogueItem",
     "deleteCatalogueItem",

@@ -14,7 +14,6 @@ use crate::graphql::crud::{self, FromInput};
 use domain::actor::Actor;
 use domain::catalogue::builtin;
 use domain::period::local;
-use domain::store::{self, ListFilter};
 use domain::validate;
 
 pub use domain::catalogue::{CatalogueItems, CataloguePrices};
@@ -59,27 +58,33 @@ impl CatalogueItem {
     /// The item's prices the caller may read (a vendor: its own), oldest
     /// period first within each vendor.
     async fn prices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CataloguePrice>> {
-        async {
-            let (state, actor) = crud::env(ctx)?;
-            let item_id = crud::parse_id("id", &self.id)?;
-            let page = store::list_where::<CataloguePrices>(
-                &state.db,
-                actor,
-                ListFilter::default(),
-                sea_orm::Condition::all().add(sea_orm::ColumnTrait::eq(
-                    &entities::catalogue_price::Column::ItemId,
-                    item_id,
-                )),
-                None,
-                None,
-            )
-            .await?;
-            let mut prices: Vec<_> = page.items;
-            prices.sort_by_key(|p| (p.vendor_id, p.valid_from));
-            Ok(prices.into_iter().map(CataloguePrice::from).collect())
-        }
-        .await
-        .gql()
+        let item_id = crud::parse_id("id", &self.id).gql()?;
+        let found = super::nested::rows(ctx)?
+            .load_one(PricesOf(item_id))
+            .await?
+            .unwrap_or_default();
+        Ok(found.into_iter().map(CataloguePrice::from).collect())
+    }
+}
+
+/// The batch loader's key of an item's prices: a list of items costs one
+/// query for all their prices.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PricesOf(pub i64);
+
+impl async_graphql::dataloader::Loader<PricesOf> for super::nested::Rows {
+    type Value = Vec<entities::catalogue_price::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[PricesOf],
+    ) -> Result<std::collections::HashMap<PricesOf, Self::Value>, Self::Error> {
+        let ids = keys.iter().map(|k| k.0).collect();
+        let found = domain::catalogue::prices_of(&self.state.db, &self.actor, ids)
+            .await
+            .gql()?;
+        Ok(found.into_iter().map(|(k, v)| (PricesOf(k), v)).collect())
     }
 }
 

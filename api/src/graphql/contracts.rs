@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
+use super::contract_scope::ContractScopeInput;
 use super::nested::id;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self, FromInput};
@@ -34,11 +35,22 @@ pub struct Contract {
     /// month begun counts whole); null without a term.
     pub service_months: Option<i32>,
     pub created_at: DateTime<FixedOffset>,
+    pub agency_id: Option<ID>,
+    /// The terms the contract itself names; null: its region's govern (see `terms`).
+    pub terms_code: Option<String>,
+    pub terms_version: Option<i32>,
+    /// The row, for the fields resolved from it.
+    #[graphql(skip)]
+    pub row: entities::contract::Model,
 }
 
 impl From<entities::contract::Model> for Contract {
     fn from(m: entities::contract::Model) -> Self {
         Self {
+            row: m.clone(),
+            agency_id: m.agency_id.map(id),
+            terms_code: m.terms_code.clone(),
+            terms_version: m.terms_version,
             id: id(m.id),
             vendor_id: id(m.vendor_id),
             region_id: id(m.region_id),
@@ -172,6 +184,8 @@ pub struct ContractInstalment {
     pub condition: String,
     /// Its percentage of the amount to the fen; the last takes what the others leave.
     pub amount: Decimal,
+    /// The day it was paid (`recordInstalmentPaid`); null: not yet.
+    pub paid_on: Option<NaiveDate>,
 }
 
 impl From<entities::contract_instalment::Model> for ContractInstalment {
@@ -182,6 +196,7 @@ impl From<entities::contract_instalment::Model> for ContractInstalment {
             percent: engine::two_dp(m.percent),
             condition: m.condition,
             amount: engine::two_dp(m.amount),
+            paid_on: m.paid_on,
         }
     }
 }
@@ -206,36 +221,6 @@ impl From<entities::contract_supplement::Model> for ContractSupplement {
             description: m.description,
         }
     }
-}
-
-/// A contract's lines, instalments and supplements as GraphQL objects.
-pub struct Terms {
-    pub lines: Vec<ContractLine>,
-    pub instalments: Vec<ContractInstalment>,
-    pub supplements: Vec<ContractSupplement>,
-}
-
-pub async fn terms(ctx: &Context<'_>, contract_id: &ID) -> async_graphql::Result<Terms> {
-    async {
-        let (state, actor) = crud::env(ctx)?;
-        let contract_id = crud::parse_id("id", contract_id)?;
-        let t = domain::contracts::terms(&state.db, actor, contract_id).await?;
-        Ok(Terms {
-            lines: t.lines.into_iter().map(ContractLine::from).collect(),
-            instalments: t
-                .instalments
-                .into_iter()
-                .map(ContractInstalment::from)
-                .collect(),
-            supplements: t
-                .supplements
-                .into_iter()
-                .map(ContractSupplement::from)
-                .collect(),
-        })
-    }
-    .await
-    .gql()
 }
 
 #[derive(InputObject)]
@@ -269,6 +254,10 @@ pub struct SignContractInput {
     pub lines: Vec<ContractLineInput>,
     /// Percentages summing to 100; the last is the final payment (尾款).
     pub instalments: Vec<ContractInstalmentInput>,
+    /// Agency, terms, systems (the vendor's, in the region and agency;
+    /// shares together at most the amount) and contacts.
+    #[graphql(flatten)]
+    pub scope: ContractScopeInput,
 }
 
 #[derive(InputObject)]
@@ -302,7 +291,9 @@ fn signing(input: SignContractInput) -> DomainResult<domain::contracts::Signing>
             })
         })
         .collect::<DomainResult<Vec<_>>>()?;
+    let scope = super::contract_scope::scope_input(input.scope)?;
     Ok(domain::contracts::Signing {
+        scope,
         vendor_id: crud::parse_id("input.vendorId", &input.vendor_id)?,
         region_id: crud::parse_id("input.regionId", &input.region_id)?,
         service_year: input.service_year,

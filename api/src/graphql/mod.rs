@@ -9,6 +9,8 @@ pub mod assessment;
 pub mod audit;
 pub mod breaches;
 pub mod catalogue;
+pub mod catalogue_import;
+pub mod contract_scope;
 pub mod contract_terms;
 pub mod contracts;
 pub mod crud;
@@ -25,6 +27,7 @@ pub mod regions;
 pub mod rules;
 pub mod runs;
 pub mod session;
+pub mod settlement;
 pub mod systems;
 pub mod users;
 pub mod vendors;
@@ -52,6 +55,7 @@ pub struct Query(
     vendors::VendorQuery,
     vendors::ServingVendorQuery,
     contracts::ContractQuery,
+    settlement::SettlementQuery,
     catalogue::CatalogueItemQuery,
     catalogue::CataloguePriceQuery,
     catalogue::PriceInForceQuery,
@@ -70,13 +74,17 @@ pub struct Mutation(
     notices::NoticeMutation,
     disputes::DisputeMutation,
     quotas::QuotaMutation,
+    breaches::BreachMutation,
     regions::RegionMutation,
     vendors::VendorMutation,
     contracts::ContractMutation,
     contracts::SigningMutation,
+    settlement::SettlementMutation,
+    contract_scope::ContractScopeMutation,
     catalogue::CatalogueItemMutation,
     catalogue::CataloguePriceMutation,
     catalogue::CatalogueMutation,
+    catalogue_import::CatalogueImportMutation,
     agencies::AgencyMutation,
     systems::InformationSystemMutation,
     users::UserMutation,

@@ -21,8 +21,8 @@ use domain::store::{Link, Resource};
 
 /// What a request's loader needs: the pool and the caller it filters for.
 pub struct Rows {
-    state: AppState,
-    actor: Actor,
+    pub(crate) state: AppState,
+    pub(crate) actor: Actor,
 }
 
 /// The per-request loader, put into the request's data next to the actor.
@@ -114,7 +114,7 @@ impl<R: Resource> Loader<Children<R>> for Rows {
     }
 }
 
-fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>> {
+pub fn rows<'c>(ctx: &'c Context<'_>) -> async_graphql::Result<&'c DataLoader<Rows>> {
     // No loader means no signed-in caller: the same answer as `crud::env`.
     ctx.data_opt::<DataLoader<Rows>>()
         .ok_or(DomainError::Unauthenticated)
@@ -136,6 +136,27 @@ where
         .await?
         .ok_or_else(|| DomainError::not_found(format!("{} {key}", R::NAME)))
         .and_then(|row| O::try_from(row).map_err(DomainError::from))
+        .gql()
+}
+
+/// A row the caller may or may not read: `None` when it is out of its reach
+/// (a vendor reading its contract's agency), where `one` answers NOT_FOUND.
+pub async fn if_readable<R: Resource, O: TryFrom<R::Model>>(
+    ctx: &Context<'_>,
+    id: &Option<ID>,
+) -> async_graphql::Result<Option<O>>
+where
+    DomainError: From<O::Error>,
+{
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let key = crud::parse_id("id", id).gql()?;
+    rows(ctx)?
+        .load_one(ById::<R>(key, PhantomData))
+        .await?
+        .map(|row| O::try_from(row).map_err(DomainError::from))
+        .transpose()
         .gql()
 }
 

@@ -27,7 +27,7 @@ pub struct Notice {
     pub document_number: String,
     pub region_id: ID,
     pub vendor_id: ID,
-    /// MONTHLY_BELOW_PASS_MARK, ANNUAL_PENALTY, SECURITY_RISK_OVERDUE or MANUAL.
+    /// MONTHLY_BELOW_PASS_MARK, ANNUAL_PENALTY, SECURITY_RISK_OVERDUE, MANUAL or BREACH.
     pub kind: String,
     pub reason: String,
     /// The deductions or facts behind it.

@@ -32,6 +32,9 @@ pub struct Region {
     /// The supervision contact the notices' mail names (name and phone or
     /// e-mail); null: the mail names the region.
     pub contact: Option<String>,
+    /// The contract terms (e.g. `bj-lease`) that govern the region's contracts
+    /// naming none of their own; null: none (no breach register).
+    pub terms_code: Option<String>,
 }
 
 impl From<entities::region::Model> for Region {
@@ -46,6 +49,7 @@ impl From<entities::region::Model> for Region {
             created_at: local(m.created_at),
             notice_prefix: m.notice_prefix,
             contact: m.contact,
+            terms_code: m.terms_code,
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct CreateRegionInput {
     pub service_year_start_month: i32,
     pub notice_prefix: Option<String>,
     pub contact: Option<String>,
+    /// An existing contract-terms code, or null.
+    pub terms_code: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -71,6 +77,7 @@ pub struct UpdateRegionInput {
     pub service_year_start_month: Option<i32>,
     pub notice_prefix: MaybeUndefined<String>,
     pub contact: MaybeUndefined<String>,
+    pub terms_code: MaybeUndefined<String>,
 }
 
 impl FromInput for Regions {
@@ -103,7 +110,10 @@ impl FromInput for Regions {
                 .contact
                 .map(|v| validate::text("input.contact", v, 200))
                 .transpose()?,
-            terms_code: None,
+            terms_code: input
+                .terms_code
+                .map(|v| validate::text("input.termsCode", v, 60))
+                .transpose()?,
         })
     }
 
@@ -138,6 +148,13 @@ impl FromInput for Regions {
             MaybeUndefined::Null => row.contact = None,
             MaybeUndefined::Value(v) => {
                 row.contact = Some(validate::text("input.contact", v, 200)?)
+            }
+        }
+        match input.terms_code {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => row.terms_code = None,
+            MaybeUndefined::Value(v) => {
+                row.terms_code = Some(validate::text("input.termsCode", v, 60)?)
             }
         }
         Ok(())

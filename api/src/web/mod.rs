@@ -5,9 +5,11 @@
 //! sign-out), `home` (each role's home page), `dashboard` (supervisors),
 //! `runs` (the dashboard's run and publish forms), `scorecard` (one result),
 //! `disputes` (a vendor's disputes of deductions and their decision),
+//! `breaches` (the breach register: list, one breach, recording by hand),
 //! `vendor`, `trend` (a vendor's monthly totals as a chart), `exports` (the
 //! ranking, scorecard and annual results as `.xlsx` and A4 print pages), `notices`
-//! (rectification notices and their attachments), `agency`, `facts` (every
+//! (rectification notices and their attachments), `settlement` (a
+//! contract's settlement statement, its print page and workbook), `agency`, `facts` (every
 //! fact kind's lists and forms), `admin` (the administrator's users, regions,
 //! vendors, schemes, calendar years and audit trail), `errors` (the error
 //! page), `assets` (htmx, ECharts,
@@ -36,7 +38,9 @@ use crate::state::AppState;
 pub mod admin;
 pub mod agency;
 pub mod assets;
+pub mod breaches;
 pub mod charts;
+pub mod contracts;
 pub mod csp;
 pub mod csrf;
 pub mod dashboard;
@@ -54,6 +58,7 @@ pub mod quotas;
 pub mod runs;
 pub mod scorecard;
 pub mod session;
+pub mod settlement;
 pub mod shell;
 pub mod trend;
 pub mod vendor;
@@ -130,12 +135,16 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
             get(agency::surveys::form).post(agency::surveys::submit),
         )
         .merge(admin::routes())
+        .merge(contracts::routes())
         .merge(exports::routes())
+        .merge(settlement::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(disputes::routes(http.attachment_max_bytes))
+        .merge(breaches::routes())
         .merge(imports::routes(http.import_max_bytes))
         .merge(quotas::routes(http.import_max_bytes))
+        .merge(admin::catalogue::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

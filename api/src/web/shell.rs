@@ -118,9 +118,17 @@ const USAGE: NavItem = NavItem {
     href: "/usage",
     label: "资源用量",
 };
+const BREACHES: NavItem = NavItem {
+    href: "/breaches",
+    label: "违约管理",
+};
 const IMPORTS: NavItem = NavItem {
     href: "/imports",
     label: "表格导入",
+};
+const CONTRACTS: NavItem = NavItem {
+    href: "/contracts",
+    label: "合同管理",
 };
 
 /// The menu of each role: what its people came to do.
@@ -131,9 +139,11 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             FACTS,
             NOTICES,
             DISPUTES,
+            BREACHES,
             IMPORTS,
             QUOTAS,
             USAGE,
+            CONTRACTS,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -145,9 +155,11 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             FACTS,
             NOTICES,
             DISPUTES,
+            BREACHES,
             IMPORTS,
             QUOTAS,
             USAGE,
+            CONTRACTS,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",
@@ -168,6 +180,14 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             },
             QUOTAS,
             USAGE,
+            NavItem {
+                href: "/breaches",
+                label: "我的违约",
+            },
+            NavItem {
+                href: "/contracts",
+                label: "我的合同",
+            },
         ],
         Role::Agency { .. } => &[
             NavItem {

@@ -209,6 +209,14 @@ async fn add_item(txn: &mut AuditedTxn<'_>, row: &Row) -> DomainResult<catalogue
         price_unit: row.price_unit.to_owned(),
         created_at: Utc::now(),
     };
+    insert_item(txn, item).await
+}
+
+/// Adds an item to the catalogue, audited (the built-in table and the import).
+pub(super) async fn insert_item(
+    txn: &mut AuditedTxn<'_>,
+    item: catalogue_item::Model,
+) -> DomainResult<catalogue_item::Model> {
     let mut active = item.into_active_model().reset_all();
     active.not_set(catalogue_item::Column::Id);
     let saved = active.insert(&**txn).await?;
@@ -249,6 +257,14 @@ async fn add_price(
         valid_to: VALID_TO,
         created_at: Utc::now(),
     };
+    insert_price(txn, price).await
+}
+
+/// Adds a vendor's price, audited (the built-in table and the import).
+pub(super) async fn insert_price(
+    txn: &mut AuditedTxn<'_>,
+    price: catalogue_price::Model,
+) -> DomainResult<()> {
     let mut active = price.into_active_model().reset_all();
     active.not_set(catalogue_price::Column::Id);
     let saved = active.insert(&**txn).await?;

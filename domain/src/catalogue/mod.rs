@@ -9,6 +9,7 @@
 //! administrator writes either.
 
 pub mod builtin;
+pub mod import;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -140,4 +141,27 @@ pub async fn in_force_for(
     store::get::<CatalogueItems>(db, actor, item_id).await?;
     let _db = crate::db_share::permit().await;
     in_force(db, vendor_id, item_id, day).await
+}
+
+/// The prices of several items the actor may read (a vendor: its own), in
+/// one query, by item, each item's ordered by vendor then period.
+pub async fn prices_of(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    item_ids: Vec<i64>,
+) -> DomainResult<std::collections::HashMap<i64, Vec<Price>>> {
+    // Scoped as a list is: a vendor's own prices, none for an agency (refused).
+    let query = store::scoped::<CataloguePrices>(actor)?;
+    let _db = crate::db_share::permit().await;
+    let rows = query
+        .filter(P::ItemId.is_in(item_ids))
+        .order_by_asc(P::VendorId)
+        .order_by_asc(P::ValidFrom)
+        .all(db)
+        .await?;
+    let mut out: std::collections::HashMap<i64, Vec<Price>> = Default::default();
+    for row in rows {
+        out.entry(row.item_id).or_default().push(row);
+    }
+    Ok(out)
 }

@@ -43,6 +43,9 @@ impl Writable for Regions {
                 ),
             ));
         }
+        if let Some(code) = &row.terms_code {
+            crate::contract_scope::require_terms(txn, "input.termsCode", code, None).await?;
+        }
         Ok(())
     }
 }

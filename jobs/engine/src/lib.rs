@@ -18,6 +18,7 @@
 //! spec is silent, the decision taken is documented where it is implemented
 //! (look for "Decision").
 
+pub mod breach_detection;
 pub mod breach_penalty;
 pub mod calendar;
 pub mod caps;

@@ -9,6 +9,7 @@
 //!
 //! Recipients are masked ([`mask_address`]) wherever they are logged.
 
+pub mod breaches;
 pub mod mailer;
 pub mod outbox;
 pub mod sender;

@@ -104,6 +104,14 @@ impl Template {
                     format!("经{region}政务云监管检查，发现贵单位存在以下需要整改的问题。")
                 },
             },
+            NoticeKind::Breach => Self {
+                topic: "违约整改",
+                opening: |region, _| {
+                    format!(
+                        "经{region}政务云监管确认，贵单位存在合同约定的违约事件，将按合同条款计收违约金。"
+                    )
+                },
+            },
         }
     }
 

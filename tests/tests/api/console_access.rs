@@ -490,6 +490,7 @@ async fn admin_cases(app: &TestApp, w: &World) -> Vec<Case> {
             Some("服务交付及时率"),
         ),
         case("/admin/calendar".into(), Some("调休上班日")),
+        case("/admin/catalogue".into(), Some("导入价格")),
         Case {
             path: "/admin/audit".into(),
             gets: audit_readers,
@@ -638,6 +639,123 @@ async fn quota_cases(app: &TestApp, w: &World) -> Vec<Case> {
     ]
 }
 
+/// The breach register (issue 15 item 4): R1 under bj-lease with V1's
+/// contract, one breach recorded (confirmed) and one proposal. The list is
+/// every role's that has breaches (an agency has none); the confirmed breach
+/// V1's readers'; the proposal the supervision team's only (a vendor sees no
+/// proposals); recording is the supervision team's.
+async fn breach_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    use crate::breach_register::{beijing, event, general, propose, record};
+    let contract = beijing(app, w, "bj-lease").await;
+    let mut input = event(w, general(&[5]));
+    input["description"] = json!("违约描述 5521");
+    let confirmed = record(app, w, input).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let proposal = propose(app, w, Some(&contract), &w.one.vendor).await;
+    let case = |path: String, gets: fn(Who) -> Gets, secret: &str| Case {
+        path,
+        gets,
+        secret: Some(secret.to_owned()),
+    };
+    vec![
+        case("/breaches".into(), notice_listers, "违约描述 5521"),
+        case(
+            format!("/breaches/{confirmed}"),
+            v1_readers,
+            "违约描述 5521",
+        ),
+        case(
+            format!("/breaches/{proposal}"),
+            recorders,
+            "系统宕机 150 分钟",
+        ),
+        case("/breaches/new".into(), recorders, "附件3 一般违约行为表"),
+    ]
+}
+
+/// Settlement statements (issue 15 item 5): V1's contract, made for A1
+/// (its agency reads it too), and V2's in R2 (its administrator and vendor).
+async fn statement_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let contracts = app
+        .must(
+            &w.admin,
+            "{ contracts { items { id vendorId } } }",
+            json!({}),
+        )
+        .await;
+    let of = |vendor: &str| {
+        contracts["contracts"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["vendorId"] == vendor)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (one, two) = (of(&w.one.vendor), of(&w.two.vendor));
+    let agency = format!(
+        "UPDATE contracts SET agency_id = {} WHERE id = {one}",
+        w.one.agency
+    );
+    crate::seed_contract::sql(app, &agency).await;
+    let mut cases = Vec::new();
+    for (id, gets, secret) in [
+        (
+            one,
+            side_one_filing as fn(Who) -> Gets,
+            "云1 · 2025 服务年度",
+        ),
+        (two, side_two_fact, "云2 · 2025 服务年度"),
+    ] {
+        for path in [
+            format!("/contracts/{id}/statement"),
+            format!("/print/statements/{id}"),
+            format!("/exports/statements/{id}.xlsx"),
+        ] {
+            cases.push(Case {
+                path,
+                gets,
+                secret: Some(secret.into()),
+            });
+        }
+    }
+    cases
+}
+
+/// Contracts (issue 15): the list is every role's but an agency's (its own
+/// contracts only for a vendor); V1's contract and its terms V1's readers'.
+async fn contract_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let v1 = crate::console_contracts::contract_of(app, w, &w.one.vendor).await;
+    let set = "mutation($id: ID!, $i: ContractScopeInput!) { setContractTerms(id: $id, input: $i) { id } }";
+    let scope = json!({"termsCode": "bj-lease", "systems": [{"systemId": w.one.system}]});
+    app.must(&w.admin, set, json!({"id": v1, "i": scope})).await;
+    vec![
+        Case {
+            path: "/contracts".into(),
+            gets: |who| match who {
+                Who::Stranger => Gets::SignIn,
+                Who::Agency => Gets::Denied,
+                _ => Gets::Page,
+            },
+            secret: None,
+        },
+        Case {
+            path: format!("/contracts/{v1}"),
+            gets: v1_readers,
+            secret: Some("系统1".into()),
+        },
+        Case {
+            path: format!("/contracts/{v1}/terms"),
+            gets: v1_readers,
+            secret: Some("附件2 严重违约行为表".into()),
+        },
+    ]
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -651,6 +769,11 @@ async fn every_page_as_every_role() {
     all.extend(admin_cases(&app, &w).await);
     all.extend(import_cases(&app).await);
     all.extend(quota_cases(&app, &w).await);
+    all.extend(breach_cases(&app, &w).await);
+    // After the contracts': `setContractTerms` there rewrites V1's contract's
+    // scope (agency included), and the statements' make A1 its agency.
+    all.extend(contract_cases(&app, &w).await);
+    all.extend(statement_cases(&app, &w).await);
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -739,6 +862,14 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/disputes/1/reject".into(), vec![("reason", "伪造")]),
         ("/results/1/disputes".into(), vec![("reason", "伪造")]),
         ("/imports".into(), vec![("kind", "work-orders")]),
+        // The breach register: recording, deciding, answering.
+        (
+            "/breaches/new".into(),
+            vec![("system", w.one.system.as_str()), ("description", "伪造")],
+        ),
+        ("/breaches/1/confirm".into(), vec![]),
+        ("/breaches/1/dismiss".into(), vec![("reason", "伪造")]),
+        ("/breaches/1/answer".into(), vec![("answer", "ACCEPTED")]),
         (batch.clone(), vec![]),
         // Quotas and usage (the import's upload not even multipart).
         ("/quotas".into(), vec![("quantity", "1")]),
@@ -753,6 +884,11 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/quota-changes/1/refuse".into(), vec![("reason", "伪造")]),
         ("/usage/import".into(), vec![("region", r1)]),
         ("/usage/import/confirm".into(), vec![("rows", "[]")]),
+        // The statement's payment form.
+        (
+            "/contracts/1/statement/instalments/1".into(),
+            vec![("paid_on", "2025-01-10")],
+        ),
     ];
     // The administration's forms (the scheme's is multipart in a browser).
     let vendor1 = world::user_id(&app, &w, VENDOR.0).await;
@@ -784,6 +920,8 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
             (format!("/admin/vendors/{}", w.one.vendor), vendor),
             ("/admin/schemes/new".into(), vec![("document", "{}")]),
             ("/admin/calendar".into(), vec![("year", "2031")]),
+            ("/admin/catalogue/confirm".into(), vec![("rows", "[]")]),
+            ("/admin/catalogue/import".into(), vec![]),
         ])
         .collect();
     for (path, fields) in forms {

@@ -30,10 +30,11 @@ async fn demo_data_is_listed_and_loaded_once() {
 
     let admin = first.admin().await;
     let totals = first.must(&admin, "{ vendors { total } agencies { total } informationSystems { total } regions { total } }", json!({})).await;
-    // api::demo: three vendors, twelve agencies, fifty systems, two regions.
+    // api::demo: three vendors, twelve agencies, fifty systems, two regions;
+    // api::demo::beijing: one more of each (太极, its agency, its system, 北京市（演示）).
     assert_eq!(
         totals,
-        json!({"vendors": {"total": 3}, "agencies": {"total": 12}, "informationSystems": {"total": 50}, "regions": {"total": 2}})
+        json!({"vendors": {"total": 4}, "agencies": {"total": 13}, "informationSystems": {"total": 51}, "regions": {"total": 3}})
     );
 
     let vendor = first.login("demo-vendor", "Demo-vendor-2026").await;
@@ -109,4 +110,101 @@ async fn demo_data_is_listed_and_loaded_once() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn the_beijing_demo_has_seed_002_s_contract() {
+    let app = spawn_app().await;
+    let url = app.database_url.clone();
+    // The Beijing demo alone, on a plain database (the Shanghai demo takes
+    // minutes to publish): loaded once however often it is called.
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let url_of_mail = jobs::mail::DEFAULT_PUBLIC_URL;
+    api::demo::beijing::load(&db, url_of_mail).await.unwrap();
+    api::demo::beijing::load(&db, url_of_mail).await.unwrap();
+    let taiji = app.login("demo-taiji", "Demo-taiji-2026").await;
+    let q =
+        "{ contracts { total items { settlementAmount termStart termEnd region { name termsCode }
+        vendor { name } agency { name } systems { monthlyFee } contacts { party }
+        terms { code } instalments { percent amount paidOn } lines { needsReview } } } }";
+    let seen = app.must(&taiji, q, json!({})).await;
+    // A vendor does not read agencies: its contract's agency is null to it.
+    assert_eq!(
+        seen["contracts"]["items"][0]["agency"],
+        serde_json::Value::Null
+    );
+    assert_eq!(seen["contracts"]["total"], 1);
+    let c = &seen["contracts"]["items"][0];
+    assert_eq!(c["region"]["name"], "北京市（演示）");
+    assert_eq!(c["region"]["termsCode"], "bj-lease");
+    assert_eq!(c["vendor"]["name"], "太极计算机股份有限公司");
+    // Seed 002: 1,105,728.00; 70 % = 774,009.60, 30 % = 331,718.40;
+    // one system: 1,105,728.00 / 12 = 92,144.00 a month.
+    assert_eq!(c["settlementAmount"], "1105728.00");
+    assert_eq!(c["termStart"], "2023-12-28");
+    assert_eq!(c["termEnd"], "2024-12-27");
+    assert_eq!(c["instalments"][0]["amount"], "774009.60");
+    assert_eq!(c["instalments"][1]["amount"], "331718.40");
+    assert_eq!(c["systems"][0]["monthlyFee"], "92144.00");
+    assert_eq!(c["terms"]["code"], "bj-lease");
+    assert_eq!(c["lines"].as_array().unwrap().len(), 10);
+    assert_eq!(c["contacts"].as_array().unwrap().len(), 3);
+    // The 70 % was paid on 2024-01-17, the 30 % not yet.
+    assert_eq!(c["instalments"][0]["paidOn"], "2024-01-17");
+    assert_eq!(c["instalments"][1]["paidOn"], serde_json::Value::Null);
+    demo_breaches_and_statement(&app).await;
+}
+
+/// The Beijing demo's register: the 150-minute outage proposed at general row
+/// 5 (92,144.00 × 30 % = 27,643.20) and the late expansion recorded at row 4
+/// (92,144.00 × 20 % = 18,428.80), confirmed. The vendor sees the confirmed
+/// one only. Under bj-lease penalties are negotiated (seed 002 §13.3), so
+/// the statement pays the final 331,718.40 whole and shows 18,428.80 apart.
+async fn demo_breaches_and_statement(app: &e2e::TestApp) {
+    let q = "{ breaches { items { kind status penalty contractId } } }";
+    let beijing = app.login("demo-beijing", "Demo-beijing-2026").await;
+    let seen = app.must(&beijing, q, json!({})).await;
+    let mut items: Vec<(String, String, f64)> = seen["breaches"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["kind"].as_str().unwrap().to_owned(),
+                b["status"].as_str().unwrap().to_owned(),
+                b["penalty"].as_str().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        items,
+        vec![
+            ("OUTAGE".to_owned(), "PROPOSED".to_owned(), 27_643.20),
+            ("RECORDED".to_owned(), "CONFIRMED".to_owned(), 18_428.80),
+        ]
+    );
+    let contract = seen["breaches"]["items"][0]["contractId"].clone();
+    let taiji = app.login("demo-taiji", "Demo-taiji-2026").await;
+    let own = app.must(&taiji, q, json!({})).await;
+    assert_eq!(own["breaches"]["items"].as_array().unwrap().len(), 1);
+    let statement = app
+        .must(
+            &beijing,
+            "query($c: ID!) { settlementStatement(contractId: $c) {
+                finalPaymentDue negotiatedBreachPenalties } }",
+            json!({"c": contract}),
+        )
+        .await;
+    let figure = |name: &str| -> f64 {
+        statement["settlementStatement"][name]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(figure("finalPaymentDue"), 331_718.40);
+    assert_eq!(figure("negotiatedBreachPenalties"), 18_428.80);
+    // The confirmed breach's rectification notice went to 太极's contact.
+    app.deliver_pending_mail().await;
 }

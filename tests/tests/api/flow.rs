@@ -224,21 +224,16 @@ async fn a_rerun_writes_a_new_revision_and_keeps_the_old() {
     );
 }
 
-/// Three consecutive published monthly totals below the pass mark record a breach:
+/// Three consecutive published monthly totals below the pass mark in a Shanghai
+/// region (no contract terms) record no breach (spec §5: Beijing terms only):
 /// March is 88.37598566 (see assessment.rs); April and May each get two liable
 /// complaints (C1 10 − 2 × 5 = 0) besides the unrectified delivery that costs A4
 /// one point every month: 100 − 10 − 1 = 89 < 90.
 #[tokio::test]
-async fn three_failed_months_in_a_row_record_a_breach() {
+async fn three_failed_months_in_a_shanghai_region_record_no_breach() {
     let app = spawn_app().await;
     let w = world::build(&app).await;
-    let complaint = "mutation($i: CreateComplaintInput!) { createComplaint(input: $i) { id } }";
-    for day in ["2025-04-08", "2025-04-09", "2025-05-12", "2025-05-13"] {
-        let input = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "channel": "LETTER", "description": "服务中断",
-            "receivedAt": format!("{day}T10:00:00+08:00"), "confirmed": true, "vendorLiable": true});
-        app.must(&w.supervisor, complaint, json!({"i": input}))
-            .await;
-    }
+    world::fail_april_and_may(&app, &w).await;
     let publish = "mutation($id: ID!) { publishAssessmentRun(runId: $id) { id } }";
     for (month, total) in [("2025-03", "88.38"), ("2025-04", "89"), ("2025-05", "89")] {
         let run = app
@@ -257,19 +252,19 @@ async fn three_failed_months_in_a_row_record_a_breach() {
         app.must(&w.supervisor, publish, json!({"id": run["id"]}))
             .await;
     }
+    // Read as the supervisor, who sees proposals too (a vendor sees a breach
+    // only once confirmed: `domain::breaches`).
     let breaches = app
         .must(
-            &w.vendor,
+            &w.supervisor,
             "{ breaches { items { kind period basis } } }",
             json!({}),
         )
         .await;
-    assert_eq!(breaches["breaches"]["items"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        breaches["breaches"]["items"][0]["kind"],
-        "THREE_CONSECUTIVE_FAILED_MONTHS"
-    );
-    assert_eq!(breaches["breaches"]["items"][0]["period"], "2025-05");
+    // R1 names no contract terms (Shanghai's scheme): the breach of three failed
+    // months is Beijing's (general row 3) and is no longer written at
+    // publication; the Beijing case is in breach_detection.rs.
+    assert_eq!(breaches["breaches"]["items"].as_array().unwrap().len(), 0);
     app.deliver_pending_mail().await;
 }
 

@@ -40,6 +40,18 @@ fn reads(w: &World) -> Vec<(&'static str, String, Value)> {
             json!({}),
         ),
         (
+            "contracts",
+            "{ contracts(limit: 500) { items { id agency { name } lines { lineTotal }
+                instalments { amount paidOn } supplements { amount } contacts { name } } } }"
+                .into(),
+            json!({}),
+        ),
+        (
+            "catalogueItems",
+            "{ catalogueItems(limit: 500) { items { code prices { unitPrice validFrom } } } }".into(),
+            json!({}),
+        ),
+        (
             "assessmentResults",
             "{ assessmentResults(limit: 500) { items { total vendor { name } } } }".into(),
             json!({}),
@@ -99,6 +111,11 @@ async fn add_vendor(app: &TestApp, w: &World, n: u32) {
         json!({"vendorId": v, "regionId": w.one.region, "serviceYear": 2025, "settlementAmount": "500000.00", "monthlyFee": "41666.67"})).await;
     let s = create("createInformationSystem", "CreateInformationSystemInput",
         json!({"regionId": w.one.region, "agencyId": w.one.agency, "vendorId": v, "name": format!("系统{n}"), "class": "A", "protectionLevel": 2, "onlineOn": "2024-01-01"})).await;
+    let item = create("createCatalogueItem", "CreateCatalogueItemInput",
+        json!({"code": format!("X{n}"), "category": "计算服务", "subCategory": "X86", "name": format!("服务项{n}"),
+               "unit": "1 GB", "priceUnit": "元/月"})).await;
+    create("createCataloguePrice", "CreateCataloguePriceInput",
+        json!({"itemId": item, "vendorId": v, "unitPrice": "35", "validFrom": "2025-01-01", "validTo": "2025-12-31"})).await;
     create("createWorkOrder", "CreateWorkOrderInput",
         json!({"regionId": w.one.region, "vendorId": v, "agencyId": w.one.agency, "systemId": s, "title": "扩容",
                "approvedAt": "2025-03-03T09:00:00+08:00", "confirmed": true, "vendorLiable": true})).await;

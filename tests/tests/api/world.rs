@@ -186,6 +186,18 @@ pub async fn build(app: &TestApp) -> World {
     }
 }
 
+/// Two liable complaints against V1 in April and two in May 2025 (C1 10 −
+/// 2 × 5 = 0): with A4's point, 89 < 90 in each month (flow.rs).
+pub async fn fail_april_and_may(app: &TestApp, w: &World) {
+    let complaint = "mutation($i: CreateComplaintInput!) { createComplaint(input: $i) { id } }";
+    for day in ["2025-04-08", "2025-04-09", "2025-05-12", "2025-05-13"] {
+        let input = json!({"regionId": w.one.region, "vendorId": w.one.vendor, "channel": "LETTER", "description": "服务中断",
+            "receivedAt": format!("{day}T10:00:00+08:00"), "confirmed": true, "vendorLiable": true});
+        app.must(&w.supervisor, complaint, json!({"i": input}))
+            .await;
+    }
+}
+
 /// Runs R1's month `period` as the supervisor and publishes the run.
 pub async fn publish_month(app: &TestApp, w: &World, period: &str) {
     let run = app

@@ -40,6 +40,8 @@ pub fn written_of<const N: usize>(fields: [(&str, String); N]) -> Written {
 pub struct Choices {
     pub regions: Vec<(String, String)>,
     pub schemes: Vec<(String, String)>,
+    /// The contract terms by code (the latest version's name).
+    pub terms: Vec<(String, String)>,
 }
 
 impl Choices {
@@ -53,7 +55,17 @@ impl Choices {
             .collect();
         // One choice per code: a region runs the latest version of its code.
         schemes.dedup_by(|a, b| a.0 == b.0);
+        let mut terms: Vec<(String, String)> = domain::contract_terms::all(db, &signed.actor)
+            .await?
+            .into_iter()
+            .rev()
+            .map(|t| (t.code.clone(), format!("{}（{}）", t.name, t.code)))
+            .collect();
+        // Listed newest first, so the kept name is the latest version's.
+        terms.dedup_by(|a, b| a.0 == b.0);
+        terms.reverse();
         Ok(Self {
+            terms,
             regions: names
                 .of(Pick::Region)
                 .iter()

@@ -29,6 +29,7 @@ use domain::store::{self, ListFilter, Resource};
 
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod edited;
 pub mod regions;
 pub mod schemes;

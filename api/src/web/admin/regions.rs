@@ -48,6 +48,7 @@ pub async fn list(
                 Cell::text(format!("{} 月", r.service_year_start_month)),
                 Cell::text(r.notice_prefix.clone().unwrap_or_else(|| "—".to_owned())),
                 Cell::text(r.contact.clone().unwrap_or_else(|| "—".to_owned())),
+                Cell::text(r.terms_code.clone().unwrap_or_else(|| "—".to_owned())),
             ]
         })
         .collect();
@@ -66,6 +67,7 @@ pub async fn list(
                 "服务年度起始",
                 "通知编号前缀",
                 "监管联系人",
+                "合同条款",
             ],
             rows,
             total: page.total,
@@ -101,6 +103,7 @@ impl Edited for Regions {
         ("serviceYearStartMonth", "服务年度起始月份"),
         ("noticePrefix", "通知编号前缀"),
         ("contact", "监管联系人"),
+        ("termsCode", "合同条款"),
     ];
     const CREATE: &'static str = "createRegion";
     const UPDATE: &'static str = "updateRegion";
@@ -123,6 +126,7 @@ impl Edited for Regions {
                 row.notice_prefix.clone().unwrap_or_default(),
             ),
             ("contact", row.contact.clone().unwrap_or_default()),
+            ("termsCode", row.terms_code.clone().unwrap_or_default()),
         ])
     }
 
@@ -148,6 +152,9 @@ impl Edited for Regions {
                 .hint("如 沪政云监；不填则由名称生成"),
             Control::text("contact", "监管联系人", field(w, "contact"))
                 .hint("整改通知邮件中写明的联系人与电话"),
+            Control::text("termsCode", "合同条款", field(w, "termsCode"))
+                .select(Some("无（不设违约登记）"), choices.terms.clone())
+                .hint("本区域合同未约定条款时适用，如北京租赁合同条款 bj-lease"),
         ]
     }
 
@@ -160,6 +167,7 @@ impl Edited for Regions {
             service_year_start_month: start_month(w)?,
             notice_prefix: optional(w, "noticePrefix"),
             contact: optional(w, "contact"),
+            terms_code: optional(w, "termsCode"),
         })
     }
 
@@ -175,6 +183,7 @@ impl Edited for Regions {
             service_year_start_month: Some(start_month(w)?),
             notice_prefix: cleared(w, "noticePrefix"),
             contact: cleared(w, "contact"),
+            terms_code: cleared(w, "termsCode"),
         })
     }
 }

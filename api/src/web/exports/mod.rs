@@ -28,6 +28,7 @@ pub mod print;
 pub mod ranking;
 pub mod report;
 pub mod scorecard;
+pub mod statement;
 pub mod xlsx;
 
 /// The downloads and print pages of the documents for filing.
@@ -237,6 +238,24 @@ pub fn xlsx_answer(signed: &SignedIn, made: ExportResult<report::Report>) -> Res
         Ok((name, bytes)) => crate::web::download::attachment(bytes, xlsx::CONTENT_TYPE, &name),
         Err(e) => e.answer(signed),
     }
+}
+
+/// The workbook of a document named by its id in the file name
+/// (`/exports/results/12.xlsx`), made by `report`; any other name is 404.
+pub async fn xlsx_by_id<F>(signed: &SignedIn, file: &str, report: impl FnOnce(i64) -> F) -> Response
+where
+    F: std::future::Future<Output = ExportResult<report::Report>>,
+{
+    let made = match id_of_file(file) {
+        Some(id) => report(id).await,
+        None => Err(DomainError::not_found(format!("export {file}")).into()),
+    };
+    xlsx_answer(signed, made)
+}
+
+/// `12.xlsx` → 12.
+pub fn id_of_file(file: &str) -> Option<i64> {
+    file.strip_suffix(".xlsx")?.parse().ok()
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@ use rust_decimal::Decimal;
 
 use super::report::{Cell, Column, Report, Table};
 use super::{ExportResult, Shared};
-use crate::error::DomainError;
 use crate::web::dashboard::{passed_text, run_kind};
 use crate::web::scorecard::{fact_line, load, period_text, tier_text};
 use crate::web::shell::SignedIn;
@@ -32,11 +31,7 @@ pub async fn xlsx(
     signed: SignedIn,
     Path(file): Path<String>,
 ) -> Response {
-    let made = match id_of_file(&file) {
-        Some(id) => report(&console, &signed.actor, id).await,
-        None => Err(DomainError::not_found(format!("export {file}")).into()),
-    };
-    super::xlsx_answer(&signed, made)
+    super::xlsx_by_id(&signed, &file, |id| report(&console, &signed.actor, id)).await
 }
 
 /// GET /print/results/{id}
@@ -50,11 +45,6 @@ pub async fn print(
         signed,
         made.map(|report| (report, format!("/results/{id}"))),
     )
-}
-
-/// `12.xlsx` → 12.
-fn id_of_file(file: &str) -> Option<i64> {
-    file.strip_suffix(".xlsx")?.parse().ok()
 }
 
 async fn report(console: &Shared, actor: &Actor, id: i64) -> ExportResult<Report> {
@@ -271,6 +261,7 @@ pub fn print_href(result_id: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::exports::id_of_file;
 
     #[test]
     fn the_file_names_the_result() {
