@@ -32,11 +32,13 @@ pub mod notice_attachments;
 pub mod notices;
 pub mod page;
 pub mod period;
+pub mod quotas;
 pub mod reference;
 pub mod schemes;
 pub mod secret;
 pub mod settlement;
 pub mod store;
+pub mod usage;
 pub mod validate;
 
 pub use actor::{Actor, Role, RoleKind};

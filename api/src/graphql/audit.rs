@@ -44,6 +44,16 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "disputeDeduction",
     "acceptDispute",
     "rejectDispute",
+    // quotas and usage (issue 16)
+    "applyQuota",
+    "approveQuota",
+    "rejectQuota",
+    "recordQuotaDelivery",
+    "requestQuotaChange",
+    "approveQuotaChange",
+    "refuseQuotaChange",
+    "recordUsage",
+    "importUsage",
     // breach register
     "recordBreach",
     "confirmBreach",

@@ -23,6 +23,7 @@ mod links;
 pub mod metering;
 pub mod nested;
 pub mod notices;
+pub mod quotas;
 pub mod regions;
 pub mod rules;
 pub mod runs;
@@ -47,6 +48,8 @@ pub struct Query(
     dashboards::DashboardQuery,
     notices::NoticeQuery,
     disputes::DisputeQuery,
+    quotas::QuotaQuery,
+    quotas::UsageQuery,
     audit::AuditQuery,
     breaches::BreachQuery,
     regions::RegionQuery,
@@ -72,6 +75,7 @@ pub struct Mutation(
     runs::RunMutation,
     notices::NoticeMutation,
     disputes::DisputeMutation,
+    quotas::QuotaMutation,
     breaches::BreachMutation,
     regions::RegionMutation,
     vendors::VendorMutation,

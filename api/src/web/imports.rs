@@ -154,11 +154,13 @@ pub async fn template_file(signed: SignedIn, Path(slug): Path<String>) -> Respon
 
 /// What the upload form carried.
 #[derive(Default)]
-struct Upload {
-    csrf: String,
+pub(crate) struct Upload {
+    pub(crate) csrf: String,
     kind: String,
-    file_name: String,
-    bytes: Vec<u8>,
+    /// The region a usage import is for (`web::quotas`); unused here.
+    pub(crate) region: String,
+    pub(crate) file_name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// POST /imports (multipart: the kind and the file): keeps the file as the
@@ -168,25 +170,11 @@ pub async fn upload(
     signed: SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    // A body that is not this form's carries no token of ours.
-    let Ok(multipart) = multipart else {
-        return crate::web::errors::csrf_refused(&signed.nonce);
-    };
     let max = console.import_max_bytes;
-    let form = match read_upload(multipart, max).await {
+    let form = match received(&console, &signed, multipart).await {
         Ok(form) => form,
-        Err(_) => {
-            return crate::web::errors::page(
-                StatusCode::BAD_REQUEST,
-                &signed.nonce,
-                "上传失败",
-                "上传的内容不完整或超过了允许的大小，未写入任何内容。请返回重新上传。",
-            );
-        }
+        Err(refused) => return refused,
     };
-    if let Err(refused) = signed.check_csrf(&console, &form.csrf) {
-        return refused;
-    }
     if let Err(refused) = importer(&signed) {
         return refused;
     }
@@ -226,6 +214,30 @@ pub async fn upload(
     }
 }
 
+/// A spreadsheet's upload form as received, its CSRF token checked (here and
+/// in `web::quotas`' usage import); else the page that refuses it.
+#[allow(clippy::result_large_err)]
+pub(crate) async fn received(
+    console: &Shared,
+    signed: &SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Upload, Response> {
+    // A body that is not this form's carries no token of ours.
+    let Ok(multipart) = multipart else {
+        return Err(crate::web::errors::csrf_refused(&signed.nonce));
+    };
+    let Ok(form) = read_upload(multipart, console.import_max_bytes).await else {
+        return Err(crate::web::errors::page(
+            StatusCode::BAD_REQUEST,
+            &signed.nonce,
+            "上传失败",
+            "上传的内容不完整或超过了允许的大小，未写入任何内容。请返回重新上传。",
+        ));
+    };
+    signed.check_csrf(console, &form.csrf)?;
+    Ok(form)
+}
+
 /// Reads the form; the file is kept up to one byte over `max_bytes` (enough
 /// to know it is too big), so memory stays bounded.
 async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Upload, StatusCode> {
@@ -235,6 +247,7 @@ async fn read_upload(mut multipart: Multipart, max_bytes: usize) -> Result<Uploa
         match field.name() {
             Some("csrf") => form.csrf = field.text().await.map_err(status)?,
             Some("kind") => form.kind = field.text().await.map_err(status)?,
+            Some("region") => form.region = field.text().await.map_err(status)?,
             Some("file") => {
                 form.file_name = field.file_name().unwrap_or("").to_owned();
                 while let Some(chunk) = field.chunk().await.map_err(status)? {

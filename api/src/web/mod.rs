@@ -55,6 +55,7 @@ pub mod imports;
 pub mod login;
 pub mod metering;
 pub mod notices;
+pub mod quotas;
 pub mod runs;
 pub mod scorecard;
 pub mod session;
@@ -144,6 +145,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .merge(disputes::routes(http.attachment_max_bytes))
         .merge(breaches::routes())
         .merge(imports::routes(http.import_max_bytes))
+        .merge(quotas::routes(http.import_max_bytes))
         .merge(admin::catalogue::routes(http.import_max_bytes))
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))

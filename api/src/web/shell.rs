@@ -109,6 +109,15 @@ const DISPUTES: NavItem = NavItem {
     href: "/disputes",
     label: "考核申诉",
 };
+/// Songjiang's quotas and monthly usage (issue 16): read by vendors and agencies too.
+const QUOTAS: NavItem = NavItem {
+    href: "/quotas",
+    label: "资源配额",
+};
+const USAGE: NavItem = NavItem {
+    href: "/usage",
+    label: "资源用量",
+};
 const BREACHES: NavItem = NavItem {
     href: "/breaches",
     label: "违约管理",
@@ -132,6 +141,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             DISPUTES,
             BREACHES,
             IMPORTS,
+            QUOTAS,
+            USAGE,
             CONTRACTS,
             NavItem {
                 href: "/admin",
@@ -146,6 +157,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             DISPUTES,
             BREACHES,
             IMPORTS,
+            QUOTAS,
+            USAGE,
             CONTRACTS,
             NavItem {
                 href: "/metering",
@@ -169,6 +182,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/disputes",
                 label: "我的申诉",
             },
+            QUOTAS,
+            USAGE,
             NavItem {
                 href: "/breaches",
                 label: "我的违约",
@@ -191,6 +206,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/surveys/new",
                 label: "满意度调查",
             },
+            QUOTAS,
+            USAGE,
         ],
     }
 }

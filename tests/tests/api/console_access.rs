@@ -630,6 +630,44 @@ async fn import_cases(app: &TestApp) -> Vec<Case> {
     ]
 }
 
+/// Side one's quota: the administrator, R1's supervisor, V1 and A1 (the
+/// agency of the system); not V2.
+fn side_one_quota(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::OtherVendor => Gets::Denied,
+        _ => Gets::Page,
+    }
+}
+
+/// Quotas and usage (issue 16): the lists are every signed-in role's (each
+/// its own rows), S1's quota its readers'.
+async fn quota_cases(app: &TestApp, w: &World) -> Vec<Case> {
+    let item = crate::quotas::vcpu(app, w).await;
+    let input = json!({"i": {"systemId": w.one.system, "itemId": item, "quantity": "100", "note": "配额备注 6217"}});
+    let quota = e2e::id_of(
+        &app.must(&w.supervisor, crate::quotas::APPLY, input).await,
+        "applyQuota",
+    );
+    vec![
+        Case {
+            path: "/quotas".into(),
+            gets: everyone_signed_in,
+            secret: None,
+        },
+        Case {
+            path: "/usage".into(),
+            gets: everyone_signed_in,
+            secret: None,
+        },
+        Case {
+            path: format!("/quotas/{quota}"),
+            gets: side_one_quota,
+            secret: Some("配额备注 6217".into()),
+        },
+    ]
+}
+
 /// The breach register (issue 15 item 4): R1 under bj-lease with V1's
 /// contract, one breach recorded (confirmed) and one proposal. The list is
 /// every role's that has breaches (an agency has none); the confirmed breach
@@ -759,6 +797,7 @@ async fn every_page_as_every_role() {
     all.extend(scorecard_cases(&app, &w).await);
     all.extend(admin_cases(&app, &w).await);
     all.extend(import_cases(&app).await);
+    all.extend(quota_cases(&app, &w).await);
     all.extend(breach_cases(&app, &w).await);
     // After the contracts': `setContractTerms` there rewrites V1's contract's
     // scope (agency included), and the statements' make A1 its agency.
@@ -865,6 +904,19 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
         ("/breaches/1/dismiss".into(), vec![("reason", "伪造")]),
         ("/breaches/1/answer".into(), vec![("answer", "ACCEPTED")]),
         (batch.clone(), vec![]),
+        // Quotas and usage (the import's upload not even multipart).
+        ("/quotas".into(), vec![("quantity", "1")]),
+        ("/quotas/1/approve".into(), vec![]),
+        ("/quotas/1/reject".into(), vec![("reason", "伪造")]),
+        (
+            "/quotas/1/delivery".into(),
+            vec![("agreement_on", "2025-09-30")],
+        ),
+        ("/quotas/1/changes".into(), vec![("quantity", "1")]),
+        ("/quota-changes/1/approve".into(), vec![]),
+        ("/quota-changes/1/refuse".into(), vec![("reason", "伪造")]),
+        ("/usage/import".into(), vec![("region", r1)]),
+        ("/usage/import/confirm".into(), vec![("rows", "[]")]),
         // The statement's payment form.
         (
             "/contracts/1/statement/instalments/1".into(),
