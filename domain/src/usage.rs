@@ -144,6 +144,7 @@ async fn plan(
     system: &entities::information_system::Model,
     item: &entities::catalogue_item::Model,
 ) -> DomainResult<Planned> {
+    refuse_closed_year(conn, system, &line.month).await?;
     let approved = item_state(conn, system.id, item.id).await?.approved();
     let replaces = entities::usage_record::Entity::find()
         .filter(Column::SystemId.eq(system.id))
@@ -161,6 +162,35 @@ async fn plan(
         approved: engine::two_dp(approved),
         replaces,
     })
+}
+
+/// A closed year's metered amounts are fixed (they are settlement amounts
+/// and annual penalties): its usage may no longer change.
+async fn refuse_closed_year(
+    conn: &impl ConnectionTrait,
+    system: &entities::information_system::Model,
+    month: &str,
+) -> DomainResult<()> {
+    let region = entities::region::Entity::find_by_id(system.region_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found(format!("Region {}", system.region_id)))?;
+    let month = crate::metering::parse_month(month)?;
+    let first = u32::try_from(region.service_year_start_month).unwrap_or(1);
+    let start_year = if month.month() >= first {
+        month.year()
+    } else {
+        month.year() - 1
+    };
+    if crate::metering::closed(conn, region.id, start_year)
+        .await?
+        .is_some()
+    {
+        return Err(DomainError::Conflict(format!(
+            "{month} 属于 {start_year} 服务年度，该年度的计量已关闭，用量不能再修改"
+        )));
+    }
+    Ok(())
 }
 
 /// Writes `planned` in `txn`: first removes what they replace (the whole

@@ -589,6 +589,18 @@ async fn closing_twice_is_a_conflict_and_only_a_supervisor_closes() {
     let v2 = domain::metering::metered_amount(&db, region, id(&w.two.vendor), 2025).await;
     assert_eq!(v2.expect("read"), None);
     let _ = db.close().await;
+    // The closed year's usage is fixed with it: March 2026 is in service year
+    // 2025 (July 2025 – June 2026), so recording it is refused; July 2026
+    // opens service year 2026 and is accepted.
+    let record = "mutation($i: RecordUsageInput!) { recordUsage(input: $i) { month } }";
+    let usage = |month: &str| json!({"i": {"systemId": sj.s1, "itemId": sj.vcpu, "month": month, "quantity": "100"}});
+    let (code, message) = app
+        .gql(Some(&sj.supervisor), record, usage("2026-03"))
+        .await
+        .error();
+    assert_eq!(code, "CONFLICT");
+    assert!(message.contains("计量已关闭"), "{message}");
+    app.must(&sj.supervisor, record, usage("2026-07")).await;
 }
 
 #[tokio::test]
