@@ -98,7 +98,9 @@ async fn target(console: &Shared, signed: &SignedIn, asked: &Asked) -> DomainRes
             .await?
             .region_id
         }
-        (None, _) => return Err(DomainError::bad("region", "请指定区域（region）")),
+        (None, role) => metered_region(&console.state.db, role)
+            .await?
+            .ok_or_else(|| DomainError::bad("region", "请指定区域（region）"))?,
     };
     let year = match asked.year.as_deref() {
         Some(y) => y
@@ -119,6 +121,18 @@ async fn target(console: &Shared, signed: &SignedIn, asked: &Asked) -> DomainRes
         }
     };
     Ok((region_id, year))
+}
+
+/// For the administrator (and a vendor) coming from the menu: the first region
+/// with metered usage (the vendor's own); `None` when there is none.
+async fn metered_region(db: &sea_orm::DatabaseConnection, role: Role) -> DomainResult<Option<i64>> {
+    use entities::usage_record::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut first = Entity::find().order_by_asc(Column::RegionId);
+    if let Role::Vendor { vendor_id } = role {
+        first = first.filter(Column::VendorId.eq(vendor_id));
+    }
+    Ok(first.one(db).await?.map(|u| u.region_id))
 }
 
 /// GET /metering?region=…&year=…

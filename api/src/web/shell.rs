@@ -130,6 +130,10 @@ const CONTRACTS: NavItem = NavItem {
     href: "/contracts",
     label: "合同管理",
 };
+const METERING: NavItem = NavItem {
+    href: "/metering",
+    label: "计量结算",
+};
 
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
@@ -144,6 +148,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             QUOTAS,
             USAGE,
             CONTRACTS,
+            METERING,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -160,10 +165,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             QUOTAS,
             USAGE,
             CONTRACTS,
-            NavItem {
-                href: "/metering",
-                label: "计量结算",
-            },
+            METERING,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",

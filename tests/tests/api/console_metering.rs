@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 
 use crate::metering::{a_year_of_75, annual, songjiang, test_resources, worked_example};
 use crate::world::{self, VENDOR};
+use e2e::{ADMIN_PASSWORD, ADMIN_USERNAME};
 
 #[tokio::test]
 async fn the_supervisor_reads_the_bill_and_closes_it() {
@@ -40,6 +41,22 @@ async fn the_supervisor_reads_the_bill_and_closes_it() {
         !page.body.contains("/metering/close"),
         "no second close form"
     );
+}
+
+/// The administrator's menu link names no region: the first region with
+/// metered usage is shown (here Songjiang, the only one).
+#[tokio::test]
+async fn the_administrator_opens_the_metered_region_from_the_menu() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let sj = songjiang(&app, &w).await;
+    worked_example(&app, &w, &sj).await;
+    let mut admin = ConsoleUser::sign_in(&app, ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let page = admin.get("/metering?year=2025").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The worked example again: 87,600.00.
+    assert!(page.body.contains("松江区"), "{}", page.body);
+    assert!(page.body.contains("¥87,600.00"));
 }
 
 #[tokio::test]
