@@ -12,6 +12,8 @@ use engine::breach_penalty::{self, EventCharge, MajorIncidents};
 use engine::contract_terms::{ContractTerms, RowRef};
 use entities::breach::{self, BreachStatus, IncidentLevel};
 use entities::{contract, contract_system, region};
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -26,29 +28,54 @@ pub async fn governing_terms(
     conn: &impl ConnectionTrait,
     contract: &contract::Model,
 ) -> DomainResult<Option<ContractTerms>> {
-    let (code, version) = match &contract.terms_code {
-        Some(code) => (code.clone(), contract.terms_version),
-        None => {
-            let region = region::Entity::find_by_id(contract.region_id)
-                .one(conn)
-                .await?
-                .ok_or_else(|| DomainError::not_found(format!("Region {}", contract.region_id)))?;
-            match region.terms_code {
-                Some(code) => (code, None),
-                None => return Ok(None),
-            }
-        }
+    let mut of = governing_terms_of(conn, std::slice::from_ref(contract)).await?;
+    Ok(of.remove(&contract.id).flatten())
+}
+
+/// [`governing_terms`] of several contracts (a list page) with two reads: the
+/// regions of those naming no terms, and every terms version.
+pub async fn governing_terms_of(
+    conn: &impl ConnectionTrait,
+    contracts: &[contract::Model],
+) -> DomainResult<HashMap<i64, Option<ContractTerms>>> {
+    let regions_needed: Vec<i64> = contracts
+        .iter()
+        .filter(|c| c.terms_code.is_none())
+        .map(|c| c.region_id)
+        .collect();
+    let region_terms: HashMap<i64, Option<String>> = if regions_needed.is_empty() {
+        HashMap::new()
+    } else {
+        region::Entity::find()
+            .filter(region::Column::Id.is_in(regions_needed))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.terms_code))
+            .collect()
     };
-    let found = crate::contract_terms::resolve(conn, &code, version.map(|v| v as u32)).await?;
-    found.map(Some).ok_or_else(|| {
-        DomainError::Internal(
-            format!(
-                "contract {} names terms {code} that do not exist",
-                contract.id
-            )
-            .into(),
-        )
-    })
+    let all = crate::contract_terms::every(conn).await?;
+    let mut out = HashMap::with_capacity(contracts.len());
+    for c in contracts {
+        let (code, version) = match &c.terms_code {
+            Some(code) => (code.clone(), c.terms_version),
+            None => match region_terms.get(&c.region_id) {
+                Some(Some(code)) => (code.clone(), None),
+                Some(None) => {
+                    out.insert(c.id, None);
+                    continue;
+                }
+                None => return Err(DomainError::not_found(format!("Region {}", c.region_id))),
+            },
+        };
+        let version = version.map(|v| v as u32);
+        let found = crate::contract_terms::latest(&all, &code, version).ok_or_else(|| {
+            let what = format!("contract {} names terms {code} that do not exist", c.id);
+            DomainError::Internal(what.into())
+        })?;
+        out.insert(c.id, Some(found));
+    }
+    Ok(out)
 }
 
 /// The contract of `vendor_id` in `region_id` that covers `on`: the one whose

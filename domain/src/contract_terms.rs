@@ -55,7 +55,7 @@ pub async fn find(
     version: Option<u32>,
 ) -> DomainResult<Option<ContractTerms>> {
     actor.require_admin()?;
-    Ok(latest(stored_and_builtin(conn).await?, code, version))
+    Ok(latest(&stored_and_builtin(conn).await?, code, version))
 }
 
 /// A given version, or the latest of a code, with no access check: for
@@ -65,13 +65,21 @@ pub async fn resolve(
     code: &str,
     version: Option<u32>,
 ) -> DomainResult<Option<ContractTerms>> {
-    Ok(latest(stored_and_builtin(conn).await?, code, version))
+    Ok(latest(&stored_and_builtin(conn).await?, code, version))
 }
 
-fn latest(all: Vec<ContractTerms>, code: &str, version: Option<u32>) -> Option<ContractTerms> {
-    all.into_iter()
+/// Every version, built-in and stored, with no access check: for charging
+/// several contracts' breaches with one read (`charging::governing_terms_of`).
+pub async fn every(conn: &impl ConnectionTrait) -> DomainResult<Vec<ContractTerms>> {
+    stored_and_builtin(conn).await
+}
+
+/// Of `all`, version `version` of `code`, or its latest.
+pub fn latest(all: &[ContractTerms], code: &str, version: Option<u32>) -> Option<ContractTerms> {
+    all.iter()
         .filter(|t| t.code == code && version.is_none_or(|v| t.version == v))
         .max_by_key(|t| t.version)
+        .cloned()
 }
 
 /// Adds a terms version from its JSON document (administrators only). The
@@ -89,7 +97,7 @@ pub async fn create(
     let canonical = terms.to_json().map_err(DomainError::internal)?;
     let _db = crate::db_share::permit().await;
     let txn = audit.begin(db).await?;
-    let newest = latest(stored_and_builtin(&*txn).await?, &terms.code, None);
+    let newest = latest(&stored_and_builtin(&*txn).await?, &terms.code, None);
     if let Some(newest) = newest.filter(|n| n.version >= terms.version) {
         return Err(version_not_above(&newest.code, newest.version));
     }

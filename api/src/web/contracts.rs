@@ -89,10 +89,13 @@ async fn listed(db: &DatabaseConnection, actor: &Actor) -> DomainResult<(Vec<Con
     let agencies =
         agency_names(db, page.items.iter().filter_map(|c| c.agency_id).collect()).await?;
     let parts = domain::contracts::parts_of(db, ids).await?;
+    let mut terms_of = {
+        let _db = domain::db_share::permit().await;
+        domain::charging::governing_terms_of(db, &page.items).await?
+    };
     let mut lines = Vec::with_capacity(page.items.len());
     for c in &page.items {
-        let _db = domain::db_share::permit().await;
-        let terms = domain::charging::governing_terms(db, c).await?;
+        let terms = terms_of.remove(&c.id).flatten();
         lines.push(ContractLine {
             id: c.id,
             vendor: vendors
