@@ -100,6 +100,8 @@ impl Application {
             lease: lease.clone(),
             public_url: config.mail.public_url.clone(),
             dispute_window_working_days: config.dispute_window_working_days,
+            results: Default::default(),
+            scorecards: Default::default(),
         };
         bootstrap::ensure_admin(&state.db, &config.admin).await?;
         if config.demo_data {
@@ -442,7 +444,8 @@ async fn answer(
         );
     }
     let query = request.query.clone();
-    let mut response = http.schema.execute(request).await;
+    let shape = crate::graphql::scorecard_cache::QueryShape::of(&request);
+    let mut response = http.schema.execute(request.data(shape)).await;
     timer.finish(response.is_err());
     if !response.errors.is_empty() {
         let literals = client_errors::literal_arguments(&query);

@@ -22,6 +22,10 @@ pub struct AppState {
     /// `DISPUTE_WINDOW_WORKING_DAYS`: how long after publication a vendor
     /// may dispute a deduction.
     pub dispute_window_working_days: u32,
+    /// Parsed monthly result documents (issue 17, item 2).
+    pub results: std::sync::Arc<domain::result_cache::ResultCache>,
+    /// Resolved monthly scorecards by query shape (issue 17, item 2).
+    pub scorecards: std::sync::Arc<crate::graphql::scorecard_cache::ScorecardCache>,
 }
 
 impl AppState {

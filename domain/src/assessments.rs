@@ -25,22 +25,26 @@ impl StoredResult {
     /// Reads `r.document` by `r.kind`. A document that does not parse is an
     /// internal error, logged with the result's id; never a default.
     pub fn of(r: &entities::assessment_result::Model) -> DomainResult<Self> {
-        let parsed = match r.kind {
-            RunKind::Monthly => serde_json::from_str(&r.document).map(Self::Monthly),
-            RunKind::Annual => serde_json::from_str(&r.document).map(|y| Self::Annual(Box::new(y))),
+        Self::parse(r.id, r.kind, &r.document)
+    }
+
+    /// Reads the document of result `id` of a `kind`, as [`StoredResult::of`].
+    pub fn parse(id: i64, kind: RunKind, document: &str) -> DomainResult<Self> {
+        let parsed = match kind {
+            RunKind::Monthly => serde_json::from_str(document).map(Self::Monthly),
+            RunKind::Annual => serde_json::from_str(document).map(|y| Self::Annual(Box::new(y))),
         };
         parsed.map_err(|e| {
             tracing::error!(
-                result = r.id,
-                kind = r.kind.as_str(),
+                result = id,
+                kind = kind.as_str(),
                 error = %e,
                 "a stored result's document does not parse"
             );
             DomainError::Internal(
                 format!(
-                    "result {}: its {} document does not parse: {e}",
-                    r.id,
-                    r.kind.as_str()
+                    "result {id}: its {} document does not parse: {e}",
+                    kind.as_str()
                 )
                 .into(),
             )

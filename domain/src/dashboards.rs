@@ -7,15 +7,18 @@
 //! latest revision of each result, drafts included (flagged `published`); a
 //! vendor sees its own published results only; agencies have no dashboards.
 //! Every read runs a fixed number of SQL statements whatever the number of
-//! vendors: the rows of the region and period in one query, the latest
-//! revision picked in Rust, the vendors' names in one `IN (…)` query.
+//! vendors: the latest revision of each result of the region and period in
+//! one query (chosen in SQL, without the documents), the documents not yet
+//! kept parsed (`result_cache`) in one `IN (…)` query, the vendors' names in
+//! one `IN (…)` query.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::Utc;
 use entities::assessment_run::RunKind;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::access::{self, Policy, Scope};
@@ -24,6 +27,7 @@ use crate::assessments::StoredResult;
 use crate::error::{DomainError, DomainResult};
 use crate::notices::NoticeStatus;
 use crate::period::{Period, local};
+use crate::result_cache::{ResultCache, ResultHead, heads};
 
 /// What of a region's results the caller sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,8 +100,9 @@ fn month_text(period: &str) -> DomainResult<String> {
     }
 }
 
-/// The results of a kind in a region for some periods, as the reach allows, in
-/// one query.
+/// The latest revision of each result of a kind in a region for some
+/// periods, as the reach allows (a vendor: its latest published one), in one
+/// query, without the documents.
 pub async fn results(
     db: &DatabaseConnection,
     reach: Reach,
@@ -105,9 +110,9 @@ pub async fn results(
     kind: RunKind,
     periods: Vec<String>,
     vendor_id: Option<i64>,
-) -> DomainResult<Vec<entities::assessment_result::Model>> {
-    use entities::assessment_result::Column as C;
-    let mut query = entities::assessment_result::Entity::find()
+) -> DomainResult<Vec<ResultHead>> {
+    use entities::assessment_result::{Column as C, Entity};
+    let mut query = Entity::find()
         .filter(C::RegionId.eq(region_id))
         .filter(C::Kind.eq(kind))
         .filter(C::Period.is_in(periods));
@@ -119,25 +124,30 @@ pub async fn results(
             .filter(C::VendorId.eq(own))
             .filter(C::Published.eq(true));
     }
-    Ok(query.all(db).await?)
+    let latest = latest_revision(reach);
+    Ok(
+        heads(query.filter(Expr::col((Entity, C::Revision)).eq(latest)))
+            .all(db)
+            .await?,
+    )
 }
 
-/// The highest revision of each key.
-pub fn latest_by<K: Ord>(
-    rows: Vec<entities::assessment_result::Model>,
-    key: impl Fn(&entities::assessment_result::Model) -> K,
-) -> BTreeMap<K, entities::assessment_result::Model> {
-    let mut latest: BTreeMap<K, entities::assessment_result::Model> = BTreeMap::new();
-    for row in rows {
-        let k = key(&row);
-        if latest
-            .get(&k)
-            .is_none_or(|kept| kept.revision < row.revision)
-        {
-            latest.insert(k, row);
-        }
+/// The highest revision of the outer row's region, vendor, kind and period
+/// (of the published ones for a vendor), as a correlated subquery: the
+/// unique index on those columns and the revision answers it.
+fn latest_revision(reach: Reach) -> Expr {
+    use entities::assessment_result::{Column as C, Entity};
+    let other = Alias::new("latest");
+    let mut sub = Query::select();
+    sub.expr(Expr::col((other.clone(), C::Revision)).max())
+        .from_as(Entity, other.clone());
+    for column in [C::RegionId, C::VendorId, C::Kind, C::Period] {
+        sub.and_where(Expr::col((other.clone(), column)).equals((Entity, column)));
     }
-    latest
+    if let Reach::Vendor(_) = reach {
+        sub.and_where(Expr::col((other, C::Published)).eq(true));
+    }
+    Expr::from(sub)
 }
 
 /// The vendors of `ids`, in one query.
@@ -162,17 +172,20 @@ pub async fn vendors(
 
 /// The latest result of each vendor with its document and exact total (the
 /// `total` column is rounded), best total first (equal totals by vendor id).
-pub fn ranked(
-    rows: Vec<entities::assessment_result::Model>,
-) -> DomainResult<Vec<(entities::assessment_result::Model, StoredResult, Decimal)>> {
-    let mut out = latest_by(rows, |r| r.vendor_id)
-        .into_values()
-        .map(|r| {
-            let stored = StoredResult::of(&r)?;
+pub async fn ranked(
+    db: &DatabaseConnection,
+    cache: &ResultCache,
+    rows: Vec<ResultHead>,
+) -> DomainResult<Vec<(ResultHead, Arc<StoredResult>, Decimal)>> {
+    let documents = cache.documents(db, &rows).await?;
+    let mut out: Vec<_> = rows
+        .into_iter()
+        .zip(documents)
+        .map(|(r, stored)| {
             let total = stored.total();
-            Ok((r, stored, total))
+            (r, stored, total)
         })
-        .collect::<DomainResult<Vec<_>>>()?;
+        .collect();
     out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.vendor_id.cmp(&b.0.vendor_id)));
     Ok(out)
 }
@@ -183,8 +196,8 @@ pub struct Ranked {
     /// who sees nothing of the others.
     pub rank: Option<i32>,
     /// The latest revision the caller may see (for a vendor: its published one).
-    pub result: entities::assessment_result::Model,
-    pub stored: StoredResult,
+    pub result: ResultHead,
+    pub stored: Arc<StoredResult>,
     /// The exact total (the row's `total` column is rounded).
     pub total: Decimal,
 }
@@ -193,6 +206,7 @@ pub struct Ranked {
 /// first (equal totals by vendor id), each with its latest result.
 pub async fn ranking(
     db: &DatabaseConnection,
+    cache: &ResultCache,
     actor: &Actor,
     region_id: i64,
     period: &str,
@@ -200,7 +214,7 @@ pub async fn ranking(
     let reach = reach(db, actor, region_id).await?;
     let period = month_text(period)?;
     let rows = results(db, reach, region_id, RunKind::Monthly, vec![period], None).await?;
-    in_places(reach, ranked(rows)?)
+    in_places(reach, ranked(db, cache, rows).await?)
 }
 
 /// The vendors of a region ranked by their annual total for a service year
@@ -208,6 +222,7 @@ pub async fn ranking(
 /// region whose scheme has only an annual scorecard (Songjiang) ranks by.
 pub async fn annual_ranking(
     db: &DatabaseConnection,
+    cache: &ResultCache,
     actor: &Actor,
     region_id: i64,
     service_year: i32,
@@ -215,13 +230,13 @@ pub async fn annual_ranking(
     let reach = reach(db, actor, region_id).await?;
     let period = service_year.to_string();
     let rows = results(db, reach, region_id, RunKind::Annual, vec![period], None).await?;
-    in_places(reach, ranked(rows)?)
+    in_places(reach, ranked(db, cache, rows).await?)
 }
 
 /// Ranks sorted rows: equal totals share a place; a vendor sees no places.
 fn in_places(
     reach: Reach,
-    rows: Vec<(entities::assessment_result::Model, StoredResult, Decimal)>,
+    rows: Vec<(ResultHead, Arc<StoredResult>, Decimal)>,
 ) -> DomainResult<Vec<Ranked>> {
     let mut out = Vec::with_capacity(rows.len());
     let mut previous: Option<(Decimal, i32)> = None;

@@ -34,6 +34,7 @@ pub mod page;
 pub mod period;
 pub mod quotas;
 pub mod reference;
+pub mod result_cache;
 pub mod schemes;
 pub mod secret;
 pub mod settlement;

@@ -7,12 +7,15 @@
 //! revision of each result, drafts included (flagged `published`); a vendor sees
 //! the same views for itself only, and only published results; agencies have no
 //! dashboards. Every resolver runs a fixed number of SQL statements whatever the
-//! number of vendors: the rows of the region and period in one query, the latest
-//! revision picked in Rust, and the vendors' names in one `IN (…)` query. The
+//! number of vendors: the latest revision of each result of the region and
+//! period in one query (chosen in SQL), the documents not yet kept parsed in one
+//! `IN (…)` query, and the vendors' names in one `IN (…)` query. A monthly
+//! result's scorecard is resolved once per query shape (`scorecard_cache`). The
 //! reads the console shares (the ranking, the notice counts, who reaches what)
 //! are `domain::dashboards`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use engine::{AnnualResult, two_dp};
@@ -21,12 +24,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::assessment::{Penalty, Scorecard, months_without_result, unrounded};
 use super::nested::id;
+use super::scorecard_cache::{RowKey, StoredScorecard};
 use super::vendors::Vendor;
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud;
 use domain::access::{self, Policy, Scope};
 use domain::assessments::StoredResult;
-use domain::dashboards::{self, latest_by, no_agencies, ranked, reach, results, vendors};
+use domain::dashboards::{self, no_agencies, ranked, reach, results, vendors};
+use domain::result_cache::ResultHead;
 use jobs::runs::RunKind;
 
 /// The highest total of one survey response: Q1–Q9 at 4 and Q10 at 8 (spec §2).
@@ -69,14 +74,19 @@ pub struct RankedResult {
     /// False for a draft (only supervisors and administrators see drafts).
     pub published: bool,
     #[graphql(skip)]
-    pub stored: StoredResult,
+    pub stored: Arc<StoredResult>,
+    #[graphql(skip)]
+    pub row: Option<RowKey>,
 }
 
 #[ComplexObject]
 impl RankedResult {
     /// The indicator breakdown, with every deduction and its cause.
-    async fn scorecard(&self) -> Scorecard {
-        Scorecard::from(self.stored.scorecard())
+    async fn scorecard(&self) -> StoredScorecard {
+        StoredScorecard {
+            stored: self.stored.clone(),
+            row: self.row,
+        }
     }
 }
 
@@ -146,12 +156,7 @@ impl AnnualStanding {
 }
 
 impl AnnualStanding {
-    fn new(
-        r: entities::assessment_result::Model,
-        year: AnnualResult,
-        total: Decimal,
-        vendor: Vendor,
-    ) -> Self {
+    fn new(r: ResultHead, year: AnnualResult, total: Decimal, vendor: Vendor) -> Self {
         let blend = year.blend.as_ref();
         let monthly_mean = blend.map(|b| b.monthly_mean);
         let monthly_part = blend.map(|b| b.monthly_mean * b.monthly_share);
@@ -209,7 +214,8 @@ impl DashboardQuery {
             let (state, actor) = crud::env(ctx)?;
             let _db = domain::db_share::permit().await;
             let region_id = crud::parse_id("regionId", &region_id)?;
-            let rows = dashboards::ranking(&state.db, actor, region_id, &period).await?;
+            let rows =
+                dashboards::ranking(&state.db, &state.results, actor, region_id, &period).await?;
             let names = vendors(&state.db, rows.iter().map(|r| r.result.vendor_id)).await?;
             rows.into_iter()
                 .map(|r| {
@@ -223,6 +229,7 @@ impl DashboardQuery {
                         passed: r.result.passed,
                         published: r.result.published,
                         stored: r.stored,
+                        row: RowKey::of(&r.result),
                     })
                 })
                 .collect::<DomainResult<Vec<_>>>()
@@ -275,11 +282,16 @@ impl DashboardQuery {
                 Some(vendor_id),
             )
             .await?;
-            let mut latest = latest_by(rows, |r| r.period.clone());
+            let documents = state.results.documents(&state.db, &rows).await?;
+            let mut latest: HashMap<String, (ResultHead, Arc<StoredResult>)> = rows
+                .into_iter()
+                .zip(documents)
+                .map(|(r, stored)| (r.period.clone(), (r, stored)))
+                .collect();
             months
                 .into_iter()
                 .map(|period| {
-                    let Some(r) = latest.remove(&period) else {
+                    let Some((r, stored)) = latest.remove(&period) else {
                         return Ok(TrendPoint {
                             period,
                             total: None,
@@ -289,7 +301,7 @@ impl DashboardQuery {
                             revision: None,
                         });
                     };
-                    let total = StoredResult::of(&r)?.total();
+                    let total = stored.total();
                     Ok(TrendPoint {
                         period,
                         total: Some(two_dp(total)),
@@ -375,27 +387,26 @@ impl DashboardQuery {
             let region_id = crud::parse_id("regionId", &region_id)?;
             check_year("serviceYear", service_year)?;
             let reach = reach(&state.db, actor, region_id).await?;
-            let rows = ranked(
-                results(
-                    &state.db,
-                    reach,
-                    region_id,
-                    RunKind::Annual,
-                    vec![service_year.to_string()],
-                    None,
-                )
-                .await?,
-            )?;
+            let heads = results(
+                &state.db,
+                reach,
+                region_id,
+                RunKind::Annual,
+                vec![service_year.to_string()],
+                None,
+            )
+            .await?;
+            let rows = ranked(&state.db, &state.results, heads).await?;
             let names = vendors(&state.db, rows.iter().map(|(r, _, _)| r.vendor_id)).await?;
             rows.into_iter()
                 .map(|(r, stored, total)| {
                     let vendor = vendor_of(&names, r.vendor_id)?;
-                    let StoredResult::Annual(year) = stored else {
+                    let StoredResult::Annual(year) = &*stored else {
                         return Err(DomainError::Internal(
                             format!("result {} of an annual query is not annual", r.id).into(),
                         ));
                     };
-                    Ok(AnnualStanding::new(r, *year, total, vendor))
+                    Ok(AnnualStanding::new(r, (**year).clone(), total, vendor))
                 })
                 .collect::<DomainResult<Vec<_>>>()
         }

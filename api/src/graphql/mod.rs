@@ -27,6 +27,7 @@ pub mod quotas;
 pub mod regions;
 pub mod rules;
 pub mod runs;
+pub mod scorecard_cache;
 pub mod session;
 pub mod settlement;
 pub mod systems;

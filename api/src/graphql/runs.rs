@@ -8,9 +8,13 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use super::assessment::{Scorecard, unrounded};
+use std::sync::Arc;
+
+use super::assessment::unrounded;
 use super::nested::{self, id};
+use super::scorecard_cache::{RowKey, StoredScorecard};
 use domain::access::{self, Policy};
+use domain::result_cache::ResultHead;
 
 use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud::{self};
@@ -87,13 +91,18 @@ impl AssessmentRun {
             let rows = AssessmentResults::restrict(actor, query)
                 .all(&state.db)
                 .await?;
-            let mut visible: Vec<AssessmentResult> = rows
+            let mut visible = rows
                 .into_iter()
                 .filter(|r| access::can_read(actor, &Policy::FACT, AssessmentResults::scope(r)))
-                .map(AssessmentResult::try_from)
-                .collect::<DomainResult<_>>()?;
-            visible.sort_by_key(|r| std::cmp::Reverse(r.exact_total));
-            Ok::<_, DomainError>(visible)
+                .map(|r| {
+                    Ok((
+                        state.results.parsed(&r)?.total(),
+                        AssessmentResult::try_from(r)?,
+                    ))
+                })
+                .collect::<DomainResult<Vec<_>>>()?;
+            visible.sort_by_key(|(total, _)| std::cmp::Reverse(*total));
+            Ok::<_, DomainError>(visible.into_iter().map(|(_, r)| r).collect::<Vec<_>>())
         }
         .await
         .gql()
@@ -106,8 +115,6 @@ pub struct AssessmentResult {
     pub id: ID,
     #[graphql(skip)]
     pub run_id: i64,
-    #[graphql(skip)]
-    pub exact_total: Decimal,
     #[graphql(name = "runId")]
     pub run: ID,
     pub region_id: ID,
@@ -115,54 +122,73 @@ pub struct AssessmentResult {
     pub kind: String,
     pub period: String,
     pub revision: i32,
-    /// Shown rounded half-up to exactly 2 decimals ("82.00").
-    pub total: Decimal,
-    /// The exact total, for programs that add totals up.
-    pub total_exact: Decimal,
     pub passed: bool,
     pub published: bool,
     pub published_at: Option<DateTime<FixedOffset>>,
-    /// The full stored result (scorecard, or annual result with its blend and penalty).
-    pub document: Json<Value>,
+    /// The row as read, its document parsed only when a field needs it
+    /// (through the application's `ResultCache`: a monthly one once).
     #[graphql(skip)]
-    pub stored: StoredResult,
+    pub row: entities::assessment_result::Model,
 }
 
 impl TryFrom<entities::assessment_result::Model> for AssessmentResult {
     type Error = DomainError;
 
     fn try_from(m: entities::assessment_result::Model) -> DomainResult<Self> {
-        let stored = StoredResult::of(&m)?;
-        // As stored, for the `document` field (it parsed as a result just now).
-        let document: Value = serde_json::from_str(&m.document).map_err(DomainError::internal)?;
-        let exact_total = stored.total();
         Ok(Self {
             id: id(m.id),
             run_id: m.run_id,
-            exact_total,
             run: id(m.run_id),
             region_id: id(m.region_id),
             vendor_id: id(m.vendor_id),
             kind: m.kind.as_str().to_owned(),
-            period: m.period,
+            period: m.period.clone(),
             revision: m.revision,
-            total: engine::two_dp(exact_total),
-            total_exact: unrounded(exact_total),
             passed: m.passed,
             published: m.published,
             published_at: m.published_at.map(local),
-            document: Json(document),
-            stored,
+            row: m,
         })
+    }
+}
+
+impl AssessmentResult {
+    /// The parsed document: kept by the application (`ResultCache`), or
+    /// parsed here when the schema runs without one.
+    fn stored(&self, ctx: &Context<'_>) -> DomainResult<Arc<StoredResult>> {
+        match ctx.data_opt::<crate::state::AppState>() {
+            Some(state) => state.results.parsed(&self.row),
+            None => StoredResult::of(&self.row).map(Arc::new),
+        }
     }
 }
 
 #[ComplexObject]
 impl AssessmentResult {
+    /// Shown rounded half-up to exactly 2 decimals ("82.00").
+    async fn total(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
+        self.stored(ctx).map(|s| engine::two_dp(s.total())).gql()
+    }
+    /// The exact total, for programs that add totals up.
+    async fn total_exact(&self, ctx: &Context<'_>) -> async_graphql::Result<Decimal> {
+        self.stored(ctx).map(|s| unrounded(s.total())).gql()
+    }
+    /// The full stored result (scorecard, or annual result with its blend and penalty).
+    async fn document(&self) -> async_graphql::Result<Json<Value>> {
+        serde_json::from_str(&self.row.document)
+            .map(Json)
+            .map_err(DomainError::internal)
+            .gql()
+    }
     /// The scorecard with every indicator and deduction (of a monthly result, or
     /// the annual scorecard of an annual one).
-    async fn scorecard(&self) -> Scorecard {
-        Scorecard::from(self.stored.scorecard())
+    async fn scorecard(&self, ctx: &Context<'_>) -> async_graphql::Result<StoredScorecard> {
+        self.stored(ctx)
+            .map(|stored| StoredScorecard {
+                stored,
+                row: RowKey::of(&ResultHead::from(&self.row)),
+            })
+            .gql()
     }
     async fn vendor(&self, ctx: &Context<'_>) -> async_graphql::Result<super::vendors::Vendor> {
         nested::one::<super::vendors::Vendors, _>(ctx, &self.vendor_id).await

@@ -193,9 +193,16 @@ async fn page(
         .year();
     let pass_mark = pass_mark(&scheme);
     let ranking = if annual_only {
-        domain::dashboards::annual_ranking(db, actor, region.id, service_year).await?
+        domain::dashboards::annual_ranking(
+            db,
+            &console.state.results,
+            actor,
+            region.id,
+            service_year,
+        )
+        .await?
     } else {
-        domain::dashboards::ranking(db, actor, region.id, &period).await?
+        domain::dashboards::ranking(db, &console.state.results, actor, region.id, &period).await?
     };
     let names = domain::dashboards::vendors(db, ranking.iter().map(|r| r.result.vendor_id)).await?;
     let name = |id: i64| {

@@ -36,6 +36,7 @@ mod hostile;
 mod hostile_auth;
 mod hostile_limits;
 mod imports;
+mod instances;
 mod lifecycle;
 mod login;
 mod mail;

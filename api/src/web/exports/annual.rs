@@ -36,7 +36,9 @@ pub(super) async fn report(
     let db = &console.state.db;
     let region = domain::store::get::<Regions>(db, actor, region_id).await?;
     let scheme = domain::schemes::require_known(db, "region", &region.scheme_code).await?;
-    let ranked = domain::dashboards::annual_ranking(db, actor, region.id, year).await?;
+    let ranked =
+        domain::dashboards::annual_ranking(db, &console.state.results, actor, region.id, year)
+            .await?;
     let names = domain::dashboards::vendors(db, ranked.iter().map(|r| r.result.vendor_id)).await?;
     let standings = ranked
         .iter()

@@ -23,7 +23,8 @@ pub(super) async fn report(
     let (region_id, month) = (asked.region()?, asked.month()?);
     let db = &console.state.db;
     let region = domain::store::get::<Regions>(db, actor, region_id).await?;
-    let ranked = domain::dashboards::ranking(db, actor, region.id, &month).await?;
+    let ranked =
+        domain::dashboards::ranking(db, &console.state.results, actor, region.id, &month).await?;
     let names = domain::dashboards::vendors(db, ranked.iter().map(|r| r.result.vendor_id)).await?;
     let name = |id: i64| {
         names
