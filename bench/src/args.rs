@@ -26,7 +26,12 @@ impl Backend {
 #[command(name = "govcloud-bench", version)]
 pub struct Args {
     /// Databases to measure, separated by commas.
-    #[arg(long = "db", value_enum, value_delimiter = ',', default_value = "sqlite,postgres")]
+    #[arg(
+        long = "db",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sqlite,postgres"
+    )]
     pub backends: Vec<Backend>,
     /// Sizes of the province (× 1,029,721 facts and 5,000 systems), separated by commas.
     #[arg(long, value_delimiter = ',', default_value = "0.5,1,2", value_parser = scale)]

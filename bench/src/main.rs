@@ -189,7 +189,10 @@ async fn several(
     admin: &Client,
     subject: &reads::Subject<'_>,
     work: &Path,
-) -> Result<(Vec<(&'static str, Vec<load::Load>)>, Option<instances::Scheduled>)> {
+) -> Result<(
+    Vec<(&'static str, Vec<load::Load>)>,
+    Option<instances::Scheduled>,
+)> {
     eprintln!("starting {} more instances", args.instances - 1);
     let extra = instances::Extra::start(url, args.instances - 1, work).await?;
     let outcome = async {

@@ -88,7 +88,15 @@ pub async fn pgbench(
     std::fs::write(&script, sql).map_err(io("pgbench script"))?;
     let threads = clients.clamp(1, 2).to_string();
     let out = Command::new(PGBENCH)
-        .args(["-n", "-M", "prepared", "-c", &clients.to_string(), "-j", &threads])
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            &threads,
+        ])
         .args(["-T", &seconds.to_string(), "--log", "--log-prefix"])
         .arg(dir.join("tx"))
         .arg("-f")
@@ -136,7 +144,9 @@ fn summary(report: &str, clients: u32) -> Result<Load> {
         }
     }
     if load.rps == 0.0 {
-        return Err(failed(format!("pgbench reported no transactions:\n{report}")));
+        return Err(failed(format!(
+            "pgbench reported no transactions:\n{report}"
+        )));
     }
     Ok(load)
 }
@@ -221,7 +231,10 @@ fn fact_selects(w: &Window) -> Vec<String> {
     let early = format!("({from} - {LOOKBACK})");
     let windows = [
         // work_orders: approved from LOOKBACK before the period to its end.
-        ("work_orders", format!("t.approved_at >= {early} AND t.approved_at < {to}")),
+        (
+            "work_orders",
+            format!("t.approved_at >= {early} AND t.approved_at < {to}"),
+        ),
         // unticketed_deliveries: before the end, and in the period or not rectified by its end.
         (
             "unticketed_deliveries",
@@ -229,7 +242,10 @@ fn fact_selects(w: &Window) -> Vec<String> {
                 "t.occurred_at < {to} AND (t.occurred_at >= {from} OR t.rectified_at IS NULL OR t.rectified_at >= {to})"
             ),
         ),
-        ("service_tasks", format!("t.planned_at >= {early} AND t.planned_at < {to}")),
+        (
+            "service_tasks",
+            format!("t.planned_at >= {early} AND t.planned_at < {to}"),
+        ),
         // attendances: the months of the period, by their 'YYYY-MM' text.
         (
             "attendances",
@@ -238,7 +254,10 @@ fn fact_selects(w: &Window) -> Vec<String> {
                  AND t.period <= to_char(({to} - INTERVAL '1 second') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
             ),
         ),
-        ("complaints", format!("t.received_at >= {from} AND t.received_at < {to}")),
+        (
+            "complaints",
+            format!("t.received_at >= {from} AND t.received_at < {to}"),
+        ),
         (
             "outages",
             format!(
@@ -246,13 +265,22 @@ fn fact_selects(w: &Window) -> Vec<String> {
                  AND (t.started_at >= {early} OR t.ended_at IS NULL)"
             ),
         ),
-        ("faults", format!("t.occurred_at >= {early} AND t.occurred_at < {to}")),
+        (
+            "faults",
+            format!("t.occurred_at >= {early} AND t.occurred_at < {to}"),
+        ),
         (
             "changes",
             format!("t.planned_at >= {early} AND t.planned_at < ({to} + {LOOKBACK})"),
         ),
-        ("violations", format!("t.occurred_at >= {from} AND t.occurred_at < {to}")),
-        ("trainings", format!("t.held_at >= {from} AND t.held_at < {to}")),
+        (
+            "violations",
+            format!("t.occurred_at >= {from} AND t.occurred_at < {to}"),
+        ),
+        (
+            "trainings",
+            format!("t.held_at >= {from} AND t.held_at < {to}"),
+        ),
         // security_risks: deadlines (local dates) within the period.
         (
             "security_risks",
@@ -261,8 +289,14 @@ fn fact_selects(w: &Window) -> Vec<String> {
                  AND t.deadline < ({to} AT TIME ZONE 'Asia/Shanghai')::date"
             ),
         ),
-        ("security_accidents", format!("t.occurred_at >= {from} AND t.occurred_at < {to}")),
-        ("survey_responses", format!("t.service_year = {}", w.survey_year)),
+        (
+            "security_accidents",
+            format!("t.occurred_at >= {from} AND t.occurred_at < {to}"),
+        ),
+        (
+            "survey_responses",
+            format!("t.service_year = {}", w.survey_year),
+        ),
     ];
     let regions = w.regions.join(", ");
     windows
@@ -281,7 +315,12 @@ fn fact_selects(w: &Window) -> Vec<String> {
 /// Regions grouped by the month `month(region)` gives (schemes start their
 /// service years in different months), as windows from that month for `span`
 /// months.
-fn windows(p: &Province, regions: &[&Region], first: impl Fn(&Region) -> String, span: u32) -> Vec<Window> {
+fn windows(
+    p: &Province,
+    regions: &[&Region],
+    first: impl Fn(&Region) -> String,
+    span: u32,
+) -> Vec<Window> {
     let mut out: Vec<Window> = Vec::new();
     for r in regions {
         let from = first(r);
@@ -346,7 +385,19 @@ async fn read_all(url: &str, windows: Vec<Window>) -> Result<RawRead> {
 
 async fn psql_script(url: &str, sql: &str) -> Result<()> {
     let out = Command::new("psql")
-        .args([url, "-X", "-q", "-A", "-t", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .args([
+            url,
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-o",
+            "/dev/null",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            sql,
+        ])
         .output()
         .await
         .map_err(io("psql (PostgreSQL's client)"))?;

@@ -221,7 +221,10 @@ fn print_targets(all: &[Measured]) {
     for m in all.iter().filter(|m| m.backend == Backend::Postgres) {
         let monthly = m.monthly.wall.as_secs_f64();
         let annual = m.annual.wall.as_secs_f64();
-        let within = m.raw_runs.as_ref().map(|r| monthly / r.monthly.wall.as_secs_f64().max(1e-6));
+        let within = m
+            .raw_runs
+            .as_ref()
+            .map(|r| monthly / r.monthly.wall.as_secs_f64().max(1e-6));
         println!(
             "- {}×: monthly run {:.2} s within 2× of its rows read raw (×{}): {}; annual run {:.2} s < 1 s: {}; server peak {:.0} MiB < 300 MiB: {}",
             m.scale,

@@ -40,10 +40,11 @@ pub fn encode<A: ActiveModelTrait>(rows: &[A]) -> Result<Vec<u8>, DbErr> {
                 out.push('\t');
             }
             match row.get(*column) {
-                ActiveValue::Set(v) | ActiveValue::Unchanged(v) => field(&mut out, &v)
-                    .map_err(|what| {
+                ActiveValue::Set(v) | ActiveValue::Unchanged(v) => {
+                    field(&mut out, &v).map_err(|what| {
                         DbErr::Custom(format!("COPY of column {}: {what}", column.as_str()))
-                    })?,
+                    })?
+                }
                 // Not set: the column's default, which the generator never relies on.
                 ActiveValue::NotSet => out.push_str("\\N"),
             }
