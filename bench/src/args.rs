@@ -1,8 +1,9 @@
-//! The command line: which databases, which sizes, how long each load lasts.
+//! The command line (clap): which databases, which sizes, how long each load
+//! lasts, and how many server processes share the load.
 
-use crate::error::{Result, failed};
+use clap::{Parser, ValueEnum};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -17,80 +18,107 @@ impl Backend {
     }
 }
 
+/// The province-scale benchmark: for each database and size, generates the
+/// data, starts the release `govcloud`, times the monthly and annual runs,
+/// loads the dashboard reads with wrk and compares them with the same data
+/// read by raw SQL (pgbench, PostgreSQL) and by PostGraphile.
+#[derive(Parser, Debug)]
+#[command(name = "govcloud-bench", version)]
 pub struct Args {
+    /// Databases to measure, separated by commas.
+    #[arg(
+        long = "db",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sqlite,postgres"
+    )]
     pub backends: Vec<Backend>,
+    /// Sizes of the province (× 1,029,721 facts and 5,000 systems), separated by commas.
+    #[arg(long, value_delimiter = ',', default_value = "0.5,1,2", value_parser = scale)]
     pub scales: Vec<String>,
+    /// The generator's seed: the same seed and scale give the same rows.
+    #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// Keep-alive connections of each load (wrk), and pgbench's clients.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
     pub clients: Vec<u32>,
+    /// Seconds each load lasts.
+    #[arg(long, default_value_t = 5)]
     pub seconds: u32,
     /// The PostgreSQL server; the benchmark creates and drops its own database on it.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432", value_parser = server_url)]
     pub postgres: String,
+    /// Skip PostGraphile (it needs node and npm).
+    #[arg(long = "no-postgraphile", action = clap::ArgAction::SetFalse)]
     pub postgraphile: bool,
+    /// Server processes on the database (PostgreSQL; as compose.yaml deploys
+    /// two): the reads' load is split across them and compared with one.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub instances: u32,
 }
 
-pub const USAGE: &str = "govcloud-bench [--db sqlite,postgres] [--scales 0.5,1,2] [--seed 2026] \
-[--clients 1,16,64] [--seconds 5] [--postgres postgres://postgres@127.0.0.1:5432] [--no-postgraphile]";
-
-impl Args {
-    pub fn parse(mut raw: impl Iterator<Item = String>) -> Result<Self> {
-        let mut args = Self {
-            backends: vec![Backend::Sqlite, Backend::Postgres],
-            scales: vec!["0.5".into(), "1".into(), "2".into()],
-            seed: 2026,
-            clients: vec![1, 16, 64],
-            seconds: 5,
-            postgres: "postgres://postgres@127.0.0.1:5432".into(),
-            postgraphile: true,
-        };
-        while let Some(flag) = raw.next() {
-            if flag == "--no-postgraphile" {
-                args.postgraphile = false;
-                continue;
-            }
-            let value = raw
-                .next()
-                .ok_or_else(|| failed(format!("{flag} needs a value; usage: {USAGE}")))?;
-            match flag.as_str() {
-                "--db" => args.backends = backends(&value)?,
-                "--scales" => args.scales = list(&value),
-                "--seed" => args.seed = number(&flag, &value)?,
-                "--clients" => {
-                    args.clients = list(&value)
-                        .iter()
-                        .map(|v| number(&flag, v))
-                        .collect::<Result<_>>()?
-                }
-                "--seconds" => args.seconds = number(&flag, &value)?,
-                "--postgres" => args.postgres = value.trim_end_matches('/').to_owned(),
-                _ => return Err(failed(format!("unknown flag {flag}; usage: {USAGE}"))),
-            }
-        }
-        Ok(args)
+/// A scale is a positive number, kept as written (it names the work folder).
+fn scale(value: &str) -> Result<String, String> {
+    match value.trim().parse::<f64>() {
+        Ok(n) if n > 0.0 => Ok(value.trim().to_owned()),
+        _ => Err(format!("{value:?} is not a positive number")),
     }
 }
 
-fn list(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-        .collect()
+fn server_url(value: &str) -> Result<String, String> {
+    if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        Ok(value.trim_end_matches('/').to_owned())
+    } else {
+        Err(format!("{value:?} is not a postgres:// URL"))
+    }
 }
 
-fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T> {
-    value
-        .parse()
-        .map_err(|_| failed(format!("{flag}: {value:?} is not a number")))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn backends(value: &str) -> Result<Vec<Backend>> {
-    list(value)
-        .iter()
-        .map(|b| match b.as_str() {
-            "sqlite" => Ok(Backend::Sqlite),
-            "postgres" => Ok(Backend::Postgres),
-            other => Err(failed(format!("--db: {other:?} is not sqlite or postgres"))),
-        })
-        .collect()
+    fn parse(line: &str) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("govcloud-bench").chain(line.split_whitespace()))
+    }
+
+    #[test]
+    fn defaults_are_both_databases_three_sizes_and_one_instance() {
+        let a = parse("").expect("no flags is valid");
+        assert_eq!(a.backends, vec![Backend::Sqlite, Backend::Postgres]);
+        assert_eq!(a.scales, vec!["0.5", "1", "2"]);
+        assert_eq!((a.seed, a.seconds, a.instances), (2026, 5, 1));
+        assert_eq!(a.clients, vec![1, 16, 64]);
+        assert_eq!(a.postgres, "postgres://postgres@127.0.0.1:5432");
+        assert!(a.postgraphile);
+    }
+
+    #[test]
+    fn every_flag_is_read() {
+        let a = parse(
+            "--db postgres --scales 1,10 --seed 7 --clients 16 --seconds 3 \
+             --postgres postgres://u@h:5433/ --no-postgraphile --instances 2",
+        )
+        .expect("valid flags");
+        assert_eq!(a.backends, vec![Backend::Postgres]);
+        assert_eq!(a.scales, vec!["1", "10"]);
+        assert_eq!((a.seed, a.seconds, a.instances), (7, 3, 2));
+        assert_eq!(a.clients, vec![16]);
+        assert_eq!(a.postgres, "postgres://u@h:5433");
+        assert!(!a.postgraphile);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for bad in [
+            "--db mysql",
+            "--scales 0",
+            "--scales x",
+            "--clients many",
+            "--instances 0",
+            "--postgres http://x",
+            "--colour red",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,20 +1,24 @@
-//! `govcloud-bench`: the province-scale benchmark of issue 5. For each database
-//! and size it generates the data set, starts the real server, times the
-//! province's monthly and annual runs, loads the dashboards with wrk, and (on
-//! PostgreSQL) loads PostGraphile's equivalent ranking read; then prints the
-//! tables. Build and run from the repository root:
+//! `govcloud-bench`: the province-scale benchmark of issues 5 and 17. For each
+//! database and size it generates the data set, starts the real server, times
+//! the province's monthly and annual runs, loads the dashboards with wrk, and
+//! (on PostgreSQL) measures the limit beside them: the same data read by raw
+//! SQL (pgbench, psql) and PostGraphile's equivalent ranking read, and, with
+//! `--instances N`, the reads split across N server processes; then prints
+//! the tables. Build and run from the repository root:
 //!
 //! ```sh
-//! cargo build --release -p api -p bench && target/release/govcloud-bench
+//! cargo build --release -p api -p bench && target/release/govcloud-bench --help
 //! ```
 
 mod args;
 mod client;
 mod error;
 mod import;
+mod instances;
 mod load;
 mod postgraphile;
 mod province;
+mod raw;
 mod reads;
 mod report;
 mod server;
@@ -26,13 +30,13 @@ use serde_json::json;
 use args::{Args, Backend};
 use client::Client;
 use error::{Result, failed};
-use report::Measured;
+use report::{Measured, RawRuns};
 use server::Server;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let outcome = async {
-        let args = Args::parse(std::env::args().skip(1))?;
+        let args = <Args as clap::Parser>::parse();
         let mut all = Vec::new();
         for &backend in &args.backends {
             for scale in &args.scales {
@@ -93,6 +97,16 @@ async fn exercise(
     let other_months = province::remaining_months(&admin, &p).await?;
     eprintln!("timing the annual run");
     let annual = province::annual(&admin, &p).await?;
+    let raw_runs = if backend == Backend::Postgres {
+        eprintln!("reading the runs' fact rows raw");
+        Some(RawRuns {
+            monthly: raw::monthly(url, &p).await?,
+            other_months: raw::remaining_months(url, &p).await?,
+            annual: raw::annual(url, &p).await?,
+        })
+    } else {
+        None
+    };
     let region = p.busiest()?;
     let month = p.timed_month(region);
     let vendor = Client::signed_in(&server.base, "vendor-01", server::USER_PASSWORD).await?;
@@ -105,18 +119,38 @@ async fn exercise(
         vendor: &vendor,
         vendor_id: &vendor_id,
     };
+    let raw_subject = raw::Subject {
+        region_id: &region.id,
+        month: &month,
+        vendor_id: &vendor_id,
+    };
     let mut loaded = Vec::new();
+    let mut raw_reads = Vec::new();
     for read in reads::all(&subject) {
         reads::check(&admin, &read).await?;
         eprintln!("loading {} ({})", read.name, region.code);
         let loads =
             reads::under_load(&admin.endpoint, &read, &args.clients, args.seconds, work).await?;
         loaded.push((read.name, loads));
+        let mut raw_loads = Vec::new();
+        if let (Backend::Postgres, Some(sql)) = (backend, raw::read_sql(read.name, &raw_subject)) {
+            eprintln!("pgbench of the same data");
+            for &c in &args.clients {
+                raw_loads.push(raw::pgbench(url, &sql, c, args.seconds, work).await?);
+            }
+        }
+        raw_reads.push(raw_loads);
     }
     let postgraphile = if backend == Backend::Postgres && args.postgraphile {
         compare(args, url, &region.id, &month, work).await?
     } else {
         Vec::new()
+    };
+    // Last but the import: the scheduled runs it starts add runs and notices.
+    let (split, scheduled) = if backend == Backend::Postgres && args.instances > 1 {
+        several(args, url, &admin, &subject, work).await?
+    } else {
+        (Vec::new(), None)
     };
     eprintln!("importing {} work orders ({})", import::ROWS, region.code);
     let import = import::five_thousand_work_orders(
@@ -137,9 +171,50 @@ async fn exercise(
         annual,
         peak_mib: 0.0,
         reads: loaded,
+        raw_reads,
+        raw_runs,
         postgraphile,
+        instances: args.instances,
+        split,
+        scheduled,
         import,
     })
+}
+
+/// The reads again, each checked to answer the same on every instance, with
+/// their load split across `--instances` server processes.
+async fn several(
+    args: &Args,
+    url: &str,
+    admin: &Client,
+    subject: &reads::Subject<'_>,
+    work: &Path,
+) -> Result<(
+    Vec<(&'static str, Vec<load::Load>)>,
+    Option<instances::Scheduled>,
+)> {
+    eprintln!("starting {} more instances", args.instances - 1);
+    let extra = instances::Extra::start(url, args.instances - 1, work).await?;
+    let outcome = async {
+        let mut out = Vec::new();
+        for read in reads::all(subject) {
+            instances::same_answers(admin, &extra, &read).await?;
+            eprintln!("loading {} across {} instances", read.name, args.instances);
+            let mut loads = Vec::new();
+            for &c in &args.clients {
+                let first = (admin.endpoint.as_str(), work);
+                loads.push(instances::split_load(first, &extra, &read, c, args.seconds).await?);
+            }
+            out.push((read.name, loads));
+        }
+        Ok::<_, error::BenchError>(out)
+    }
+    .await;
+    extra.stop().await;
+    let loads = outcome?;
+    eprintln!("{} instances with the scheduler on", args.instances);
+    let scheduled = instances::scheduled_once(url, args.instances, work).await?;
+    Ok((loads, Some(scheduled)))
 }
 
 /// PostGraphile's ranking-equivalent read under the same load.

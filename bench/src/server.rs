@@ -99,6 +99,16 @@ pub struct Server {
 
 impl Server {
     pub async fn start(database_url: &str, port: u16, work: &Path) -> Result<Self> {
+        Self::start_with(database_url, port, work, &[]).await
+    }
+
+    /// `start` with more environment (`SCHEDULER=1` to run the scheduled jobs).
+    pub async fn start_with(
+        database_url: &str,
+        port: u16,
+        work: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
         let log = std::fs::File::create(work.join("server.log")).map_err(io("server log"))?;
         let child = Command::new(govcloud()?)
             .arg("serve")
@@ -109,6 +119,7 @@ impl Server {
             .env("SCHEDULER", "0")
             .env("MAIL_DIR", work.join("mail"))
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .kill_on_drop(true)

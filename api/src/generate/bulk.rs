@@ -1,10 +1,15 @@
-//! Batched loading: rows are buffered per table and written as multi-row
-//! INSERTs, many batches per transaction.
+//! Batched loading: rows are buffered per table and written, on PostgreSQL,
+//! with `COPY … FROM STDIN` (one COPY in flight while the next batch is
+//! generated), on SQLite as multi-row INSERTs, many batches per transaction.
 
+use sea_orm::sqlx::postgres::PgPoolCopyExt;
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
-    Iterable, PrimaryKeyToColumn,
+    ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    IntoActiveModel, Iterable, PrimaryKeyToColumn,
 };
+use tokio::task::JoinHandle;
+
+use super::copy;
 
 /// Bound parameters per INSERT. SQLite allows 32,766 (PostgreSQL 65,535); a
 /// margin below keeps every batch legal on both.
@@ -14,21 +19,31 @@ const MAX_PARAMETERS: usize = 30_000;
 /// that the SQLite WAL stays modest.
 const ROWS_PER_TRANSACTION: u64 = 100_000;
 
+/// Rows per COPY on PostgreSQL: a few MB of text, so the pipeline (generate
+/// the next batch while the server ingests this one) has work on both sides.
+const ROWS_PER_COPY: usize = 20_000;
+
 /// The open write transaction and what has gone through it.
 pub struct Writer<'a> {
     db: &'a DatabaseConnection,
     txn: Option<DatabaseTransaction>,
     in_txn: u64,
+    /// The COPY under way on PostgreSQL (its own connection and transaction).
+    copying: Option<JoinHandle<Result<(), DbErr>>>,
     /// Rows inserted, per table, in the order the tables were first written.
     pub inserted: Vec<(&'static str, u64)>,
 }
 
 impl<'a> Writer<'a> {
     pub async fn begin(db: &'a DatabaseConnection) -> Result<Self, DbErr> {
+        if db.get_database_backend() == DbBackend::Sqlite {
+            sqlite_synchronous(db, "PRAGMA synchronous = OFF").await?;
+        }
         Ok(Self {
             db,
             txn: Some(domain::db::write_txn(db).await?),
             in_txn: 0,
+            copying: None,
             inserted: Vec::new(),
         })
     }
@@ -53,6 +68,9 @@ impl<'a> Writer<'a> {
         if n == 0 {
             return Ok(());
         }
+        if self.copies() {
+            return self.copy(table, &rows).await;
+        }
         <A::Entity as EntityTrait>::insert_many(rows)
             .exec_without_returning(self.txn()?)
             .await?;
@@ -63,8 +81,52 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// PostgreSQL loads with COPY; SQLite with multi-row INSERTs.
+    fn copies(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// Rows per write of a table with `columns` columns.
+    fn rows_per_write(&self, columns: usize) -> usize {
+        if self.copies() {
+            ROWS_PER_COPY
+        } else {
+            MAX_PARAMETERS / columns.max(1)
+        }
+    }
+
+    /// Starts the COPY of `rows` once the previous one has finished (so the
+    /// ids the database assigns follow the order of the rows, as with INSERTs).
+    /// Each COPY commits by itself: the rows it refers to are committed already.
+    async fn copy<A: ActiveModelTrait>(&mut self, table: &str, rows: &[A]) -> Result<(), DbErr> {
+        let data = copy::encode(rows)?;
+        let statement = copy::statement::<A>(table);
+        self.wait().await?;
+        let pool = self.db.get_postgres_connection_pool().clone();
+        let table = table.to_owned();
+        self.copying = Some(tokio::spawn(async move {
+            let failed = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("COPY {table}: {e}"));
+            let mut copy_in = pool.copy_in_raw(&statement).await.map_err(failed)?;
+            copy_in.send(data).await.map_err(failed)?;
+            copy_in.finish().await.map_err(failed)?;
+            Ok(())
+        }));
+        Ok(())
+    }
+
+    /// Waits for the COPY under way, if any.
+    async fn wait(&mut self) -> Result<(), DbErr> {
+        match self.copying.take() {
+            Some(task) => task
+                .await
+                .map_err(|e| DbErr::Custom(format!("COPY task: {e}")))?,
+            None => Ok(()),
+        }
+    }
+
     /// Commits what is pending (and starts over, so more can be written).
     pub async fn commit(&mut self) -> Result<(), DbErr> {
+        self.wait().await?;
         if let Some(txn) = self.txn.take() {
             txn.commit().await?;
         }
@@ -74,18 +136,45 @@ impl<'a> Writer<'a> {
     }
 
     pub async fn finish(mut self) -> Result<Vec<(&'static str, u64)>, DbErr> {
+        self.wait().await?;
         if let Some(txn) = self.txn.take() {
             txn.commit().await?;
         }
+        if self.db.get_database_backend() == DbBackend::Sqlite {
+            sqlite_synchronous(self.db, SQLITE_SYNCHRONOUS).await?;
+        }
         Ok(self.inserted)
     }
+}
+
+/// sqlx's default for SQLite connections, restored after the load.
+const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous = FULL";
+
+/// Sets SQLite's `synchronous` on every connection of the pool. OFF for the
+/// load only: a crash half-way through leaves a data set to generate again
+/// anyway, and without the fsync at every commit and WAL checkpoint the disk
+/// stops being the bound. The pragma is per connection and refused inside a
+/// transaction, so each connection is taken from the pool and set in turn.
+async fn sqlite_synchronous(db: &DatabaseConnection, pragma: &'static str) -> Result<(), DbErr> {
+    let pool = db.get_sqlite_connection_pool();
+    let failed = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("PRAGMA synchronous: {e}"));
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        let mut conn = pool.acquire().await.map_err(failed)?;
+        sea_orm::sqlx::query(pragma)
+            .execute(&mut *conn)
+            .await
+            .map_err(failed)?;
+        held.push(conn);
+    }
+    Ok(())
 }
 
 /// Rows of one table waiting for their INSERT.
 pub struct Batch<A: ActiveModelTrait> {
     table: &'static str,
     rows: Vec<A>,
-    per_insert: usize,
+    columns: usize,
 }
 
 impl<A> Batch<A>
@@ -94,11 +183,10 @@ where
 {
     pub fn new(table: &'static str) -> Self {
         let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
-        let per_insert = MAX_PARAMETERS / columns.max(1);
         Self {
             table,
-            rows: Vec::with_capacity(per_insert),
-            per_insert,
+            rows: Vec::new(),
+            columns,
         }
     }
 
@@ -112,14 +200,18 @@ where
             row.not_set(key.into_column());
         }
         self.rows.push(row);
-        if self.rows.len() >= self.per_insert {
-            self.flush(writer).await?;
+        if self.rows.len() >= writer.rows_per_write(self.columns) {
+            let rows = std::mem::take(&mut self.rows);
+            writer.insert(self.table, rows).await?;
         }
         Ok(())
     }
 
+    /// Writes what is left and waits until it is in the database (the caller
+    /// may read the rows back next).
     pub async fn flush(&mut self, writer: &mut Writer<'_>) -> Result<(), DbErr> {
-        let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(self.per_insert));
-        writer.insert(self.table, rows).await
+        let rows = std::mem::take(&mut self.rows);
+        writer.insert(self.table, rows).await?;
+        writer.wait().await
     }
 }

@@ -8,10 +8,12 @@
 //! vendors stay. The same seed and scale give the same rows (apart from the
 //! password hash, which has a random salt).
 //!
-//! The data is planned first ([`plan`], no database), then written in batched
-//! multi-row INSERTs as it is generated ([`bulk`]).
+//! The data is planned first ([`plan`], no database), then written as it is
+//! generated ([`bulk`]): with COPY on PostgreSQL ([`copy`]), in multi-row
+//! INSERTs and large transactions on SQLite.
 
 pub mod bulk;
+pub mod copy;
 pub mod facts;
 pub mod plan;
 pub mod reference;
