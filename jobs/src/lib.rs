@@ -17,5 +17,6 @@ pub mod publishing;
 pub mod runs;
 pub mod scheduler;
 pub mod shutdown;
+pub mod revisions;
 
 pub use error::{JobError, JobResult};

@@ -23,10 +23,11 @@ use sea_orm::{
 pub use entities::assessment_run::RunKind;
 use entities::assessment_run::{RunStatus, RunTrigger};
 
-use crate::assessment;
+use crate::assessment::{self, cohort};
 use crate::error::{JobError, JobResult};
 use crate::leases::{self, Lease};
 use crate::observe::{JOB_ANNUAL, JOB_MONTHLY, Observer};
+use crate::revisions::{self, Outcome};
 use domain::access::Scope;
 use domain::actor::Actor;
 use domain::audit::{self, Audit, Change};
@@ -166,14 +167,6 @@ fn describe(period: Period) -> String {
     }
 }
 
-/// One vendor's outcome in a run, before it is stored.
-struct Outcome {
-    vendor_id: i64,
-    total: Decimal,
-    passed: bool,
-    document: String,
-}
-
 /// What a finished run reports besides its results.
 #[derive(Default)]
 struct Figures {
@@ -260,7 +253,9 @@ pub async fn execute(
     let (run, entry) = open(db, region, target, scheme, trigger, audit).await?;
     let result = match target {
         Target::Month(month) => Box::pin(assess_month(db, &run, region, scheme, month)).await,
-        Target::Year(start_year) => Box::pin(assess_year(db, &run, region, start_year)).await,
+        Target::Year(start_year) => {
+            Box::pin(assess_year(db, &run, region, scheme, start_year)).await
+        }
     };
     close(db, run, result, entry).await
 }
@@ -282,19 +277,27 @@ async fn assess_month(
     if vendors.is_empty() {
         figures.warnings.push(no_vendor(region, start_year));
     }
-    for vendor_id in vendors {
-        let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
-        let (card, rows) = assessment::month_counted(&txn, &subject, month).await?;
-        figures.rows_read += rows;
-        let document = serde_json::to_string(&card).map_err(JobError::internal)?;
-        let outcome = Outcome {
-            vendor_id,
-            total: card.total,
-            passed: card.passed,
-            document,
-        };
-        store(&txn, run, outcome).await?;
-        fault_delay_per_vendor().await;
+    let calendar = domain::calendar::load(&txn).await?;
+    let month_run = cohort::MonthRun {
+        region_id: region.id,
+        scheme,
+        calendar: &calendar,
+        month,
+    };
+    for batch in vendors.chunks(cohort::VENDORS_PER_BATCH) {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for assessed in month_run.assess(&txn, batch).await? {
+            figures.rows_read += assessed.rows_read;
+            let card = assessed.result;
+            outcomes.push(Outcome {
+                vendor_id: assessed.vendor_id,
+                total: card.total,
+                passed: card.passed,
+                document: serde_json::to_string(&card).map_err(JobError::internal)?,
+            });
+        }
+        revisions::store(&txn, run, outcomes).await?;
+        fault_delay_per_batch(batch.len()).await;
     }
     txn.commit().await?;
     Ok(figures)
@@ -302,34 +305,44 @@ async fn assess_month(
 
 /// The annual run blends the latest published monthly result of each month of
 /// the service year (a month without one is left out of the mean, and the
-/// result says so), exactly as the preview does.
+/// result says so), exactly as the preview does; it reads only the kinds of
+/// fact the annual scorecard reads.
 async fn assess_year(
     db: &DatabaseConnection,
     run: &entities::assessment_run::Model,
     region: &entities::region::Model,
+    scheme: &Scheme,
     start_year: i32,
 ) -> JobResult<Figures> {
+    let service_year = ServiceYear::new(scheme.service_year_first_month, start_year)
+        .map_err(|e| JobError::bad("serviceYear", e.to_string()))?;
     let txn = db::write_txn(db).await?;
     let mut figures = Figures::default();
-    let vendors = contracted_vendors(&txn, region.id, start_year).await?;
-    if vendors.is_empty() {
+    let contracts = contracts(&txn, region.id, start_year).await?;
+    if contracts.is_empty() {
         figures.warnings.push(no_vendor(region, start_year));
     }
-    for vendor_id in vendors {
-        let subject = assessment::subject_of(&txn, region.clone(), vendor_id).await?;
-        let monthly = assessment::published_monthly_totals(&txn, &subject, start_year).await?;
-        let (result, rows) =
-            assessment::year_with_counted(&txn, &subject, start_year, &monthly).await?;
-        figures.rows_read += rows;
-        let passed = result.penalty.tier.is_none();
-        let document = serde_json::to_string(&result).map_err(JobError::internal)?;
-        let outcome = Outcome {
-            vendor_id,
-            total: result.total,
-            passed,
-            document,
-        };
-        store(&txn, run, outcome).await?;
+    let vendors: Vec<i64> = contracts.iter().map(|c| c.vendor_id).collect();
+    let calendar = domain::calendar::load(&txn).await?;
+    let year = assessment::Year {
+        scheme,
+        calendar: &calendar,
+        service_year,
+    };
+    let year_run = cohort::YearRun::prepare(&txn, region, year, start_year, contracts).await?;
+    for batch in vendors.chunks(cohort::VENDORS_PER_BATCH) {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for assessed in year_run.assess(&txn, batch).await? {
+            figures.rows_read += assessed.rows_read;
+            let result = assessed.result;
+            outcomes.push(Outcome {
+                vendor_id: assessed.vendor_id,
+                total: result.total,
+                passed: result.penalty.tier.is_none(),
+                document: serde_json::to_string(&result).map_err(JobError::internal)?,
+            });
+        }
+        revisions::store(&txn, run, outcomes).await?;
     }
     txn.commit().await?;
     Ok(figures)
@@ -343,16 +356,18 @@ fn no_vendor(region: &entities::region::Model, start_year: i32) -> String {
 }
 
 /// TEST-ONLY fault injection: with `GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS` set,
-/// a monthly run waits that long after each vendor's result (inside the run's
-/// transaction), so that a test can kill the process in the middle of a run
-/// (`api/tests/killed_run.rs`). Unset — always, outside that test — it does
-/// nothing. Not a configuration variable; never set it in production.
-async fn fault_delay_per_vendor() {
+/// a monthly run waits that long for each vendor's result (after each batch
+/// is stored, inside the run's transaction), so that a test can kill the
+/// process in the middle of a run (`api/tests/killed_run.rs`). Unset — always,
+/// outside that test — it does nothing. Not a configuration variable; never
+/// set it in production.
+async fn fault_delay_per_batch(vendors: usize) {
     if let Some(ms) = std::env::var("GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
-        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        let total = ms.saturating_mul(vendors as u64);
+        tokio::time::sleep(std::time::Duration::from_millis(total)).await;
     }
 }
 
@@ -444,13 +459,22 @@ pub async fn contracted_vendors(
     region_id: i64,
     start_year: i32,
 ) -> JobResult<Vec<i64>> {
-    let contracts = entities::contract::Entity::find()
+    let contracts = contracts(conn, region_id, start_year).await?;
+    Ok(contracts.into_iter().map(|c| c.vendor_id).collect())
+}
+
+/// The region's contracts of the service year, by vendor.
+async fn contracts(
+    conn: &impl ConnectionTrait,
+    region_id: i64,
+    start_year: i32,
+) -> JobResult<Vec<entities::contract::Model>> {
+    Ok(entities::contract::Entity::find()
         .filter(entities::contract::Column::RegionId.eq(region_id))
         .filter(entities::contract::Column::ServiceYear.eq(start_year))
         .order_by_asc(entities::contract::Column::VendorId)
         .all(conn)
-        .await?;
-    Ok(contracts.into_iter().map(|c| c.vendor_id).collect())
+        .await?)
 }
 
 /// Records the run as RUNNING; a run started through the API gets its audit
@@ -496,42 +520,6 @@ fn run_scope(run: &entities::assessment_run::Model) -> Scope {
         region: Some(run.region_id),
         ..Scope::default()
     }
-}
-
-/// The next revision of each vendor's result for the period.
-async fn store(
-    txn: &impl ConnectionTrait,
-    run: &entities::assessment_run::Model,
-    o: Outcome,
-) -> JobResult<()> {
-    use entities::assessment_result::Column as C;
-    let previous = entities::assessment_result::Entity::find()
-        .filter(C::RegionId.eq(run.region_id))
-        .filter(C::VendorId.eq(o.vendor_id))
-        .filter(C::Kind.eq(run.kind))
-        .filter(C::Period.eq(run.period.clone()))
-        .order_by_desc(C::Revision)
-        .one(txn)
-        .await?;
-    entities::assessment_result::ActiveModel {
-        run_id: Set(run.id),
-        region_id: Set(run.region_id),
-        vendor_id: Set(o.vendor_id),
-        kind: Set(run.kind),
-        period: Set(run.period.clone()),
-        revision: Set(previous.map_or(1, |p| p.revision + 1)),
-        total: Set(o.total.round_dp(4)),
-        passed: Set(o.passed),
-        document: Set(o.document),
-        published: Set(false),
-        published_at: Set(None),
-        published_by: Set(None),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// Records how the run ended, completing its audit entry (a failed run is

@@ -10,6 +10,7 @@
 //! amount has been fixed by a close). Its annual penalty then waits for the
 //! close (待计量结算) instead of using the contract's typed-in settlement amount.
 
+pub mod bases;
 pub mod bill;
 pub mod caps;
 pub mod close;
@@ -21,6 +22,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use crate::actor::{Actor, Role};
 use crate::error::{DomainError, DomainResult};
 
+pub use bases::settlement_bases;
 pub use bill::{Bill, Line, Total, VendorTotal, bill};
 pub use close::close;
 
@@ -141,22 +143,6 @@ pub async fn settlement_base(
     vendor_id: i64,
     start_year: i32,
 ) -> DomainResult<SettlementBase> {
-    if let Some(amount) = metered_amount(conn, region.id, vendor_id, start_year).await? {
-        return Ok(SettlementBase::Metered(amount));
-    }
-    let year = service_year(region, start_year)?;
-    use entities::usage_record::{Column as U, Entity};
-    let used = Entity::find()
-        .filter(U::RegionId.eq(region.id))
-        .filter(U::VendorId.eq(vendor_id))
-        .filter(U::Month.is_in(month_keys(year)))
-        .count(conn)
-        .await?;
-    Ok(match (used, closed(conn, region.id, start_year).await?) {
-        (0, _) => SettlementBase::Contract,
-        // Closed without an amount of this vendor cannot happen (the close
-        // writes one per vendor with usage); 0.00 rather than a guess.
-        (_, Some(_)) => SettlementBase::Metered(Decimal::ZERO),
-        (_, None) => SettlementBase::Pending,
-    })
+    let mut bases = settlement_bases(conn, region, &[vendor_id], start_year).await?;
+    Ok(bases.remove(&vendor_id).unwrap_or(SettlementBase::Contract))
 }

@@ -221,7 +221,7 @@ pub struct VendorFacts {
 }
 
 /// The kind of a fact, to point a deduction at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactKind {
     WorkOrder,

@@ -10,7 +10,7 @@ use super::facts::*;
 use super::testing::*;
 use super::{Period, ScoreCard, assess_scorecard};
 use crate::calendar::WorkCalendar;
-use crate::scheme::Scheme;
+use crate::scheme::{Scheme, ScorecardKind};
 
 /// Facts fall between 2025-06-01 and 2025-12-31 (Shanghai), around the periods
 /// assessed below (October 2025, service years 2025 and 2025-07..2026-06).
@@ -296,6 +296,25 @@ fn scorecards(facts: &VendorFacts) -> Vec<ScoreCard> {
         .collect()
 }
 
+/// The facts of `kinds` only: every other kind's list emptied, as a caller
+/// that loads only those kinds passes them.
+fn only(facts: &VendorFacts, kinds: &std::collections::BTreeSet<FactKind>) -> VendorFacts {
+    let mut kept = VendorFacts::default();
+    macro_rules! keep {
+        ($($kind:ident => $field:ident),*) => {
+            $(if kinds.contains(&FactKind::$kind) {
+                kept.$field = facts.$field.clone();
+            })*
+        };
+    }
+    keep!(WorkOrder => work_orders, UnticketedDelivery => unticketed_deliveries,
+        ServiceTask => service_tasks, Attendance => attendance, Complaint => complaints,
+        Outage => outages, Fault => faults, Change => changes, Violation => violations,
+        Training => trainings, SecurityRisk => security_risks,
+        SecurityAccident => security_accidents, SurveyResponse => survey_responses);
+    kept
+}
+
 /// An event that adds only something the vendor is liable for.
 #[derive(Debug, Clone)]
 enum Liable {
@@ -392,6 +411,21 @@ proptest! {
             for (b, a) in before.indicators.iter().zip(&after.indicators) {
                 prop_assert!(a.score <= b.score, "{} {}: {} → {}", before.period, b.code, b.score, a.score);
             }
+        }
+    }
+
+    #[test]
+    fn a_scorecard_reads_only_the_kinds_its_scheme_names(facts in facts_strategy()) {
+        let calendar = WorkCalendar::builtin();
+        for (scheme, period, kind) in [
+            (municipal(), in_month(2025, 10), ScorecardKind::Monthly),
+            (municipal(), service_year(1, 2025), ScorecardKind::Annual),
+            (songjiang(), service_year(7, 2025), ScorecardKind::Annual),
+        ] {
+            let all = assess_scorecard(&scheme, &calendar, &facts, period).expect("assessable");
+            let kinds = scheme.fact_kinds(kind);
+            let read = assess_scorecard(&scheme, &calendar, &only(&facts, &kinds), period).expect("assessable");
+            prop_assert_eq!(all, read, "{} {:?}", scheme.code, kind);
         }
     }
 

@@ -1,6 +1,14 @@
-//! Loading one vendor's facts in one region for the engine: the same generic
-//! load for every fact kind (`domain::facts::Assessed`), each kind saying
-//! which rows its window holds and what the engine reads of a row.
+//! Loading vendors' facts in one region for the engine: the same generic load
+//! for every fact kind (`domain::facts::Assessed`), each kind saying which rows
+//! its window holds and what the engine reads of a row.
+//!
+//! Only the kinds a scorecard reads are loaded (`Scheme::fact_kinds`): the
+//! engine scores it the same without the others, and the year's work orders
+//! are most of a year's rows while Shanghai's annual scorecard reads none.
+//! A run loads all of a region's vendors at once, one statement per kind, so
+//! its statements do not grow with the number of vendors.
+
+use std::collections::{BTreeSet, HashMap};
 
 use domain::facts::{
     Assessed, attendances::Attendances, changes::Changes, complaints::Complaints, faults::Faults,
@@ -8,34 +16,77 @@ use domain::facts::{
     service_tasks::ServiceTasks, survey_responses::SurveyResponses, trainings::Trainings,
     unticketed_deliveries::UnticketedDeliveries, violations::Violations, work_orders::WorkOrders,
 };
-use engine::VendorFacts;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use domain::store::Resource;
+use engine::{FactKind, VendorFacts};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub use domain::facts::Window;
 
 use crate::error::{JobError, JobResult};
 
-pub async fn load(conn: &impl ConnectionTrait, w: &Window) -> JobResult<VendorFacts> {
-    Ok(VendorFacts {
-        work_orders: rows::<WorkOrders>(conn, w).await?,
-        unticketed_deliveries: rows::<UnticketedDeliveries>(conn, w).await?,
-        service_tasks: rows::<ServiceTasks>(conn, w).await?,
-        attendance: rows::<Attendances>(conn, w).await?,
-        complaints: rows::<Complaints>(conn, w).await?,
-        outages: rows::<Outages>(conn, w).await?,
-        faults: rows::<Faults>(conn, w).await?,
-        changes: rows::<Changes>(conn, w).await?,
-        violations: rows::<Violations>(conn, w).await?,
-        trainings: rows::<Trainings>(conn, w).await?,
-        security_risks: rows::<SecurityRisks>(conn, w).await?,
-        security_accidents: rows::<SecurityAccidents>(conn, w).await?,
-        survey_responses: rows::<SurveyResponses>(conn, w).await?,
-    })
+/// The window's vendor's facts of `kinds`.
+pub async fn load(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    kinds: &BTreeSet<FactKind>,
+) -> JobResult<VendorFacts> {
+    let mut by_vendor = load_vendors(conn, w, &[w.vendor_id], kinds).await?;
+    Ok(by_vendor.remove(&w.vendor_id).unwrap_or_default())
 }
 
-/// The vendor's rows of one kind in the region that the window holds, as
-/// the engine reads them.
-async fn rows<K: Assessed>(conn: &impl ConnectionTrait, w: &Window) -> JobResult<Vec<K::Fact>> {
+/// The facts of `kinds` of each of `vendors` in the window's region and
+/// period (the window's own vendor is not read): every vendor is in the map,
+/// one without a fact with empty lists.
+pub async fn load_vendors(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    vendors: &[i64],
+    kinds: &BTreeSet<FactKind>,
+) -> JobResult<HashMap<i64, VendorFacts>> {
+    let mut by_vendor: HashMap<i64, VendorFacts> = vendors
+        .iter()
+        .map(|&v| (v, VendorFacts::default()))
+        .collect();
+    if vendors.is_empty() {
+        return Ok(by_vendor);
+    }
+    macro_rules! kinds {
+        ($($kind:ident => $field:ident: $resource:ty),* $(,)?) => {
+            $(if kinds.contains(&FactKind::$kind) {
+                for (vendor, fact) in rows::<$resource>(conn, w, vendors).await? {
+                    if let Some(facts) = by_vendor.get_mut(&vendor) {
+                        facts.$field.push(fact);
+                    }
+                }
+            })*
+        };
+    }
+    kinds!(
+        WorkOrder => work_orders: WorkOrders,
+        UnticketedDelivery => unticketed_deliveries: UnticketedDeliveries,
+        ServiceTask => service_tasks: ServiceTasks,
+        Attendance => attendance: Attendances,
+        Complaint => complaints: Complaints,
+        Outage => outages: Outages,
+        Fault => faults: Faults,
+        Change => changes: Changes,
+        Violation => violations: Violations,
+        Training => trainings: Trainings,
+        SecurityRisk => security_risks: SecurityRisks,
+        SecurityAccident => security_accidents: SecurityAccidents,
+        SurveyResponse => survey_responses: SurveyResponses,
+    );
+    Ok(by_vendor)
+}
+
+/// The rows of one kind of `vendors` in the region that the window holds,
+/// as the engine reads them, each with its vendor; in id order, so that a
+/// result lists its facts the same way whatever plan the database chose.
+async fn rows<K: Assessed>(
+    conn: &impl ConnectionTrait,
+    w: &Window,
+    vendors: &[i64],
+) -> JobResult<Vec<(i64, K::Fact)>> {
     let (Some(region), Some(vendor)) = (K::REGION, K::VENDOR) else {
         return Err(JobError::Internal(
             format!("{} is not owned by a region and a vendor", K::NAME).into(),
@@ -43,14 +94,19 @@ async fn rows<K: Assessed>(conn: &impl ConnectionTrait, w: &Window) -> JobResult
     };
     let rows = K::Entity::find()
         .filter(region.eq(w.region_id))
-        .filter(vendor.eq(w.vendor_id))
+        .filter(vendor.is_in(vendors.iter().copied()))
         .filter(K::window(w))
+        .order_by_asc(K::ID)
         .all(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(K::fact)
-        .collect::<Result<Vec<_>, _>>()?)
+    rows.into_iter()
+        .map(|row| {
+            let owner = <K as Resource>::scope(&row).vendor.ok_or_else(|| {
+                JobError::Internal(format!("{} {} has no vendor", K::NAME, K::id(&row)).into())
+            })?;
+            Ok((owner, K::fact(row)?))
+        })
+        .collect()
 }
 
 /// How many rows a load read, for the run's figures.

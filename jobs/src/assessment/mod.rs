@@ -1,11 +1,14 @@
 //! Assessments computed from the facts in the database: the bridge between the
 //! stored facts and the pure engine (`engine`). Previews store nothing.
 
+pub mod blend;
+pub mod cohort;
 pub mod facts;
 
 use chrono::{DateTime, Utc};
-use engine::scheme::Scheme;
-use engine::{self, AnnualResult, EngineError, Month, Period, ScoreCard, ServiceYear};
+use engine::calendar::WorkCalendar;
+use engine::scheme::{Scheme, ScorecardKind};
+use engine::{self, AnnualResult, EngineError, Month, Period, ScoreCard, ServiceYear, VendorFacts};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -64,9 +67,15 @@ pub async fn subject_of(
 }
 
 fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
+    region_window(subject.region.id, subject.vendor_id, period, survey_year)
+}
+
+/// The window of `period` in the region for the vendor (survey responses of
+/// the service year starting in `survey_year`).
+pub fn region_window(region_id: i64, vendor_id: i64, period: Period, survey_year: i32) -> Window {
     Window {
-        region_id: subject.region.id,
-        vendor_id: subject.vendor_id,
+        region_id,
+        vendor_id,
         from: period.start(),
         to: period.end(),
         survey_year,
@@ -76,9 +85,14 @@ fn window(subject: &Subject, period: Period, survey_year: i32) -> Window {
 /// A period the engine refuses is the caller's input (`field`); a scheme it
 /// cannot apply is the stored scheme's fault, named by its code.
 fn engine_error(field: &str, subject: &Subject, e: EngineError) -> JobError {
+    scheme_error(field, &subject.scheme, e)
+}
+
+/// `engine_error` for any caller holding the scheme.
+pub fn scheme_error(field: &str, scheme: &Scheme, e: EngineError) -> JobError {
     match e {
         EngineError::Scheme(inner) => JobError::Scheme {
-            code: subject.scheme.code.clone(),
+            code: scheme.code.clone(),
             reason: inner.to_string(),
         },
         other => JobError::bad(field, other.to_string()),
@@ -109,6 +123,7 @@ pub async fn month_counted(
             Period::Month(month),
             service_year.first_month().year(),
         ),
+        &subject.scheme.fact_kinds(ScorecardKind::Monthly),
     )
     .await?;
     let calendar = domain::calendar::load(conn).await?;
@@ -155,30 +170,64 @@ pub async fn year_with_counted(
 ) -> JobResult<(AnnualResult, u64)> {
     let (service_year, contract) = service_year(conn, subject, start_year).await?;
     let period = Period::ServiceYear(service_year);
-    let facts = facts::load(conn, &window(subject, period, start_year)).await?;
+    let facts = facts::load(
+        conn,
+        &window(subject, period, start_year),
+        &subject.scheme.fact_kinds(ScorecardKind::Annual),
+    )
+    .await?;
     let calendar = domain::calendar::load(conn).await?;
-    // A metered contract's settlement is its metered amount, pending until
-    // the year's metering is closed (spec §6); any other, the contract's.
     let base =
         domain::metering::settlement_base(conn, &subject.region, subject.vendor_id, start_year)
             .await?;
-    let settlement = base.amount(contract.map(|c| c.settlement_amount.round_dp(2)));
-    let mut result = engine::assess_year(
-        &subject.scheme,
-        &calendar,
-        &facts,
+    let year = Year {
+        scheme: &subject.scheme,
+        calendar: &calendar,
         service_year,
-        monthly,
-        settlement,
-    )
-    .map_err(|e| engine_error("serviceYear", subject, e))?;
-    if base == domain::metering::SettlementBase::Pending {
-        result.warnings.retain(|w| !w.starts_with("未提供结算金额"));
-        result
-            .warnings
-            .push(domain::metering::PENDING_WARNING.to_owned());
-    }
+    };
+    let result = year
+        .assess(&facts, monthly, base, contract.as_ref())
+        .map_err(|e| engine_error("serviceYear", subject, e))?;
     Ok((result, facts::row_count(&facts)))
+}
+
+/// What every vendor's year in a region shares: the scheme, the calendar and
+/// the service year. The preview of one vendor and the run of them all
+/// assess through it, so they agree.
+pub struct Year<'a> {
+    pub scheme: &'a Scheme,
+    pub calendar: &'a WorkCalendar,
+    pub service_year: ServiceYear,
+}
+
+impl Year<'_> {
+    /// One vendor's year from its facts and monthly totals. A metered
+    /// contract's settlement is its metered amount, pending until the year's
+    /// metering is closed (spec §6); any other, the contract's.
+    pub fn assess(
+        &self,
+        facts: &VendorFacts,
+        monthly: &[(Month, Decimal)],
+        base: domain::metering::SettlementBase,
+        contract: Option<&entities::contract::Model>,
+    ) -> Result<AnnualResult, EngineError> {
+        let settlement = base.amount(contract.map(|c| c.settlement_amount.round_dp(2)));
+        let mut result = engine::assess_year(
+            self.scheme,
+            self.calendar,
+            facts,
+            self.service_year,
+            monthly,
+            settlement,
+        )?;
+        if base == domain::metering::SettlementBase::Pending {
+            result.warnings.retain(|w| !w.starts_with("未提供结算金额"));
+            result
+                .warnings
+                .push(domain::metering::PENDING_WARNING.to_owned());
+        }
+        Ok(result)
+    }
 }
 
 /// The latest published monthly total of each month of the service year in
@@ -194,16 +243,10 @@ pub async fn published_monthly_totals(
     if subject.scheme.blend.is_none() || contract.is_none() {
         return Ok(Vec::new());
     }
-    let published =
-        domain::assessments::published_months(conn, subject.region.id, service_year.months())
+    let mut totals =
+        blend::published_totals(conn, subject.region.id, &[subject.vendor_id], service_year)
             .await?;
-    let mut totals = Vec::new();
-    for month in service_year.months() {
-        if let Some(r) = published.get(&(subject.vendor_id, month)) {
-            totals.push((month, domain::assessments::StoredResult::of(r)?.total()));
-        }
-    }
-    Ok(totals)
+    Ok(totals.remove(&subject.vendor_id).unwrap_or_default())
 }
 
 /// The preview of a service year, blending the published monthly results as

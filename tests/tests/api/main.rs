@@ -45,6 +45,7 @@ mod notice_mail;
 mod ops;
 mod quotas;
 mod refusals;
+mod run_costs;
 mod schedule;
 mod schema;
 mod seed_contract;

@@ -78,7 +78,7 @@ async fn statements(app: &TestApp) -> u64 {
 
 /// The statements one request costs: the fewest over three tries, because
 /// background work (the mail sender) can only add to a try, never take away.
-async fn cost(app: &TestApp, token: &str, query: &str, vars: &Value) -> u64 {
+pub(crate) async fn cost(app: &TestApp, token: &str, query: &str, vars: &Value) -> u64 {
     let mut fewest = u64::MAX;
     for _ in 0..3 {
         let scrape = {
@@ -95,7 +95,7 @@ async fn cost(app: &TestApp, token: &str, query: &str, vars: &Value) -> u64 {
 
 /// A vendor in R1 with a 2025 contract, a system, a work order and a complaint
 /// in March 2025.
-async fn add_vendor(app: &TestApp, w: &World, n: u32) {
+pub(crate) async fn add_vendor(app: &TestApp, w: &World, n: u32) {
     let q = |m: &str, t: &str| format!("mutation($i: {t}!) {{ {m}(input: $i) {{ id }} }}");
     let create = |m: &'static str, t: &'static str, input: Value| {
         let query = q(m, t);

@@ -16,11 +16,11 @@ mod training;
 use rust_decimal::Decimal;
 
 use crate::calendar::WorkCalendar;
-use crate::scheme::{Indicator, PartialSteps, ResolvedIndicator};
+use crate::scheme::{Indicator, IndicatorCode, PartialSteps, ResolvedIndicator};
 
 use super::counting::{Occurs, occurred_in};
 use super::error::EngineError;
-use super::facts::{Event, FactRef, VendorFacts};
+use super::facts::{Event, FactKind, FactRef, VendorFacts};
 use super::period::Period;
 use super::result::{Findings, IndicatorResult};
 
@@ -63,6 +63,28 @@ pub fn assess(
         weight,
         findings,
     ))
+}
+
+/// The one kind of fact the rule of `code` reads (the field of `ctx.facts`
+/// its module looks at), so that a caller loads only what a scorecard needs.
+/// Kept beside [`assess`]: a rule that starts reading another kind changes both.
+pub fn reads(code: IndicatorCode) -> FactKind {
+    use IndicatorCode as C;
+    match code {
+        C::A1 | C::A2 => FactKind::WorkOrder,
+        C::A3 => FactKind::ServiceTask,
+        C::A4 => FactKind::UnticketedDelivery,
+        C::B1 => FactKind::Attendance,
+        C::C1 => FactKind::Complaint,
+        C::D1 => FactKind::Outage,
+        C::E1 | C::E2 | C::E3 | C::E4 => FactKind::Fault,
+        C::F1 | C::F2 => FactKind::Change,
+        C::G1 => FactKind::Violation,
+        C::H1 => FactKind::SurveyResponse,
+        C::I1 => FactKind::Training,
+        C::J1 => FactKind::SecurityRisk,
+        C::J2 => FactKind::SecurityAccident,
+    }
 }
 
 /// One deduction of `points` per counting event that occurred in the period.

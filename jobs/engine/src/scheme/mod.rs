@@ -10,6 +10,7 @@ mod builtin;
 mod code;
 mod error;
 mod indicator;
+mod kinds;
 mod validate;
 
 use rust_decimal::Decimal;
