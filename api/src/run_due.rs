@@ -23,8 +23,8 @@ pub async fn run_due_once(config: &Config, args: &[String]) -> Result<(), String
         .await
         .map_err(|e| e.to_string())?;
     println!(
-        "monthly runs: {}, annual runs: {}, risk notices: {}, breach proposals: {}",
-        round.monthly, round.annual, round.risk_notices, round.breach_proposals
+        "monthly runs: {}, annual runs: {}, risk notices: {}, breach proposals: {}, exit-duty notices: {}",
+        round.monthly, round.annual, round.risk_notices, round.breach_proposals, round.exit_notices
     );
     Ok(())
 }

@@ -41,6 +41,7 @@ pub mod settlement;
 pub mod store;
 pub mod usage;
 pub mod validate;
+pub mod work_order_parts;
 
 pub use actor::{Actor, Role, RoleKind};
 pub use error::{DomainError, DomainResult};

@@ -57,6 +57,9 @@ pub enum NoticeKind {
     /// A confirmed breach of the register: its rectification notice.
     #[sea_orm(string_value = "BREACH")]
     Breach,
+    /// An exit duty (migration help, data erasure) past its due day.
+    #[sea_orm(string_value = "EXIT_DUTY_OVERDUE")]
+    ExitDutyOverdue,
 }
 
 /// Where a notice is in its lifecycle: ISSUED → ACKNOWLEDGED → SUBMITTED →

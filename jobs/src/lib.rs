@@ -9,6 +9,7 @@ pub mod breach_notices;
 pub mod breaches;
 pub mod disputes;
 pub mod error;
+pub mod exit_duties;
 pub mod leases;
 pub mod mail;
 pub mod notices;

@@ -525,7 +525,8 @@ pub async fn catch_up(jobs: &Jobs) -> JobResult<()> {
     Ok(())
 }
 
-/// The daily check: overdue security risks, then breach proposals.
+/// The daily check: overdue security risks, then breach proposals, then the
+/// exits' overdue duties.
 async fn daily(jobs: &Jobs, now: DateTime<Utc>) -> JobResult<usize> {
     let notices = observe::job(
         &*jobs.observer,
@@ -539,7 +540,10 @@ async fn daily(jobs: &Jobs, now: DateTime<Utc>) -> JobResult<usize> {
         crate::breaches::detect_breaches(&jobs.db, now),
     )
     .await?;
-    Ok(notices + proposals)
+    // The exits' overdue duties, with the risks' check they extend.
+    let exits =
+        crate::exit_duties::overdue_exit_duties(&jobs.db, &jobs.schedule.public_url, now).await?;
+    Ok(notices + proposals + exits)
 }
 
 /// The cron jobs of one process, running until `stop`.
@@ -638,6 +642,8 @@ pub struct DueRound {
     pub risk_notices: usize,
     /// Breach proposals written (`crate::breaches`).
     pub breach_proposals: usize,
+    /// Notices of overdue exit duties (`crate::exit_duties`).
+    pub exit_notices: usize,
 }
 
 /// One round of every scheduled job, as the cron would run it at `now`: the
@@ -654,6 +660,8 @@ pub async fn run_due(
         annual: annual_due(db, schedule, now, Trigger::Schedule, lease).await?,
         risk_notices: overdue_risks(db, &schedule.public_url, now).await?,
         breach_proposals: crate::breaches::detect_breaches(db, now).await?,
+        exit_notices: crate::exit_duties::overdue_exit_duties(db, &schedule.public_url, now)
+            .await?,
     })
 }
 

@@ -27,6 +27,7 @@ mod m20261230_000053_contract_scope;
 mod m20261230_000054_breach_register;
 mod m20270101_000060_quotas_metering;
 mod m20270101_000062_purchaser_caps;
+mod m20270101_000063_work_order_parts;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261230_000054_breach_register::Migration),
             Box::new(m20270101_000060_quotas_metering::Migration),
             Box::new(m20270101_000062_purchaser_caps::Migration),
+            Box::new(m20270101_000063_work_order_parts::Migration),
         ]
     }
 }

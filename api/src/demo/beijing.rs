@@ -27,6 +27,8 @@ use domain::contract_scope::{ContactInput, ScopeInput, SystemInput};
 use domain::contracts::{InstalmentInput, LineInput, Signing};
 use domain::db;
 
+mod work_orders;
+
 pub const REGION_CODE: &str = "bj-demo";
 pub const REGION_NAME: &str = "北京市（演示）";
 pub const VENDOR_NAME: &str = "太极计算机股份有限公司";
@@ -62,6 +64,7 @@ pub async fn load(conn: &DatabaseConnection, public_url: &str) -> DomainResult<(
     bj.contract_id = sign_seed_002(conn, &bj).await?;
     first_instalment_paid(conn, bj.contract_id).await?;
     beijing_breaches(conn, &bj, public_url).await?;
+    work_orders::load(conn, &bj).await?;
     tracing::info!("loaded the demo data (region {REGION_CODE})");
     Ok(())
 }

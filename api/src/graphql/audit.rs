@@ -132,6 +132,14 @@ pub const AUDITED_MUTATIONS: &[&str] = &[
     "createSurveyResponse",
     "updateSurveyResponse",
     "deleteSurveyResponse",
+    // the unified work order (issue 16 item 1)
+    "submitWorkOrderPart",
+    "approveWorkOrderPart",
+    "rejectWorkOrderPart",
+    "completeWorkOrderPart",
+    "requestMigrationHelp",
+    "completeMigrationHelp",
+    "confirmErasure",
 ];
 
 /// The audit record of the mutation being resolved: the operation is the

@@ -33,6 +33,7 @@ pub mod settlement;
 pub mod systems;
 pub mod users;
 pub mod vendors;
+pub mod work_order_parts;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -66,6 +67,7 @@ pub struct Query(
     users::UserQuery,
     facts::FactQuery,
     metering::MeteringQuery,
+    work_order_parts::WorkOrderPartQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -94,6 +96,7 @@ pub struct Mutation(
     metering::MeteringMutation,
     facts::FactMutation,
     imports::ImportMutation,
+    work_order_parts::WorkOrderPartMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

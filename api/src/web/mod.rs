@@ -63,6 +63,7 @@ pub mod settlement;
 pub mod shell;
 pub mod trend;
 pub mod vendor;
+pub mod work_orders;
 
 /// What the console's handlers share.
 pub struct Console {
@@ -147,6 +148,7 @@ pub fn routes(state: AppState, secret: &Secret, http: &HttpConfig) -> Router {
         .merge(imports::routes(http.import_max_bytes))
         .merge(quotas::routes(http.import_max_bytes))
         .merge(admin::catalogue::routes(http.import_max_bytes))
+        .merge(work_orders::routes())
         .layer(axum::middleware::from_fn(csp::layer))
         .with_state(Arc::new(console))
 }

@@ -134,6 +134,11 @@ const METERING: NavItem = NavItem {
     href: "/metering",
     label: "计量结算",
 };
+/// The unified work order (issue 16 item 1): every role's systems.
+const WORK_ORDERS: NavItem = NavItem {
+    href: "/work-orders",
+    label: "统一工单",
+};
 
 /// The menu of each role: what its people came to do.
 pub fn nav(role: Role) -> &'static [NavItem] {
@@ -149,6 +154,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             USAGE,
             CONTRACTS,
             METERING,
+            WORK_ORDERS,
             NavItem {
                 href: "/admin",
                 label: "系统管理",
@@ -166,6 +172,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             USAGE,
             CONTRACTS,
             METERING,
+            WORK_ORDERS,
             NavItem {
                 href: "/admin/audit",
                 label: "审计记录",
@@ -194,6 +201,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
                 href: "/contracts",
                 label: "我的合同",
             },
+            WORK_ORDERS,
         ],
         Role::Agency { .. } => &[
             NavItem {
@@ -210,6 +218,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
             },
             QUOTAS,
             USAGE,
+            WORK_ORDERS,
         ],
     }
 }

@@ -18,6 +18,10 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{CalendarError, WorkCalendar};
 use crate::deadlines::{DutyStatus, duty_status};
 use crate::period::local_day;
+use crate::scheme::Scheme;
+
+/// The standard's A1 (spec §1): 5 working days.
+pub const A1_WORKING_DAYS: u32 = 5;
 
 /// The four parts of the unified work order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -92,7 +96,33 @@ impl PartDeadlines {
 
     /// Shanghai A1: 5 working days.
     pub fn shanghai() -> Self {
-        Self::uniform(5)
+        Self::uniform(A1_WORKING_DAYS)
+    }
+
+    /// The days a scheme gives every part: its monthly A1's `working_days`
+    /// (the standard's 5 unless overridden); none when the scheme does not
+    /// assess A1 (Songjiang's scorecard): its parts are not assessed.
+    pub fn of_scheme(scheme: &Scheme) -> Self {
+        let a1 = scheme
+            .monthly
+            .iter()
+            .flat_map(|card| card.indicators.iter())
+            .find(|spec| spec.code == "A1");
+        match a1 {
+            Some(spec) => Self::uniform(spec.params.working_days.unwrap_or(A1_WORKING_DAYS)),
+            None => Self {
+                onboarding: None,
+                go_live: None,
+                change: None,
+                exit: None,
+            },
+        }
+    }
+
+    /// The contract terms' days when they set them (Beijing), else the
+    /// scheme's ([`PartDeadlines::of_scheme`]).
+    pub fn governing(terms: Option<&PartDeadlines>, scheme: &Scheme) -> Self {
+        terms.copied().unwrap_or_else(|| Self::of_scheme(scheme))
     }
 
     pub fn working_days(&self, part: Part) -> Option<u32> {
@@ -413,6 +443,33 @@ mod tests {
                 at("2027-03-01 09:00")
             ),
             Err(CalendarError::YearNotLoaded(2027))
+        );
+    }
+
+    #[test]
+    fn a_scheme_gives_every_part_its_a1_days_and_terms_come_first() {
+        // sh-municipal assesses A1 at 5 working days: every part has 5; the
+        // Beijing terms' 3 / 1 / none / none replace them; Songjiang's
+        // scorecard has no A1: no part is assessed.
+        let municipal = crate::scheme::Scheme::builtin()
+            .into_iter()
+            .find(|s| s.code == "sh-municipal")
+            .expect("built in");
+        assert_eq!(
+            PartDeadlines::of_scheme(&municipal),
+            PartDeadlines::shanghai()
+        );
+        assert_eq!(
+            PartDeadlines::governing(Some(&PartDeadlines::beijing()), &municipal),
+            PartDeadlines::beijing()
+        );
+        let songjiang = crate::scheme::Scheme::builtin()
+            .into_iter()
+            .find(|s| s.code == "sh-songjiang")
+            .expect("built in");
+        assert_eq!(
+            PartDeadlines::of_scheme(&songjiang).working_days(Part::Onboarding),
+            None
         );
     }
 

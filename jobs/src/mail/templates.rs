@@ -112,6 +112,14 @@ impl Template {
                     )
                 },
             },
+            NoticeKind::ExitDutyOverdue => Self {
+                topic: "退出义务逾期未履行",
+                opening: |region, _| {
+                    format!(
+                        "经{region}政务云监管核查，贵单位在信息系统退出中的以下义务已超过合同约定期限仍未履行。"
+                    )
+                },
+            },
         }
     }
 

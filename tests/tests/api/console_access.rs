@@ -785,6 +785,41 @@ async fn contract_cases(app: &TestApp, w: &World) -> Vec<Case> {
     ]
 }
 
+/// The unified work order's pages (`console_work_orders::access_cases`):
+/// the list every signed-in role's; S1's timeline its readers' (R1's
+/// supervisor, V1, A1, the administrators); S2's R2's; S1's forms the
+/// submitters' (A1, R1's supervisor, the administrators).
+fn everyone_signed_in_page(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        _ => Gets::Page,
+    }
+}
+
+fn side_one_system(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::OtherVendor => Gets::Denied,
+        _ => Gets::Page,
+    }
+}
+
+fn side_two_system(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::OtherVendor => Gets::Page,
+        _ => Gets::Denied,
+    }
+}
+
+fn side_one_writers(who: Who) -> Gets {
+    match who {
+        Who::Stranger => Gets::SignIn,
+        Who::Admin | Who::Supervisor | Who::Agency => Gets::Page,
+        _ => Gets::Denied,
+    }
+}
+
 #[tokio::test]
 async fn every_page_as_every_role() {
     let app = spawn_app().await;
@@ -803,6 +838,20 @@ async fn every_page_as_every_role() {
     // scope (agency included), and the statements' make A1 its agency.
     all.extend(contract_cases(&app, &w).await);
     all.extend(statement_cases(&app, &w).await);
+    all.extend(
+        crate::console_work_orders::access_cases(&w)
+            .into_iter()
+            .map(|(path, gets, secret)| Case {
+                path,
+                gets: match gets {
+                    "signed-in" => everyone_signed_in_page,
+                    "side-one" => side_one_system,
+                    "side-two" => side_two_system,
+                    _ => side_one_writers,
+                },
+                secret: secret.map(str::to_owned),
+            }),
+    );
     for case in all {
         for (who, user) in callers.users.iter_mut() {
             let expected = (case.gets)(*who);
@@ -922,7 +971,10 @@ async fn a_forged_csrf_token_is_refused_on_every_form() {
             "/contracts/1/statement/instalments/1".into(),
             vec![("paid_on", "2025-01-10")],
         ),
-    ];
+    ]
+    .into_iter()
+    .chain(crate::console_work_orders::forms(&w))
+    .collect();
     // The administration's forms (the scheme's is multipart in a browser).
     let vendor1 = world::user_id(&app, &w, VENDOR.0).await;
     let vendor1 = vendor1.as_str().unwrap().to_owned();

@@ -174,6 +174,47 @@ async fn the_beijing_demo_has_seed_002_s_contract() {
     assert_eq!(c["instalments"][0]["paidOn"], "2024-01-17");
     assert_eq!(c["instalments"][1]["paidOn"], serde_json::Value::Null);
     demo_breaches_and_statement(&app).await;
+    demo_work_orders(&app).await;
+}
+
+/// The demo system's unified work order (bj-lease, calendar 2024): part 1
+/// received Tue 9 Jan → 10, 11, 12 Jan → due 12 Jan, done 11 Jan: on time;
+/// part 2 received Thu 8 Feb → 1 working day, Fri 9 Feb (10–17 Feb off), done
+/// Sun 18 Feb: late; part 4 not assessed. Its exit: migration help asked Thu
+/// 5 Dec, 10 days → Sun 15 Dec → Mon 16 Dec, done 13 Dec: on time; erasure due
+/// on the exit date 27 Dec, the vendor on time, the agency never: overdue.
+async fn demo_work_orders(app: &e2e::TestApp) {
+    let beijing = app.login("demo-beijing", "Demo-beijing-2026").await;
+    let systems = app
+        .must(
+            &beijing,
+            "{ informationSystems { items { id } } }",
+            json!({}),
+        )
+        .await;
+    let system = systems["informationSystems"]["items"][0]["id"].clone();
+    let t = app
+        .must(
+            &beijing,
+            "query($s: ID!) { workOrderTimeline(systemId: $s) { parts { part deadline standing }
+                exits { migrationDue migration erasureDue vendorErasure agencyErasure } } }",
+            json!({"s": system}),
+        )
+        .await["workOrderTimeline"]
+        .clone();
+    assert_eq!(
+        t["parts"],
+        json!([
+            {"part": "ONBOARDING", "deadline": "2024-01-12", "standing": "ON_TIME"},
+            {"part": "GO_LIVE", "deadline": "2024-02-09", "standing": "LATE"},
+            {"part": "EXIT", "deadline": null, "standing": null},
+        ])
+    );
+    assert_eq!(
+        t["exits"],
+        json!([{"migrationDue": "2024-12-16", "migration": "ON_TIME", "erasureDue": "2024-12-27",
+            "vendorErasure": "ON_TIME", "agencyErasure": "OVERDUE"}])
+    );
 }
 
 /// The Beijing demo's register: the 150-minute outage proposed at general row

@@ -6,7 +6,11 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{BreachRow, BreachTable, Charge, ContractTerms, MajorIncidentRule, PenaltyPayment};
+use super::{
+    BreachRow, BreachTable, Charge, ContractTerms, MajorIncidentRule, PenaltyPayment,
+    WorkOrderTerms,
+};
+use crate::work_order::{ExitTerms, PartDeadlines};
 
 /// Annex 2 (严重违约行为表), coefficients in percent.
 const SERIOUS: [(&str, u32); 12] = [
@@ -182,6 +186,10 @@ pub(super) fn bj_sla() -> ContractTerms {
             .iter()
             .map(|g| g.replace("合同要求", "协议要求"))
             .collect(),
+        work_orders: Some(WorkOrderTerms {
+            part_deadlines: PartDeadlines::beijing(),
+            exit: ExitTerms::sla(),
+        }),
         penalty_payment: PenaltyPayment::DeductedFromFinalPayment,
     }
 }
@@ -207,6 +215,10 @@ pub(super) fn bj_lease() -> ContractTerms {
         penalty_payment: PenaltyPayment::Negotiated {
             annex_amounts_are_floors: true,
         },
+        work_orders: Some(WorkOrderTerms {
+            part_deadlines: PartDeadlines::beijing(),
+            exit: ExitTerms::lease(),
+        }),
     }
 }
 
@@ -240,6 +252,7 @@ pub(super) fn sh_paas() -> ContractTerms {
         security_rectification_late_rate: None,
         termination_grounds: vec!["如本项目连续3次验收未通过，采购人有权解除项目".into()],
         penalty_payment: PenaltyPayment::DeductedFromFinalPayment,
+        work_orders: None,
     }
 }
 

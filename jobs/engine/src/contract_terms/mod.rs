@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 
 pub use error::TermsError;
 
+use crate::work_order::{ExitTerms, PartDeadlines};
+
 /// A versioned contract-terms document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +48,20 @@ pub struct ContractTerms {
     /// How penalties are paid.
     #[serde(default)]
     pub penalty_payment: PenaltyPayment,
+    /// The unified work order's deadlines and the exit duties' days; `None`
+    /// where the terms set none (Shanghai PaaS: the scheme's A1 days apply).
+    #[serde(default)]
+    pub work_orders: Option<WorkOrderTerms>,
+}
+
+/// What a contract's terms say of the unified work order (seed 001 arts.
+/// 13–15) and of the exit (seed 000 数据可迁移性, seed 002 第十四条第2款).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkOrderTerms {
+    /// Working days per part; a part without days is not assessed.
+    pub part_deadlines: PartDeadlines,
+    pub exit: ExitTerms,
 }
 
 /// A breach table: e.g. 附件2 严重违约行为表.

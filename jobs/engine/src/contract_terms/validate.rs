@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{BreachRow, BreachTable, Charge, ContractTerms, MajorIncidentRule, TermsError};
+use super::{
+    BreachRow, BreachTable, Charge, ContractTerms, MajorIncidentRule, TermsError, WorkOrderTerms,
+};
+use crate::work_order::Part;
 
 /// The annexes' coefficients run from 20 % to 600 %; a document outside that
 /// range is more likely a slip (30 typed for 0.3) than a contract.
@@ -40,7 +43,41 @@ impl ContractTerms {
         for (i, ground) in self.termination_grounds.iter().enumerate() {
             not_empty(ground, &format!("termination_grounds[{i}]"))?;
         }
+        if let Some(work_orders) = &self.work_orders {
+            work_orders.validate()?;
+        }
         Ok(())
+    }
+}
+
+impl WorkOrderTerms {
+    /// A part's days and the migration days are 1 or more: 0 is a slip (an
+    /// unset deadline is written as null, not 0).
+    fn validate(&self) -> Result<(), TermsError> {
+        for part in Part::ALL {
+            if self.part_deadlines.working_days(part) == Some(0) {
+                let path = format!("work_orders.part_deadlines.{}", part_key(part));
+                return Err(out_of_range(&path, 0, "1 or more, or null"));
+            }
+        }
+        if self.exit.migration_days == 0 {
+            return Err(out_of_range(
+                "work_orders.exit.migration_days",
+                0,
+                "1 or more",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The part's key in the terms document.
+fn part_key(part: Part) -> &'static str {
+    match part {
+        Part::Onboarding => "onboarding",
+        Part::GoLive => "go_live",
+        Part::Change => "change",
+        Part::Exit => "exit",
     }
 }
 
@@ -168,6 +205,41 @@ mod tests {
         for terms in ContractTerms::builtin() {
             assert_eq!(terms.validate(), Ok(()), "{}", terms.code);
         }
+    }
+
+    #[test]
+    fn beijing_terms_carry_the_work_order_days_and_shanghai_none() {
+        // Seed 001 arts. 13–15: part 1 3 working days, part 2 1, parts 3–4
+        // none; migration help 45 days in the SLA (seed 000), 10 in the lease
+        // (seed 002 第十四条第2款).
+        let sla = builtin::bj_sla().work_orders.expect("bj-sla has them");
+        let lease = builtin::bj_lease().work_orders.expect("bj-lease has them");
+        assert_eq!(sla.part_deadlines.working_days(Part::Onboarding), Some(3));
+        assert_eq!(sla.part_deadlines.working_days(Part::GoLive), Some(1));
+        assert_eq!(sla.part_deadlines.working_days(Part::Change), None);
+        assert_eq!(lease.part_deadlines.working_days(Part::Exit), None);
+        assert_eq!(sla.exit.migration_days, 45);
+        assert_eq!(lease.exit.migration_days, 10);
+        assert_eq!(builtin::sh_paas().work_orders, None);
+    }
+
+    #[test]
+    fn refuses_zero_work_order_days() {
+        let mut terms = builtin::bj_lease();
+        let mut days = terms.work_orders.expect("bj-lease has them");
+        days.part_deadlines.go_live = Some(0);
+        terms.work_orders = Some(days);
+        assert!(matches!(
+            refusal(&terms),
+            TermsError::OutOfRange { path, .. } if path == "work_orders.part_deadlines.go_live"
+        ));
+        days.part_deadlines.go_live = Some(1);
+        days.exit.migration_days = 0;
+        terms.work_orders = Some(days);
+        assert!(matches!(
+            refusal(&terms),
+            TermsError::OutOfRange { path, .. } if path == "work_orders.exit.migration_days"
+        ));
     }
 
     #[test]
