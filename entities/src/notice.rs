@@ -93,6 +93,7 @@ impl NoticeKind {
             Self::SecurityRiskOverdue => "SECURITY_RISK_OVERDUE",
             Self::Manual => "MANUAL",
             Self::Breach => "BREACH",
+            Self::ExitDutyOverdue => "EXIT_DUTY_OVERDUE",
         }
     }
 }

@@ -14,7 +14,6 @@
 use chrono::{DateTime, Utc};
 use engine::scheme::Scheme;
 use engine::{Month, Period, ServiceYear};
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,

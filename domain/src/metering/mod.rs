@@ -17,7 +17,7 @@ pub mod close;
 
 use engine::{Month, ServiceYear};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::actor::{Actor, Role};
 use crate::error::{DomainError, DomainResult};
