@@ -36,9 +36,6 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub async fn begin(db: &'a DatabaseConnection) -> Result<Self, DbErr> {
-        if db.get_database_backend() == DbBackend::Sqlite {
-            sqlite_synchronous(db, "PRAGMA synchronous = OFF").await?;
-        }
         Ok(Self {
             db,
             txn: Some(domain::db::write_txn(db).await?),
@@ -140,34 +137,8 @@ impl<'a> Writer<'a> {
         if let Some(txn) = self.txn.take() {
             txn.commit().await?;
         }
-        if self.db.get_database_backend() == DbBackend::Sqlite {
-            sqlite_synchronous(self.db, SQLITE_SYNCHRONOUS).await?;
-        }
         Ok(self.inserted)
     }
-}
-
-/// sqlx's default for SQLite connections, restored after the load.
-const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous = FULL";
-
-/// Sets SQLite's `synchronous` on every connection of the pool. OFF for the
-/// load only: a crash half-way through leaves a data set to generate again
-/// anyway, and without the fsync at every commit and WAL checkpoint the disk
-/// stops being the bound. The pragma is per connection and refused inside a
-/// transaction, so each connection is taken from the pool and set in turn.
-async fn sqlite_synchronous(db: &DatabaseConnection, pragma: &'static str) -> Result<(), DbErr> {
-    let pool = db.get_sqlite_connection_pool();
-    let failed = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("PRAGMA synchronous: {e}"));
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        let mut conn = pool.acquire().await.map_err(failed)?;
-        sea_orm::sqlx::query(pragma)
-            .execute(&mut *conn)
-            .await
-            .map_err(failed)?;
-        held.push(conn);
-    }
-    Ok(())
 }
 
 /// Rows of one table waiting for their INSERT.
