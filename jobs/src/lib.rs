@@ -15,9 +15,9 @@ pub mod mail;
 pub mod notices;
 pub mod observe;
 pub mod publishing;
+pub mod revisions;
 pub mod runs;
 pub mod scheduler;
 pub mod shutdown;
-pub mod revisions;
 
 pub use error::{JobError, JobResult};

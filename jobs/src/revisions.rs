@@ -59,7 +59,9 @@ pub async fn store(
         if chunk.is_empty() {
             return Ok(());
         }
-        Entity::insert_many(chunk).exec_without_returning(txn).await?;
+        Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
     }
 }
 
