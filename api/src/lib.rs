@@ -17,6 +17,7 @@ pub mod generate;
 pub mod graphiql;
 pub mod graphql;
 pub mod imports;
+pub mod kept_rows;
 pub mod metrics;
 pub mod request_id;
 pub mod run_due;

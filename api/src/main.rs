@@ -7,6 +7,12 @@
 use api::config::Config;
 use api::startup::Application;
 
+/// A ranking's answer is built from and serialised as thousands of small
+/// values; glibc's allocator was a sixth of the server's CPU under load
+/// (issue 17's profile), mimalloc's costs a fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     api::telemetry::init();

@@ -4,7 +4,6 @@
 //! an error of its own, not "sign in first".
 
 use axum::http::HeaderMap;
-use sea_orm::EntityTrait;
 
 use crate::auth::token::{Claims, bearer};
 use crate::error::DomainError;
@@ -42,9 +41,7 @@ async fn token_user(
     let Ok(user_id) = claims.sub.parse::<i64>() else {
         return Ok(None);
     };
-    let user = entities::user::Entity::find_by_id(user_id)
-        .one(&state.db)
-        .await?;
+    let user = state.users.one(&state.db, user_id).await?;
     Ok(user.map(|u| (u, claims)))
 }
 

@@ -26,6 +26,18 @@ pub struct AppState {
     pub results: std::sync::Arc<domain::result_cache::ResultCache>,
     /// Resolved monthly scorecards by query shape (issue 17, item 2).
     pub scorecards: std::sync::Arc<crate::graphql::scorecard_cache::ScorecardCache>,
+    /// The users behind tokens, kept for half a second (issue 17).
+    pub users: std::sync::Arc<crate::kept_rows::Users>,
+    /// The vendors the dashboards name, kept for half a second (issue 17).
+    pub vendors: std::sync::Arc<crate::kept_rows::Vendors>,
+}
+
+impl AppState {
+    /// This instance may just have changed a user or a vendor.
+    pub fn forget_kept_rows(&self) {
+        self.users.forget_all();
+        self.vendors.forget_all();
+    }
 }
 
 impl AppState {

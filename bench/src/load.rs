@@ -18,7 +18,8 @@ pub struct Load {
     pub errors: u64,
 }
 
-/// A POST of `body` with `token`, by `clients` connections for `seconds`.
+/// A POST of `body` with `token`, by `clients` connections for `seconds`,
+/// from two threads (one per core) or one for a single connection.
 pub async fn wrk(
     url: &str,
     body: &str,
@@ -27,9 +28,30 @@ pub async fn wrk(
     seconds: u32,
     work: &Path,
 ) -> Result<Load> {
+    wrk_threads(
+        url,
+        body,
+        token,
+        (clients, clients.clamp(1, 2)),
+        seconds,
+        work,
+    )
+    .await
+}
+
+/// `wrk` with its `(connections, threads)` given: several wrk at once (one
+/// per instance) share the cores as one wrk's threads would.
+pub async fn wrk_threads(
+    url: &str,
+    body: &str,
+    token: Option<&str>,
+    (clients, threads): (u32, u32),
+    seconds: u32,
+    work: &Path,
+) -> Result<Load> {
     let script = work.join("wrk.lua");
     std::fs::write(&script, lua(body, token)).map_err(io("wrk script"))?;
-    let threads = clients.clamp(1, 2).to_string();
+    let threads = threads.clamp(1, clients.max(1)).to_string();
     let out = Command::new("wrk")
         .args([
             "-t",

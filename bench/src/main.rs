@@ -200,9 +200,13 @@ async fn several(
         for read in reads::all(subject) {
             instances::same_answers(admin, &extra, &read).await?;
             eprintln!("loading {} across {} instances", read.name, args.instances);
+            let first = (admin.endpoint.as_str(), work);
+            // Uncounted, as before the one instance's loads: the new
+            // instances start cold.
+            let most = args.clients.iter().copied().max().unwrap_or(1);
+            instances::split_load(first, &extra, &read, most, reads::WARM_UP_SECONDS).await?;
             let mut loads = Vec::new();
             for &c in &args.clients {
-                let first = (admin.endpoint.as_str(), work);
                 loads.push(instances::split_load(first, &extra, &read, c, args.seconds).await?);
             }
             out.push((read.name, loads));

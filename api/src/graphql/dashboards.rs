@@ -30,7 +30,9 @@ use crate::error::{DomainError, DomainResult, GqlResult};
 use crate::graphql::crud;
 use domain::access::{self, Policy, Scope};
 use domain::assessments::StoredResult;
-use domain::dashboards::{self, no_agencies, ranked, reach, results, vendors};
+use domain::dashboards::{
+    self, no_agencies, ranked, reach, reach_of, require_region, results, vendors,
+};
 use domain::result_cache::ResultHead;
 use jobs::runs::RunKind;
 
@@ -216,7 +218,10 @@ impl DashboardQuery {
             let region_id = crud::parse_id("regionId", &region_id)?;
             let rows =
                 dashboards::ranking(&state.db, &state.results, actor, region_id, &period).await?;
-            let names = vendors(&state.db, rows.iter().map(|r| r.result.vendor_id)).await?;
+            let names = state
+                .vendors
+                .many(&state.db, rows.iter().map(|r| r.result.vendor_id))
+                .await?;
             rows.into_iter()
                 .map(|r| {
                     Ok(RankedResult {
@@ -268,10 +273,7 @@ impl DashboardQuery {
                     "results of vendor {vendor_id} in region {region_id}"
                 )));
             }
-            let reach = reach(&state.db, actor, region_id).await?;
-            if vendors(&state.db, [vendor_id]).await?.is_empty() {
-                return Err(DomainError::not_found(format!("Vendor {vendor_id}")));
-            }
+            let reach = reach_of(actor, region_id)?;
             let months: Vec<String> = (1..=12).map(|m| format!("{year:04}-{m:02}")).collect();
             let rows = results(
                 &state.db,
@@ -282,6 +284,14 @@ impl DashboardQuery {
                 Some(vendor_id),
             )
             .await?;
+            // A result found names a region and a vendor that exist; only an
+            // empty year asks which of them is missing.
+            if rows.is_empty() {
+                require_region(&state.db, region_id).await?;
+                if vendors(&state.db, [vendor_id]).await?.is_empty() {
+                    return Err(DomainError::not_found(format!("Vendor {vendor_id}")));
+                }
+            }
             let documents = state.results.documents(&state.db, &rows).await?;
             let mut latest: HashMap<String, (ResultHead, Arc<StoredResult>)> = rows
                 .into_iter()

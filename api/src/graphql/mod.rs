@@ -23,6 +23,7 @@ mod links;
 pub mod metering;
 pub mod nested;
 pub mod notices;
+pub mod parsed_queries;
 pub mod quotas;
 pub mod regions;
 pub mod rules;

@@ -78,7 +78,8 @@ pub struct ScorecardCache {
 
 #[derive(Default)]
 struct Entries {
-    by_key: HashMap<Key, (Value, usize)>,
+    /// Shared, so that a hit is copied outside the lock.
+    by_key: HashMap<Key, (Arc<Value>, usize)>,
     bytes: usize,
 }
 
@@ -97,8 +98,11 @@ impl ScorecardCache {
     }
 
     fn get(&self, key: &Key) -> Option<Value> {
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries.by_key.get(key).map(|(v, _)| v.clone())
+        let kept = {
+            let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            entries.by_key.get(key).map(|(v, _)| Arc::clone(v))
+        };
+        kept.map(|v| (*v).clone())
     }
 
     /// Keeps a value, dropping others (any: a dropped one is resolved again)
@@ -117,7 +121,7 @@ impl ScorecardCache {
                 entries.bytes -= gone;
             }
         }
-        if let Some((_, replaced)) = entries.by_key.insert(key, (value, bytes)) {
+        if let Some((_, replaced)) = entries.by_key.insert(key, (Arc::new(value), bytes)) {
             entries.bytes -= replaced;
         }
         entries.bytes += bytes;
