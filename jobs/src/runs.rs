@@ -270,22 +270,24 @@ async fn assess_month(
         .map_err(|e| JobError::bad("period", e.to_string()))?
         .first_month()
         .year();
-    let txn = db::write_txn(db).await?;
     let mut figures = Figures::default();
-    let vendors = contracted_vendors(&txn, region.id, start_year).await?;
+    let vendors = contracted_vendors(db, region.id, start_year).await?;
     if vendors.is_empty() {
         figures.warnings.push(no_vendor(region, start_year));
     }
-    let calendar = domain::calendar::load(&txn).await?;
+    let calendar = domain::calendar::load(db).await?;
     let month_run = cohort::MonthRun {
         region_id: region.id,
         scheme,
         calendar: &calendar,
         month,
     };
+    // Scored first, from facts read outside the write transaction (on two
+    // connections at once); then every result written in one transaction,
+    // which holds the write lock only as long as the writing takes.
+    let mut outcomes = Vec::with_capacity(vendors.len());
     for batch in vendors.chunks(cohort::VENDORS_PER_BATCH) {
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for assessed in month_run.assess(&txn, batch).await? {
+        for assessed in month_run.assess(db, batch).await? {
             figures.rows_read += assessed.rows_read;
             let card = assessed.result;
             outcomes.push(Outcome {
@@ -295,9 +297,10 @@ async fn assess_month(
                 document: serde_json::to_string(&card).map_err(JobError::internal)?,
             });
         }
-        revisions::store(&txn, run, outcomes).await?;
         fault_delay_per_batch(batch.len()).await;
     }
+    let txn = db::write_txn(db).await?;
+    revisions::store(&txn, run, outcomes).await?;
     txn.commit().await?;
     Ok(figures)
 }
@@ -356,7 +359,7 @@ fn no_vendor(region: &entities::region::Model, start_year: i32) -> String {
 
 /// TEST-ONLY fault injection: with `GOVCLOUD_FAULT_RUN_VENDOR_DELAY_MS` set,
 /// a monthly run waits that long for each vendor's result (after each batch
-/// is stored, inside the run's transaction), so that a test can kill the
+/// is scored, before the results are written), so that a test can kill the
 /// process in the middle of a run (`api/tests/killed_run.rs`). Unset — always,
 /// outside that test — it does nothing. Not a configuration variable; never
 /// set it in production.

@@ -220,6 +220,41 @@ pub struct VendorFacts {
     pub survey_responses: Vec<SurveyResponse>,
 }
 
+impl VendorFacts {
+    /// Adds `other`'s facts to these, kind by kind (two loads of disjoint
+    /// kinds become one vendor's facts).
+    pub fn absorb(&mut self, other: VendorFacts) {
+        let VendorFacts {
+            work_orders,
+            unticketed_deliveries,
+            service_tasks,
+            attendance,
+            complaints,
+            outages,
+            faults,
+            changes,
+            violations,
+            trainings,
+            security_risks,
+            security_accidents,
+            survey_responses,
+        } = other;
+        self.work_orders.extend(work_orders);
+        self.unticketed_deliveries.extend(unticketed_deliveries);
+        self.service_tasks.extend(service_tasks);
+        self.attendance.extend(attendance);
+        self.complaints.extend(complaints);
+        self.outages.extend(outages);
+        self.faults.extend(faults);
+        self.changes.extend(changes);
+        self.violations.extend(violations);
+        self.trainings.extend(trainings);
+        self.security_risks.extend(security_risks);
+        self.security_accidents.extend(security_accidents);
+        self.survey_responses.extend(survey_responses);
+    }
+}
+
 /// The kind of a fact, to point a deduction at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,9 +3,9 @@
 //! kind the scorecard reads (not per vendor and kind), scored by the engine
 //! exactly as a preview scores one vendor.
 //!
-//! Memory: a batch holds [`VENDORS_PER_BATCH`] vendors' facts of the period
-//! and their results; the caller stores each batch before the next is read,
-//! so a region's run never holds all of its vendors' facts at once.
+//! Memory: a batch holds [`VENDORS_PER_BATCH`] vendors' facts of the period;
+//! they are dropped once scored, so a region's run never holds all of its
+//! vendors' facts at once (only their scorecards, until it stores them).
 
 use std::collections::HashMap;
 
@@ -13,7 +13,7 @@ use engine::calendar::WorkCalendar;
 use engine::scheme::{Scheme, ScorecardKind};
 use engine::{AnnualResult, Month, Period, ScoreCard, ServiceYear};
 use rust_decimal::Decimal;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Year, blend, facts, region_window, scheme_error};
 use crate::error::{JobError, JobResult};
@@ -39,10 +39,11 @@ pub struct MonthRun<'a> {
 }
 
 impl MonthRun<'_> {
-    /// The monthly scorecard of each of `vendors` (a batch), in their order.
+    /// The monthly scorecard of each of `vendors` (a batch), in their order,
+    /// from facts read on two of the pool's connections at once.
     pub async fn assess(
         &self,
-        conn: &impl ConnectionTrait,
+        db: &DatabaseConnection,
         vendors: &[i64],
     ) -> JobResult<Vec<Assessed<ScoreCard>>> {
         let survey_year = ServiceYear::containing(self.scheme.service_year_first_month, self.month)
@@ -51,7 +52,7 @@ impl MonthRun<'_> {
             .year();
         let window = region_window(self.region_id, 0, Period::Month(self.month), survey_year);
         let kinds = self.scheme.fact_kinds(ScorecardKind::Monthly);
-        let mut loaded = facts::load_vendors(conn, &window, vendors, &kinds).await?;
+        let mut loaded = facts::load_vendors_split(db, &window, vendors, &kinds).await?;
         vendors
             .iter()
             .map(|&vendor_id| {

@@ -18,7 +18,9 @@ use domain::facts::{
 };
 use domain::store::Resource;
 use engine::{FactKind, VendorFacts};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 
 pub use domain::facts::Window;
 
@@ -77,6 +79,38 @@ pub async fn load_vendors(
         SurveyResponse => survey_responses: SurveyResponses,
     );
     Ok(by_vendor)
+}
+
+/// `load_vendors` on two connections at once: the work orders (about half
+/// of a month's rows) on one, the other kinds on another. Each side's
+/// statements run in the database while the other side's rows are decoded,
+/// so a run uses both cores where one waited for the other (issue 17: a
+/// monthly run's server time was mostly decoding rows, the database's mostly
+/// sending them). Outside any transaction: each statement sees what is
+/// committed, as each statement of a run always did on PostgreSQL.
+pub async fn load_vendors_split(
+    db: &DatabaseConnection,
+    w: &Window,
+    vendors: &[i64],
+    kinds: &BTreeSet<FactKind>,
+) -> JobResult<HashMap<i64, VendorFacts>> {
+    let (orders, rest): (BTreeSet<FactKind>, BTreeSet<FactKind>) =
+        kinds.iter().partition(|k| **k == FactKind::WorkOrder);
+    if orders.is_empty() || rest.is_empty() {
+        return load_vendors(db, w, vendors, kinds).await;
+    }
+    let other = {
+        let (db, w, vendors) = (db.clone(), *w, vendors.to_vec());
+        tokio::spawn(async move { load_vendors(&db, &w, &vendors, &rest).await })
+    };
+    let mut facts = load_vendors(db, w, vendors, &orders).await?;
+    let others = other
+        .await
+        .map_err(|e| JobError::Internal(format!("loading facts: {e}").into()))??;
+    for (vendor, more) in others {
+        facts.entry(vendor).or_default().absorb(more);
+    }
+    Ok(facts)
 }
 
 /// The rows of one kind of `vendors` in the region that the window holds,

@@ -425,3 +425,53 @@ async fn notice_counts_show_open_and_overdue_notices_per_vendor() {
 fn chrono_now() -> sea_orm::prelude::DateTimeUtc {
     sea_orm::prelude::DateTimeUtc::from(std::time::SystemTime::now())
 }
+
+/// The ranking names its vendors from rows kept for half a second (issue
+/// 17): a rename through this instance forgets them, so the next ranking
+/// already shows the new name.
+#[tokio::test]
+async fn a_vendor_renamed_shows_its_new_name_in_the_next_ranking() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    run_march(&app, &w).await;
+    let vars = json!({"r": w.one.region, "p": "2025-03"});
+    let before = app.must(&w.supervisor, RANKING, vars.clone()).await;
+    let old = before["ranking"][0]["vendor"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let rename =
+        "mutation($id: ID!) { updateVendor(id: $id, input: { name: \"云一（更名）\" }) { name } }";
+    app.must(&w.admin, rename, json!({"id": w.one.vendor}))
+        .await;
+
+    let after = app.must(&w.supervisor, RANKING, vars).await;
+    assert_ne!(old, "云一（更名）");
+    assert_eq!(after["ranking"][0]["vendor"]["name"], "云一（更名）");
+}
+
+/// The region is looked up only when a dashboard read finds nothing (issue
+/// 17): a month without results in a region that does not exist is still
+/// NOT_FOUND, and in one that exists an empty ranking.
+#[tokio::test]
+async fn a_ranking_of_a_missing_region_is_not_found_and_of_an_empty_month_empty() {
+    let app = spawn_app().await;
+    let w = world::build(&app).await;
+    let missing = app
+        .gql(
+            Some(&w.admin),
+            RANKING,
+            json!({"r": "999999", "p": "2025-03"}),
+        )
+        .await;
+    assert_eq!(missing.error_codes(), vec!["NOT_FOUND"], "{}", missing.0);
+    let empty = app
+        .must(
+            &w.admin,
+            RANKING,
+            json!({"r": w.one.region, "p": "2025-03"}),
+        )
+        .await;
+    assert_eq!(empty["ranking"], json!([]));
+}
