@@ -181,7 +181,7 @@ fn print_instances(all: &[Measured]) {
         }
         if let Some(s) = m.scheduled {
             println!(
-                "\n{}× with the scheduler on in all {} instances (start-up catch-up of the last month): {} scheduled runs recorded, {} periods run more than once.",
+                "\n{}× with the scheduler on in all {} instances (start-up catch-up of the last two months): {} scheduled runs recorded, {} periods run more than once.",
                 m.scale, m.instances, s.runs, s.duplicates
             );
         }
