@@ -15,8 +15,8 @@ use chrono::Utc;
 use entities::{assessment_result, assessment_run};
 use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-/// Three vendors: the run is killed after the first one's result is written
-/// (uncommitted) and before the last one's.
+/// Three vendors (one batch): the run is killed while it waits after scoring
+/// them, before the results, all written together at the end, are committed.
 const VENDORS: usize = 3;
 /// Each vendor's part of the killed run takes this long (fault injection).
 const VENDOR_DELAY_MS: u64 = 1000;
@@ -195,7 +195,7 @@ async fn a_server_killed_during_a_monthly_run_leaves_no_result_and_the_restart_c
     )
     .await;
     assert_eq!(killed.status.as_str(), "RUNNING");
-    // Into the second vendor: the first vendor's result is written, uncommitted.
+    // Into the fault delay after scoring: nothing is written yet.
     tokio::time::sleep(Duration::from_millis(VENDOR_DELAY_MS * 3 / 2)).await;
     first.kill();
 
