@@ -156,7 +156,6 @@ impl<'a> Writer<'a> {
 /// COPY skips them; elsewhere the checks run and the load is slower. Whether
 /// they were skipped is the answer.
 async fn skip_reference_checks(conn: &mut sea_orm::sqlx::PgConnection) -> bool {
-    let conn = &mut *conn;
     conn.execute("SET session_replication_role = replica")
         .await
         .is_ok()
